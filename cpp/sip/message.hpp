@@ -1,0 +1,78 @@
+// SIP message model (RFC 3261 §7): a request or a response, its header fields in order, and a body.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acw::sip {
+
+// One header field as it stands in the message. Names keep the spelling they were given
+// (a parsed message keeps the compact form it arrived in); lookups are case-insensitive
+// and treat compact forms (i f t v m l c k s e) as their long names.
+struct HeaderField {
+  std::string name;
+  std::string value;  // folded lines already unfolded, leading/trailing whitespace trimmed
+};
+
+class Message {
+ public:
+  Message() = default;
+  static Message request(std::string method, std::string request_uri);
+  static Message response(int status, std::string reason);
+
+  bool is_request() const { return status_ == 0; }
+  bool is_response() const { return status_ != 0; }
+  std::string_view method() const { return method_; }            // requests
+  std::string_view request_uri() const { return request_uri_; }  // requests
+  int status() const { return status_; }                         // responses (100-699)
+  std::string_view reason() const { return reason_; }            // responses
+
+  const std::vector<HeaderField>& fields() const { return fields_; }
+  // The first field with this name (long or compact form, any case), or nullopt.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // Every value of this header: all fields with the name, and for headers that allow
+  // comma-separated lists (Via, Route, Record-Route, Contact, Allow, Supported, ...) each
+  // element split on commas that are outside quotes and <>; trimmed.
+  std::vector<std::string_view> header_values(std::string_view name) const;
+  bool has_header(std::string_view name) const { return header(name).has_value(); }
+
+  void add_header(std::string name, std::string value);
+  // Replaces every field with this name by one field (appended where the first one was).
+  void set_header(std::string_view name, std::string value);
+  void remove_header(std::string_view name);
+
+  std::string_view body() const { return body_; }
+  // Sets the body; Content-Type is set when content_type is not empty.
+  void set_body(std::string body, std::string_view content_type = {});
+
+  // Wire form: start line, fields in order (Content-Length rewritten to the body's size, and
+  // added when missing), CRLF, body. Lines end in CRLF.
+  std::string serialize() const;
+
+  // Convenience for the fields every transaction and dialog needs (unparsed text).
+  std::string_view call_id() const { return header("Call-ID").value_or(std::string_view{}); }
+
+  friend bool operator==(const Message&, const Message&) = default;
+
+ private:
+  friend class Parser;
+  std::string method_;
+  std::string request_uri_;
+  int status_ = 0;
+  std::string reason_;
+  std::vector<HeaderField> fields_;
+  std::string body_;
+};
+
+// The long form of a compact header name ("i" -> "Call-ID"); other names unchanged.
+std::string_view expand_compact_name(std::string_view name);
+// Case-insensitive, compact-aware header name equality.
+bool header_name_equals(std::string_view a, std::string_view b);
+// The standard reason phrase for a status code ("Ringing" for 180), or "Unknown".
+std::string_view reason_phrase(int status);
+
+}  // namespace acw::sip

@@ -1,0 +1,33 @@
+// SIP message parser for a message-oriented transport (RFC 3261 §7, §25; RFC 7118 framing).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sip/message.hpp"
+
+namespace acw::sip {
+
+// Frames larger than this are refused before parsing (PROTOCOL.md / issue: 64 KiB).
+inline constexpr std::size_t kMaxFrameSize = 64 * 1024;
+
+struct ParseError {
+  std::string reason;  // short, for logs ("bad status line", "Content-Length mismatch", ...)
+  // What could be recovered, so a request can be answered with 400: empty when unknown.
+  bool is_request = false;
+  std::string method;
+};
+
+// Parses one whole message from one WebSocket text frame. Any input gives either a Message
+// or an error: never a crash, hang or out-of-bounds read. Content-Length, when present, must
+// not exceed the bytes after the blank line (extra bytes are an error too, one message per frame).
+// Mandatory headers are not checked here (see validate_request / validate_response).
+std::optional<Message> parse_message(std::string_view frame, ParseError* error = nullptr);
+
+// RFC 3261 §8.2 / §8.1.3.3 minimum: To, From, CSeq (number and method matching the request
+// line), Call-ID, Via (and Max-Forwards is not required). Returns the reason or empty when valid.
+std::string validate_request(const Message& request);
+std::string validate_response(const Message& response);
+
+}  // namespace acw::sip

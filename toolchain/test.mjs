@@ -1,0 +1,91 @@
+// Runs every suite (native and sanitized GoogleTest, libFuzzer for a bounded time, node:test,
+// browser) and ends with one count line: "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, cpSync, rmSync, mkdtempSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const reports = join(root, 'build', 'reports');
+mkdirSync(reports, { recursive: true });
+const fuzzSeconds = Number(process.env.ACW_FUZZ_SECONDS ?? 60);
+const only = process.argv.slice(2); // optional suite names: native sanitize fuzz node browser
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+function record(suite, passed, failed, skipped = 0, note = '') {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  lines.push(`${suite.padEnd(28)} ${String(passed).padStart(5)} passed ${String(failed).padStart(3)} failed` +
+    (skipped ? ` ${skipped} skipped` : '') + (note ? `  ${note}` : ''));
+}
+const want = (suite) => only.length === 0 || only.includes(suite);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024, ...opts });
+  return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? ''), signal: r.signal };
+}
+
+function gtestSuites(buildDir, label) {
+  const dir = join(root, buildDir, 'tests', 'cpp');
+  if (!existsSync(dir)) { record(label, 0, 1, 0, `${buildDir} missing: run toolchain/setup.sh`); return; }
+  for (const exe of readdirSync(dir).filter((f) => f.endsWith('_tests')).sort()) {
+    const json = join(reports, `${label}-${exe}.json`);
+    rmSync(json, { force: true });
+    const r = run(join(dir, exe), [`--gtest_output=json:${json}`],
+      { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' } });
+    if (!existsSync(json)) {
+      process.stdout.write(r.out.slice(-8000));
+      record(`${label} ${exe}`, 0, 1, 0, `crashed (exit ${r.code}${r.signal ? ' ' + r.signal : ''})`);
+      continue;
+    }
+    const rep = JSON.parse(readFileSync(json, 'utf8'));
+    let skipped = 0;
+    for (const s of rep.testsuites) for (const t of s.testsuite) if (t.result === 'SKIPPED') skipped++;
+    const failed = rep.failures + (r.code !== 0 && rep.failures === 0 ? 1 : 0);
+    if (failed) process.stdout.write(r.out.split('\n').filter((l) => /FAILED|Failure|error|ERROR|Sanitizer/.test(l)).slice(0, 80).join('\n') + '\n');
+    record(`${label} ${exe}`, rep.tests - rep.failures - skipped - (rep.disabled ?? 0), failed, skipped);
+  }
+}
+
+if (want('native')) gtestSuites('build/native', 'native');
+if (want('sanitize')) gtestSuites('build/sanitize', 'asan+ubsan');
+
+if (want('fuzz') && fuzzSeconds > 0) {
+  const dir = join(root, 'build', 'sanitize', 'tests', 'fuzz');
+  const fuzzers = existsSync(dir) ? readdirSync(dir).filter((f) => /^fuzz_[a-z0-9_]+$/.test(f)).sort() : [];
+  for (const f of fuzzers) {
+    const corpusName = f.replace(/^fuzz_/, '').split('_')[0];
+    const seed = join(root, 'tests', 'fuzz', 'corpus', corpusName);
+    // Work on a copy so new inputs never land in the repository.
+    const work = mkdtempSync(join(tmpdir(), `acw-${f}-`));
+    if (existsSync(seed)) cpSync(seed, work, { recursive: true });
+    const r = run(join(dir, f), [`-max_total_time=${fuzzSeconds}`, '-print_final_stats=1', '-timeout=10',
+      '-rss_limit_mb=2048', `-artifact_prefix=${reports}/`, work]);
+    const execs = /stat::number_of_executed_units:\s*(\d+)/.exec(r.out)?.[1] ?? '?';
+    rmSync(work, { recursive: true, force: true });
+    if (r.code !== 0) process.stdout.write(r.out.slice(-6000));
+    record(`fuzz ${f}`, r.code === 0 ? 1 : 0, r.code === 0 ? 0 : 1, 0, `${execs} execs in ${fuzzSeconds}s`);
+  }
+}
+
+function nodeSuite(label, dirName, extraEnv = {}) {
+  const dir = join(root, 'tests', dirName);
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(dir, f)) : [];
+  if (files.length === 0) return;
+  const r = run(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=1', ...files],
+    { env: { ...process.env, ACW_DIST: join(root, 'dist'), ...extraEnv } });
+  const num = (k) => Number(new RegExp(`^# ${k} (\\d+)`, 'm').exec(r.out)?.[1] ?? 0);
+  const passed = num('pass'), failed = num('fail') + num('cancelled'), skipped = num('skipped') + num('todo');
+  if (failed || r.code !== 0) process.stdout.write(r.out.split('\n').filter((l) => /^not ok|error|Error|expected|actual|failureType/.test(l.trim())).slice(0, 120).join('\n') + '\n');
+  record(label, passed, failed + (r.code !== 0 && failed === 0 ? 1 : 0), skipped);
+}
+if (want('node')) nodeSuite('node', 'node');
+if (want('browser')) nodeSuite('browser', 'browser');
+
+console.log('\n' + lines.join('\n'));
+console.log(`\n${totals.passed} passed, ${totals.failed} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ''));
+process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
