@@ -1,0 +1,28 @@
+// Typed views of SDP attributes: rtpmap, fmtp, rtcp-fb, extmap, ssrc, candidate, group.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "sdp/session.hpp"
+
+namespace acw::sdp {
+
+// Each parses the value of one attribute (the text after "a=name:"); nullopt when malformed.
+std::optional<Rtpmap> parse_rtpmap(std::string_view value);
+std::optional<Fmtp> parse_fmtp(
+    std::string_view value);  // nullopt too when the format is not a payload type
+std::optional<RtcpFeedback> parse_rtcp_feedback(std::string_view value);
+std::optional<Extmap> parse_extmap(std::string_view value);
+std::optional<SsrcAttribute> parse_ssrc(std::string_view value);
+std::optional<Candidate> parse_candidate(std::string_view value);
+std::optional<Group> parse_group(std::string_view value);
+
+// RFC 3551 §6 Table 4 and 5: the encodings of the static payload types (0 = PCMU/8000).
+std::optional<Rtpmap> static_rtpmap(int payload_type);
+
+// Checks one attribute whose syntax this library knows, without copying anything.
+// Returns nullptr when it is well-formed or unknown to us, else a short reason for the error.
+const char* check_attribute(std::string_view name, bool has_value, std::string_view value);
+
+}  // namespace acw::sdp

@@ -1,0 +1,80 @@
+// SDP grammar pieces shared by the line and attribute parsers (RFC 8866 §9).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace acw::sdp::grammar {
+
+// RFC 8866 §9: token-char = %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E
+constexpr bool is_token_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u == 0x21 || (u >= 0x23 && u <= 0x27) || u == 0x2A || u == 0x2B || u == 0x2D ||
+         u == 0x2E || (u >= 0x30 && u <= 0x39) || (u >= 0x41 && u <= 0x5A) ||
+         (u >= 0x5E && u <= 0x7E);
+}
+
+constexpr bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!is_token_char(c)) return false;
+  }
+  return true;
+}
+
+// 1*DIGIT with a value no larger than max. At most 20 digits are read, so no overflow.
+constexpr std::optional<uint64_t> decimal(std::string_view s, uint64_t max) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto digit = static_cast<uint64_t>(c - '0');
+    if (value > (max - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+constexpr char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Reads fields separated by exactly one SP, as the grammar writes them. An empty field (two SPs
+// in a row, or a leading or trailing SP) reads as nullopt, the same as reading past the end.
+class FieldReader {
+ public:
+  constexpr explicit FieldReader(std::string_view text) : rest_(text), end_(text.empty()) {}
+
+  constexpr std::optional<std::string_view> next() {
+    if (end_) return std::nullopt;
+    std::string_view field = rest_;
+    const std::size_t space = rest_.find(' ');
+    if (space == std::string_view::npos) {
+      end_ = true;
+    } else {
+      field = rest_.substr(0, space);
+      rest_.remove_prefix(space + 1);
+    }
+    if (field.empty()) return std::nullopt;
+    return field;
+  }
+  constexpr bool at_end() const { return end_; }
+  // What next() has not read yet (for a trailing free-form part).
+  constexpr std::string_view rest() const { return end_ ? std::string_view() : rest_; }
+
+ private:
+  std::string_view rest_;
+  bool end_;
+};
+
+}  // namespace acw::sdp::grammar

@@ -1,0 +1,404 @@
+// SDP session description parser and serializer (RFC 8866 §5, §9).
+#include "sdp/session.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "sdp/attributes.hpp"
+#include "sdp/grammar.hpp"
+
+namespace acw::sdp {
+namespace {
+
+using grammar::decimal;
+using grammar::FieldReader;
+using grammar::is_token;
+
+// RFC 8866 §5: the order of the lines that may follow s= at session level. t= and r= share a
+// rank because each r= belongs to the t= before it.
+int session_rank(char type) {
+  switch (type) {
+    case 'i':
+      return 0;
+    case 'u':
+      return 1;
+    case 'e':
+      return 2;
+    case 'p':
+      return 3;
+    case 'c':
+      return 4;
+    case 'b':
+      return 5;
+    case 't':
+    case 'r':
+      return 6;
+    case 'z':
+      return 7;
+    case 'k':
+      return 8;
+    default:
+      return -1;
+  }
+}
+
+// RFC 8866 §5: media-level lines are i=, c=, b=, k= in that order, then the a= lines.
+int media_rank(char type) {
+  switch (type) {
+    case 'i':
+      return 0;
+    case 'c':
+      return 1;
+    case 'b':
+      return 2;
+    case 'k':
+      return 3;
+    default:
+      return -1;
+  }
+}
+
+// RFC 8866 §5.2: o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>
+bool is_origin(std::string_view value) {
+  FieldReader fields(value);
+  for (int i = 0; i < 6; ++i) {
+    if (!fields.next()) return false;
+  }
+  return fields.at_end();
+}
+
+// RFC 8866 §5.7: c=<nettype> <addrtype> <connection-address>
+bool is_connection(std::string_view value) {
+  FieldReader fields(value);
+  for (int i = 0; i < 3; ++i) {
+    if (!fields.next()) return false;
+  }
+  return fields.at_end();
+}
+
+// RFC 8866 §5.8: b=<bwtype>:<bandwidth>
+bool is_bandwidth(std::string_view value) {
+  const std::size_t colon = value.find(':');
+  if (colon == std::string_view::npos) return false;
+  return is_token(value.substr(0, colon)) &&
+         decimal(value.substr(colon + 1), std::numeric_limits<uint32_t>::max()).has_value();
+}
+
+// RFC 8866 §5.9: t=<start-time> <stop-time>, NTP seconds
+bool is_timing(std::string_view value) {
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  FieldReader fields(value);
+  const auto start = fields.next();
+  const auto stop = fields.next();
+  return start && stop && fields.at_end() && decimal(*start, kMax) && decimal(*stop, kMax);
+}
+
+// RFC 8866 §5.14: m=<media> <port>[/<number of ports>] <proto> <fmt> ...
+// proto = token *("/" token)
+bool is_protocol(std::string_view value) {
+  while (true) {
+    const std::size_t slash = value.find('/');
+    if (!is_token(value.substr(0, slash))) return false;
+    if (slash == std::string_view::npos) return true;
+    value.remove_prefix(slash + 1);
+  }
+}
+
+const char* parse_media_line(std::string_view value, MediaSection* out) {
+  FieldReader fields(value);
+  const auto media = fields.next();
+  const auto ports = fields.next();
+  const auto protocol = fields.next();
+  if (!media || !ports || !protocol || !is_token(*media) || !is_protocol(*protocol)) {
+    return "bad m= line";
+  }
+  const std::size_t slash = ports->find('/');
+  const auto port = decimal(ports->substr(0, slash), std::numeric_limits<uint16_t>::max());
+  if (!port) return "m= port out of range";
+  uint64_t port_count = 0;
+  if (slash != std::string_view::npos) {
+    const auto count = decimal(ports->substr(slash + 1), std::numeric_limits<uint16_t>::max());
+    if (!count || *count == 0) return "bad m= number of ports";
+    port_count = *count;
+  }
+  // Formats are checked before anything is copied, so that a refused line allocates nothing.
+  std::size_t format_count = 0;
+  for (FieldReader formats = fields; !formats.at_end(); ++format_count) {
+    const auto format = formats.next();
+    if (!format || !is_token(*format)) return "bad m= format";
+  }
+  if (format_count == 0) return "m= line without formats";
+  if (format_count > kMaxFormats) return "too many m= formats";
+  out->media = std::string(*media);
+  out->port = static_cast<uint16_t>(*port);
+  out->port_count = static_cast<uint16_t>(port_count);
+  out->protocol = std::string(*protocol);
+  out->formats.reserve(format_count);
+  while (!fields.at_end()) out->formats.emplace_back(*fields.next());
+  return nullptr;
+}
+
+// One line of the description, split into its type letter and value (RFC 8866 §5: <type>=<value>).
+struct Line {
+  char type = 0;
+  std::string_view value;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::string* error) : rest_(text), error_(error) {}
+
+  std::optional<SessionDescription> run();
+
+ private:
+  // The next line, nullopt at the end of the text or on a malformed line (then failed_ is set).
+  std::optional<Line> next_line();
+  bool fail(const char* reason);
+  bool session_line(const Line& line);
+  bool media_line(const Line& line);
+  bool attribute_line(std::string_view value, std::vector<Attribute>* attributes,
+                      bool* has_direction);
+  bool check_groups();
+
+  std::string_view rest_;
+  std::string* error_;
+  std::size_t line_number_ = 0;
+  bool failed_ = false;
+  SessionDescription result_;
+  bool session_direction_ = false;
+  bool media_direction_ = false;
+  bool media_has_mid_ = false;
+  std::vector<std::string_view> mids_;  // views into the input text, which outlives the parse
+};
+
+bool Parser::fail(const char* reason) {
+  failed_ = true;
+  if (error_ != nullptr) {
+    *error_ = line_number_ == 0 ? std::string(reason)
+                                : "line " + std::to_string(line_number_) + ": " + reason;
+  }
+  return false;
+}
+
+std::optional<Line> Parser::next_line() {
+  if (rest_.empty()) return std::nullopt;
+  ++line_number_;
+  const std::size_t end = rest_.find('\n');
+  std::string_view text = rest_.substr(0, end);
+  rest_ = end == std::string_view::npos ? std::string_view() : rest_.substr(end + 1);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  if (text.empty()) {
+    // RFC 8866 §5 has no empty lines; some senders end the body with an extra CRLF: allow that.
+    if (rest_.find_first_not_of("\r\n") == std::string_view::npos) {
+      rest_ = {};
+      return std::nullopt;
+    }
+    fail("empty line");
+    return std::nullopt;
+  }
+  // RFC 8866 §5: text is any byte but NUL, CR and LF.
+  if (text.find('\r') != std::string_view::npos || text.find('\0') != std::string_view::npos) {
+    fail("CR or NUL inside a line");
+    return std::nullopt;
+  }
+  if (text.size() < 2 || text[1] != '=' || text[0] < 'a' || text[0] > 'z') {
+    fail("line not of the form <type>=<value>");
+    return std::nullopt;
+  }
+  return Line{text[0], text.substr(2)};
+}
+
+bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attributes,
+                            bool* has_direction) {
+  // RFC 8866 §5.13: a=<attribute-name>[:<attribute-value>], attribute-name = token
+  const std::size_t colon = value.find(':');
+  const std::string_view name = value.substr(0, colon);
+  const bool has_value = colon != std::string_view::npos;
+  const std::string_view attribute_value = has_value ? value.substr(colon + 1) : std::string_view();
+  if (!is_token(name)) return fail("bad attribute name");
+  if (const char* reason = check_attribute(name, has_value, attribute_value)) return fail(reason);
+  // RFC 3264 §5.1 / RFC 8866 §6.7: one direction per level; two would leave it undefined.
+  if (direction_from_name(name)) {
+    if (*has_direction) return fail("more than one direction attribute");
+    *has_direction = true;
+  }
+  attributes->push_back(Attribute{std::string(name), std::string(attribute_value), has_value});
+  return true;
+}
+
+bool Parser::session_line(const Line& line) {
+  if (line.type == 'a') return attribute_line(line.value, &result_.attributes, &session_direction_);
+  if (session_rank(line.type) < 0) {
+    return fail(line.type == 'v' || line.type == 'o' || line.type == 's'
+                    ? "v=, o= or s= repeated"
+                    : "line type not allowed at session level");
+  }
+  if (line.type == 'c' && !is_connection(line.value)) return fail("bad c= line");
+  if (line.type == 'b' && !is_bandwidth(line.value)) return fail("bad b= line");
+  if (line.type == 't' && !is_timing(line.value)) return fail("bad t= line");
+  result_.lines.emplace_back(std::string(1, line.type) + '=' + std::string(line.value));
+  return true;
+}
+
+bool Parser::media_line(const Line& line) {
+  MediaSection& section = result_.media.back();
+  if (line.type == 'a') {
+    if (!attribute_line(line.value, &section.attributes, &media_direction_)) return false;
+    if (section.attributes.back().name != "mid") return true;
+    // RFC 5888 §4: one mid per media section, unique in the session.
+    if (media_has_mid_) return fail("more than one a=mid in a media section");
+    media_has_mid_ = true;
+    const std::string_view mid = line.value.substr(line.value.find(':') + 1);
+    if (std::find(mids_.begin(), mids_.end(), mid) != mids_.end()) return fail("a=mid repeated");
+    mids_.push_back(mid);
+    return true;
+  }
+  if (media_rank(line.type) < 0) return fail("line type not allowed in a media section");
+  if (line.type == 'c' && !is_connection(line.value)) return fail("bad c= line");
+  if (line.type == 'b' && !is_bandwidth(line.value)) return fail("bad b= line");
+  section.lines.emplace_back(std::string(1, line.type) + '=' + std::string(line.value));
+  return true;
+}
+
+// RFC 5888 §5: a group names only mids that exist. Checked at the end, since a=group comes
+// before the media sections; the error names no line.
+bool Parser::check_groups() {
+  line_number_ = 0;
+  for (const Group& group : result_.groups()) {
+    for (const std::string& mid : group.mids) {
+      if (std::find(mids_.begin(), mids_.end(), mid) == mids_.end()) {
+        return fail("a=group names an unknown mid");
+      }
+    }
+  }
+  return true;
+}
+
+std::optional<SessionDescription> Parser::run() {
+  if (rest_.size() > kMaxSessionDescriptionSize) {
+    fail("session description too large");
+    return std::nullopt;
+  }
+  // RFC 8866 §5: v=, o= and s= come first, in that order.
+  const auto version = next_line();
+  if (!version || version->type != 'v' || version->value != "0") {
+    if (!failed_) fail("first line must be v=0");
+    return std::nullopt;
+  }
+  const auto origin = next_line();
+  if (!origin || origin->type != 'o' || !is_origin(origin->value)) {
+    if (!failed_) fail("second line must be a valid o=");
+    return std::nullopt;
+  }
+  const auto name = next_line();
+  if (!name || name->type != 's') {
+    if (!failed_) fail("third line must be s=");
+    return std::nullopt;
+  }
+  result_.origin = std::string(origin->value);
+  result_.name = std::string(name->value);
+  while (const auto line = next_line()) {
+    bool ok = true;
+    if (line->type == 'm') {
+      if (result_.media.size() == kMaxMediaSections) {
+        ok = fail("too many media sections");
+      } else {
+        result_.media.emplace_back();
+        media_direction_ = false;
+        media_has_mid_ = false;
+        if (const char* reason = parse_media_line(line->value, &result_.media.back())) {
+          ok = fail(reason);
+        }
+      }
+    } else if (result_.media.empty()) {
+      ok = session_line(*line);
+    } else {
+      ok = media_line(*line);
+    }
+    if (!ok) return std::nullopt;
+  }
+  if (failed_ || !check_groups()) return std::nullopt;
+  return std::move(result_);
+}
+
+// Appends lines in the order their rank gives, keeping the written order among equals.
+void append_ranked(std::string& out, const std::vector<std::string>& lines, int (*rank)(char)) {
+  std::vector<const std::string*> ordered;
+  ordered.reserve(lines.size());
+  for (const std::string& line : lines) ordered.push_back(&line);
+  // Unknown types (not produced by parse()) go last rather than being dropped.
+  const auto key = [rank](const std::string* line) {
+    const int r = line->empty() ? -1 : rank(line->front());
+    return r < 0 ? std::numeric_limits<int>::max() : r;
+  };
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [&key](const std::string* a, const std::string* b) { return key(a) < key(b); });
+  for (const std::string* line : ordered) {
+    out += *line;
+    out += "\r\n";
+  }
+}
+
+void append_attributes(std::string& out, const std::vector<Attribute>& attributes) {
+  for (const Attribute& attribute : attributes) {
+    out += "a=";
+    out += attribute.name;
+    if (attribute.has_value) {
+      out += ':';
+      out += attribute.value;
+    }
+    out += "\r\n";
+  }
+}
+
+}  // namespace
+
+std::optional<SessionDescription> parse(std::string_view text, std::string* error) {
+  return Parser(text, error).run();
+}
+
+std::optional<std::string_view> MediaSection::attribute(std::string_view name) const {
+  for (const Attribute& a : attributes) {
+    if (a.name == name) return std::string_view(a.value);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> MediaSection::attributes_named(std::string_view name) const {
+  std::vector<std::string_view> values;
+  for (const Attribute& a : attributes) {
+    if (a.name == name) values.emplace_back(a.value);
+  }
+  return values;
+}
+
+std::optional<std::string_view> SessionDescription::attribute(std::string_view wanted) const {
+  // (The parameter is not called name: that is the s= member.)
+  for (const Attribute& a : attributes) {
+    if (a.name == wanted) return std::string_view(a.value);
+  }
+  return std::nullopt;
+}
+
+std::string SessionDescription::str() const {
+  std::string out;
+  out.reserve(1024);
+  out += "v=" + std::to_string(version) + "\r\n";
+  out += "o=" + origin + "\r\n";
+  out += "s=" + name + "\r\n";
+  append_ranked(out, lines, session_rank);
+  append_attributes(out, attributes);
+  for (const MediaSection& section : media) {
+    out += "m=" + section.media + ' ' + std::to_string(section.port);
+    if (section.port_count != 0) out += '/' + std::to_string(section.port_count);
+    out += ' ' + section.protocol;
+    for (const std::string& format : section.formats) out += ' ' + format;
+    out += "\r\n";
+    append_ranked(out, section.lines, media_rank);
+    append_attributes(out, section.attributes);
+  }
+  return out;
+}
+
+}  // namespace acw::sdp

@@ -1,0 +1,76 @@
+// libFuzzer target for cpp/sdp: what parses serializes to a fixed point and survives every edit.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sdp/session.hpp"
+
+namespace {
+
+// What parse() accepts, str() writes, and what str() writes parses to the same text again.
+// (Unless it grew past the size limit: LF becomes CRLF and edits add lines.)
+void check_fixed_point(const std::string& wire) {
+  if (wire.size() > acw::sdp::kMaxSessionDescriptionSize) return;
+  const auto again = acw::sdp::parse(wire);
+  if (!again || again->str() != wire) std::abort();
+}
+
+void read_every_view(const acw::sdp::SessionDescription& sdp) {
+  (void)sdp.direction();
+  (void)sdp.groups();
+  (void)sdp.bundle();
+  for (const auto& media : sdp.media) {
+    (void)media.rtpmaps();
+    (void)media.fmtps();
+    (void)media.rtcp_feedback();
+    (void)media.extmaps();
+    (void)media.ssrcs();
+    (void)media.candidates();
+    (void)media.direction(sdp.direction());
+    (void)media.mid();
+    for (const auto& format : media.formats) {
+      if (format.size() <= 3) {
+        const int pt = std::atoi(format.c_str());
+        (void)media.rtpmap(pt);
+        (void)media.fmtp(pt);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  std::string error;
+  const auto sdp = acw::sdp::parse(text, &error);
+  if (!sdp) {
+    if (error.empty()) std::abort();  // every refusal says why
+    return 0;
+  }
+  const std::string wire = sdp->str();
+  check_fixed_point(wire);
+  read_every_view(*sdp);
+  (void)acw::sdp::summarize_offer(*sdp);
+
+  acw::sdp::SessionDescription edited = *sdp;
+  acw::sdp::prefer_codecs(edited, "audio", {"PCMU", "opus", "telephone-event"});
+  acw::sdp::prefer_codecs(edited, "video", {"H264", "vp8"});
+  // The reordering is a permutation of each m= line's formats.
+  for (std::size_t i = 0; i < edited.media.size(); ++i) {
+    auto before = sdp->media[i].formats;
+    auto after = edited.media[i].formats;
+    std::sort(before.begin(), before.end());
+    std::sort(after.begin(), after.end());
+    if (before != after || sdp->media[i].attributes != edited.media[i].attributes) std::abort();
+  }
+  // A cap taken from the input, so that every branch (clamps included) is reached.
+  const uint32_t cap = size == 0 ? 0 : static_cast<uint32_t>(data[0]) * 2500u;
+  acw::sdp::cap_audio_bitrate(edited, cap);
+  check_fixed_point(edited.str());
+  return 0;
+}
