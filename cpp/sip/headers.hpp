@@ -22,6 +22,7 @@ struct Via {
   std::optional<std::string_view> param(std::string_view name) const;
   std::string_view branch() const { return param("branch").value_or(std::string_view{}); }
   std::string str() const;
+  friend bool operator==(const Via&, const Via&) = default;
 };
 std::optional<Via> parse_via(std::string_view value);
 
@@ -29,6 +30,7 @@ struct CSeq {
   uint32_t number = 0;  // < 2**31 as §8.1.1.5 requires
   std::string method;
   std::string str() const;
+  friend bool operator==(const CSeq&, const CSeq&) = default;
 };
 std::optional<CSeq> parse_cseq(std::string_view value);
 
@@ -37,5 +39,18 @@ std::optional<uint32_t> parse_uint(std::string_view value);
 
 // Authorization: Bearer TOKEN (RFC 8898): the token, or nullopt for other schemes.
 std::optional<std::string_view> parse_bearer(std::string_view value);
+
+// Date: Sat, 13 Nov 2010 23:29:00 GMT (RFC 3261 §20.17: the RFC 1123 form, GMT only).
+struct SipDate {
+  int weekday = 0;  // 0 = Sunday
+  int day = 1;
+  int month = 1;  // 1 = January
+  int year = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  friend bool operator==(const SipDate&, const SipDate&) = default;
+};
+std::optional<SipDate> parse_date(std::string_view value);
 
 }  // namespace acw::sip

@@ -16,6 +16,7 @@ namespace acw::sip {
 struct HeaderField {
   std::string name;
   std::string value;  // folded lines already unfolded, leading/trailing whitespace trimmed
+  friend bool operator==(const HeaderField&, const HeaderField&) = default;
 };
 
 class Message {

@@ -17,6 +17,9 @@ struct ParseError {
   // What could be recovered, so a request can be answered with 400: empty when unknown.
   bool is_request = false;
   std::string method;
+  // The status a UAS answers a request with: 400, 505 for another SIP version (§21.5.20),
+  // 513 for a frame over kMaxFrameSize (§21.5.21).
+  int status = 400;
 };
 
 // Parses one whole message from one WebSocket text frame. Any input gives either a Message

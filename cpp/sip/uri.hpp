@@ -10,8 +10,9 @@
 namespace acw::sip {
 
 struct Param {
-  std::string name;  // as written
-  std::string value;  // empty for a flag parameter ("lr", "ob"); unescaped for URI params
+  std::string name;   // case as written; unescaped for URI params
+  std::string value;  // empty for a flag parameter ("lr", "ob"); unescaped for URI params;
+                      // header params (tag, expires, branch...) keep quotes: ="a b" is "\"a b\""
   bool has_value = false;
   friend bool operator==(const Param&, const Param&) = default;
 };
@@ -31,6 +32,8 @@ struct Uri {
   bool is_sip() const { return scheme == "sip" || scheme == "sips"; }
   // The value of a parameter (case-insensitive name); nullopt when absent, "" for a flag.
   std::optional<std::string_view> param(std::string_view name) const;
+  // Replaces the parameter (or appends it). SIP has no empty parameter value, so an empty value
+  // makes a flag and a non-empty one is always written with "="; has_value is not needed.
   void set_param(std::string_view name, std::string_view value = {}, bool has_value = false);
   // Wire form, escaping user/password/params/headers as RFC 3261 §25 requires.
   std::string str() const;
@@ -50,6 +53,7 @@ struct NameAddr {
 
   std::optional<std::string_view> param(std::string_view name) const;
   std::string_view tag() const { return param("tag").value_or(std::string_view{}); }
+  // As Uri::set_param: an empty value makes a flag.
   void set_param(std::string_view name, std::string_view value = {}, bool has_value = true);
   // Always written as name-addr: ["display" ]<uri>;params.
   std::string str() const;

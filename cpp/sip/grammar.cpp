@@ -1,0 +1,142 @@
+// Lexical rules of RFC 3261 §25.1 that need more than a character class: hosts, ports, quoted
+// strings.
+#include "sip/grammar.hpp"
+
+namespace acw::sip::grammar {
+
+// IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each 0-255.
+bool is_ipv4(std::string_view text) {
+  int parts = 0;
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t begin = pos;
+    int value = 0;
+    while (pos < text.size() && is_digit(text[pos]) && pos - begin < 3) {
+      value = value * 10 + (text[pos] - '0');
+      ++pos;
+    }
+    if (pos == begin || value > 255) return false;
+    ++parts;
+    if (pos == text.size()) return parts == 4;
+    if (text[pos] != '.' || parts == 4) return false;
+    ++pos;
+  }
+}
+
+// IPv6address = hexpart [ ":" IPv4address ]; hexpart = hexseq / hexseq "::" [ hexseq ] /
+// "::" [ hexseq ]; hexseq = hex4 *( ":" hex4 ); hex4 = 1*4HEXDIG.
+bool is_ipv6(std::string_view text) {
+  if (text.empty()) return false;
+  int groups = 0;
+  bool compressed = false;
+  std::size_t pos = 0;
+  if (text.substr(0, 2) == "::") {
+    compressed = true;
+    pos = 2;
+    if (pos == text.size()) return true;
+  } else if (text[0] == ':') {
+    return false;
+  }
+  while (pos < text.size()) {
+    std::size_t end = pos;
+    while (end < text.size() && is(text[end], kHex) && end - pos < 5) ++end;
+    if (end < text.size() && text[end] == '.') {
+      // The trailing IPv4address stands for the last two groups.
+      if (!is_ipv4(text.substr(pos))) return false;
+      groups += 2;
+      break;
+    }
+    if (end == pos || end - pos > 4) return false;
+    ++groups;
+    pos = end;
+    if (pos == text.size()) break;
+    if (text[pos] != ':') return false;
+    ++pos;
+    if (pos < text.size() && text[pos] == ':') {
+      if (compressed) return false;
+      compressed = true;
+      ++pos;
+    } else if (pos == text.size()) {
+      return false;
+    }
+  }
+  return compressed ? groups <= 7 : groups == 8;
+}
+
+bool is_ipv6_reference(std::string_view text) {
+  return text.size() > 2 && text.front() == '[' && text.back() == ']' &&
+         is_ipv6(text.substr(1, text.size() - 2));
+}
+
+// hostname = *( domainlabel "." ) toplabel [ "." ]; domainlabel = alphanum /
+// alphanum *( alphanum / "-" ) alphanum; toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum.
+bool is_hostname(std::string_view text) {
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
+  if (text.empty()) return false;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t dot = text.find('.', begin);
+    const std::string_view label =
+        text.substr(begin, dot == std::string_view::npos ? std::string_view::npos : dot - begin);
+    if (label.empty()) return false;
+    if (!is(label.front(), kAlpha | kDigit) || !is(label.back(), kAlpha | kDigit)) return false;
+    for (char c : label) {
+      if (!is(c, kAlpha | kDigit) && c != '-') return false;
+    }
+    if (dot == std::string_view::npos) return is(label.front(), kAlpha);
+    begin = dot + 1;
+  }
+}
+
+bool is_host(std::string_view text) {
+  if (text.empty()) return false;
+  if (text.front() == '[') return is_ipv6_reference(text);
+  return is_ipv4(text) || is_hostname(text);
+}
+
+std::optional<int> parse_port(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  int value = 0;
+  for (char c : text) {
+    if (!is_digit(c)) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  if (value > 65535) return std::nullopt;
+  return value;
+}
+
+// quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE
+// qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
+// quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+std::size_t scan_quoted_string(std::string_view text, std::size_t pos, std::string* out) {
+  if (pos >= text.size() || text[pos] != '"') return std::string_view::npos;
+  ++pos;
+  while (pos < text.size()) {
+    const auto c = static_cast<unsigned char>(text[pos]);
+    if (c == '"') return pos + 1;
+    if (c == '\\') {
+      if (pos + 1 >= text.size()) return std::string_view::npos;
+      const auto escaped = static_cast<unsigned char>(text[pos + 1]);
+      if (escaped == '\r' || escaped == '\n' || escaped > 0x7F) return std::string_view::npos;
+      if (out) out->push_back(static_cast<char>(escaped));
+      pos += 2;
+      continue;
+    }
+    if (c != ' ' && c != '\t' && (c < 0x21 || c == 0x7F)) return std::string_view::npos;
+    if (out) out->push_back(static_cast<char>(c));
+    ++pos;
+  }
+  return std::string_view::npos;
+}
+
+bool is_sip_version(std::string_view text) {
+  if (!istarts_with(text, "SIP/")) return false;
+  text.remove_prefix(4);
+  const std::size_t dot = text.find('.');
+  if (dot == std::string_view::npos) return false;
+  const std::string_view major = text.substr(0, dot);
+  const std::string_view minor = text.substr(dot + 1);
+  return all_of(major, kDigit) && all_of(minor, kDigit);
+}
+
+}  // namespace acw::sip::grammar
