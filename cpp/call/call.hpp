@@ -1,0 +1,84 @@
+// One call held by the engine: its state, its dialog and its timers (the machines are in
+// outgoing_call.cpp and incoming_call.cpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "call/input.hpp"
+#include "call/output.hpp"
+#include "sip/dialog.hpp"
+#include "sip/message.hpp"
+#include "sip/transaction.hpp"
+
+namespace acw::call {
+
+// Outgoing: WaitingForClient -> CreatingOffer -> GatheringOffer -> Inviting -> Early -> Confirmed
+// Incoming: Offered -> AnswerPending -> CreatingAnswer -> GatheringAnswer -> Answered -> Confirmed
+// Either may end (Terminated) from any state; a terminated call stays only while it still owes
+// the far side a BYE (after the ACK of its 2xx, RFC 3261 §15).
+enum class CallState {
+  kWaitingForClient,  // socket or ICE servers not ready yet
+  kCreatingOffer,     // CreatePeer + CreateOffer asked; waiting for sdp_created
+  kGatheringOffer,    // SetLocalDescription asked; waiting for local_description_ready
+  kInviting,          // INVITE sent, no response yet
+  kEarly,             // a provisional response came
+  kOffered,           // INVITE received, onIncoming fired
+  kAnswerPending,     // answer() called, waiting for ICE servers
+  kCreatingAnswer,    // CreatePeer + SetRemoteDescription + CreateAnswer asked
+  kGatheringAnswer,   // SetLocalDescription asked
+  kAnswered,          // 2xx sent, waiting for its ACK
+  kConfirmed,         // the call is up
+  kTerminated,
+};
+std::string_view call_state_name(CallState state);
+
+// An offer from the far side inside the call (re-INVITE, RFC 3261 §14.2).
+enum class Reoffer { kNone, kCreatingAnswer, kGatheringAnswer, kAwaitingAck };
+
+struct Call {
+  CallHandle handle = 0;
+  bool outgoing = true;
+  CallState state = CallState::kWaitingForClient;
+  std::string call_id;
+  std::string local_tag;
+  std::string target;  // outgoing Request-URI
+  std::string token;   // callClient's Bearer token
+  CallOptions options;
+  std::vector<sip::HeaderField> extra_headers;  // the page's X- headers, parsed
+  std::optional<sip::Dialog> dialog;
+  sip::Message invite;  // the INVITE sent (outgoing) or received (incoming)
+  sip::Message remote;  // for getSipHeaders: the INVITE (incoming) or the 2xx (outgoing)
+  sip::TransactionId invite_tx = 0;
+  std::string remote_offer;  // incoming: the offer's SDP
+
+  bool peer_created = false;
+  bool provisional = false;    // a 1xx arrived, so CANCEL may be sent (§9.1)
+  bool cancel_wanted = false;  // the call is to end before an answer
+  bool cancel_sent = false;
+  bool remote_answer_applied = false;
+  bool bye_after_ack = false;  // ended while our 2xx waited for its ACK
+  std::string bye_reason;      // Reason header for that BYE (reject after answer)
+  std::string_view end_cause;  // the onDisconnect cause already decided (a local hang-up)
+
+  // Timers (kNever when off).
+  int64_t expires_at = sip::kNever;       // Timer C on our INVITE
+  int64_t cancel_deadline = sip::kNever;  // §9.1 64*T1 after asking to cancel
+  int64_t retransmit_at = sip::kNever;    // §13.3.1.4 2xx retransmission
+  int64_t retransmit_interval = 0;
+  int64_t ack_deadline = sip::kNever;  // §13.3.1.4 64*T1 for the ACK
+
+  sip::Message last_2xx;  // incoming: our 2xx, retransmitted until the ACK
+  sip::Message last_ack;  // outgoing: our ACK, sent again for a retransmitted 2xx (§13.2.2.4)
+
+  Reoffer reoffer = Reoffer::kNone;
+  sip::TransactionId reoffer_tx = 0;
+  sip::Message reoffer_request;
+
+  bool active() const { return state != CallState::kTerminated; }
+};
+
+}  // namespace acw::call

@@ -1,0 +1,79 @@
+// SIP status code -> onDisconnect cause, as a table (PROTOCOL.md "Calls").
+#include "call/cause.hpp"
+
+#include <cctype>
+
+namespace acw::call {
+namespace {
+
+struct CauseRule {
+  int first;
+  int last;
+  std::string_view cause;
+};
+
+// The first rule whose range holds the code wins: the single codes before the classes.
+constexpr CauseRule kCauseRules[] = {
+    {200, 299, cause::kNormal},       {487, 487, cause::kNoAnswer},  // the caller gave up (CANCEL)
+    {486, 486, cause::kBusy},         {600, 600, cause::kBusy},
+    {603, 603, cause::kBusy},         {404, 404, cause::kUnobtainable},
+    {410, 410, cause::kUnobtainable}, {480, 480, cause::kUnobtainable},
+    {604, 604, cause::kUnobtainable}, {300, 399, cause::kMoved},
+    {600, 699, cause::kRejected},     {400, 599, cause::kFailed},
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::string_view cause_for_status(int status) {
+  if (status >= 100 && status < 200) return {};
+  for (const auto& rule : kCauseRules) {
+    if (status >= rule.first && status <= rule.last) return rule.cause;
+  }
+  return cause::kFailed;  // any other non-2xx final
+}
+
+std::optional<int> reason_sip_cause(std::string_view reason) {
+  // RFC 3326 §2: Reason = protocol *(SEMI reason-params); cause = "cause" EQUAL 1*DIGIT. Only the
+  // first value is read (a Reason with several protocols lists SIP once).
+  auto comma = reason.find(',');
+  if (comma != std::string_view::npos) reason = reason.substr(0, comma);
+  auto semi = reason.find(';');
+  if (semi == std::string_view::npos || !iequals(trim(reason.substr(0, semi)), "SIP"))
+    return std::nullopt;
+  std::string_view params = reason.substr(semi + 1);
+  while (!params.empty()) {
+    auto next = params.find(';');
+    std::string_view param = trim(params.substr(0, next));
+    params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
+    auto eq = param.find('=');
+    if (eq == std::string_view::npos || !iequals(trim(param.substr(0, eq)), "cause")) continue;
+    std::string_view digits = trim(param.substr(eq + 1));
+    if (digits.size() != 3) return std::nullopt;
+    int code = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      code = code * 10 + (c - '0');
+    }
+    return code;
+  }
+  return std::nullopt;
+}
+
+}  // namespace acw::call

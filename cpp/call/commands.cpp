@@ -1,0 +1,180 @@
+// What the page's commands (disconnect, reject, close) and the browser's media results do to a call
+// in each state.
+#include <string>
+#include <utility>
+
+#include "call/cause.hpp"
+#include "call/engine.hpp"
+#include "call/payload.hpp"
+#include "call/validation.hpp"
+
+namespace acw::call {
+
+void Engine::hang_up(int64_t now, Call& call) {
+  if (call.outgoing) {
+    switch (call.state) {
+      case CallState::kInviting:
+      case CallState::kEarly:
+        // The public client reports a call given up before the answer as NOANSWER (trace 2).
+        cancel(now, call, cause::kNoAnswer);
+        return;
+      case CallState::kConfirmed:
+        send_bye(now, call);
+        terminate(call, cause::kNormal);
+        return;
+      default:  // no INVITE sent yet
+        terminate(call, cause::kNoAnswer);
+        return;
+    }
+  }
+  switch (call.state) {
+    case CallState::kAnswered:
+      // §15: the BYE waits for the ACK of our 2xx.
+      call.bye_after_ack = true;
+      terminate(call, cause::kNormal);
+      return;
+    case CallState::kConfirmed:
+      send_bye(now, call);
+      terminate(call, cause::kNormal);
+      return;
+    default:  // the public client rejects an unanswered call with 486
+      end_unanswered(now, call, 486, cause::kNormal);
+      return;
+  }
+}
+
+void Engine::reject_call(int64_t now, Call& call, int code) {
+  if (call.outgoing) {
+    hang_up(now, call);
+    return;
+  }
+  const int status = reject_status(code);
+  // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
+  std::string reason = "SIP; cause=" + std::to_string(status) + "; text=\"Rejected\"";
+  switch (call.state) {
+    case CallState::kAnswered:
+      call.bye_reason = std::move(reason);
+      call.bye_after_ack = true;
+      terminate(call, cause::kNormal);
+      return;
+    case CallState::kConfirmed:
+      send_bye(now, call, reason);
+      terminate(call, cause::kNormal);
+      return;
+    default:
+      end_unanswered(now, call, status, cause::kNormal);
+      return;
+  }
+}
+
+void Engine::close_client(int64_t now) {
+  // Everything ends now; the frames queued before CloseSocket still go out (WebSocket close()
+  // sends buffered data first), so there is no waiting for answers.
+  for (auto& [handle, call] : calls_) {
+    if (call.active()) {
+      if (call.outgoing &&
+          (call.state == CallState::kInviting || call.state == CallState::kEarly)) {
+        if (call.provisional) send_cancel(now, call);
+      } else if (call.state == CallState::kAnswered || call.state == CallState::kConfirmed) {
+        send_bye(now, call);
+      } else if (!call.outgoing) {
+        respond(now, call.invite_tx, ua_.response(call.invite, 480, call.local_tag));
+      }
+      terminate(call, cause::kNormal);
+    } else if (call.bye_after_ack) {
+      send_bye(now, call, call.bye_reason);
+    }
+  }
+  calls_.clear();
+  registration_.disable();
+  if (socket_ == SocketState::kOpen) {
+    if (auto request = registration_.next_request(now, ua_, random_)) send_message(*request);
+  }
+  while (auto report = registration_.take_report()) {
+    callback(0, "onIncomingState",
+             incoming_state_payload(report->ready, report->cause, report->retry));
+  }
+  if (socket_ == SocketState::kOpen || socket_ == SocketState::kConnecting) {
+    emit(make_output(OutputKind::kCloseSocket));
+  }
+  socket_ = SocketState::kClosed;
+  transactions_.clear();
+  closed_ = true;
+}
+
+void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
+  if (sdp.empty()) {
+    media_failure(now, call, cause::kError, "empty SDP");
+    return;
+  }
+  // The codec order and bitrate cap go in before the browser sets the description.
+  if (call.state == CallState::kCreatingOffer) {
+    emit(make_output(OutputKind::kSetLocalDescription, call.handle, "offer", munge(call, sdp)));
+    call.state = CallState::kGatheringOffer;
+  } else if (call.state == CallState::kCreatingAnswer) {
+    emit(make_output(OutputKind::kSetLocalDescription, call.handle, "answer", munge(call, sdp)));
+    call.state = CallState::kGatheringAnswer;
+  } else if (call.reoffer == Reoffer::kCreatingAnswer) {
+    emit(make_output(OutputKind::kSetLocalDescription, call.handle, "answer", munge(call, sdp)));
+    call.reoffer = Reoffer::kGatheringAnswer;
+  } else {
+    log(2, "sdp_created ignored in state " + std::string(call_state_name(call.state)));
+  }
+}
+
+void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
+  if (sdp.empty()) {
+    media_failure(now, call, cause::kError, "empty SDP");
+    return;
+  }
+  // ICE candidates are in: the SDP goes out (no trickle ICE with the cloud).
+  if (call.state == CallState::kGatheringOffer) {
+    send_invite(now, call, munge(call, sdp));
+  } else if (call.state == CallState::kGatheringAnswer) {
+    send_answer(now, call, munge(call, sdp));
+  } else if (call.reoffer == Reoffer::kGatheringAnswer) {
+    sip::Message ok = ua_.invite_response(call.reoffer_request, 200, call.local_tag,
+                                          call.extra_headers, munge(call, sdp));
+    send_2xx(now, call, call.reoffer_tx, std::move(ok));
+    call.reoffer = Reoffer::kAwaitingAck;
+  } else {
+    log(2, "local_description_ready ignored in state " + std::string(call_state_name(call.state)));
+  }
+}
+
+void Engine::media_failure(int64_t now, Call& call, std::string_view failure,
+                           std::string_view detail) {
+  std::string_view why = failure == cause::kDeviceError ? cause::kDeviceError : cause::kError;
+  log(1, "media failed (" + std::string(why) + "): " + std::string(detail));
+  if (call.reoffer == Reoffer::kCreatingAnswer || call.reoffer == Reoffer::kGatheringAnswer) {
+    // The new offer cannot be taken; the call goes on as it was (§14.2).
+    respond(now, call.reoffer_tx, ua_.response(call.reoffer_request, 488));
+    call.reoffer = Reoffer::kNone;
+    return;
+  }
+  switch (call.state) {
+    case CallState::kInviting:
+    case CallState::kEarly:
+      cancel(now, call, why);
+      return;
+    case CallState::kAnswered:
+      call.bye_after_ack = true;
+      terminate(call, why);
+      return;
+    case CallState::kConfirmed:
+      send_bye(now, call);
+      terminate(call, why);
+      return;
+    case CallState::kOffered:
+    case CallState::kAnswerPending:
+    case CallState::kCreatingAnswer:
+    case CallState::kGatheringAnswer:
+      end_unanswered(now, call, 488, why);  // §13.3.1.3: the offer cannot be answered here
+      return;
+    default:  // before our INVITE went out
+      terminate(call, why);
+      return;
+  }
+}
+
+}  // namespace acw::call

@@ -1,0 +1,702 @@
+// The client engine: inputs, the socket, routing SIP messages to the registration, ICE servers and
+// calls, timers and outputs.
+#include "call/engine.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "call/backoff.hpp"
+#include "call/cause.hpp"
+#include "call/journal.hpp"
+#include "call/payload.hpp"
+#include "call/validation.hpp"
+#include "sdp/session.hpp"
+#include "sip/dialog.hpp"
+#include "sip/headers.hpp"
+#include "sip/parser.hpp"
+#include "sip/timers.hpp"
+#include "sip/uri.hpp"
+
+namespace acw::call {
+namespace {
+
+std::string base36(uint64_t random, int digits) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out;
+  for (int i = 0; i < digits; ++i) {
+    out += kDigits[random % 36];
+    random /= 36;
+  }
+  return out;
+}
+
+std::string strip_media_type(std::string_view codec, std::string_view kind) {
+  if (codec.size() > kind.size() && codec[kind.size()] == '/') {
+    bool same = true;
+    for (std::size_t i = 0; i < kind.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(codec[i])) != kind[i]) same = false;
+    }
+    if (same) return std::string(codec.substr(kind.size() + 1));
+  }
+  return std::string(codec);
+}
+
+std::vector<std::string> codec_names(const std::vector<std::string>& codecs,
+                                     std::string_view kind) {
+  std::vector<std::string> names;
+  for (const auto& codec : codecs) names.push_back(strip_media_type(codec, kind));
+  return names;
+}
+
+}  // namespace
+
+Engine::Engine(Config config)
+    : config_(std::move(config)),
+      random_(config_.seed),
+      ua_({}, {}, {}),
+      registration_({}, {}, {}) {
+  std::string client_id;
+  std::string_view error = check_cloud_id(config_.cloud_id);
+  if (error.empty()) error = check_access_key(config_.web_rtc_access_key);
+  if (error.empty()) error = check_client_id(config_.client_id, &client_id);
+  if (error.empty() && !config_.url.empty()) error = check_url(config_.url);
+  config_error_ = std::string(error);
+  if (error.empty()) config_.client_id = client_id;
+  config_.log_level = std::clamp(config_.log_level, 0, 6);
+  CloudAddresses addresses{config_.cloud_id, config_.web_rtc_access_key, config_.client_id};
+  if (config_.url.empty()) config_.url = addresses.default_url();
+  // RFC 7118 §5: random Contact user and .invalid host, fixed for this client's life.
+  std::string contact_user = base36(random_.next(), 8);
+  std::string via_host = base36(random_.next(), 12) + ".invalid";
+  ua_ = UserAgent(std::move(addresses), contact_user, std::move(via_host));
+  std::string call_id = sip::make_call_id(random_.next(), random_.next());
+  registration_ =
+      Registration(std::move(call_id), sip::make_tag(random_.next()), std::move(contact_user));
+}
+
+// ---------------------------------------------------------------- getters
+
+int64_t Engine::next_deadline() const {
+  if (closed_ || !config_error_.empty()) return -1;
+  int64_t next = sip::kNever;
+  switch (socket_) {
+    case SocketState::kConnecting:
+      next = connect_deadline_;
+      break;
+    case SocketState::kBackoff:
+      next = reconnect_at_;
+      break;
+    case SocketState::kOpen:
+      next = std::min(transactions_.next_deadline(), registration_.next_deadline());
+      if (socket_wanted()) next = std::min(next, ice_servers_.next_deadline());
+      break;
+    case SocketState::kClosed:
+      break;
+  }
+  for (const auto& [handle, call] : calls_) {
+    next = std::min(
+        {next, call.expires_at, call.cancel_deadline, call.retransmit_at, call.ack_deadline});
+  }
+  return next == sip::kNever ? -1 : next;
+}
+
+std::string Engine::call_id(CallHandle handle) const {
+  const Call* call = find(handle);
+  return call ? call->call_id : std::string();
+}
+
+std::vector<std::string> Engine::sip_headers(CallHandle handle, std::string_view name) const {
+  std::vector<std::string> values;
+  if (const Call* call = find(handle)) {
+    for (auto value : call->remote.header_values(name)) values.emplace_back(value);
+  }
+  return values;
+}
+
+std::size_t Engine::active_calls() const {
+  return static_cast<std::size_t>(std::count_if(
+      calls_.begin(), calls_.end(), [](const auto& entry) { return entry.second.active(); }));
+}
+
+bool Engine::socket_wanted() const {
+  return registration_.needs_transport() || !calls_.empty();
+}
+
+std::optional<Output> Engine::poll() {
+  if (outputs_.empty()) return std::nullopt;
+  Output out = std::move(outputs_.front());
+  outputs_.pop_front();
+  return out;
+}
+
+// ---------------------------------------------------------------- inputs
+
+void Engine::socket_opened(int64_t now) {
+  handle(make_input(InputKind::kSocketOpened, now));
+}
+void Engine::socket_closed(int64_t now) {
+  handle(make_input(InputKind::kSocketClosed, now));
+}
+void Engine::timeout(int64_t now) {
+  handle(make_input(InputKind::kTimeout, now));
+}
+
+void Engine::frame_received(int64_t now, std::string_view text) {
+  Input input = make_input(InputKind::kFrame, now);
+  input.text = std::string(text);
+  handle(input);
+}
+
+std::string Engine::enable_incoming(int64_t now, std::string_view token) {
+  Input input = make_input(InputKind::kEnableIncoming, now);
+  input.text = std::string(token);
+  return handle(input).error;
+}
+
+std::string Engine::disable_incoming(int64_t now) {
+  return handle(make_input(InputKind::kDisableIncoming, now)).error;
+}
+
+CallResult Engine::call_service(int64_t now, std::string_view service_name,
+                                const CallOptions& options) {
+  Input input = make_input(InputKind::kCallService, now);
+  input.text = std::string(service_name);
+  input.options = options;
+  return handle(input);
+}
+
+CallResult Engine::call_client(int64_t now, std::string_view client_id, std::string_view token,
+                               const CallOptions& options) {
+  Input input = make_input(InputKind::kCallClient, now);
+  input.text = std::string(client_id);
+  input.text2 = std::string(token);
+  input.options = options;
+  return handle(input);
+}
+
+std::string Engine::answer(int64_t now, CallHandle call, const CallOptions& options) {
+  Input input = make_input(InputKind::kAnswer, now, call);
+  input.options = options;
+  return handle(input).error;
+}
+
+std::string Engine::ringing(int64_t now, CallHandle call) {
+  return handle(make_input(InputKind::kRinging, now, call)).error;
+}
+
+std::string Engine::reject(int64_t now, CallHandle call, int code) {
+  Input input = make_input(InputKind::kReject, now, call);
+  input.number = code;
+  return handle(input).error;
+}
+
+std::string Engine::disconnect(int64_t now, CallHandle call) {
+  return handle(make_input(InputKind::kDisconnect, now, call)).error;
+}
+
+std::string Engine::send_dtmf(int64_t now, CallHandle call, std::string_view digits) {
+  Input input = make_input(InputKind::kSendDtmf, now, call);
+  input.text = std::string(digits);
+  return handle(input).error;
+}
+
+std::string Engine::set_max_concurrent(int64_t now, int max_concurrent) {
+  Input input = make_input(InputKind::kSetMaxConcurrent, now);
+  input.number = max_concurrent;
+  return handle(input).error;
+}
+
+void Engine::set_has_incoming_handler(int64_t now, bool has_handler) {
+  Input input = make_input(InputKind::kSetIncomingHandler, now);
+  input.number = has_handler ? 1 : 0;
+  handle(input);
+}
+
+std::string Engine::set_peer_connection_configuration(int64_t now,
+                                                      std::optional<std::string> ice_servers,
+                                                      std::string_view ice_transport_policy) {
+  Input input = make_input(InputKind::kSetPeerConnectionConfiguration, now);
+  input.ice_servers = std::move(ice_servers);
+  input.text2 = std::string(ice_transport_policy);
+  return handle(input).error;
+}
+
+void Engine::close(int64_t now) {
+  handle(make_input(InputKind::kClose, now));
+}
+
+void Engine::sdp_created(int64_t now, CallHandle call, std::string_view sdp) {
+  Input input = make_input(InputKind::kSdpCreated, now, call);
+  input.text = std::string(sdp);
+  handle(input);
+}
+
+void Engine::local_description_ready(int64_t now, CallHandle call, std::string_view sdp) {
+  Input input = make_input(InputKind::kLocalDescriptionReady, now, call);
+  input.text = std::string(sdp);
+  handle(input);
+}
+
+void Engine::media_failed(int64_t now, CallHandle call, std::string_view cause,
+                          std::string_view detail) {
+  Input input = make_input(InputKind::kMediaFailed, now, call);
+  input.text = std::string(cause);
+  input.text2 = std::string(detail);
+  handle(input);
+}
+
+bool Engine::start_recording() {
+  if (inputs_handled_ != 0) return false;  // the journal must start from the seed
+  recording_ = true;
+  journal_ = journal_header(config_) + "\n";
+  return true;
+}
+
+CallResult Engine::handle(const Input& input) {
+  ++inputs_handled_;
+  if (recording_) {
+    std::string line = journal_line(input);
+    if (journal_.size() + line.size() < kMaxJournal) {
+      journal_ += line;
+      journal_ += '\n';
+    } else {
+      recording_ = false;
+      log(1, "journal full: recording stopped");
+    }
+  }
+  return dispatch(input);
+}
+
+CallResult Engine::dispatch(const Input& input) {
+  const int64_t now = input.now;
+  const bool command = input.kind != InputKind::kSocketOpened &&
+                       input.kind != InputKind::kSocketClosed && input.kind != InputKind::kFrame &&
+                       input.kind != InputKind::kTimeout && input.kind != InputKind::kSdpCreated &&
+                       input.kind != InputKind::kLocalDescriptionReady &&
+                       input.kind != InputKind::kMediaFailed;
+  if (!config_error_.empty()) return {0, command ? config_error_ : std::string()};
+  if (closed_) return {0, command ? std::string(errors::kClientClosed) : std::string()};
+
+  CallResult result;
+  Call* call = input.call != 0 ? find(input.call) : nullptr;
+  switch (input.kind) {
+    case InputKind::kSocketOpened:
+      if (socket_ != SocketState::kConnecting) {
+        log(2, "socket opened while not connecting: ignored");
+        break;
+      }
+      socket_ = SocketState::kOpen;
+      connect_deadline_ = sip::kNever;
+      log(2, "websocket connected");
+      registration_.on_transport_up();
+      ice_servers_.on_transport_up();
+      break;
+
+    case InputKind::kSocketClosed:
+      if (socket_ == SocketState::kConnecting || socket_ == SocketState::kOpen) {
+        log(2, "websocket disconnected");
+        transport_lost(now);
+      }
+      break;
+
+    case InputKind::kFrame:
+      receive(now, input.text);
+      break;
+
+    case InputKind::kTimeout:
+      if (socket_ == SocketState::kConnecting && now >= connect_deadline_) {
+        log(1, "websocket connection timed out");
+        emit(make_output(OutputKind::kCloseSocket));
+        transport_lost(now);
+      }
+      if (socket_ == SocketState::kBackoff && now >= reconnect_at_) {
+        reconnect_at_ = sip::kNever;
+        socket_ = SocketState::kClosed;  // drive() reopens it if still wanted
+      }
+      for (const auto& t : transactions_.handle_timeout(now)) transaction_timeout(now, t);
+      flush();
+      registration_.handle_timeout(now);
+      for (auto& [handle, c] : calls_) call_timers(now, c);
+      break;
+
+    case InputKind::kEnableIncoming: {
+      auto error = check_token(input.text);
+      if (!error.empty()) return {0, std::string(error)};
+      registration_.enable(input.text);
+      break;
+    }
+
+    case InputKind::kDisableIncoming:
+      registration_.disable();
+      break;
+
+    case InputKind::kCallService: {
+      std::string name;
+      auto error = check_service_name(input.text, &name);
+      if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, nullptr);
+      if (error.empty() && active_calls() >= static_cast<std::size_t>(max_concurrent_))
+        error = errors::kTooManyCalls;
+      if (!error.empty()) return {0, std::string(error)};
+      result = start_outgoing(now, ua_.addresses().service_uri(name), {}, input.options);
+      break;
+    }
+
+    case InputKind::kCallClient: {
+      std::string id;
+      auto error = check_client_id(input.text, &id);
+      if (error.empty() && active_calls() >= static_cast<std::size_t>(max_concurrent_))
+        error = errors::kTooManyCalls;
+      if (error.empty()) error = check_token(input.text2);
+      if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, nullptr);
+      if (!error.empty()) return {0, std::string(error)};
+      result = start_outgoing(now, ua_.addresses().client_uri(id), input.text2, input.options);
+      break;
+    }
+
+    case InputKind::kAnswer: {
+      std::vector<sip::HeaderField> extra;
+      auto error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
+      if (!error.empty()) return {0, std::string(error)};
+      if (!call || call->outgoing || call->state != CallState::kOffered) {
+        log(2, "answer() ignored: the call is not an unanswered incoming call");
+        break;
+      }
+      call->options = input.options;
+      call->extra_headers = std::move(extra);
+      call->state = CallState::kAnswerPending;  // drive() goes on once the ICE servers are known
+      break;
+    }
+
+    case InputKind::kRinging:
+      if (call && !call->outgoing &&
+          (call->state == CallState::kOffered || call->state == CallState::kAnswerPending ||
+           call->state == CallState::kCreatingAnswer ||
+           call->state == CallState::kGatheringAnswer)) {
+        respond(now, call->invite_tx, ua_.invite_response(call->invite, 180, call->local_tag, {}));
+      }
+      break;
+
+    case InputKind::kReject:
+      if (call && call->active()) reject_call(now, *call, input.number);
+      break;
+
+    case InputKind::kDisconnect:
+      if (call && call->active()) hang_up(now, *call);
+      break;
+
+    case InputKind::kSendDtmf: {
+      auto error = check_dtmf(input.text);
+      if (!error.empty()) return {0, std::string(error)};
+      bool media_up = call && call->active() && call->peer_created &&
+                      (call->outgoing ? call->remote_answer_applied
+                                      : call->state == CallState::kAnswered ||
+                                            call->state == CallState::kConfirmed);
+      if (!media_up) return {0, std::string(errors::kDtmfSendError)};
+      std::string digits = input.text;
+      for (char& c : digits) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      emit(make_output(OutputKind::kSendDtmf, call->handle, {}, std::move(digits)));
+      break;
+    }
+
+    case InputKind::kSetMaxConcurrent: {
+      auto error = check_max_concurrent(input.number);
+      if (!error.empty()) return {0, std::string(error)};
+      max_concurrent_ = std::min<int>(input.number, static_cast<int>(kMaxCalls));
+      break;
+    }
+
+    case InputKind::kSetIncomingHandler:
+      has_incoming_handler_ = input.number != 0;
+      break;
+
+    case InputKind::kSetPeerConnectionConfiguration: {
+      auto error = check_ice_transport_policy(input.text2);
+      if (error.empty() && input.ice_servers && !looks_like_json_array(*input.ice_servers)) {
+        error = errors::kInvalidIceServers;
+      }
+      if (!error.empty()) return {0, std::string(error)};
+      ice_servers_.set_override(input.ice_servers, input.text2);
+      break;
+    }
+
+    case InputKind::kClose:
+      close_client(now);
+      return result;
+
+    case InputKind::kSdpCreated:
+      if (call && call->active()) media_described(now, *call, input.text);
+      break;
+
+    case InputKind::kLocalDescriptionReady:
+      if (call && call->active()) media_gathered(now, *call, input.text);
+      break;
+
+    case InputKind::kMediaFailed:
+      if (call && call->active()) media_failure(now, *call, input.text, input.text2);
+      break;
+  }
+  drive(now);
+  return result;
+}
+
+// ---------------------------------------------------------------- the pump
+
+void Engine::drive(int64_t now) {
+  if (closed_) return;
+  const bool wanted = socket_wanted();
+  if (wanted && socket_ == SocketState::kClosed) open_socket(now);
+
+  if (socket_ == SocketState::kOpen) {
+    if (auto request = registration_.next_request(now, ua_, random_)) {
+      sip::TransactionId id = send_request(now, std::move(*request));
+      if (id == 0) {
+        registration_.on_timeout(now, random_);
+      } else {
+        registration_.sent(id);
+      }
+    }
+    if (wanted) {
+      if (auto request = ice_servers_.next_request(now, ua_, random_)) {
+        sip::TransactionId id = send_request(now, std::move(*request));
+        if (id == 0) {
+          ice_servers_.on_timeout(now);
+        } else {
+          ice_servers_.sent(id);
+        }
+      }
+    }
+    if (ice_servers_.ready()) {
+      for (auto& [handle, call] : calls_) {
+        if (call.state == CallState::kWaitingForClient) create_offer(now, call);
+        if (call.state == CallState::kAnswerPending) create_answer(now, call);
+      }
+    }
+  }
+
+  while (auto report = registration_.take_report()) {
+    callback(0, "onIncomingState",
+             incoming_state_payload(report->ready, report->cause, report->retry));
+  }
+  purge_calls();
+
+  // Nothing needs the cloud any more: let the socket go once no transaction is open (the public
+  // client stops its user agent when it has no calls and no token).
+  if (!socket_wanted()) {
+    if (socket_ == SocketState::kOpen && transactions_.size() == 0) {
+      log(2, "websocket no longer needed: closing");
+      emit(make_output(OutputKind::kCloseSocket));
+      socket_ = SocketState::kClosed;
+      registration_.on_transport_lost();
+      ice_servers_.on_transport_lost();
+    } else if (socket_ == SocketState::kBackoff) {
+      socket_ = SocketState::kClosed;
+      reconnect_at_ = sip::kNever;
+    }
+  }
+}
+
+void Engine::open_socket(int64_t now) {
+  emit(make_output(OutputKind::kOpenSocket, 0, {}, config_.url));
+  socket_ = SocketState::kConnecting;
+  connect_deadline_ = now + kConnectTimeout;
+  reconnect_at_ = sip::kNever;
+}
+
+void Engine::transport_lost(int64_t now) {
+  socket_ = SocketState::kClosed;
+  connect_deadline_ = sip::kNever;
+  transactions_.clear();
+  registration_.on_transport_lost();
+  ice_servers_.on_transport_lost();
+  // The public client ends every call when the connection drops.
+  for (auto& [handle, call] : calls_) {
+    call.bye_after_ack = false;
+    terminate(call, cause::kFailed);
+  }
+  purge_calls();
+  if (socket_wanted()) {
+    socket_ = SocketState::kBackoff;
+    reconnect_at_ = now + reconnect_wait(reconnect_attempts_++, random_.next());
+    log(2, "websocket reconnect in " + std::to_string(reconnect_at_ - now) + " ms");
+  }
+}
+
+void Engine::purge_calls() {
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    if (it->second.state == CallState::kTerminated && !it->second.bye_after_ack) {
+      it = calls_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& timeout) {
+  if (!timeout.client) {
+    log(2, "no ACK for a failure response (Timer H)");
+    return;
+  }
+  if (timeout.id == registration_.in_flight()) {
+    log(1, "REGISTER timed out (Timer F)");
+    registration_.on_timeout(now, random_);
+  } else if (timeout.id == ice_servers_.in_flight()) {
+    log(1, "OPTIONS for ICE servers timed out (Timer F)");
+    ice_servers_.on_timeout(now);
+  } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
+    log(1, "INVITE timed out (Timer B)");
+    terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
+  } else {
+    log(3, timeout.method + " timed out");
+  }
+}
+
+void Engine::call_timers(int64_t now, Call& call) {
+  if (call.retransmit_at <= now) {
+    // §13.3.1.4: the 2xx again, at T1, 2*T1 ... capped at T2, until the ACK.
+    send_message(call.last_2xx);
+    call.retransmit_interval =
+        std::min(call.retransmit_interval * 2, sip::timers::k2xxRetransmitMax);
+    call.retransmit_at = now + call.retransmit_interval;
+  }
+  if (call.ack_deadline <= now) {
+    call.retransmit_at = call.ack_deadline = sip::kNever;
+    if (call.reoffer == Reoffer::kAwaitingAck) {
+      log(2, "no ACK for the 2xx to a re-INVITE");
+      call.reoffer = Reoffer::kNone;
+    } else if (call.state == CallState::kAnswered) {
+      // §13.3.1.4: no ACK in 64*T1: the session ends with BYE.
+      log(1, "no ACK for our 2xx: ending the call");
+      send_bye(now, call);
+      terminate(call, cause::kFailed);
+    } else if (call.bye_after_ack) {
+      send_bye(now, call, call.bye_reason);
+      call.bye_after_ack = false;
+    }
+  }
+  if (call.expires_at <= now) {
+    call.expires_at = sip::kNever;
+    if (call.state == CallState::kInviting || call.state == CallState::kEarly) {
+      log(2, "no answer in time (Timer C): cancelling");
+      cancel(now, call, cause::kNoAnswer);
+    }
+  }
+  if (call.cancel_deadline <= now) {
+    call.cancel_deadline = sip::kNever;
+    // §9.1: no final response 64*T1 after CANCEL: the INVITE counts as cancelled.
+    if (call.state == CallState::kInviting || call.state == CallState::kEarly)
+      terminate(call, call.end_cause);
+  }
+}
+
+// ---------------------------------------------------------------- sending
+
+sip::TransactionId Engine::send_request(int64_t now, sip::Message request) {
+  sip::TransactionId id = transactions_.send_request(std::move(request), now);
+  if (id == 0) log(1, "too many transactions: request not sent");
+  flush();
+  return id;
+}
+
+void Engine::respond(int64_t now, sip::TransactionId tx, sip::Message response) {
+  if (!transactions_.respond(tx, std::move(response), now))
+    log(3, "response for a finished transaction dropped");
+  flush();
+}
+
+void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Message response) {
+  call.last_2xx = response;
+  respond(now, tx, std::move(response));
+  call.retransmit_interval = sip::timers::k2xxRetransmitFirst;
+  call.retransmit_at = now + call.retransmit_interval;
+  call.ack_deadline = now + sip::timers::k2xxAckWait;
+}
+
+void Engine::send_bye(int64_t now, Call& call, std::string_view reason) {
+  if (!call.dialog) return;
+  sip::Message bye = call.dialog->make_request("BYE", ua_.via(sip::make_branch(random_.next())));
+  if (!reason.empty()) bye.add_header("Reason", std::string(reason));
+  ua_.finish_request(bye);
+  send_request(now, std::move(bye));
+}
+
+void Engine::send_message(const sip::Message& message) {
+  std::string text = message.serialize();
+  if (config_.log_level >= 6) log(6, "send:\n" + text);
+  emit(make_output(OutputKind::kSendFrame, 0, {}, std::move(text)));
+}
+
+void Engine::flush() {
+  for (const auto& message : transactions_.take_outbox()) send_message(message);
+}
+
+void Engine::emit(Output output) {
+  outputs_.push_back(std::move(output));
+}
+
+void Engine::log(int level, std::string text) {
+  if (level <= config_.log_level)
+    emit(make_output(OutputKind::kLog, 0, {}, std::move(text), {}, level));
+}
+
+void Engine::callback(CallHandle call, std::string_view name, std::string json) {
+  emit(make_output(OutputKind::kCallback, call, std::string(name), {}, std::move(json)));
+}
+
+void Engine::terminate(Call& call, std::string_view cause) {
+  if (call.state == CallState::kTerminated) return;
+  log(2, "call " + std::to_string(call.handle) + " ends: " + std::string(cause));
+  call.state = CallState::kTerminated;
+  call.expires_at = call.cancel_deadline = sip::kNever;
+  if (!call.bye_after_ack) call.retransmit_at = call.ack_deadline = sip::kNever;
+  if (call.peer_created) emit(make_output(OutputKind::kClosePeer, call.handle));
+  callback(call.handle, "onDisconnect", disconnect_payload(cause));
+}
+
+std::string Engine::munge(const Call& call, std::string_view sdp) {
+  const CallOptions& options = call.options;
+  if (options.audio_codecs.empty() && options.video_codecs.empty() && !options.max_bitrate_audio) {
+    return std::string(sdp);
+  }
+  std::string error;
+  auto parsed = sdp::parse(sdp, &error);
+  if (!parsed) {
+    log(1, "local SDP not understood, used as it is: " + error);
+    return std::string(sdp);
+  }
+  if (!options.audio_codecs.empty())
+    sdp::prefer_codecs(*parsed, "audio", codec_names(options.audio_codecs, "audio"));
+  if (!options.video_codecs.empty())
+    sdp::prefer_codecs(*parsed, "video", codec_names(options.video_codecs, "video"));
+  if (options.max_bitrate_audio) sdp::cap_audio_bitrate(*parsed, *options.max_bitrate_audio);
+  return parsed->str();
+}
+
+// ---------------------------------------------------------------- lookups
+
+Call* Engine::find(CallHandle handle) {
+  auto it = calls_.find(handle);
+  return it == calls_.end() ? nullptr : &it->second;
+}
+
+const Call* Engine::find(CallHandle handle) const {
+  auto it = calls_.find(handle);
+  return it == calls_.end() ? nullptr : &it->second;
+}
+
+Call* Engine::find_by_dialog(const sip::DialogId& id) {
+  for (auto& [handle, call] : calls_) {
+    if (call.dialog && call.dialog->id == id) return &call;
+  }
+  return nullptr;
+}
+
+Call* Engine::find_by_invite(sip::TransactionId tx) {
+  if (tx == 0) return nullptr;
+  for (auto& [handle, call] : calls_) {
+    if (call.invite_tx == tx) return &call;
+  }
+  return nullptr;
+}
+
+}  // namespace acw::call

@@ -1,0 +1,131 @@
+// The incoming call machine: INVITE -> onIncoming -> ringing/answer/reject, CANCEL, and offers
+// inside the call (RFC 3261 §13.3, §14.2).
+#include <utility>
+
+#include "call/cause.hpp"
+#include "call/engine.hpp"
+#include "call/payload.hpp"
+#include "sdp/session.hpp"
+#include "sip/dialog.hpp"
+#include "sip/uri.hpp"
+
+namespace acw::call {
+namespace {
+
+bool is_sdp(const sip::Message& message) {
+  auto type = message.header("Content-Type").value_or("");
+  constexpr std::string_view kSdp = "application/sdp";
+  if (message.body().empty() || type.size() < kSdp.size()) return false;
+  for (std::size_t i = 0; i < kSdp.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(type[i])) != kSdp[i]) return false;
+  }
+  return true;
+}
+
+// An offer the page can take: SDP with an audio or video section that is not rejected.
+std::optional<sdp::SessionDescription> usable_offer(const sip::Message& invite) {
+  if (!is_sdp(invite)) return std::nullopt;
+  auto offer = sdp::parse(invite.body());
+  if (!offer) return std::nullopt;
+  for (const auto& media : offer->media) {
+    if ((media.media == "audio" || media.media == "video") && !media.rejected()) return offer;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Message& invite) {
+  const std::string local_tag = sip::make_tag(random_.next());
+  // 100 Trying at once, as the public client does (trace 2), so the cloud stops retransmitting.
+  respond(now, tx, ua_.response(invite, 100));
+  if (!has_incoming_handler_) {
+    log(2, "incoming call rejected: no onIncoming");
+    respond(now, tx, ua_.response(invite, 480, local_tag));
+    return;
+  }
+  if (active_calls() >= static_cast<std::size_t>(max_concurrent_) || calls_.size() >= kMaxCalls) {
+    log(2, "incoming call rejected: maxConcurrent calls already");
+    respond(now, tx, ua_.response(invite, 486, local_tag));
+    return;
+  }
+  auto offer = usable_offer(invite);
+  if (!offer) {
+    // No offer we can answer (no SDP, or no audio/video): the page could not take it.
+    log(1, "incoming call rejected: no usable SDP offer");
+    respond(now, tx, ua_.response(invite, 488, local_tag));
+    return;
+  }
+  auto dialog = sip::Dialog::from_uas(invite, local_tag);
+  if (!dialog) {
+    respond(now, tx, ua_.response(invite, 400, local_tag));  // no Contact: no dialog
+    return;
+  }
+  auto from = sip::parse_name_addr(invite.header("From").value_or(""));
+
+  Call call;
+  call.handle = next_handle_++;
+  call.outgoing = false;
+  call.state = CallState::kOffered;
+  call.call_id = std::string(invite.call_id());
+  call.local_tag = local_tag;
+  call.invite = invite;
+  call.remote = invite;
+  call.invite_tx = tx;
+  call.remote_offer = std::string(invite.body());
+  call.dialog = std::move(dialog);
+  const CallHandle handle = call.handle;
+  calls_.emplace(handle, std::move(call));
+  std::string from_user = from ? from->uri.user : std::string();
+  std::string_view type =
+      from ? ua_.addresses().caller_type(from->uri.host) : std::string_view("other");
+  callback(handle, "onIncoming",
+           incoming_payload(from_user, type, sdp::summarize_offer(*offer), invite.call_id()));
+}
+
+void Engine::create_answer(int64_t now, Call& call) {
+  (void)now;
+  emit(make_output(
+      OutputKind::kCreatePeer, call.handle, {}, ice_servers_.servers(),
+      peer_payload(ice_servers_.policy(), call.options.receive_audio, call.options.receive_video)));
+  emit(make_output(OutputKind::kSetRemoteDescription, call.handle, "offer", call.remote_offer));
+  emit(make_output(OutputKind::kCreateAnswer, call.handle));
+  call.peer_created = true;
+  call.state = CallState::kCreatingAnswer;
+}
+
+void Engine::send_answer(int64_t now, Call& call, std::string_view sdp) {
+  // §13.3.1.4: the 200 with the answer, Contact and Allow as the trace; retransmitted until ACK.
+  sip::Message ok =
+      ua_.invite_response(call.invite, 200, call.local_tag, call.extra_headers, std::string(sdp));
+  send_2xx(now, call, call.invite_tx, std::move(ok));
+  call.state = CallState::kAnswered;
+}
+
+void Engine::end_unanswered(int64_t now, Call& call, int status, std::string_view cause) {
+  respond(now, call.invite_tx, ua_.response(call.invite, status, call.local_tag));
+  terminate(call, cause);
+}
+
+void Engine::reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& invite) {
+  // §14.2: one offer/answer at a time; an offer while ours is open gets 491.
+  if (call.state != CallState::kConfirmed || call.reoffer != Reoffer::kNone) {
+    respond(now, tx, ua_.response(invite, 491));
+    return;
+  }
+  // An INVITE without an offer would need one from us in the 2xx: not supported, nor is an
+  // offer we cannot read.
+  if (!is_sdp(invite) || !sdp::parse(invite.body()) || !call.peer_created) {
+    respond(now, tx, ua_.response(invite, 488));
+    return;
+  }
+  call.dialog->refresh_target(invite);  // §12.2.2 target refresh
+  call.reoffer = Reoffer::kCreatingAnswer;
+  call.reoffer_tx = tx;
+  call.reoffer_request = invite;
+  emit(make_output(OutputKind::kSetRemoteDescription, call.handle, "offer",
+                   std::string(invite.body())));
+  emit(make_output(OutputKind::kCreateAnswer, call.handle));
+}
+
+}  // namespace acw::call

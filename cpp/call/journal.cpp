@@ -1,0 +1,106 @@
+// Writing an engine session down as JSON lines (serialising only: reading is in replay.cpp, native
+// only).
+#include "call/journal.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "call/engine.hpp"
+
+namespace acw::call {
+namespace {
+
+// RFC 3629 well-formed UTF-8 (no overlong forms, no surrogates), so the JSON writer never has
+// to replace a byte and the text reads back as it was.
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    if (c < 0x80) {
+      n = 0;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+    } else {
+      return false;
+    }
+    if (n > s.size() - i - 1) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    }
+    if (n > 0) {
+      auto next = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xe0 && next < 0xa0) || (c == 0xed && next >= 0xa0) || (c == 0xf0 && next < 0x90) ||
+          (c == 0xf4 && next >= 0x90)) {
+        return false;
+      }
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+std::string hex(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    out += kHex[static_cast<unsigned char>(c) >> 4];
+    out += kHex[static_cast<unsigned char>(c) & 0xf];
+  }
+  return out;
+}
+
+void put_text(nlohmann::json& j, const char* name, const std::string& value,
+              bool even_empty = false) {
+  if (value.empty() && !even_empty) return;
+  if (valid_utf8(value)) {
+    j[name] = value;
+  } else {
+    j[std::string(name) + "Hex"] = hex(value);
+  }
+}
+
+std::string dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string journal_header(const Config& config) {
+  nlohmann::json j;
+  j["journal"] = 1;
+  j["cloudId"] = config.cloud_id;
+  j["webRtcAccessKey"] = config.web_rtc_access_key;
+  j["clientId"] = config.client_id;
+  j["url"] = config.url;
+  j["seed"] = std::to_string(config.seed);  // as text: a JS number cannot hold 64 bits
+  j["logLevel"] = config.log_level;
+  return dump(j);
+}
+
+std::string journal_line(const Input& input) {
+  nlohmann::json j;
+  j["t"] = input.now;
+  j["in"] = std::string(input_kind_name(input.kind));
+  if (input.call != 0) j["call"] = input.call;
+  put_text(j, "text", input.text);
+  put_text(j, "text2", input.text2);
+  if (input.number != 0) j["number"] = input.number;
+  if (input.ice_servers) put_text(j, "iceServers", *input.ice_servers, true);
+  const CallOptions& o = input.options;
+  if (!(o == CallOptions{})) {
+    nlohmann::json options;
+    if (!o.audio_codecs.empty()) options["audioCodecs"] = o.audio_codecs;
+    if (!o.video_codecs.empty()) options["videoCodecs"] = o.video_codecs;
+    if (o.max_bitrate_audio) options["maxBitrateAudio"] = *o.max_bitrate_audio;
+    if (o.receive_audio) options["receiveAudio"] = *o.receive_audio;
+    if (o.receive_video) options["receiveVideo"] = *o.receive_video;
+    if (!o.extra_sip_headers.empty()) options["extraSipHeaders"] = o.extra_sip_headers;
+    j["options"] = options;
+  }
+  return dump(j);
+}
+
+}  // namespace acw::call

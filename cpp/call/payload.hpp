@@ -1,0 +1,27 @@
+// The JSON payloads of the engine's callbacks and peer-connection requests (the only JSON the wasm
+// client writes).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sdp/session.hpp"
+
+namespace acw::call {
+
+// onIncomingState: {"ready":true,"cause":"NORMAL","retry":true}
+std::string incoming_state_payload(bool ready, std::string_view cause, bool retry);
+// onIncoming:
+// {"from","type","offeringAudio","canReceiveAudio","offeringVideo","canReceiveVideo","callId"}
+std::string incoming_payload(std::string_view from, std::string_view type,
+                             const sdp::OfferSummary& offer, std::string_view call_id);
+// onDisconnect: {"cause":"NORMAL"}
+std::string disconnect_payload(std::string_view cause);
+// onRinging, onConnected: {}
+std::string empty_payload();
+// CreatePeer: {"iceTransportPolicy":"all","receiveAudio":true|false|null,"receiveVideo":...}
+std::string peer_payload(std::string_view ice_transport_policy, std::optional<bool> receive_audio,
+                         std::optional<bool> receive_video);
+
+}  // namespace acw::call

@@ -1,0 +1,266 @@
+// Routing what arrives from the cloud: responses to their transactions, requests to a call, a
+// dialog or an answer (RFC 3261 §8.2, §12.2.2, §17).
+#include <string>
+#include <utility>
+
+#include "call/cause.hpp"
+#include "call/engine.hpp"
+#include "call/payload.hpp"
+#include "call/user_agent.hpp"
+#include "sip/dialog.hpp"
+#include "sip/headers.hpp"
+#include "sip/parser.hpp"
+
+namespace acw::call {
+namespace {
+
+bool is_blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// Enough of a request to build a response to it (§8.2.6): the five copied fields.
+bool answerable(const sip::Message& request) {
+  auto vias = request.header_values("Via");
+  return !vias.empty() && sip::parse_via(vias.front()) && request.has_header("From") &&
+         request.has_header("To") && request.has_header("Call-ID") && request.has_header("CSeq");
+}
+
+// Methods this client understands but does not take (§8.2.1: 405 with Allow). Others get 501.
+bool known_method(std::string_view method) {
+  return method == "REGISTER" || method == "SUBSCRIBE" || method == "PUBLISH" ||
+         method == "UPDATE" || method == "PRACK" || method == "REFER";
+}
+
+}  // namespace
+
+void Engine::receive(int64_t now, std::string_view text) {
+  if (socket_ != SocketState::kOpen) {
+    log(2, "frame while the socket is not open: ignored");
+    return;
+  }
+  if (text.size() > sip::kMaxFrameSize) {
+    log(1, "frame of " + std::to_string(text.size()) + " bytes refused");
+    return;
+  }
+  if (is_blank(text)) return;  // RFC 5626 §4.4.1 CRLF keep-alive
+  if (config_.log_level >= 6) log(6, "recv:\n" + std::string(text));
+  sip::ParseError error;
+  auto message = sip::parse_message(text, &error);
+  if (!message) {
+    log(1, "malformed SIP message dropped: " + error.reason);
+    return;
+  }
+  reconnect_attempts_ = 0;  // the link carries SIP: back-off starts again from the shortest wait
+  if (message->is_request()) {
+    std::string problem = sip::validate_request(*message);
+    if (!problem.empty()) {
+      log(1, "bad " + std::string(message->method()) + " request: " + problem);
+      // §8.2: a request we can answer gets 400; an ACK never gets a response.
+      if (message->method() != "ACK" && answerable(*message))
+        send_message(ua_.response(*message, 400));
+      return;
+    }
+    receive_request(now, *message);
+  } else {
+    std::string problem = sip::validate_response(*message);
+    if (!problem.empty()) {
+      log(1, "bad response dropped: " + problem);
+      return;
+    }
+    receive_response(now, *message);
+  }
+}
+
+void Engine::receive_response(int64_t now, const sip::Message& response) {
+  auto match = transactions_.receive_response(response, now);
+  flush();
+  if (!match) {
+    // §13.2.2.4: a 2xx retransmitted after the INVITE transaction ended is ACKed again.
+    auto cseq = sip::parse_cseq(response.header("CSeq").value_or(""));
+    if (cseq && cseq->method == "INVITE" && response.status() >= 200 && response.status() < 300) {
+      for (auto& [handle, call] : calls_) {
+        if (call.outgoing && call.dialog && call.dialog->matches_response(response) &&
+            !call.last_ack.fields().empty()) {
+          send_message(call.last_ack);
+          return;
+        }
+      }
+    }
+    log(3, "response " + std::to_string(response.status()) + " matches no transaction: ignored");
+    return;
+  }
+  if (!match->to_tu) return;
+  if (match->id == registration_.in_flight()) {
+    registration_.on_response(response, now, random_);
+  } else if (match->id == ice_servers_.in_flight()) {
+    ice_servers_.on_response(response, now);
+  } else if (Call* call = find_by_invite(match->id); call && call->outgoing) {
+    invite_response(now, *call, response);
+  } else if (match->method == "INVITE" && response.status() >= 200 && response.status() < 300) {
+    // A 2xx for a call already given up: confirm and end it at once (§15).
+    if (const auto* t = transactions_.client(match->id)) ack_and_bye(now, t->request, response);
+  } else {
+    log(4, "response " + std::to_string(response.status()) + " to " + match->method + " noted");
+  }
+}
+
+void Engine::receive_request(int64_t now, const sip::Message& request) {
+  auto disposition = transactions_.receive_request(request, now);
+  flush();
+  switch (disposition.match) {
+    case sip::RequestMatch::kRetransmission:
+    case sip::RequestMatch::kAckAbsorbed:
+      return;
+    case sip::RequestMatch::kRefused:
+      log(1, "too many transactions: " + std::string(request.method()) + " refused");
+      return;
+    case sip::RequestMatch::kAckForTu:
+      receive_ack(now, request);
+      return;
+    case sip::RequestMatch::kNew:
+      break;
+  }
+  const sip::TransactionId tx = disposition.id;
+  if (request.method() == "CANCEL") {
+    receive_cancel(now, tx, disposition.cancels, request);
+    return;
+  }
+  sip::DialogId id = sip::request_dialog_id(request);
+  if (!id.local_tag.empty()) {
+    if (Call* call = find_by_dialog(id)) {
+      receive_in_dialog(now, *call, tx, request);
+    } else {
+      respond(now, tx, ua_.response(request, 481));  // §12.2.2: no such dialog
+    }
+    return;
+  }
+  if (request.method() == "INVITE") {
+    incoming_invite(now, tx, request);
+    return;
+  }
+  receive_out_of_dialog(now, tx, request);
+}
+
+void Engine::receive_out_of_dialog(int64_t now, sip::TransactionId tx,
+                                   const sip::Message& request) {
+  const std::string_view method = request.method();
+  if (method == "OPTIONS") {
+    // §11.2: what we can do.
+    sip::Message ok = ua_.response(request, 200);
+    ok.add_header("Allow", std::string(kAllowRequest));
+    ok.add_header("Accept", "application/sdp");
+    respond(now, tx, std::move(ok));
+  } else if (method == "MESSAGE") {
+    log(2, "MESSAGE received (no API for it): accepted");
+    respond(now, tx, ua_.response(request, 200));
+  } else if (method == "BYE" || method == "INFO" || method == "NOTIFY") {
+    respond(now, tx, ua_.response(request, 481));  // these need a dialog
+  } else if (known_method(method)) {
+    sip::Message refusal = ua_.response(request, 405);
+    refusal.add_header("Allow", std::string(kAllowRequest));
+    respond(now, tx, std::move(refusal));
+  } else {
+    respond(now, tx, ua_.response(request, 501));
+  }
+}
+
+void Engine::receive_in_dialog(int64_t now, Call& call, sip::TransactionId tx,
+                               const sip::Message& request) {
+  const std::string_view method = request.method();
+  if (call.state == CallState::kTerminated) {
+    // Ended here while our 2xx waited for its ACK: a BYE ends it there too.
+    if (method == "BYE") {
+      respond(now, tx, ua_.response(request, 200));
+      call.bye_after_ack = false;
+    } else {
+      respond(now, tx, ua_.response(request, 481));
+    }
+    return;
+  }
+  auto cseq = sip::parse_cseq(request.header("CSeq").value_or(""));
+  if (!cseq || !call.dialog->accept_remote_cseq(cseq->number)) {
+    respond(now, tx, ua_.response(request, 500));  // §12.2.2: out of order
+    return;
+  }
+  if (method == "BYE") {
+    respond(now, tx, ua_.response(request, 200));
+    const bool unanswered =
+        !call.outgoing && call.state != CallState::kAnswered && call.state != CallState::kConfirmed;
+    if (unanswered) {
+      end_unanswered(now, call, 487, cause::kNoAnswer);
+      return;
+    }
+    // The public client takes the cause from a Reason header when the far side gives one.
+    std::string_view why = cause::kNormal;
+    if (auto reason = request.header("Reason")) {
+      if (auto code = reason_sip_cause(*reason)) {
+        auto mapped = cause_for_status(*code);
+        if (!mapped.empty()) why = mapped;
+      }
+    }
+    terminate(call, why);
+  } else if (method == "INVITE") {
+    reoffer(now, call, tx, request);
+  } else if (method == "INFO" || method == "NOTIFY" || method == "MESSAGE") {
+    respond(now, tx, ua_.response(request, 200));
+  } else if (method == "OPTIONS") {
+    sip::Message ok = ua_.response(request, 200);
+    ok.add_header("Allow", std::string(kAllowRequest));
+    respond(now, tx, std::move(ok));
+  } else if (method == "REFER") {
+    respond(now, tx, ua_.response(request, 603));  // no transfers from the page's calls
+  } else if (known_method(method)) {
+    sip::Message refusal = ua_.response(request, 405);
+    refusal.add_header("Allow", std::string(kAllowRequest));
+    respond(now, tx, std::move(refusal));
+  } else {
+    respond(now, tx, ua_.response(request, 501));
+  }
+}
+
+void Engine::receive_ack(int64_t now, const sip::Message& ack) {
+  Call* call = find_by_dialog(sip::request_dialog_id(ack));
+  if (!call) {
+    log(3, "ACK for no call: ignored");
+    return;
+  }
+  if (call->state == CallState::kAnswered ||
+      (call->state == CallState::kTerminated && call->bye_after_ack)) {
+    handle_ack_for_2xx(now, *call);
+  } else if (call->reoffer == Reoffer::kAwaitingAck) {
+    call->reoffer = Reoffer::kNone;
+    call->retransmit_at = call->ack_deadline = sip::kNever;
+  }
+}
+
+void Engine::handle_ack_for_2xx(int64_t now, Call& call) {
+  call.retransmit_at = call.ack_deadline = sip::kNever;
+  if (call.state == CallState::kTerminated) {
+    // §15: the BYE waited for this ACK.
+    send_bye(now, call, call.bye_reason);
+    call.bye_after_ack = false;
+    return;
+  }
+  call.state = CallState::kConfirmed;
+  if (call.dialog) call.dialog->early = false;
+  callback(call.handle, "onConnected", empty_payload());
+}
+
+void Engine::receive_cancel(int64_t now, sip::TransactionId tx, sip::TransactionId cancels,
+                            const sip::Message& cancel) {
+  if (cancels == 0) {
+    respond(now, tx, ua_.response(cancel, 481));  // §9.2: no transaction to cancel
+    return;
+  }
+  Call* call = find_by_invite(cancels);
+  // §9.2: the To tag of the 200 to CANCEL matches the one of the responses to the INVITE.
+  respond(now, tx,
+          ua_.response(cancel, 200, call ? std::string_view(call->local_tag) : std::string_view()));
+  if (call && !call->outgoing &&
+      (call->state == CallState::kOffered || call->state == CallState::kAnswerPending ||
+       call->state == CallState::kCreatingAnswer || call->state == CallState::kGatheringAnswer)) {
+    end_unanswered(now, *call, 487, cause::kNoAnswer);
+  }
+}
+
+}  // namespace acw::call

@@ -1,0 +1,186 @@
+// SIP dialogs (RFC 3261 §12).
+#include "sip/dialog.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "sip/headers.hpp"
+#include "sip/uri.hpp"
+
+namespace acw::sip {
+namespace {
+
+std::string tag_of(std::optional<std::string_view> value) {
+  if (!value) return {};
+  auto parsed = parse_name_addr(*value);
+  return parsed ? std::string(parsed->tag()) : std::string();
+}
+
+std::optional<uint32_t> cseq_number(const Message& message) {
+  auto value = message.header("CSeq");
+  if (!value) return std::nullopt;
+  auto cseq = parse_cseq(*value);
+  if (!cseq) return std::nullopt;
+  return cseq->number;
+}
+
+std::string contact_target(const Message& message) {
+  auto contacts = message.header_values("Contact");
+  if (contacts.empty()) return {};
+  return uri_text(contacts.front());
+}
+
+std::vector<std::string> record_route(const Message& message) {
+  std::vector<std::string> routes;
+  for (auto value : message.header_values("Record-Route")) routes.emplace_back(value);
+  return routes;
+}
+
+bool is_loose_route(std::string_view route) {
+  auto parsed = parse_name_addr(route);
+  return parsed && parsed->uri.param("lr").has_value();
+}
+
+}  // namespace
+
+DialogId request_dialog_id(const Message& request) {
+  return {std::string(request.call_id()), tag_of(request.header("To")),
+          tag_of(request.header("From"))};
+}
+
+DialogId response_dialog_id(const Message& response) {
+  return {std::string(response.call_id()), tag_of(response.header("From")),
+          tag_of(response.header("To"))};
+}
+
+std::optional<Dialog> Dialog::from_uac(const Message& request, const Message& response) {
+  Dialog dialog;
+  dialog.id = response_dialog_id(response);
+  auto from = request.header("From");
+  auto to = response.header("To");
+  auto seq = cseq_number(request);
+  if (dialog.id.call_id.empty() || dialog.id.local_tag.empty() || dialog.id.remote_tag.empty() ||
+      !from || !to || !seq) {
+    return std::nullopt;
+  }
+  dialog.local = std::string(*from);
+  dialog.remote = std::string(*to);
+  dialog.local_seq = *seq;
+  // §12.1.2: the route set is the Record-Route list in reverse order; without a Contact (a 1xx
+  // may lack one) the target stays the Request-URI until a response brings one.
+  dialog.route_set = record_route(response);
+  std::reverse(dialog.route_set.begin(), dialog.route_set.end());
+  dialog.remote_target = contact_target(response);
+  if (dialog.remote_target.empty()) dialog.remote_target = std::string(request.request_uri());
+  dialog.early = response.status() < 200;
+  return dialog;
+}
+
+std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view local_tag) {
+  Dialog dialog;
+  dialog.id = request_dialog_id(request);
+  auto from = request.header("From");
+  auto to = request.header("To");
+  auto seq = cseq_number(request);
+  if (dialog.id.call_id.empty() || local_tag.empty() || !from || !to || !seq) return std::nullopt;
+  dialog.id.local_tag = std::string(local_tag);
+  dialog.local = std::string(*to);
+  if (tag_of(to).empty()) dialog.local += ";tag=" + std::string(local_tag);
+  dialog.remote = std::string(*from);
+  dialog.remote_seq = *seq;
+  dialog.route_set = record_route(request);
+  dialog.remote_target = contact_target(request);
+  if (dialog.remote_target.empty()) return std::nullopt;  // §12.1.1 needs the peer's Contact
+  return dialog;
+}
+
+void Dialog::confirm_with(const Message& response) {
+  early = false;
+  route_set = record_route(response);
+  std::reverse(route_set.begin(), route_set.end());
+  refresh_target(response);
+  if (auto to = response.header("To")) remote = std::string(*to);
+}
+
+void Dialog::refresh_target(const Message& message) {
+  auto target = contact_target(message);
+  if (!target.empty()) remote_target = std::move(target);
+}
+
+Message Dialog::make_request(std::string_view method, std::string via) {
+  // §12.2.1.1: an empty local sequence number starts anywhere; we start at 1.
+  local_seq = local_seq ? *local_seq + 1 : 1;
+  return build_request(method, *local_seq, std::move(via));
+}
+
+Message Dialog::make_ack(uint32_t invite_cseq, std::string via) const {
+  // §13.2.2.4: built like any in-dialog request, but with the INVITE's CSeq number; the local
+  // sequence number does not move.
+  return build_request("ACK", invite_cseq, std::move(via));
+}
+
+Message Dialog::build_request(std::string_view method, uint32_t cseq, std::string via) const {
+  Message request;
+  std::vector<std::string> routes;
+  if (route_set.empty() || is_loose_route(route_set.front())) {
+    request = Message::request(std::string(method), remote_target);
+    routes = route_set;
+  } else {
+    // §12.2.1.1 strict routing: the first route becomes the Request-URI and the remote target
+    // goes last in the Route list.
+    request = Message::request(std::string(method), uri_text(route_set.front()));
+    routes.assign(route_set.begin() + 1, route_set.end());
+    routes.push_back("<" + remote_target + ">");
+  }
+  request.add_header("Via", std::move(via));
+  request.add_header("To", remote);
+  request.add_header("From", local);
+  request.add_header("CSeq", std::to_string(cseq) + " " + std::string(method));
+  request.add_header("Call-ID", id.call_id);
+  request.add_header("Max-Forwards", "70");
+  for (auto& route : routes) request.add_header("Route", std::move(route));
+  return request;
+}
+
+bool Dialog::accept_remote_cseq(uint32_t cseq) {
+  if (remote_seq && cseq < *remote_seq) return false;
+  remote_seq = cseq;
+  return true;
+}
+
+namespace {
+std::string base36(uint64_t random, int digits) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out;
+  for (int i = 0; i < digits; ++i) {
+    out += kDigits[random % 36];
+    random /= 36;
+  }
+  return out;
+}
+}  // namespace
+
+std::string make_tag(uint64_t random) {
+  return base36(random, 10);
+}
+
+std::string make_call_id(uint64_t random1, uint64_t random2) {
+  return base36(random1, 10) + base36(random2, 10);
+}
+
+std::string uri_text(std::string_view name_addr) {
+  if (!parse_name_addr(name_addr)) return {};
+  auto open = name_addr.find('<');
+  if (open != std::string_view::npos) {
+    auto close = name_addr.find('>', open);
+    if (close == std::string_view::npos) return {};
+    return std::string(name_addr.substr(open + 1, close - open - 1));
+  }
+  // addr-spec: parameters after the URI belong to the header (§20), so the URI ends at ';'.
+  auto start = name_addr.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return {};
+  auto end = name_addr.find_first_of("; \t", start);
+  return std::string(name_addr.substr(start, end == std::string_view::npos ? end : end - start));
+}
+
+}  // namespace acw::sip

@@ -1,0 +1,393 @@
+// SIP transactions over a reliable transport (RFC 3261 §17, RFC 6026).
+#include "sip/transaction.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+#include "sip/headers.hpp"
+#include "sip/timers.hpp"
+#include "sip/uri.hpp"
+
+namespace acw::sip {
+namespace {
+
+constexpr std::string_view kMagicCookie = "z9hG4bK";
+
+std::optional<Via> top_via(const Message& message) {
+  auto values = message.header_values("Via");
+  if (values.empty()) return std::nullopt;
+  return parse_via(values.front());
+}
+
+std::optional<CSeq> cseq_of(const Message& message) {
+  auto value = message.header("CSeq");
+  if (!value) return std::nullopt;
+  return parse_cseq(*value);
+}
+
+std::string sent_by(const Via& via) {
+  std::string out = via.host;
+  if (via.port != 0) out += ":" + std::to_string(via.port);
+  return out;
+}
+
+// §17.2.3: with an RFC 3261 branch, a request matches a transaction when branch, sent-by and
+// method agree (ACK matching the INVITE). Without the magic cookie (RFC 2543 peers) the
+// Request-URI, From tag, Call-ID, CSeq number and top Via are compared instead; the To tag is
+// left out so that an ACK still finds its INVITE.
+std::string server_key(const Message& request, std::string_view method) {
+  std::string match_method(method == "ACK" ? std::string_view("INVITE") : method);
+  auto via = top_via(request);
+  std::string branch = via ? std::string(via->branch()) : std::string();
+  if (branch.size() > kMagicCookie.size() &&
+      branch.compare(0, kMagicCookie.size(), kMagicCookie) == 0) {
+    return branch + "|" + sent_by(*via) + "|" + match_method;
+  }
+  std::string from_tag;
+  if (auto from = request.header("From")) {
+    if (auto name_addr = parse_name_addr(*from)) from_tag = std::string(name_addr->tag());
+  }
+  auto cseq = cseq_of(request);
+  auto vias = request.header_values("Via");
+  return "2543|" + std::string(request.request_uri()) + "|" + from_tag + "|" +
+         std::string(request.call_id()) + "|" + (cseq ? std::to_string(cseq->number) : "") + "|" +
+         (vias.empty() ? std::string() : std::string(vias.front())) + "|" + match_method;
+}
+
+bool has_tag(std::string_view name_addr_text) {
+  auto parsed = parse_name_addr(name_addr_text);
+  return parsed && !parsed->tag().empty();
+}
+
+void copy_fields(const Message& from, Message& to, std::string_view name) {
+  for (const auto& field : from.fields()) {
+    if (header_name_equals(field.name, name)) to.add_header(std::string(name), field.value);
+  }
+}
+
+}  // namespace
+
+std::string_view state_name(TransactionState state) {
+  switch (state) {
+    case TransactionState::kCalling:
+      return "Calling";
+    case TransactionState::kTrying:
+      return "Trying";
+    case TransactionState::kProceeding:
+      return "Proceeding";
+    case TransactionState::kAccepted:
+      return "Accepted";
+    case TransactionState::kCompleted:
+      return "Completed";
+    case TransactionState::kConfirmed:
+      return "Confirmed";
+    case TransactionState::kTerminated:
+      return "Terminated";
+  }
+  return "?";
+}
+
+TransactionId TransactionLayer::send_request(Message request, int64_t now) {
+  auto via = top_via(request);
+  auto cseq = cseq_of(request);
+  if (!via || via->branch().empty() || !cseq || cseq->method == "ACK" || full()) return 0;
+  ClientTransaction t;
+  t.id = next_id_++;
+  t.branch = std::string(via->branch());
+  t.method = cseq->method;
+  // §17.1.1.2: an INVITE transaction starts in Calling with Timer B; §17.1.2.2: a non-INVITE
+  // one in Trying with Timer F. Timers A and E (retransmission) stay off on a reliable transport.
+  if (t.method == "INVITE") {
+    t.state = TransactionState::kCalling;
+    t.deadline = now + timers::kTimerB;
+  } else {
+    t.state = TransactionState::kTrying;
+    t.deadline = now + timers::kTimerF;
+  }
+  outbox_.push_back(request);
+  t.request = std::move(request);
+  TransactionId id = t.id;
+  clients_.emplace(id, std::move(t));
+  return id;
+}
+
+std::optional<ResponseMatch> TransactionLayer::receive_response(const Message& response,
+                                                                int64_t now) {
+  auto via = top_via(response);
+  auto cseq = cseq_of(response);
+  if (!via || !cseq) return std::nullopt;
+  // §17.1.3: same branch as the request's top Via, and the CSeq method of the transaction
+  // (a CANCEL shares its INVITE's branch but is a transaction of its own).
+  auto it = clients_.begin();
+  for (; it != clients_.end(); ++it) {
+    if (it->second.branch == via->branch() && it->second.method == cseq->method) break;
+  }
+  if (it == clients_.end()) return std::nullopt;
+  ClientTransaction& t = it->second;
+  const int status = response.status();
+  ResponseMatch match{t.id, t.method, true};
+
+  if (t.method == "INVITE") {
+    switch (t.state) {
+      case TransactionState::kCalling:
+      case TransactionState::kProceeding:
+        t.last_status = status;
+        if (status < 200) {
+          // §17.1.1.2: Proceeding; Timer B only guards the Calling state.
+          t.state = TransactionState::kProceeding;
+          t.deadline = kNever;
+        } else if (status < 300) {
+          // RFC 6026 §7.2: Accepted, so 2xx retransmissions and forks still reach the TU.
+          t.state = TransactionState::kAccepted;
+          t.deadline = now + timers::kTimerM;
+        } else {
+          // §17.1.1.3: ACK the failure, then Completed for Timer D (zero here) and Terminated.
+          outbox_.push_back(make_ack_for_failure(t.request, response));
+          t.state = TransactionState::kCompleted;
+          t.deadline = now + timers::kTimerD;
+          if (timers::kTimerD == 0) terminate_client(it);
+        }
+        return match;
+      case TransactionState::kAccepted:
+        match.to_tu = status >= 200 && status < 300;
+        return match;
+      default:
+        match.to_tu = false;
+        return match;
+    }
+  }
+
+  switch (t.state) {
+    case TransactionState::kTrying:
+    case TransactionState::kProceeding:
+      t.last_status = status;
+      if (status < 200) {
+        t.state = TransactionState::kProceeding;  // §17.1.2.2: Timer F keeps running
+      } else {
+        t.state = TransactionState::kCompleted;
+        t.deadline = now + timers::kTimerK;
+        if (timers::kTimerK == 0) terminate_client(it);
+      }
+      return match;
+    default:
+      match.to_tu = false;
+      return match;
+  }
+}
+
+RequestDisposition TransactionLayer::receive_request(const Message& request, int64_t now) {
+  const std::string method(request.method());
+  const std::string key = server_key(request, method);
+  auto found = server_keys_.find(key);
+
+  if (method == "ACK") {
+    if (found == server_keys_.end()) return {RequestMatch::kAckForTu, 0, 0};
+    auto it = servers_.find(found->second);
+    if (it == servers_.end()) return {RequestMatch::kAckForTu, 0, 0};
+    ServerTransaction& t = it->second;
+    if (t.state == TransactionState::kCompleted) {
+      // §17.2.1: the ACK for a failure moves Completed to Confirmed; Timer I is zero here.
+      t.state = TransactionState::kConfirmed;
+      t.deadline = now + timers::kTimerI;
+      TransactionId id = t.id;
+      if (timers::kTimerI == 0) terminate_server(it);
+      return {RequestMatch::kAckAbsorbed, id, 0};
+    }
+    if (t.state == TransactionState::kAccepted) return {RequestMatch::kAckForTu, t.id, 0};
+    return {RequestMatch::kAckAbsorbed, t.id, 0};
+  }
+
+  if (found != server_keys_.end()) {
+    auto it = servers_.find(found->second);
+    if (it != servers_.end()) {
+      ServerTransaction& t = it->second;
+      // §17.2.1, §17.2.2: a retransmitted request gets the most recent response again; in
+      // Accepted (RFC 6026 §8.7) the TU retransmits its 2xx itself.
+      if (t.last_response && t.state != TransactionState::kAccepted)
+        outbox_.push_back(*t.last_response);
+      return {RequestMatch::kRetransmission, t.id, 0};
+    }
+  }
+
+  if (full()) {
+    // Too many transactions at once: refuse without keeping state (§21.5.4 503).
+    outbox_.push_back(make_response(request, 503));
+    return {RequestMatch::kRefused, 0, 0};
+  }
+
+  ServerTransaction t;
+  t.id = next_id_++;
+  t.key = key;
+  t.method = method;
+  t.request = request;
+  // §17.2.1: an INVITE server transaction is created in Proceeding; §17.2.2: others in Trying.
+  t.state = method == "INVITE" ? TransactionState::kProceeding : TransactionState::kTrying;
+  RequestDisposition disposition{RequestMatch::kNew, t.id, 0};
+  if (method == "CANCEL") {
+    // §9.2: the CANCEL matches the INVITE server transaction with the same branch and sent-by.
+    auto invite = server_keys_.find(server_key(request, "INVITE"));
+    if (invite != server_keys_.end() && servers_.count(invite->second) != 0) {
+      disposition.cancels = invite->second;
+    }
+  }
+  server_keys_[key] = t.id;
+  servers_.emplace(t.id, std::move(t));
+  return disposition;
+}
+
+bool TransactionLayer::respond(TransactionId id, Message response, int64_t now) {
+  auto it = servers_.find(id);
+  if (it == servers_.end()) return false;
+  ServerTransaction& t = it->second;
+  if (t.state != TransactionState::kTrying && t.state != TransactionState::kProceeding)
+    return false;
+  const int status = response.status();
+  outbox_.push_back(response);
+  t.last_response = std::move(response);
+  if (status < 200) {
+    t.state = TransactionState::kProceeding;
+    return true;
+  }
+  if (t.method == "INVITE") {
+    if (status < 300) {
+      // RFC 6026 §7.1: Accepted for Timer L; the TU owns 2xx retransmission (§13.3.1.4).
+      t.state = TransactionState::kAccepted;
+      t.deadline = now + timers::kTimerL;
+    } else {
+      // §17.2.1: Completed, waiting for the ACK until Timer H (Timer G is off: reliable).
+      t.state = TransactionState::kCompleted;
+      t.deadline = now + timers::kTimerH;
+    }
+    return true;
+  }
+  // §17.2.2: Completed for Timer J, which is zero on a reliable transport.
+  t.state = TransactionState::kCompleted;
+  t.deadline = now + timers::kTimerJ;
+  if (timers::kTimerJ == 0) terminate_server(it);
+  return true;
+}
+
+int64_t TransactionLayer::next_deadline() const {
+  int64_t next = kNever;
+  for (const auto& [id, t] : clients_) next = std::min(next, t.deadline);
+  for (const auto& [id, t] : servers_) next = std::min(next, t.deadline);
+  return next;
+}
+
+std::vector<TransactionTimeout> TransactionLayer::handle_timeout(int64_t now) {
+  std::vector<TransactionTimeout> failures;
+  for (auto it = clients_.begin(); it != clients_.end();) {
+    auto next = std::next(it);
+    const ClientTransaction& t = it->second;
+    if (t.deadline <= now) {
+      // Timer B fires only in Calling (§17.1.1.2) and Timer F in Trying/Proceeding (§17.1.2.2):
+      // both report a timeout. M, D and K just end the transaction.
+      bool failed = t.state == TransactionState::kCalling || t.state == TransactionState::kTrying ||
+                    (t.state == TransactionState::kProceeding && t.method != "INVITE");
+      if (failed) failures.push_back({t.id, true, t.method});
+      terminate_client(it);
+    }
+    it = next;
+  }
+  for (auto it = servers_.begin(); it != servers_.end();) {
+    auto next = std::next(it);
+    const ServerTransaction& t = it->second;
+    if (t.deadline <= now) {
+      // §17.2.1: Timer H (no ACK for a failure) is a transaction failure for the TU.
+      if (t.state == TransactionState::kCompleted && t.method == "INVITE") {
+        failures.push_back({t.id, false, t.method});
+      }
+      terminate_server(it);
+    }
+    it = next;
+  }
+  return failures;
+}
+
+std::vector<Message> TransactionLayer::take_outbox() {
+  std::vector<Message> out;
+  out.swap(outbox_);
+  return out;
+}
+
+const ClientTransaction* TransactionLayer::client(TransactionId id) const {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : &it->second;
+}
+
+const ServerTransaction* TransactionLayer::server(TransactionId id) const {
+  auto it = servers_.find(id);
+  return it == servers_.end() ? nullptr : &it->second;
+}
+
+void TransactionLayer::clear() {
+  clients_.clear();
+  servers_.clear();
+  server_keys_.clear();
+}
+
+void TransactionLayer::terminate_client(std::map<TransactionId, ClientTransaction>::iterator it) {
+  clients_.erase(it);
+}
+
+void TransactionLayer::terminate_server(std::map<TransactionId, ServerTransaction>::iterator it) {
+  auto key = server_keys_.find(it->second.key);
+  if (key != server_keys_.end() && key->second == it->first) server_keys_.erase(key);
+  servers_.erase(it);
+}
+
+std::string make_branch(uint64_t random) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out(kMagicCookie);
+  // Twelve base-36 digits: 62 bits of the random value, unique enough for one client's
+  // transactions and in the same character class as the public client's branches.
+  for (int i = 0; i < 12; ++i) {
+    out += kDigits[random % 36];
+    random /= 36;
+  }
+  return out;
+}
+
+Message make_response(const Message& request, int status, std::string_view to_tag) {
+  Message response = Message::response(status, std::string(reason_phrase(status)));
+  copy_fields(request, response, "Via");
+  response.add_header("From", std::string(request.header("From").value_or("")));
+  std::string to(request.header("To").value_or(""));
+  // §8.2.6.2: a response other than 100 carries the UAS's To tag when the request had none.
+  if (status > 100 && !to_tag.empty() && !has_tag(to)) to += ";tag=" + std::string(to_tag);
+  response.add_header("To", std::move(to));
+  response.add_header("CSeq", std::string(request.header("CSeq").value_or("")));
+  response.add_header("Call-ID", std::string(request.call_id()));
+  return response;
+}
+
+Message make_ack_for_failure(const Message& invite, const Message& response) {
+  Message ack = Message::request("ACK", std::string(invite.request_uri()));
+  auto vias = invite.header_values("Via");
+  ack.add_header("Via", vias.empty() ? std::string() : std::string(vias.front()));
+  ack.add_header("To", std::string(response.header("To").value_or("")));
+  ack.add_header("From", std::string(invite.header("From").value_or("")));
+  ack.add_header("Call-ID", std::string(invite.call_id()));
+  auto cseq = cseq_of(invite);
+  ack.add_header("CSeq", std::to_string(cseq ? cseq->number : 0) + " ACK");
+  ack.add_header("Max-Forwards", "70");
+  copy_fields(invite, ack, "Route");
+  return ack;
+}
+
+Message make_cancel(const Message& invite) {
+  Message cancel = Message::request("CANCEL", std::string(invite.request_uri()));
+  auto vias = invite.header_values("Via");
+  cancel.add_header("Via", vias.empty() ? std::string() : std::string(vias.front()));
+  cancel.add_header("To", std::string(invite.header("To").value_or("")));
+  cancel.add_header("From", std::string(invite.header("From").value_or("")));
+  auto cseq = cseq_of(invite);
+  cancel.add_header("CSeq", std::to_string(cseq ? cseq->number : 0) + " CANCEL");
+  cancel.add_header("Call-ID", std::string(invite.call_id()));
+  cancel.add_header("Max-Forwards", "70");
+  copy_fields(invite, cancel, "Route");
+  return cancel;
+}
+
+}  // namespace acw::sip
