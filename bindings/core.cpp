@@ -10,6 +10,7 @@
 
 #include "call/engine.hpp"
 #include "sip/message.hpp"
+#include "sip/parser.hpp"
 
 namespace {
 
@@ -141,6 +142,14 @@ class JsEngine {
 
 std::string reason_phrase(int status) { return std::string(acw::sip::reason_phrase(status)); }
 
+// For bench/sip-parse.mjs only: parses `frame` `iterations` times inside wasm and returns how many
+// parsed (iterations 1 per call is the page's path: one JS string in, one parse).
+int bench_parse(std::string frame, int iterations) {
+  int parsed = 0;
+  for (int i = 0; i < iterations; ++i) parsed += acw::sip::parse_message(frame) ? 1 : 0;
+  return parsed;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(acw_core) {
@@ -191,4 +200,5 @@ EMSCRIPTEN_BINDINGS(acw_core) {
       .function("startRecording", &JsEngine::startRecording)
       .function("journal", &JsEngine::journal);
   function("reasonPhrase", &reason_phrase);
+  function("benchParse", &bench_parse);
 }

@@ -1,8 +1,8 @@
 // The call classes of the public interface: AculabCloudCall and its outgoing and incoming kinds.
 // State lives in the engine; a call object is the page's handle on it plus its media.
 
-const CALLBACKS = ['onDisconnect', 'onRinging', 'onMedia', 'onMediaRemove', 'onLocalMedia',
-  'onConnecting', 'onConnected', 'onError'];
+const CALLBACKS = ['onDisconnect', 'onRinging', 'onMedia', 'onMediaRemove', 'onLocalMedia', 'onConnecting',
+  'onConnected', 'onError', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute'];
 
 function uuidV4(random) {
   const b = random(16);
@@ -14,45 +14,58 @@ function uuidV4(random) {
 
 export class AculabCloudCall {
   constructor(client, handle, options) {
-    this._client = client;
+    this.client = client;
     this._handle = handle;
     this._options = options || {};
     this._peer = null;
     this._done = false;
+    this._muted = null;
     this._uuid = uuidV4(client._random);
     for (const cb of CALLBACKS) this[cb] = null;
   }
 
-  // The SIP Call-ID (undefined until the INVITE has been written, for outgoing calls).
+  // The SIP Call-ID (undefined when the engine has none).
   callId() {
-    const id = this._client._engineCall('callId', this._handle);
+    const id = this.client._engineCall('callId', this._handle);
     return id || undefined;
   }
-  get theCallId() { return this.callId(); }
-  get callUuid() { return this._uuid; }
 
+  get theCallId() {
+    return this.callId();
+  }
+
+  get callUuid() {
+    return this._uuid;
+  }
+
+  // interface.md: camera/outputVideo default to mic/outputAudio.
   mute(mic, outputAudio, camera, outputVideo) {
-    this._muted = [!!mic, !!outputAudio, camera, outputVideo];
-    if (this._peer) this._peer.mute(!!mic, !!outputAudio, camera, outputVideo);
+    if (camera === undefined) camera = mic;
+    if (outputVideo === undefined) outputVideo = outputAudio;
+    this._muted = [!!mic, !!outputAudio, !!camera, !!outputVideo];
+    this.client._mute(this);
   }
 
   sendDtmf(digits) {
     if (typeof digits !== 'string') throw 'Invalid DTMF string';
-    this._client._command('sendDtmf', this._handle, digits);
+    this.client._command('sendDtmf', this._handle, digits);
   }
 
+  // "This can be called at any time": never throws.
   disconnect() {
-    if (this._done) return;
-    this._client._command('disconnect', this._handle);
+    if (this._done || !this.client._engine) return;
+    this.client._input('disconnect', this._handle);
   }
 
   // The values of a SIP header of the INVITE (incoming) or of the answer (outgoing).
   getSipHeaders(name) {
-    return this._client._engineCall('sipHeaders', this._handle, String(name));
+    return this.client._engineCall('sipHeaders', this._handle, String(name));
   }
 
-  // Statistics from the peer connection (RTCStatsReport), or an empty Map before media.
-  getStats() { return this._peer ? this._peer.getStats() : Promise.resolve(new Map()); }
+  // Statistics of the peer connection (RTCStatsReport), or an empty Map before media.
+  getStats() {
+    return this._peer ? this._peer.getStats() : Promise.resolve(new Map());
+  }
 }
 
 export class AculabCloudOutgoingCall extends AculabCloudCall {}
@@ -60,11 +73,16 @@ export class AculabCloudOutgoingCall extends AculabCloudCall {}
 export class AculabCloudIncomingCall extends AculabCloudCall {
   answer(options) {
     this._options = options || {};
-    this._client._command('answer', this._handle, this._client._coreOptions(this._options));
+    this.client._withOptions(this._options, (core) => this.client._command('answer', this._handle, core));
   }
-  ringing() { this._client._command('ringing', this._handle); }
+
+  ringing() {
+    this.client._command('ringing', this._handle);
+  }
+
+  // A SIP status 400-699 (number or numeric string); anything else, or nothing, gives 486.
   reject(cause) {
     const code = typeof cause === 'number' ? cause : Number.parseInt(cause, 10);
-    this._client._command('reject', this._handle, Number.isInteger(code) ? code : 0);
+    this.client._command('reject', this._handle, Number.isInteger(code) ? code : 0);
   }
 }

@@ -7,14 +7,19 @@ import { PeerSession } from './peer.js';
 const OPEN_SOCKET = 0, CLOSE_SOCKET = 1, SEND_FRAME = 2, CREATE_PEER = 3, CREATE_OFFER = 4,
   CREATE_ANSWER = 5, SET_LOCAL = 6, SET_REMOTE = 7, CLOSE_PEER = 8, SEND_DTMF = 9, CALLBACK = 10, LOG = 11;
 
+// The engine's text for a command on a client that is done (cpp/call/validation.hpp).
+const CLIENT_CLOSED = 'Client closed';
+
 const g = globalThis;
 let core = null;
 let defaultEnv = null;
 
-export function setCore(module) { core = module; }
+export function setCore(module) {
+  core = module;
+}
 
 // Where the browser APIs come from: the page's globals, or what a Node host passes in
-// (for example @roamhq/wrtc) through AculabCloudClient.setEnvironment.
+// (for example @roamhq/wrtc) through the constructor's options or AculabCloudClient.setEnvironment.
 function browserEnv() {
   const md = g.navigator && g.navigator.mediaDevices;
   return {
@@ -22,7 +27,7 @@ function browserEnv() {
     RTCPeerConnection: g.RTCPeerConnection,
     MediaStream: g.MediaStream,
     RTCRtpSender: g.RTCRtpSender,
-    getUserMedia: md ? (c) => md.getUserMedia(c) : () => Promise.reject(new Error('no mediaDevices')),
+    getUserMedia: md && md.getUserMedia ? (c) => md.getUserMedia(c) : null,
   };
 }
 
@@ -33,6 +38,7 @@ function randomBytes(n) {
 }
 
 const now = () => (g.performance ? g.performance.now() : Date.now());
+const describe = (e) => (e && e.stack) || String(e);
 
 export class AculabCloudClient {
   /**
@@ -40,18 +46,19 @@ export class AculabCloudClient {
    * @param {string} webRtcAccessKey
    * @param {string} clientId
    * @param {number} logLevel 0 (silent) .. 6 (with SIP traces)
-   * @param {object} [options] { url, environment, logger } — url points at another cloud
-   *   (e.g. the local cloud's ws://127.0.0.1:8080/sipproxy)
+   * @param {object} [options] { url, environment, logger }: url points at another cloud (for
+   *   example the local cloud's ws://127.0.0.1:8080/sipproxy)
    */
-  constructor(cloudId, webRtcAccessKey, clientId, logLevel, options = {}) {
+  constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
     if (!core) throw 'AculabCloudClient: the wasm core is not loaded';
-    this._logLevel = Math.max(0, Math.min(6, Number(logLevel) || 0));
-    this._env = options.environment || defaultEnv || browserEnv();
-    this._logger = options.logger || null;
+    const opts = options && typeof options === 'object' ? options : {};
+    this._logLevel = Math.max(0, Math.min(6, Math.floor(Number(logLevel)) || 0));
+    this._env = opts.environment || defaultEnv || browserEnv();
+    this._logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const seed = new Uint32Array(randomBytes(8).buffer);
     this._engine = new core.Engine(String(cloudId), String(webRtcAccessKey), String(clientId),
-      options.url ? String(options.url) : '', seed[0], seed[1], this._logLevel);
+      opts.url ? String(opts.url) : '', seed[0], seed[1], this._logLevel);
     const err = this._engine.configError();
     if (err) {
       this._engine.delete();
@@ -66,13 +73,13 @@ export class AculabCloudClient {
     this._maxConcurrent = 1;
     this._onIncoming = null;
     this._iceServers = null;
-    this._pcConfig = { iceServers: null, iceTransportPolicy: 'all' };
+    this._iceTransportPolicy = 'all';
     this.onIncomingState = null;
   }
 
   static isSupported() {
     const e = defaultEnv || browserEnv();
-    return !!(e.WebSocket && e.RTCPeerConnection && g.WebAssembly);
+    return !!(e.WebSocket && e.RTCPeerConnection && e.getUserMedia && g.WebAssembly);
   }
 
   // RTCRtpCodecCapability objects the browser can send, for AculabCloudCallOptions.codecs.
@@ -83,94 +90,145 @@ export class AculabCloudClient {
     return caps && caps.codecs ? caps.codecs.slice() : [];
   }
 
-  // For hosts without browser globals (Node tests): { WebSocket, RTCPeerConnection, MediaStream, getUserMedia }.
-  static setEnvironment(env) { defaultEnv = env; }
+  // For hosts without browser globals (Node): { WebSocket, RTCPeerConnection, MediaStream, getUserMedia }.
+  static setEnvironment(env) {
+    defaultEnv = env || null;
+  }
 
-  get maxConcurrent() { return this._maxConcurrent; }
+  get maxConcurrent() {
+    return this._maxConcurrent;
+  }
+
   set maxConcurrent(n) {
-    this._command('setMaxConcurrent', Number.isInteger(n) ? n : 0);
+    const v = Number(n);
+    this._command('setMaxConcurrent', v >= 1 ? Math.min(Math.floor(v), 0x7fffffff) : 0);
     this._maxConcurrent = n;
   }
 
-  get onIncoming() { return this._onIncoming; }
+  get onIncoming() {
+    return this._onIncoming;
+  }
+
   set onIncoming(fn) {
     this._onIncoming = typeof fn === 'function' ? fn : null;
-    this._command('setHasIncomingHandler', !!this._onIncoming);
+    if (this._engine) this._input('setHasIncomingHandler', !!this._onIncoming);
   }
 
   // Deprecated in favour of setPeerConnectionConfiguration, still honoured.
-  get iceServers() { return this._iceServers; }
+  get iceServers() {
+    return this._iceServers;
+  }
+
   set iceServers(servers) {
-    this.setPeerConnectionConfiguration({ iceServers: servers, iceTransportPolicy: this._pcConfig.iceTransportPolicy });
+    this.setPeerConnectionConfiguration({ iceServers: servers, iceTransportPolicy: this._iceTransportPolicy });
   }
 
-  setPeerConnectionConfiguration(config = {}) {
-    const servers = config.iceServers;
-    if (servers != null && !Array.isArray(servers)) throw 'iceServers must be null or an array';
-    const policy = config.iceTransportPolicy || 'all';
-    this._command('setPeerConnectionConfiguration', servers == null ? '' : JSON.stringify(servers), policy);
-    this._iceServers = servers == null ? null : servers;
-    this._pcConfig = { iceServers: this._iceServers, iceTransportPolicy: policy };
+  setPeerConnectionConfiguration(config) {
+    const c = config || {};
+    const servers = c.iceServers === undefined ? null : c.iceServers;
+    if (servers !== null && !Array.isArray(servers)) throw 'iceServers must be null or an array';
+    const policy = c.iceTransportPolicy === undefined ? 'all' : String(c.iceTransportPolicy);
+    this._command('setPeerConnectionConfiguration', servers === null ? '' : JSON.stringify(servers), policy);
+    this._iceServers = servers;
+    this._iceTransportPolicy = policy;
   }
 
-  enableIncoming(token) { this._command('enableIncoming', typeof token === 'string' ? token : ''); }
-  disableIncoming() { this._command('disableIncoming'); }
+  enableIncoming(token) {
+    this._command('enableIncoming', typeof token === 'string' ? token : '');
+  }
+
+  disableIncoming() {
+    this._command('disableIncoming');
+  }
 
   callService(serviceName, options) {
     const opts = options || {};
-    const r = this._input('callService', typeof serviceName === 'string' ? serviceName : '', this._coreOptions(opts));
-    return this._newCall(r, AculabCloudOutgoingCall, opts);
+    const name = typeof serviceName === 'string' ? serviceName : '';
+    return this._newCall(opts, (o) => this._engine.callService(now(), name, o));
   }
 
-  makeOutgoing(serviceName, options) { return this.callService(serviceName, options); }
+  // Deprecated alias of callService.
+  makeOutgoing(serviceName, options) {
+    return this.callService(serviceName, options);
+  }
 
   callClient(clientId, token, options) {
     if (typeof clientId !== 'string') throw 'clientId is not a string';
     const opts = options || {};
-    const r = this._input('callClient', clientId, typeof token === 'string' ? token : '', this._coreOptions(opts));
-    return this._newCall(r, AculabCloudOutgoingCall, opts);
+    const jwt = typeof token === 'string' ? token : '';
+    return this._newCall(opts, (o) => this._engine.callClient(now(), clientId, jwt, o));
   }
 
   // Ends every call, removes the registration, closes the socket and frees the engine.
   // (Not in the original interface: a page that is done with a client calls it.)
   close() {
     if (!this._engine) return;
-    this._input('close');
+    this._engine.close(now());
+    // Carried out here even when close() is called from inside a callback (the loop that was
+    // draining stops once the engine is gone): the BYEs and the unREGISTER still go out.
+    for (let o = this._engine.poll(); o.kind >= 0; o = this._engine.poll()) {
+      try {
+        this._carryOut(o);
+      } catch (e) {
+        this._log(1, `AculabCloudClient: output ${o.kind} failed: ${describe(e)}`);
+      }
+    }
     this._clearTimer();
-    for (const call of this._calls.values()) if (call._peer) call._peer.close();
+    for (const call of this._calls.values()) {
+      call._done = true;
+      if (call._peer) call._peer.close();
+      call._peer = null;
+    }
     this._calls.clear();
-    if (this._ws) this._dropSocket();
+    this._dropSocket();
     this._engine.delete();
     this._engine = null;
   }
 
   // ---- inside
 
-  _newCall(result, Kind, opts) {
+  // The call object exists before the engine's first outputs for it are carried out (with the
+  // socket open and the ICE servers known, the engine asks for its peer connection at once).
+  _newCall(opts, start) {
+    if (!this._engine) throw CLIENT_CLOSED;
+    const result = this._withOptions(opts, start);
+    let call = null;
+    if (!result.error) {
+      call = new AculabCloudOutgoingCall(this, result.call, opts);
+      this._calls.set(result.call, call);
+    }
+    this._drain();
     if (result.error) throw result.error;
-    const call = new Kind(this, result.call, opts);
-    this._calls.set(result.call, call);
     return call;
   }
 
-  _coreOptions(o) {
+  // AculabCloudCallOptions reduced to what the core reads; the lists live for one engine call.
+  _withOptions(o, use) {
+    const lists = [];
     const list = (xs) => {
       const l = new core.StringList();
-      for (const x of xs || []) l.push_back(String(x));
+      lists.push(l);
+      for (const x of xs) l.push_back(String(x));
       return l;
     };
     const codecNames = (xs) => (Array.isArray(xs) ? xs : []).map((c) => (typeof c === 'string' ? c : c && c.mimeType) || '');
-    const headers = Array.isArray(o.extraSipHeaders) ? o.extraSipHeaders.map(String) : [];
+    // extraSipHeaders (this interface); extraHeaders is what the public client's options call them.
+    const raw = o.extraSipHeaders !== undefined ? o.extraSipHeaders : o.extraHeaders;
+    const headers = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
     const tri = (v) => (v === undefined || v === null ? -1 : v ? 1 : 0);
-    const bitrate = o.maxBitrateAudio === undefined || o.maxBitrateAudio === Infinity ? -1 : Number(o.maxBitrateAudio);
-    return {
-      audioCodecs: list(codecNames(o.codecs && o.codecs.audio)),
-      videoCodecs: list(codecNames(o.codecs && o.codecs.video)),
-      maxBitrateAudio: Number.isFinite(bitrate) ? bitrate : -1,
-      receiveAudio: tri(o.receiveAudio),
-      receiveVideo: tri(o.receiveVideo),
-      extraSipHeaders: list(headers),
-    };
+    const bitrate = Number(o.maxBitrateAudio);
+    try {
+      return use({
+        audioCodecs: list(codecNames(o.codecs && o.codecs.audio)),
+        videoCodecs: list(codecNames(o.codecs && o.codecs.video)),
+        maxBitrateAudio: o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? bitrate : -1,
+        receiveAudio: tri(o.receiveAudio),
+        receiveVideo: tri(o.receiveVideo),
+        extraSipHeaders: list(headers),
+      });
+    } finally {
+      for (const l of lists) l.delete();
+    }
   }
 
   // A command whose error (the documented string) is thrown to the page.
@@ -182,13 +240,8 @@ export class AculabCloudClient {
 
   // Every input goes to the engine with `now`, then the outputs are carried out.
   _input(name, ...args) {
-    if (!this._engine) throw 'AculabCloudClient has been closed';
-    let r;
-    try {
-      r = this._engine[name](now(), ...args);
-    } finally {
-      for (const a of args) if (a && typeof a === 'object') for (const v of Object.values(a)) if (v && v.delete) v.delete();
-    }
+    if (!this._engine) throw CLIENT_CLOSED;
+    const r = this._engine[name](now(), ...args);
     this._drain();
     return r;
   }
@@ -205,6 +258,8 @@ export class AculabCloudClient {
     return r;
   }
 
+  // Drains the engine's outputs; inputs fed from inside (a callback calling the API) are drained
+  // by this same loop, in order.
   _drain() {
     if (this._draining || !this._engine) return;
     this._draining = true;
@@ -215,7 +270,7 @@ export class AculabCloudClient {
         try {
           this._carryOut(o);
         } catch (e) {
-          this._log(1, `AculabCloudClient: ${o.kind} failed: ${e && e.stack || e}`);
+          this._log(1, `AculabCloudClient: output ${o.kind} failed: ${describe(e)}`);
         }
         if (!this._engine) return;
       }
@@ -227,7 +282,7 @@ export class AculabCloudClient {
 
   _armTimer() {
     const d = this._engine.nextDeadline();
-    if (d === this._deadline) return;
+    if (d === this._deadline && (this._timer || d < 0)) return;
     this._clearTimer();
     this._deadline = d;
     if (d < 0) return;
@@ -235,7 +290,7 @@ export class AculabCloudClient {
       this._timer = null;
       this._deadline = -1;
       if (this._engine) this._input('timeout');
-    }, Math.max(0, d - now()));
+    }, Math.max(0, Math.ceil(d - now())));
   }
 
   _clearTimer() {
@@ -246,7 +301,14 @@ export class AculabCloudClient {
 
   _log(level, text) {
     if (level > this._logLevel) return;
-    if (this._logger) return this._logger(level, text);
+    if (this._logger) {
+      try {
+        this._logger(level, text);
+      } catch {
+        // a page's logger cannot break the client either
+      }
+      return;
+    }
     (level <= 1 ? console.error : console.log)(text);
   }
 
@@ -257,7 +319,7 @@ export class AculabCloudClient {
       case SEND_FRAME:
         if (this._ws && this._ws.readyState === 1) this._ws.send(o.text);
         else this._log(2, 'AculabCloudClient: frame dropped, socket not open');
-        return;
+        return undefined;
       case CREATE_PEER: return this._createPeer(o);
       case CREATE_OFFER: return this._media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createOffer()));
       case CREATE_ANSWER: return this._media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createAnswer()));
@@ -265,22 +327,25 @@ export class AculabCloudClient {
       case SET_REMOTE: return this._media(o.call, (p) => p.setRemote(o.name, o.text));
       case CLOSE_PEER: {
         const call = this._calls.get(o.call);
-        if (call && call._peer) { call._peer.close(); call._peer = null; }
-        return;
+        if (call && call._peer) {
+          call._peer.close();
+          call._peer = null;
+        }
+        return undefined;
       }
       case SEND_DTMF: {
         const call = this._calls.get(o.call);
-        if (!call || !call._peer || !call._peer.sendDtmf(o.text)) this._log(1, 'AculabCloudClient: DTMF not sent: no audio sender');
-        return;
+        if (!call || !call._peer || !call._peer.sendDtmf(o.text)) this._log(1, 'AculabCloudClient: DTMF not sent: no RTCDTMFSender');
+        return undefined;
       }
       case CALLBACK: return this._callback(o.call, o.name, o.json ? JSON.parse(o.json) : {});
       case LOG: return this._log(o.level, o.text);
-      default: this._log(1, `AculabCloudClient: unknown output ${o.kind}`);
+      default: return this._log(1, `AculabCloudClient: unknown output ${o.kind}`);
     }
   }
 
   _openSocket(url) {
-    if (this._ws) this._dropSocket();
+    this._dropSocket();
     let ws;
     try {
       ws = new this._env.WebSocket(url, 'sip');
@@ -290,14 +355,15 @@ export class AculabCloudClient {
       return;
     }
     this._ws = ws;
-    let closed = false;
     const lost = () => {
-      if (closed || this._ws !== ws) return;
-      closed = true;
+      if (this._ws !== ws) return;
       this._ws = null;
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       if (this._engine) this._input('socketClosed');
     };
-    ws.onopen = () => { if (this._ws === ws && this._engine) this._input('socketOpened'); };
+    ws.onopen = () => {
+      if (this._ws === ws && this._engine) this._input('socketOpened');
+    };
     ws.onmessage = (ev) => {
       if (this._ws !== ws || !this._engine) return;
       if (typeof ev.data === 'string') this._input('frameReceived', ev.data);
@@ -311,8 +377,15 @@ export class AculabCloudClient {
     const ws = this._ws;
     this._ws = null;
     if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-    try { ws.close(); } catch { /* already closing */ }
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    // Closing a socket that is still connecting reports an error; nobody needs it (and Node's ws
+    // would throw it with no listener).
+    ws.onerror = () => {};
+    try {
+      ws.close();
+    } catch {
+      // already closing
+    }
   }
 
   _createPeer(o) {
@@ -320,23 +393,52 @@ export class AculabCloudClient {
     if (!call) return;
     const extra = o.json ? JSON.parse(o.json) : {};
     let iceServers = [];
-    try { iceServers = o.text ? JSON.parse(o.text) : []; } catch (e) { this._log(1, `AculabCloudClient: bad iceServers: ${e}`); }
-    const peer = new PeerSession(this._env, { iceServers, iceTransportPolicy: extra.iceTransportPolicy || 'all' },
-      { ...call._options, receiveAudio: extra.receiveAudio ?? call._options.receiveAudio,
-        receiveVideo: extra.receiveVideo ?? call._options.receiveVideo }, {
-        track: (stream) => this._fire(call, 'onMedia', { call, stream }),
-        localStream: (stream) => {
-          this._fire(call, 'onLocalMedia', { call, stream });
-          this._fire(call, 'onConnecting', { call, stream });
-        },
-        iceState: (state) => {
-          if (state === 'failed' && this._engine) this._input('mediaFailed', o.call, 'ERROR', 'ICE failed');
-        },
-        log: (level, text) => this._log(level, text),
-      });
+    try {
+      iceServers = o.text ? JSON.parse(o.text) : [];
+    } catch (e) {
+      this._log(1, `AculabCloudClient: bad iceServers: ${e}`);
+    }
+    const options = {
+      ...call._options,
+      receiveAudio: extra.receiveAudio ?? call._options.receiveAudio,
+      receiveVideo: extra.receiveVideo ?? call._options.receiveVideo,
+    };
+    const notified = new Set();
+    const peer = new PeerSession(this._env, { iceServers, iceTransportPolicy: extra.iceTransportPolicy || 'all' }, options, {
+      track: (stream, track) => {
+        if (track && track.kind === 'video') this._watchRemoteVideo(call, stream, track);
+        if (notified.has(stream)) return;
+        notified.add(stream);
+        // The stream again as a second argument: the guide's sample gotMedia(call, stream) then
+        // plays it (the documented single object comes first, as the interface says).
+        this._fire(call, 'onMedia', { call, stream }, stream);
+      },
+      // The public client calls onLocalMedia, or else the older onConnecting.
+      localStream: (stream) => this._fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream }),
+      iceState: (state) => {
+        if (state === 'failed') this._mediaFailed(o.call, 'ERROR', 'ICE failed');
+      },
+      log: (level, text) => this._log(level, text),
+    });
     call._peer = peer;
-    call._chain = peer.open().then(() => { if (call._muted) peer.mute(...call._muted); });
+    call._chain = peer.open().then(() => {
+      if (call._muted) this._mute(call);
+    });
     call._chain.catch((cause) => this._mediaFailed(o.call, cause));
+  }
+
+  _watchRemoteVideo(call, stream, track) {
+    track.onmute = () => this._fire(call, 'onRemoteVideoMute', { call, stream, track });
+    track.onunmute = () => this._fire(call, 'onRemoteVideoUnmute', { call, stream, track });
+  }
+
+  _mute(call) {
+    const peer = call._peer;
+    if (!peer) return;
+    const changed = peer.mute(...call._muted);
+    for (const track of changed) {
+      this._fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: peer.localStream, track });
+    }
   }
 
   // Media steps of one call run in order, each after the previous one finished.
@@ -351,52 +453,53 @@ export class AculabCloudClient {
     call._chain.catch((cause) => this._mediaFailed(handle, cause));
   }
 
-  _mediaFailed(handle, cause) {
-    if (!this._engine || !this._calls.has(handle)) return;
-    const c = this._calls.get(handle);
-    if (c._failed) return;
-    c._failed = true;
+  _mediaFailed(handle, cause, detail) {
+    const call = this._calls.get(handle);
+    if (!this._engine || !call || call._failed || (call._peer && call._peer.closed)) return;
+    call._failed = true;
     const known = cause === 'DEVICE_ERROR' ? 'DEVICE_ERROR' : 'ERROR';
-    this._input('mediaFailed', handle, known, String(cause && cause.message || cause));
+    this._input('mediaFailed', handle, known, String(detail || (cause && cause.message) || cause));
   }
 
   _callback(handle, name, payload) {
     if (name === 'onIncoming') return this._incoming(handle, payload);
     if (handle === 0) return this._fire(this, name, payload);
     const call = this._calls.get(handle);
-    if (!call) return;
+    if (!call) return undefined;
     if (name === 'onDisconnect') {
       call._done = true;
-      if (call._peer) { call._peer.close(); call._peer = null; }
+      if (call._peer) {
+        call._peer.close();
+        call._peer = null;
+      }
       this._calls.delete(handle);
     }
-    this._fire(call, name, { ...payload, call });
+    return this._fire(call, name, { ...payload, call });
   }
 
   _incoming(handle, payload) {
     const call = new AculabCloudIncomingCall(this, handle, {});
     this._calls.set(handle, call);
-    const { call: _ignored, callId: _id, ...fields } = payload;
-    let ok = true;
+    const { callId: _callId, ...fields } = payload;
     try {
-      if (this._onIncoming) this._onIncoming({ call, ...fields });
-      else ok = false;
+      if (!this._onIncoming) throw new Error('no onIncoming');
+      this._onIncoming({ ...fields, call });
     } catch (e) {
-      ok = false;
-      this._log(1, `AculabCloudClient: onIncoming threw: ${e && e.stack || e}`);
+      // interface.md: if onIncoming throws, the incoming call is rejected (the public client
+      // uses 500).
+      this._log(1, `AculabCloudClient: onIncoming threw: ${describe(e)}`);
+      if (!call._done && this._engine) this._input('reject', handle, 500);
     }
-    // interface.md: if onIncoming is missing or throws, the incoming call is rejected.
-    if (!ok && !call._done && this._engine) this._input('reject', handle, 0);
   }
 
   // Page callbacks never break the client: an exception is caught and logged.
-  _fire(target, name, arg) {
+  _fire(target, name, ...args) {
     const fn = target[name];
     if (typeof fn !== 'function') return;
     try {
-      fn.call(target, arg);
+      fn.apply(target, args);
     } catch (e) {
-      this._log(1, `AculabCloudClient: ${name} callback threw: ${e && e.stack || e}`);
+      this._log(1, `AculabCloudClient: ${name} callback threw: ${describe(e)}`);
     }
   }
 }

@@ -1,13 +1,23 @@
-// Types for aculab-webrtc-wasm: the AculabCloudClient interface of the Aculab Cloud WebRTC guide.
+// Types for aculab-webrtc-wasm: the AculabCloudClient interface of the Aculab Cloud WebRTC guide
+// (interface.md of the public aculab-webrtc project), plus this package's additions (marked).
 
+/** onIncomingState causes. */
 export type IncomingStateCause = 'NORMAL' | 'INVALIDTOKEN' | 'FAILED' | 'DISCONNECTED';
+/** onDisconnect causes. */
 export type DisconnectCause =
-  | 'NORMAL' | 'BUSY' | 'UNOBTAINABLE' | 'MOVED' | 'REJECTED' | 'NOANSWER' | 'FAILED' | 'ERROR'
-  | 'DEVICE_ERROR';
+  | 'NORMAL' | 'BUSY' | 'UNOBTAINABLE' | 'MOVED' | 'REJECTED' | 'NOANSWER' | 'FAILED' | 'ERROR' | 'DEVICE_ERROR';
 
-export interface OnIncomingStateObj { ready: boolean; cause: IncomingStateCause; retry: boolean; }
+export interface OnIncomingStateObj {
+  /** Whether this client is waiting for incoming calls. */
+  ready: boolean;
+  cause: IncomingStateCause;
+  /** Whether the client will retry the registration by itself. */
+  retry: boolean;
+}
+
 export interface OnIncomingObj {
   call: AculabCloudIncomingCall;
+  /** The caller ID passed by the remote party (the From URI's user part). */
   from: string;
   type: 'client' | 'service' | 'other';
   offeringAudio: boolean;
@@ -15,83 +25,138 @@ export interface OnIncomingObj {
   offeringVideo: boolean;
   canReceiveVideo: boolean;
 }
-export interface CallObj<C> { call: C; }
-export interface DisconnectObj<C> extends CallObj<C> { cause: DisconnectCause; }
-export interface MediaObj<C> extends CallObj<C> { stream: MediaStream; }
 
-export interface AculabCloudCallOptions {
-  constraints?: MediaStreamConstraints;
-  localStream?: MediaStream;
-  receiveAudio?: boolean;
-  receiveVideo?: boolean;
-  codecs?: { audio?: (RTCRtpCodecCapability | string)[]; video?: (RTCRtpCodecCapability | string)[] };
-  maxBitrateAudio?: number;
-  maxBitrateVideo?: number;
-  /** "X-Name: value" strings added to the INVITE (only X- headers). */
-  extraSipHeaders?: string[];
+export interface CallObj<C extends AculabCloudCall = AculabCloudCall> {
+  call: C;
+}
+export interface DisconnectObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
+  cause: DisconnectCause;
+}
+export interface MediaObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
+  stream: MediaStream;
+}
+export interface MuteObj<C extends AculabCloudCall = AculabCloudCall> extends MediaObj<C> {
+  track: MediaStreamTrack;
 }
 
+/** An RTCRtpCodecCapability (lib.dom's name for it changed across TypeScript versions). */
+export interface CodecCapability {
+  mimeType: string;
+  clockRate: number;
+  channels?: number;
+  sdpFmtpLine?: string;
+}
+
+export interface AculabCloudCallOptions {
+  /** getUserMedia constraints; default { audio: true, video: false }. Unused with localStream. */
+  constraints?: MediaStreamConstraints;
+  /** The media to send; when undefined it comes from getUserMedia(constraints). */
+  localStream?: MediaStream;
+  /** true, false, or undefined: receive audio when the local stream has an audio track. */
+  receiveAudio?: boolean;
+  /** true, false, or undefined: receive video when the local stream has a video track. */
+  receiveVideo?: boolean;
+  /** Preferred codecs, as from AculabCloudClient.getCodecList() (reordered); empty: browser defaults. */
+  codecs?: { audio?: (CodecCapability | string)[]; video?: (CodecCapability | string)[] };
+  /** Bits per second; Infinity: no limit; undefined: the browser default. */
+  maxBitrateAudio?: number;
+  maxBitrateVideo?: number;
+  /** "X-Name: value" headers added to the INVITE (callClient) or the 200 (answer). Only X- headers. */
+  extraSipHeaders?: string[];
+  /** The public client's name for extraSipHeaders. */
+  extraHeaders?: string[];
+}
+
+/** (This package) The optional fifth constructor argument. */
 export interface ClientOptions {
-  /** The cloud's SIP WebSocket URL; default wss://webrtc-CLOUDID.aculabcloud.net/sipproxy. */
+  /** The cloud's SIP WebSocket URL (ws:// or wss://); default wss://webrtc-CLOUDID.aculabcloud.net/sipproxy. */
   url?: string;
-  /** Browser APIs for hosts without them (Node): WebSocket, RTCPeerConnection, MediaStream, getUserMedia. */
+  /** Browser APIs for hosts without them (Node: ws and @roamhq/wrtc). */
   environment?: Environment;
-  /** Receives log lines instead of the console. */
+  /** Receives log lines (level 1 errors .. 6 SIP traces) instead of the console. */
   logger?: (level: number, text: string) => void;
 }
 
+/** (This package) Where the client finds WebSocket, RTCPeerConnection and getUserMedia. */
 export interface Environment {
   WebSocket: unknown;
-  RTCPeerConnection: unknown;
-  MediaStream: unknown;
+  RTCPeerConnection?: unknown;
+  MediaStream?: unknown;
   RTCRtpSender?: unknown;
-  getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
+  getUserMedia?(constraints: MediaStreamConstraints): Promise<MediaStream>;
 }
 
 export class AculabCloudCall {
+  readonly client: AculabCloudClient;
+  /** The SIP Call-ID (undefined when there is none yet). */
   callId(): string | undefined;
+  /** The SIP Call-ID, as a property. */
   readonly theCallId: string | undefined;
+  /** A v4 UUID for this call. */
   readonly callUuid: string;
+  /** camera and outputVideo default to mic and outputAudio. */
   mute(mic: boolean, outputAudio: boolean, camera?: boolean, outputVideo?: boolean): void;
+  /** Digits 0-9 * # A-D (a-d too); throws 'Invalid DTMF string' or 'DTMF send error'. */
   sendDtmf(digits: string): void;
+  /** Ends the call (CANCEL, BYE or a rejection, as the state needs). Can be called at any time. */
   disconnect(): void;
+  /** (This package) The values of a header of the INVITE (incoming) or of the answer (outgoing). */
   getSipHeaders(name: string): string[];
+  /** (This package) The peer connection's statistics. */
   getStats(): Promise<RTCStatsReport | Map<string, unknown>>;
   onDisconnect: ((obj: DisconnectObj<this>) => void) | null;
   onRinging: ((obj: CallObj<this>) => void) | null;
   onMedia: ((obj: MediaObj<this>) => void) | null;
   onMediaRemove: ((obj: MediaObj<this>) => void) | null;
   onLocalMedia: ((obj: MediaObj<this>) => void) | null;
+  /** Called with the local media when onLocalMedia is not set. */
   onConnecting: ((obj: MediaObj<this>) => void) | null;
   onConnected: ((obj: CallObj<this>) => void) | null;
-  onError: ((obj: CallObj<this> & { error: string }) => void) | null;
+  /** Never called by this client; kept because the guide's sample code sets it. */
+  onError: ((obj: CallObj<this>) => void) | null;
+  onLocalVideoMute: ((obj: MuteObj<this>) => void) | null;
+  onLocalVideoUnmute: ((obj: MuteObj<this>) => void) | null;
+  onRemoteVideoMute: ((obj: MuteObj<this>) => void) | null;
+  onRemoteVideoUnmute: ((obj: MuteObj<this>) => void) | null;
 }
 
 export class AculabCloudOutgoingCall extends AculabCloudCall {}
 
 export class AculabCloudIncomingCall extends AculabCloudCall {
   answer(options?: AculabCloudCallOptions): void;
+  /** Sends 180 Ringing. */
   ringing(): void;
-  /** A SIP status 400-699; anything else (or nothing) gives 486 Busy Here. */
-  reject(cause?: number): void;
+  /** A SIP status 400-699; anything else, or nothing, gives 486 Busy Here. */
+  reject(cause?: number | string): void;
 }
 
 export class AculabCloudClient {
+  /**
+   * Throws 'Invalid cloudId', 'Invalid webRtcAccessKey', 'Invalid clientId' (or, for
+   * options.url, 'Invalid cloud URL').
+   * @param logLevel 0 (silent) .. 6 (with SIP traces)
+   */
   constructor(cloudId: string, webRtcAccessKey: string, clientId: string, logLevel: number, options?: ClientOptions);
   static isSupported(): boolean;
-  static getCodecList(mediaType: 'audio' | 'video'): RTCRtpCodecCapability[];
-  static setEnvironment(env: Environment): void;
+  static getCodecList(mediaType: 'audio' | 'video'): CodecCapability[];
+  /** (This package) The environment for clients made without options.environment. */
+  static setEnvironment(env: Environment | null): void;
+  /** At least 1 (default 1); else throws 'maxConcurrent must be 1 or greater'. */
   maxConcurrent: number;
+  /** @deprecated use setPeerConnectionConfiguration. null: the cloud's servers; []: none. */
   iceServers: RTCIceServer[] | null;
   onIncoming: ((obj: OnIncomingObj) => void) | null;
   onIncomingState: ((obj: OnIncomingStateObj) => void) | null;
+  /** Registers for incoming calls (again with a new token); throws 'Invalid token'. */
   enableIncoming(token: string): void;
   disableIncoming(): void;
+  /** Throws 'Invalid serviceName' or 'Too many calls'. */
   callService(serviceName: string, options?: AculabCloudCallOptions): AculabCloudOutgoingCall;
   /** @deprecated alias of callService */
   makeOutgoing(serviceName: string, options?: AculabCloudCallOptions): AculabCloudOutgoingCall;
+  /** Throws 'clientId is not a string', 'Invalid clientId', 'Too many calls' or 'Invalid token'. */
   callClient(clientId: string, token: string, options?: AculabCloudCallOptions): AculabCloudOutgoingCall;
   setPeerConnectionConfiguration(config: { iceServers?: RTCIceServer[] | null; iceTransportPolicy?: RTCIceTransportPolicy }): void;
-  /** Ends calls, unregisters, closes the socket and frees the wasm engine. */
+  /** (This package) Ends calls, unregisters, closes the socket and frees the wasm engine. */
   close(): void;
 }

@@ -7,8 +7,8 @@ export class PeerSession {
   /**
    * @param {object} env  { RTCPeerConnection, getUserMedia, MediaStream } (the page's, or @roamhq/wrtc's)
    * @param {object} config  RTCConfiguration (iceServers, iceTransportPolicy)
-   * @param {object} options  the page's AculabCloudCallOptions
-   * @param {object} events  { track(stream), localStream(stream), iceState(state), log(level, text) }
+   * @param {object} options  the page's AculabCloudCallOptions (receiveAudio/receiveVideo as the engine decided)
+   * @param {object} events  { track(stream, track), localStream(stream), iceState(state), log(level, text) }
    */
   constructor(env, config, options, events) {
     this.env = env;
@@ -19,7 +19,9 @@ export class PeerSession {
     this.localStream = null;
     this.ownStream = false;
     this.remoteStream = null;
+    this.audioSender = null;
     this.closed = false;
+    this.gatherTimer = null;
   }
 
   // Gets local media and makes the peer connection. Rejects with 'DEVICE_ERROR' when the
@@ -38,87 +40,148 @@ export class PeerSession {
         throw 'DEVICE_ERROR';
       }
     }
-    if (this.closed) { this.stopOwnTracks(); throw 'ERROR'; }
-    const pc = new this.env.RTCPeerConnection({
-      bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...this.config });
+    if (this.closed) {
+      this.stopOwnTracks();
+      return;
+    }
+    const pc = new this.env.RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...this.config });
     this.pc = pc;
     pc.ontrack = (ev) => {
       const stream = (ev.streams && ev.streams[0]) || this.remoteStream || new this.env.MediaStream();
       if (!ev.streams || !ev.streams[0]) stream.addTrack(ev.track);
-      if (this.remoteStream !== stream) {
-        this.remoteStream = stream;
-        this.events.track(stream);
-      }
+      this.events.track(stream, ev.track);
+      this.remoteStream = stream;
     };
     pc.oniceconnectionstatechange = () => this.events.iceState(pc.iceConnectionState);
+    // addTrack, not addTransceiver: only a transceiver made by addTrack takes the m= section of
+    // a remote offer (JSEP §5.10), so the same code sends audio whether we offer or answer.
+    this.receive = {};
     for (const kind of ['audio', 'video']) {
       const tracks = kind === 'audio' ? this.localStream.getAudioTracks() : this.localStream.getVideoTracks();
-      // receiveAudio/receiveVideo: undefined means "receive if we send".
+      // receiveAudio/receiveVideo: undefined means "receive if we send" (interface.md).
       const want = kind === 'audio' ? o.receiveAudio : o.receiveVideo;
-      const receive = want === undefined ? tracks.length > 0 : !!want;
-      if (tracks.length) {
-        for (const t of tracks) {
-          const tr = pc.addTransceiver(t, { direction: receive ? 'sendrecv' : 'sendonly', streams: [this.localStream] });
-          if (kind === 'audio' && !this.audioSender) this.audioSender = tr.sender;
-        }
-      } else if (receive) {
-        pc.addTransceiver(kind, { direction: 'recvonly' });
+      const receive = want === undefined || want === null ? tracks.length > 0 : !!want;
+      this.receive[kind] = receive;
+      for (const t of tracks) {
+        const sender = pc.addTrack(t, this.localStream);
+        if (kind === 'audio' && !this.audioSender) this.audioSender = sender;
+        if (!receive) this.setDirection(t, 'sendonly');
       }
+      if (!tracks.length && receive) pc.addTransceiver(kind, { direction: 'recvonly' });
     }
     this.events.localStream(this.localStream);
   }
 
-  async createOffer() { return (await this.pc.createOffer()).sdp; }
-  async createAnswer() { return (await this.pc.createAnswer()).sdp; }
+  async createOffer() {
+    return (await this.pc.createOffer()).sdp;
+  }
+
+  async createAnswer() {
+    return (await this.pc.createAnswer()).sdp;
+  }
 
   // Sets the (engine-edited) local description and waits for ICE gathering (no trickle),
   // capped so that a stuck STUN/TURN server cannot hold a call.
   async setLocal(type, sdp) {
     const pc = this.pc;
     await pc.setLocalDescription({ type, sdp });
-    if (pc.iceGatheringState !== 'complete') {
+    if (pc.iceGatheringState !== 'complete' && !this.closed) {
       await new Promise((resolve) => {
-        const timer = setTimeout(done, ICE_GATHER_CAP_MS);
-        function done() {
-          clearTimeout(timer);
-          pc.removeEventListener?.('icegatheringstatechange', check);
-          pc.onicecandidate = null;
+        const done = () => {
+          clearTimeout(this.gatherTimer);
+          this.gatherTimer = null;
+          pc.removeEventListener('icegatheringstatechange', check);
+          pc.removeEventListener('icecandidate', candidate);
+          this.gathered = null;
           resolve();
-        }
-        function check() { if (pc.iceGatheringState === 'complete') done(); }
-        pc.addEventListener?.('icegatheringstatechange', check);
-        pc.onicecandidate = (ev) => { if (!ev.candidate) done(); };
+        };
+        const check = () => {
+          if (pc.iceGatheringState === 'complete') done();
+        };
+        const candidate = (ev) => {
+          if (!ev.candidate) done();
+        };
+        this.gatherTimer = setTimeout(done, ICE_GATHER_CAP_MS);
+        this.gathered = done;
+        pc.addEventListener('icegatheringstatechange', check);
+        pc.addEventListener('icecandidate', candidate);
       });
     }
+    if (this.closed) throw 'ERROR';
     return pc.localDescription.sdp;
   }
 
-  async setRemote(type, sdp) { await this.pc.setRemoteDescription({ type, sdp }); }
+  async setRemote(type, sdp) {
+    await this.pc.setRemoteDescription({ type, sdp });
+    if (type !== 'offer') return;
+    // The offer made transceivers for what it sends: refuse to receive what the options refuse.
+    for (const tr of this.pc.getTransceivers()) {
+      const kind = tr.receiver && tr.receiver.track && tr.receiver.track.kind;
+      if (!kind || this.receive[kind] !== false || tr.stopped) continue;
+      tr.direction = tr.sender && tr.sender.track ? 'sendonly' : 'inactive';
+    }
+  }
 
-  // RFC 4733 through the browser's RTCDTMFSender.
+  setDirection(track, direction) {
+    for (const tr of this.pc.getTransceivers()) {
+      if (tr.sender && tr.sender.track && tr.sender.track.id === track.id) tr.direction = direction;
+    }
+  }
+
+  // RFC 4733 through the browser's RTCDTMFSender (the default 100 ms tones, 70 ms gaps).
+  // insertDTMF replaces what is still queued, so new digits are appended to the tone buffer; and
+  // before DTLS is up (onConnected comes with the SIP 200) the sender cannot take digits yet, so
+  // they wait (up to 10 s) rather than being lost.
   sendDtmf(digits) {
     const dtmf = this.audioSender && this.audioSender.dtmf;
     if (!dtmf) return false;
-    dtmf.insertDTMF(digits, 100, 70);
+    this.pendingDtmf = (this.pendingDtmf || '') + digits;
+    this.flushDtmf(dtmf, Date.now() + 10000);
     return true;
   }
 
+  flushDtmf(dtmf, giveUpAt) {
+    if (this.closed || !this.pendingDtmf) return;
+    if (dtmf.canInsertDTMF !== false) {
+      try {
+        dtmf.insertDTMF(dtmf.toneBuffer + this.pendingDtmf, 100, 70);
+        this.pendingDtmf = '';
+        return;
+      } catch (e) {
+        if (!e || e.name !== 'InvalidStateError') throw e;
+      }
+    }
+    if (Date.now() > giveUpAt) {
+      this.events.log(1, `DTMF "${this.pendingDtmf}" not sent: the audio sender never became ready`);
+      this.pendingDtmf = '';
+      return;
+    }
+    clearTimeout(this.dtmfTimer);
+    this.dtmfTimer = setTimeout(() => this.flushDtmf(dtmf, giveUpAt), 50);
+  }
+
+  // Muting sends silence (track.enabled = false), it does not renegotiate; returns the local
+  // video tracks whose state changed.
   mute(mic, outputAudio, camera, outputVideo) {
-    if (camera === undefined) camera = mic;
-    if (outputVideo === undefined) outputVideo = outputAudio;
+    const changed = [];
     if (this.localStream) {
       for (const t of this.localStream.getAudioTracks()) t.enabled = !mic;
-      for (const t of this.localStream.getVideoTracks()) t.enabled = !camera;
+      for (const t of this.localStream.getVideoTracks()) {
+        if (t.enabled === camera) changed.push(t);
+        t.enabled = !camera;
+      }
     }
     if (this.pc) {
       for (const r of this.pc.getReceivers()) {
-        if (!r.track) continue;
-        r.track.enabled = r.track.kind === 'audio' ? !outputAudio : !outputVideo;
+        if (r.track) r.track.enabled = r.track.kind === 'audio' ? !outputAudio : !outputVideo;
       }
     }
+    return changed;
   }
 
-  getStats() { return this.pc ? this.pc.getStats() : Promise.resolve(new Map()); }
+  getStats() {
+    return this.pc ? this.pc.getStats() : Promise.resolve(new Map());
+  }
 
   stopOwnTracks() {
     if (this.ownStream && this.localStream) for (const t of this.localStream.getTracks()) t.stop();
@@ -127,10 +190,16 @@ export class PeerSession {
   close() {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.dtmfTimer);
+    if (this.gathered) this.gathered();
     if (this.pc) {
       this.pc.ontrack = null;
       this.pc.oniceconnectionstatechange = null;
-      try { this.pc.close(); } catch { /* already closed */ }
+      try {
+        this.pc.close();
+      } catch {
+        // already closed
+      }
     }
     this.stopOwnTracks();
   }

@@ -18,15 +18,19 @@ function record(suite, passed, failed, skipped = 0, note = '') {
   totals.passed += passed;
   totals.failed += failed;
   totals.skipped += skipped;
-  lines.push(`${suite.padEnd(28)} ${String(passed).padStart(5)} passed ${String(failed).padStart(3)} failed` +
-    (skipped ? ` ${skipped} skipped` : '') + (note ? `  ${note}` : ''));
+  const line = `${suite.padEnd(28)} ${String(passed).padStart(5)} passed ${String(failed).padStart(3)} failed` +
+    (skipped ? ` ${skipped} skipped` : '') + (note ? `  ${note}` : '');
+  lines.push(line);
+  console.log(`[test] ${line}`);
 }
 const want = (suite) => only.length === 0 || only.includes(suite);
 
+// Every suite has a generous bound so that one hang cannot eat the whole CI budget.
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024, ...opts });
-  return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? ''), signal: r.signal };
+    maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60 * 1000, killSignal: 'SIGKILL', ...opts });
+  const out = (r.stdout ?? '') + (r.stderr ?? '') + (r.error ? `\n[test] ${cmd}: ${r.error.message}\n` : '');
+  return { code: r.status ?? 1, out, signal: r.signal };
 }
 
 function gtestSuites(buildDir, label) {
@@ -72,16 +76,21 @@ if (want('fuzz') && fuzzSeconds > 0) {
   }
 }
 
+// Each file runs in its own node:test process with its own bound: a file whose process cannot
+// exit (a wrtc quirk, a leaked handle) fails alone instead of stalling the run.
 function nodeSuite(label, dirName, extraEnv = {}) {
   const dir = join(root, 'tests', dirName);
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(dir, f)) : [];
-  if (files.length === 0) return;
-  const r = run(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=1', ...files],
-    { env: { ...process.env, ACW_DIST: join(root, 'dist'), ...extraEnv } });
-  const num = (k) => Number(new RegExp(`^# ${k} (\\d+)`, 'm').exec(r.out)?.[1] ?? 0);
-  const passed = num('pass'), failed = num('fail') + num('cancelled'), skipped = num('skipped') + num('todo');
-  if (failed || r.code !== 0) process.stdout.write(r.out.split('\n').filter((l) => /^not ok|error|Error|expected|actual|failureType/.test(l.trim())).slice(0, 120).join('\n') + '\n');
-  record(label, passed, failed + (r.code !== 0 && failed === 0 ? 1 : 0), skipped);
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort() : [];
+  for (const f of files) {
+    const r = run(process.execPath, ['--test', '--test-reporter=tap', join(dir, f)],
+      { env: { ...process.env, ACW_DIST: join(root, 'dist'), ...extraEnv }, timeout: 10 * 60 * 1000 });
+    const num = (k) => Number(new RegExp(`^# ${k} (\\d+)`, 'm').exec(r.out)?.[1] ?? 0);
+    const passed = num('pass'), failed = num('fail') + num('cancelled'), skipped = num('skipped') + num('todo');
+    const bad = failed || r.code !== 0;
+    if (bad) process.stdout.write(r.out.split('\n').filter((l) => /^\s*not ok|error|Error|expected|actual|failureType|\[test\]/.test(l)).slice(0, 120).join('\n') + '\n');
+    record(`${label} ${f.replace(/\.test\.mjs$/, '')}`, passed, failed + (r.code !== 0 && failed === 0 ? 1 : 0), skipped,
+      r.signal ? `killed (${r.signal})` : '');
+  }
 }
 if (want('node')) nodeSuite('node', 'node');
 if (want('browser')) nodeSuite('browser', 'browser');
