@@ -1,0 +1,136 @@
+// Two dialler pages as two clients: calls both ways, reject causes, a call from the cloud's API, and a dropped socket.
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cloudCalls, cloudEvents, Dialler, endProcessSoon, launchBrowser, LEVEL_HEARD, missing, startCloud, toneFile, until } from './helpers.mjs';
+
+const skip = missing();
+
+describe('dialler to dialler', { skip, timeout: 600000 }, () => {
+  let cloud;
+  let browser;
+  let alice;
+  let bob;
+  before(async () => {
+    cloud = await startCloud();
+    browser = await launchBrowser({ wav: toneFile('clients', { freq: 440, seconds: 2 }) });
+    alice = await Dialler.open(browser, cloud, { clientId: 'alice' });
+    bob = await Dialler.open(browser, cloud, { clientId: 'bob' });
+    for (const d of [alice, bob]) {
+      await d.start();
+      await d.enableIncoming();
+    }
+  });
+  afterEach(async () => {
+    await alice?.hangUpAll();
+    await bob?.hangUpAll();
+  });
+  after(async () => {
+    await alice?.close();
+    await bob?.close();
+    await browser?.close();
+    await cloud?.stop();
+    endProcessSoon();
+  });
+
+  /** caller dials callee; returns [caller's call id, callee's call id] once the panel shows. */
+  async function ring(caller, callee, calleeName) {
+    const out = await caller.dial(calleeName, 'client');
+    const inc = await callee.waitIncomingPanel();
+    return [out, inc];
+  }
+
+  async function answer(callee, inc) {
+    await callee.incomingPanel(inc).locator('.answer').click();
+  }
+
+  test('alice calls bob: incoming panel, answer, audio both ways, bob hangs up: NORMAL on both', async () => {
+    const [out, inc] = await ring(alice, bob, 'bob');
+    const panel = bob.incomingPanel(inc);
+    assert.equal(await panel.locator('.caller').textContent(), 'alice');
+    assert.equal(await panel.locator('.caller-type').textContent(), 'client');
+    assert.equal(await bob.body('ringtone'), 'on');
+    await alice.waitState(out, 'ringing');
+    assert.equal(await alice.body('ringback'), 'on');
+    await bob.screenshot('incoming');
+
+    await answer(bob, inc);
+    await bob.waitState(inc, 'connected');
+    await alice.waitState(out, 'connected');
+    assert.equal(await bob.body('ringtone'), 'off');
+    assert.equal(await alice.body('ringback'), 'off');
+    await alice.waitStat(out, 'level-in', (v) => v > LEVEL_HEARD, 'above the bound (bob\'s tone)');
+    await bob.waitStat(inc, 'level-in', (v) => v > LEVEL_HEARD, 'above the bound (alice\'s tone)');
+
+    await bob.hangUp(inc);
+    assert.equal(await bob.waitCause(inc), 'NORMAL');
+    assert.equal(await alice.waitCause(out), 'NORMAL');
+  });
+
+  test('bob calls alice, alice hangs up: NORMAL on both', async () => {
+    const [out, inc] = await ring(bob, alice, 'alice');
+    assert.equal(await alice.incomingPanel(inc).locator('.caller').textContent(), 'bob');
+    await answer(alice, inc);
+    await alice.waitState(inc, 'connected');
+    await bob.waitState(out, 'connected');
+    await bob.waitStat(out, 'level-in', (v) => v > LEVEL_HEARD, 'above the bound');
+    await alice.hangUp(inc);
+    assert.equal(await alice.waitCause(inc), 'NORMAL');
+    assert.equal(await bob.waitCause(out), 'NORMAL');
+  });
+
+  // The status bob rejects with, and the cause alice sees (PROTOCOL.md "Calls").
+  for (const [status, cause] of [[606, 'REJECTED'], [486, 'BUSY'], [480, 'UNOBTAINABLE'], [500, 'FAILED']]) {
+    test(`bob rejects with ${status}: alice sees ${cause}`, async () => {
+      const [out, inc] = await ring(alice, bob, 'bob');
+      await bob.incomingPanel(inc).locator('.reject-cause').selectOption(String(status));
+      await bob.incomingPanel(inc).locator('.reject').click();
+      assert.equal(await alice.waitCause(out), cause);
+      await until(async () => (await bob.incomingPanel(inc).count()) === 0, { what: 'the incoming panel to go' });
+      assert.equal(await bob.body('ringtone'), 'off');
+    });
+  }
+
+  test('alice gives up while bob rings: NOANSWER for alice, the panel goes from bob', async () => {
+    const [out, inc] = await ring(alice, bob, 'bob');
+    await alice.waitState(out, 'ringing');
+    await alice.hangUp(out);
+    assert.equal(await alice.waitCause(out), 'NOANSWER');
+    await until(async () => (await bob.incomingPanel(inc).count()) === 0, { what: 'bob\'s incoming panel to go' });
+    assert.equal(await bob.body('ringtone'), 'off');
+  });
+
+  test('the cloud calls bob through its API: a "service" call with the caller id, answered, echoed', async () => {
+    const r = await cloudCalls(cloud, { destination: 'webrtc:bob', call_from: '441234567890', action: 'echo' });
+    assert.equal(r.state, 'calling');
+    const inc = await bob.waitIncomingPanel();
+    const panel = bob.incomingPanel(inc);
+    assert.equal(await panel.locator('.caller').textContent(), '441234567890');
+    assert.equal(await panel.locator('.caller-type').textContent(), 'service');
+    await answer(bob, inc);
+    await bob.waitState(inc, 'connected');
+    await bob.waitStat(inc, 'level-in', (v) => v > LEVEL_HEARD, 'above the bound (the echo)');
+    await bob.hangUp(inc);
+    assert.equal(await bob.waitCause(inc), 'NORMAL');
+    const end = await until(async () => (await cloudEvents(cloud, { call: r.call, type: 'call.end' })).at(-1), { what: 'the cloud call\'s end event' });
+    assert.equal(end.by, 'callee');
+  });
+
+  test('dropping the cloud\'s sockets shows DISCONNECTED, then both recover and can call again', async () => {
+    const connections = [...cloud.transport.connections.values()];
+    assert.ok(connections.length >= 2, 'both pages are connected');
+    for (const c of connections) c.ws.terminate();
+    for (const d of [alice, bob]) {
+      await until(() => d.page.locator('#reg-history li[data-cause="DISCONNECTED"]').count(), { what: 'DISCONNECTED in the registration history' });
+      const retry = await d.page.locator('#reg-history li[data-cause="DISCONNECTED"]').first().getAttribute('data-retry');
+      assert.equal(retry, 'true');
+    }
+    await alice.waitIncoming('ready', 60000);
+    await bob.waitIncoming('ready', 60000);
+    const [out, inc] = await ring(alice, bob, 'bob');
+    await answer(bob, inc);
+    await alice.waitState(out, 'connected');
+    await alice.hangUp(out);
+    assert.equal(await alice.waitCause(out), 'NORMAL');
+    assert.equal(await bob.waitCause(inc), 'NORMAL');
+  });
+});

@@ -1,0 +1,79 @@
+// The dialler's settings: defaults for the local cloud serving the page, what was stored, and the query string.
+import { $ } from './dom.js';
+
+export const FIELDS = {
+  cloudId: 'cloud-id',
+  accessKey: 'access-key',
+  clientId: 'client-id',
+  logLevel: 'log-level',
+  url: 'cloud-url',
+  maxConcurrent: 'max-concurrent',
+  tokenUrl: 'token-url',
+  accountUser: 'account-user',
+  apiKey: 'api-key',
+  ttl: 'token-ttl',
+};
+const STORE_KEY = 'acw-dialler-settings';
+// The API key is a secret: kept only for this page's life, never stored.
+const NOT_STORED = new Set(['apiKey']);
+
+function randomSuffix() {
+  const b = new Uint8Array(3);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function defaultSettings() {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return {
+    cloudId: '1-2-0',
+    accessKey: 'abc123',
+    clientId: `web-${randomSuffix()}`,
+    logLevel: '3',
+    url: location.host ? `${scheme}//${location.host}/sipproxy` : '',
+    maxConcurrent: '2',
+    tokenUrl: new URL('webrtc_generate_token', location.href).href,
+    accountUser: 'local',
+    apiKey: 'local-api-key',
+    ttl: '3600',
+  };
+}
+
+function storedSettings() {
+  try {
+    const v = JSON.parse(localStorage.getItem(STORE_KEY) || '{}');
+    return v && typeof v === 'object' ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Defaults, then what was stored, then the query string (?clientId=alice&logLevel=4...). */
+export function initialSettings() {
+  const s = { ...defaultSettings() };
+  const stored = storedSettings();
+  for (const k of Object.keys(FIELDS)) if (typeof stored[k] === 'string' && !NOT_STORED.has(k)) s[k] = stored[k];
+  const q = new URLSearchParams(location.search);
+  for (const k of Object.keys(FIELDS)) if (q.has(k)) s[k] = q.get(k);
+  return { settings: s, explicitCloudId: q.has('cloudId') || typeof stored.cloudId === 'string', query: q };
+}
+
+export function readSettings() {
+  const s = {};
+  for (const [k, id] of Object.entries(FIELDS)) s[k] = $(id).value.trim();
+  return s;
+}
+
+export function writeSettings(s) {
+  for (const [k, id] of Object.entries(FIELDS)) if (s[k] !== undefined) $(id).value = s[k];
+}
+
+export function saveSettings(s) {
+  const keep = {};
+  for (const k of Object.keys(FIELDS)) if (!NOT_STORED.has(k)) keep[k] = s[k];
+  try {
+    localStorage.setItem(STORE_KEY, JSON.stringify(keep));
+  } catch {
+    // storage may be off (private mode): the settings then last for this page only
+  }
+}
