@@ -1,0 +1,81 @@
+// Local cloud load figures for the side-by-side table: runs the cloud's own load script
+// (bench/load*.mjs, from the local cloud work: N registered clients, M concurrent echo calls) and
+// keeps what it prints. It reads a JSON object from the script's last line that is one, or
+// from the file given with --json when the script takes that flag.
+//
+//   node bench/cloud-load.mjs [--json FILE]
+//
+// Environment: ACW_BENCH_LOAD_ARGS (extra arguments for the load script, split on spaces).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { ROOT, handOff, notAvailable, parseArgs } from './common.mjs';
+
+function unavailable(reason) {
+  console.log(`\nLocal cloud load: not available (${reason})`);
+  return { title: 'Local cloud load', rows: [['Local cloud load', `not available (${reason})`]], figures: { cloud_load: notAvailable('', reason) } };
+}
+
+function findScript() {
+  const names = readdirSync(join(ROOT, 'bench')).filter((f) => /^load.*\.mjs$/.test(f)).sort();
+  return names.length ? join(ROOT, 'bench', names[0]) : null;
+}
+
+function lastJson(text) {
+  for (const line of text.trim().split('\n').reverse()) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      return JSON.parse(t);
+    } catch {
+      // not this line
+    }
+  }
+  return null;
+}
+
+export async function run() {
+  const script = findScript();
+  if (!script || !existsSync(script)) return unavailable('no bench/load*.mjs yet (the local cloud load script)');
+  const source = readFileSync(script, 'utf8');
+  const tmp = mkdtempSync(join(tmpdir(), 'acw-bench-load-'));
+  try {
+    const jsonFile = join(tmp, 'load.json');
+    const extra = (process.env.ACW_BENCH_LOAD_ARGS || '').split(' ').filter(Boolean);
+    const args = [script, ...extra, ...(source.includes('--json') ? ['--json', jsonFile] : [])];
+    console.log(`\nLocal cloud load: node ${args.map((a) => a.replace(`${ROOT}/`, '')).join(' ')}`);
+    const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 30 * 60 * 1000, maxBuffer: 64 << 20 });
+    process.stdout.write(child.stdout || '');
+    if (child.status !== 0) {
+      return unavailable(`${script.replace(`${ROOT}/`, '')} failed (${child.status ?? child.signal}): ${(child.stderr || '').trim().split('\n').slice(-1)[0]}`);
+    }
+    let figures = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) : lastJson(child.stdout);
+    const printed = child.stdout.trim().split('\n').slice(-25);
+    if (!figures) figures = { printed };
+    return {
+      title: 'Local cloud load',
+      rows: [['Local cloud load', 'see the load script output above']],
+      figures: {
+        cloud_load: {
+          label: `local cloud load (${script.replace(`${ROOT}/`, '')})`,
+          value: null,
+          unit: 'as printed by the load script',
+          reported: figures,
+          peers: {},
+          goal: '1,000 registered and 100 concurrent echo calls with < 1% loss',
+        },
+      },
+      notes: { printed },
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = parseArgs();
+  handOff(args, await run());
+}
