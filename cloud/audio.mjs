@@ -1,0 +1,340 @@
+// The media wasm module (dist/acw-media.{mjs,wasm}: Opus, Ogg Opus, RTP, RFC 4733, tones, DTMF) for the cloud's services.
+//
+// Every object made here wraps an embind instance that owns wasm memory: each has a delete()
+// that the call's end must run (AudioCall.close does it for everything a call made).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { randomInt } from 'node:crypto';
+import { ROOT } from './config.mjs';
+
+export const RATE = 48000;
+export const FRAME = 960; // 20 ms at 48 kHz
+export const METER_RATE = 8000; // levels and in-band DTMF need no more
+
+export function mediaModuleDirs(dist) {
+  return [...new Set([dist, process.env.ACW_DIST, join(ROOT, 'dist'), process.env.ACW_MEDIA_FALLBACK, process.env.ACW_SIP_FALLBACK].filter(Boolean))];
+}
+
+export function findMediaModule(dist) {
+  return mediaModuleDirs(dist).find((d) => existsSync(join(d, 'acw-media.mjs')) && existsSync(join(d, 'acw-media.wasm')));
+}
+
+const loaded = new Map();
+
+/** The media module, or null when it is not built (services that need it then answer 503). */
+export async function loadAudio(dist) {
+  const dir = findMediaModule(dist);
+  if (!dir) return null;
+  if (!loaded.has(dir)) {
+    loaded.set(dir, (async () => {
+      const { default: createMediaModule } = await import(pathToFileURL(join(dir, 'acw-media.mjs')).href);
+      // Emscripten 3.1.6 under Node: hand over the bytes rather than let it fetch() a path.
+      const wasmBinary = readFileSync(join(dir, 'acw-media.wasm'));
+      // The package's loader (js/media.js) turns the module's Error values into throws; without
+      // it, check() below does.
+      const loader = join(ROOT, 'js', 'media.js');
+      let m;
+      if (existsSync(loader)) {
+        const { loadMedia } = await import(pathToFileURL(loader).href);
+        m = await loadMedia({ createModule: createMediaModule, wasmBinary });
+      } else {
+        m = await createMediaModule({ wasmBinary });
+      }
+      return new AudioTools(m, dir);
+    })());
+  }
+  return loaded.get(dir);
+}
+
+/** The module's functions return Error objects rather than throw (bindings/media.cpp): throw them here. */
+function check(value) {
+  if (value instanceof Error) throw value;
+  return value;
+}
+
+export class AudioTools {
+  constructor(m, dir) {
+    this.m = m;
+    this.dir = dir;
+  }
+
+  made(instance) {
+    const error = instance.error?.();
+    if (error) {
+      instance.delete();
+      throw new Error(error);
+    }
+    return instance;
+  }
+
+  encoder(options = {}) {
+    return this.made(new this.m.OpusEncoder({ sampleRate: RATE, channels: 1, application: 'voip', bitrate: 32000, complexity: 5, ...options }));
+  }
+
+  decoder(sampleRate = METER_RATE) {
+    return this.made(new this.m.OpusDecoder({ sampleRate, channels: 1 }));
+  }
+
+  /** RTP for one outgoing stream; SSRC, sequence and timestamp start at random (RFC 3550 §5.1). */
+  packetizer(payloadType) {
+    return new this.m.RtpPacketizer({
+      ssrc: randomInt(1, 0xffffffff),
+      payloadType,
+      firstSequenceNumber: randomInt(0, 0x10000),
+      firstTimestamp: randomInt(0, 0xffffffff),
+    });
+  }
+
+  telephoneEvents() {
+    return new this.m.TelephoneEventReceiver();
+  }
+
+  dtmfDetector() {
+    return this.made(new this.m.DtmfDetector({ sampleRate: METER_RATE }));
+  }
+
+  oggWriter(options) {
+    return this.made(new this.m.OggOpusWriter({ channels: 1, serial: randomInt(0, 0xffffffff), vendor: 'aculab-webrtc-wasm local cloud', ...options }));
+  }
+
+  readOgg(bytes) {
+    return check(this.m.readOggOpus(bytes));
+  }
+
+  readWav(bytes) {
+    return check(this.m.readWav(bytes));
+  }
+
+  packetSamples(packet) {
+    return check(this.m.opusPacketSamples(packet, RATE));
+  }
+
+  /** `ms` of a tone plan ({tone: 'dtmf', digits, onMs, offMs} | {tone: 'ringback', country}...) at 48 kHz. */
+  tone(plan, ms) {
+    const generator = this.made(new this.m.ToneGenerator({ sampleRate: RATE, ...plan }));
+    try {
+      return check(generator.generate(Math.round((RATE * ms) / 1000)));
+    } finally {
+      generator.delete();
+    }
+  }
+
+  /**
+   * PCM at 48 kHz mono as 20 ms Opus packets (the last frame padded with silence). Tones need no
+   * speech analysis: 'lowdelay' (CELT only) encodes them several times faster than 'voip'.
+   */
+  encodePcm(pcm, application = 'audio') {
+    const encoder = this.encoder({ application });
+    try {
+      const packets = [];
+      for (let i = 0; i < pcm.length; i += FRAME) {
+        let frame = pcm.subarray(i, i + FRAME);
+        if (frame.length < FRAME) {
+          const padded = new Int16Array(FRAME);
+          padded.set(frame);
+          frame = padded;
+        }
+        packets.push(check(encoder.encode(frame)));
+      }
+      return packets;
+    } finally {
+      encoder.delete();
+    }
+  }
+
+  /** Resampled 16-bit PCM (a WAV prompt at another rate), mono. */
+  resample(samples, from, channels) {
+    let mono = samples;
+    if (channels === 2) {
+      mono = new Int16Array(samples.length / 2);
+      for (let i = 0; i < mono.length; i++) mono[i] = (samples[2 * i] + samples[2 * i + 1]) >> 1;
+    }
+    if (from === RATE) return mono;
+    const resampler = this.made(new this.m.Resampler(from, RATE, 1));
+    try {
+      return check(resampler.process(mono));
+    } finally {
+      resampler.delete();
+    }
+  }
+}
+
+/**
+ * A call's audio: what it sends (a packetizer, paced prompts, echo) and what it hears (a
+ * level meter, RFC 4733 and in-band digits, an optional Ogg recording).
+ */
+export class AudioCall {
+  constructor(tools, session, { meter = 'all' } = {}) {
+    this.tools = tools;
+    this.session = session;
+    this.owned = [];
+    this.packetizer = this.own(tools.packetizer(session.payloadTypes.opus));
+    this.decoder = this.own(tools.decoder());
+    this.meterMode = meter; // 'all' packets, or 'sample' (a few in every 50: echo keeps its CPU for forwarding)
+    this.heard = { samples: 0, sumSquares: 0, peak: 0, packets: 0, audioSamples48k: 0 };
+    this.digitHandlers = new Set();
+    this.recording = null;
+    this.playing = null;
+    this.echoing = false;
+    this.talkspurt = true;
+    session.onRtp((rtp) => this.receive(rtp));
+  }
+
+  own(instance) {
+    this.owned.push(instance);
+    return instance;
+  }
+
+  receive(rtp) {
+    if (this.session.isEvent(rtp)) {
+      this.receiveEvent(rtp);
+      return;
+    }
+    if (!this.session.isOpus(rtp)) return;
+    // Whatever a peer sends, a fault here must not reach werift's receive path.
+    try {
+      this.receiveOpus(rtp.payload);
+    } catch {
+      this.heard.refused = (this.heard.refused ?? 0) + 1;
+    }
+  }
+
+  receiveOpus(payload) {
+    const samples48k = check(this.tools.packetSamples(payload)); // throws for what is not Opus
+    this.heard.packets++;
+    this.heard.audioSamples48k += samples48k;
+    if (this.recording) this.record(payload);
+    if (this.echoing) this.send(payload, samples48k);
+    const n = this.heard.packets % 50;
+    if (this.meterMode === 'all' || n < 5) {
+      if (this.meterMode !== 'all' && n === 0) this.decoder.reset();
+      const pcm = check(this.decoder.decode(payload));
+      if (this.meterMode === 'all' || n >= 2) this.measure(pcm);
+      if (this.detector) {
+        const digits = check(this.detector.process(pcm));
+        for (const d of digits) this.digit(d, 'inband');
+      }
+    }
+  }
+
+  measure(pcm) {
+    let sum = 0;
+    let peak = this.heard.peak;
+    for (const x of pcm) {
+      sum += x * x;
+      const a = x < 0 ? -x : x;
+      if (a > peak) peak = a;
+    }
+    this.heard.samples += pcm.length;
+    this.heard.sumSquares += sum;
+    this.heard.peak = peak;
+  }
+
+  receiveEvent(rtp) {
+    this.events ??= this.own(this.tools.telephoneEvents());
+    let digit = '';
+    try {
+      digit = this.events.receive(rtp.header.timestamp, rtp.payload);
+    } catch {
+      return;
+    }
+    if (digit) this.digit(digit, 'rfc4733');
+  }
+
+  // The same key pressed in-band and as RFC 4733 (some clients send both) counts once.
+  digit(d, how) {
+    const now = Date.now();
+    if (this.lastDigit && this.lastDigit.d === d && this.lastDigit.how !== how && now - this.lastDigit.at < 300) return;
+    this.lastDigit = { d, how, at: now };
+    for (const fn of this.digitHandlers) fn(d, how);
+  }
+
+  /** fn(digit, 'rfc4733' | 'inband') for each key pressed. In-band detection starts with the first handler. */
+  onDigit(fn, { inband = true } = {}) {
+    if (inband && !this.detector) this.detector = this.own(this.tools.dtmfDetector());
+    this.digitHandlers.add(fn);
+  }
+
+  /** Sends one Opus packet in our RTP stream (sequence and timestamp continuous across prompts and echo). */
+  send(payload, samples48k = FRAME) {
+    let bytes;
+    try {
+      bytes = check(this.packetizer.packetize(payload, samples48k, this.talkspurt));
+    } catch {
+      return;
+    }
+    this.talkspurt = false;
+    this.session.sendRtp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  /** Returns received Opus to the caller (repacketized into our stream). */
+  echo(on = true) {
+    this.echoing = on;
+    if (on) this.stopPlaying();
+  }
+
+  /** Plays Opus packets (20 ms each) paced at 20 ms; resolves when done or stopped (false then). */
+  play(packets) {
+    this.stopPlaying();
+    this.echoing = false;
+    return new Promise((resolvePromise) => {
+      let i = 0;
+      const done = (finished) => {
+        stop();
+        if (this.playing?.done === done) this.playing = null;
+        resolvePromise(finished);
+      };
+      const stop = this.session.every20ms(() => {
+        if (i >= packets.length) return done(true);
+        this.send(packets[i++]);
+      });
+      this.playing = { done };
+    });
+  }
+
+  stopPlaying() {
+    this.playing?.done(false);
+  }
+
+  /** Starts writing what the caller says to an Ogg Opus file's bytes (in memory). */
+  startRecording() {
+    const writer = this.own(this.tools.oggWriter({ preSkip: 312 }));
+    this.recording = { writer, chunks: [check(writer.headers())], packets: [] };
+  }
+
+  record(payload) {
+    const r = this.recording;
+    const pages = check(r.writer.writePacket(payload));
+    r.packets.push(payload);
+    if (pages.length) r.chunks.push(pages);
+  }
+
+  /** Ends the recording: {bytes (the whole Ogg file), packets (to play back), ms}. */
+  stopRecording() {
+    const r = this.recording;
+    if (!r) return null;
+    this.recording = null;
+    r.chunks.push(check(r.writer.finish(0)));
+    const bytes = Buffer.concat(r.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+    return { bytes, packets: r.packets, ms: r.packets.length * 20 };
+  }
+
+  /** What the call heard: ms of audio, RMS and peak level in dBFS (of the packets decoded). */
+  summary() {
+    const h = this.heard;
+    const dbfs = (v) => (v > 0 ? Math.round(20 * Math.log10(v / 32768) * 10) / 10 : null);
+    return {
+      audioMs: Math.round(h.audioSamples48k / 48),
+      levelDbfs: h.samples ? dbfs(Math.sqrt(h.sumSquares / h.samples)) : null,
+      peakDbfs: dbfs(h.peak),
+    };
+  }
+
+  close() {
+    this.stopPlaying();
+    this.echoing = false;
+    this.recording = null;
+    for (const o of this.owned.splice(0)) o.delete();
+  }
+}

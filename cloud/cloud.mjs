@@ -1,0 +1,136 @@
+// The local cloud as an object: HTTP(S) server, token service, events, SIP over WebSocket, registrar, calls.
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { mkdirSync } from 'node:fs';
+import { EventLog } from './events.mjs';
+import { createHttpHandler } from './http.mjs';
+import { createLogger } from './log.mjs';
+import { loadSip } from './sip.mjs';
+import { TokenService } from './tokens.mjs';
+import { SipTransport } from './transport.mjs';
+
+export class Cloud {
+  /** config: the result of loadConfig(). */
+  constructor(config, { logger } = {}) {
+    this.config = config;
+    this.log = logger ?? createLogger(config.logLevel);
+    this.events = new EventLog({ file: config.eventsLog });
+    this.tokens = new TokenService({ audience: config.cloudId });
+    this.startedAt = Date.now();
+    this.sip = null;
+    this.ua = null;
+    this.registrar = null;
+    this.media = null;
+    this.audio = null;
+    this.buildPrompts = () => new Map();
+    this.outbound = null;
+    this.server = null;
+    this.transport = null;
+    this.url = '';
+  }
+
+  /** The prompts, made on first use (npm start makes them straight after starting). */
+  get prompts() {
+    this.promptCache ??= this.buildPrompts();
+    return this.promptCache;
+  }
+
+  health() {
+    return {
+      ok: true,
+      cloudId: this.config.cloudId,
+      uptimeMs: Date.now() - this.startedAt,
+      sip: Boolean(this.sip),
+      media: Boolean(this.media?.available),
+      audio: Boolean(this.audio),
+      connections: this.transport ? this.transport.connections.size : 0,
+      registrations: this.registrar ? this.registrar.list().length : 0,
+      calls: this.ua ? this.ua.activeCalls() : 0,
+    };
+  }
+
+  async start() {
+    const { config, log } = this;
+    mkdirSync(config.recordings, { recursive: true });
+    try {
+      this.sip = await loadSip(config.dist);
+      log.info('sip', `SIP core loaded from ${this.sip.dir}`);
+    } catch (e) {
+      log.error('sip', `${e.message}; /sipproxy is unavailable`);
+    }
+    if (this.sip) await this.startSignalling();
+
+    const handler = createHttpHandler(this);
+    this.server = config.tls ? createHttpsServer(config.tls, handler) : createHttpServer(handler);
+    this.server.on('clientError', (e, socket) => socket.destroy());
+    this.transport = new SipTransport({
+      server: this.server,
+      log,
+      rateLimit: config.rateLimit,
+      onMessage: (connection, text) => this.ua?.receive(connection, text),
+      onClose: (connection) => this.ua?.connectionClosed(connection),
+    });
+    if (!this.sip) this.transport.enabled = false;
+    await new Promise((resolvePromise, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(config.port, config.host, () => {
+        this.server.off('error', reject);
+        resolvePromise();
+      });
+    });
+    const { port } = this.server.address();
+    this.port = port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    this.url = `${config.tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}/`;
+    this.events.add('cloud.start', { url: this.url });
+    return this;
+  }
+
+  // Signalling parts are loaded only when the SIP core is there.
+  async startSignalling() {
+    const { UserAgent } = await import('./ua.mjs');
+    const { Registrar } = await import('./registrar.mjs');
+    this.ua = new UserAgent(this);
+    this.registrar = new Registrar(this);
+    this.ua.registrar = this.registrar;
+    const { Router } = await import('./router.mjs');
+    this.router = new Router(this);
+    this.ua.router = this.router;
+    this.outbound = (params) => this.router.outboundCall(params);
+    const { MediaEngine } = await import('./media.mjs');
+    this.media = await new MediaEngine(this).load();
+    const { loadAudio } = await import('./audio.mjs');
+    try {
+      this.audio = await loadAudio(this.config.dist);
+    } catch (e) {
+      this.log.error('media', `media module: ${e.message}`);
+    }
+    if (this.audio) {
+      const { buildPrompts } = await import('./prompts.mjs');
+      this.buildPrompts = () => buildPrompts(this.audio, this.config.prompts, this.log);
+      this.log.info('media', `media module loaded from ${this.audio.dir}`);
+    } else {
+      this.log.warn('media', 'media module (acw-media) not built: playback, ivr, early-media and record answer 503');
+    }
+  }
+
+  /** BYE to calls in progress, sockets closed, server closed. */
+  async stop() {
+    this.log.info('cloud', 'shutting down');
+    if (this.ua) await this.ua.shutdown();
+    this.registrar?.close();
+    if (this.transport) await this.transport.close();
+    if (this.server) {
+      this.server.closeAllConnections?.();
+      await new Promise((resolvePromise) => this.server.close(() => resolvePromise()));
+    }
+    if (this.media) await this.media.close?.();
+    this.events.add('cloud.stop', {});
+    await this.events.close();
+  }
+}
+
+export async function startCloud(config, options) {
+  const cloud = new Cloud(config, options);
+  return cloud.start();
+}

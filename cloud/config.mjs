@@ -1,0 +1,158 @@
+// Settings of the local cloud: defaults, command-line flags and ACW_* environment variables.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export class ConfigError extends Error {}
+
+// One table drives flags (--name / --name=value), environment variables (env) and --help.
+// `parse` turns the text into the value and throws ConfigError with a reason when it is bad.
+const OPTIONS = [
+  { key: 'host', flag: 'host', env: 'ACW_HOST', def: '127.0.0.1', help: 'address to listen on' },
+  { key: 'port', flag: 'port', env: 'ACW_PORT', def: 8080, parse: intIn(0, 65535), help: 'TCP port (0: any free port)' },
+  { key: 'cloudId', flag: 'cloud-id', env: 'ACW_CLOUD_ID', def: '1-2-0', parse: matching(/^[0-9]+-[0-9]+-[0-9]+$/), help: 'cloud id (N-N-N)' },
+  { key: 'accessKey', flag: 'access-key', env: 'ACW_ACCESS_KEY', def: 'abc123', parse: matching(/^[a-z0-9]{1,63}$/), help: 'WebRTC access key' },
+  { key: 'accountUser', flag: 'account-user', env: 'ACW_ACCOUNT_USER', def: 'local', parse: matching(/^[^/:\s]{1,64}$/), help: 'account user name for the web services (basic auth user CLOUDID/USER)' },
+  { key: 'apiKey', flag: 'api-key', env: 'ACW_API_KEY', def: 'local-api-key', parse: matching(/^\S{1,256}$/), help: 'API access key for the web services (basic auth password)' },
+  { key: 'prompts', flag: 'prompts', env: 'ACW_PROMPTS', def: join(ROOT, 'cloud', 'prompts'), parse: resolvePath, help: 'folder of prompts (NAME.ogg / NAME.wav); missing ones are generated tones' },
+  { key: 'recordings', flag: 'recordings', env: 'ACW_RECORDINGS', def: join(ROOT, 'build', 'cloud', 'recordings'), parse: resolvePath, help: 'folder the record service writes to' },
+  { key: 'eventsLog', flag: 'events-log', env: 'ACW_EVENTS_LOG', def: join(ROOT, 'build', 'cloud', 'events.jsonl'), parse: optionalPath, help: "JSON lines log of call events ('' for none)" },
+  { key: 'tlsCert', flag: 'tls-cert', env: 'ACW_TLS_CERT', def: '', parse: optionalPath, help: 'PEM certificate: serve https/wss' },
+  { key: 'tlsKey', flag: 'tls-key', env: 'ACW_TLS_KEY', def: '', parse: optionalPath, help: 'PEM private key for --tls-cert' },
+  { key: 'iceServers', flag: 'ice-servers', env: 'ACW_ICE_SERVERS', def: [], parse: iceServers, help: 'JSON array of RTCIceServer given to clients (OPTIONS)' },
+  { key: 'maxCalls', flag: 'max-calls', env: 'ACW_MAX_CALLS', def: 200, parse: intIn(1, 100000), help: 'concurrent calls before 503' },
+  { key: 'rateLimit', flag: 'rate-limit', env: 'ACW_RATE_LIMIT', def: 50, parse: intIn(1, 100000), help: 'SIP messages per second per connection (burst: twice that)' },
+  { key: 'minExpires', flag: 'min-expires', env: 'ACW_MIN_EXPIRES', def: 60, parse: intIn(1, 86400), help: 'shortest registration accepted (423 below)' },
+  { key: 'maxExpires', flag: 'max-expires', env: 'ACW_MAX_EXPIRES', def: 3600, parse: intIn(1, 86400), help: 'longest registration granted' },
+  { key: 'recordSeconds', flag: 'record-seconds', env: 'ACW_RECORD_SECONDS', def: 5, parse: intIn(1, 300), help: 'how long the record service records' },
+  { key: 'ringTimeout', flag: 'ring-timeout', env: 'ACW_RING_TIMEOUT', def: 60, parse: intIn(1, 3600), help: 'seconds a call may ring before 480' },
+  { key: 'dist', flag: 'dist', env: 'ACW_DIST', def: join(ROOT, 'dist'), parse: resolvePath, help: 'built wasm modules (acw-sip, acw-media, acw-core)' },
+  { key: 'logLevel', flag: 'log-level', env: 'ACW_LOG_LEVEL', def: 'info', parse: oneOf(['silent', 'error', 'warn', 'info', 'debug']), help: 'silent | error | warn | info | debug' },
+];
+
+function intIn(min, max) {
+  return (text) => {
+    if (typeof text === 'number') text = String(text);
+    if (!/^[0-9]+$/.test(text)) throw new ConfigError(`not a whole number: ${text}`);
+    const n = Number(text);
+    if (n < min || n > max) throw new ConfigError(`${n} is outside ${min}..${max}`);
+    return n;
+  };
+}
+function matching(re) {
+  return (text) => {
+    if (!re.test(text)) throw new ConfigError(`${JSON.stringify(text)} does not match ${re}`);
+    return text;
+  };
+}
+function oneOf(values) {
+  return (text) => {
+    if (!values.includes(text)) throw new ConfigError(`${JSON.stringify(text)} is not one of ${values.join(', ')}`);
+    return text;
+  };
+}
+function resolvePath(text) {
+  if (!text) throw new ConfigError('empty path');
+  return resolve(text);
+}
+function optionalPath(text) {
+  return text ? resolve(text) : '';
+}
+function iceServers(text) {
+  if (Array.isArray(text)) return text;
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError('not JSON');
+  }
+  if (!Array.isArray(value) || !value.every((s) => s && typeof s === 'object' && (typeof s.urls === 'string' || Array.isArray(s.urls)))) {
+    throw new ConfigError('must be a JSON array of {urls, username?, credential?}');
+  }
+  return value;
+}
+
+/**
+ * Settings from defaults, then environment, then flags (flags win). `overrides` (an object
+ * keyed like the result) is for tests. Throws ConfigError naming the bad setting.
+ */
+export function loadConfig({ argv = [], env = {}, overrides = {} } = {}) {
+  const config = {};
+  for (const o of OPTIONS) config[o.key] = o.def;
+  const set = (o, text, where) => {
+    try {
+      config[o.key] = o.parse ? o.parse(text) : text;
+    } catch (e) {
+      throw new ConfigError(`${where}: ${e.message}`);
+    }
+  };
+  for (const o of OPTIONS) if (env[o.env] !== undefined && env[o.env] !== '') set(o, env[o.env], o.env);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      config.help = true;
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    const o = m && OPTIONS.find((x) => x.flag === m[1]);
+    if (!o) throw new ConfigError(`unknown argument ${arg} (try --help)`);
+    let value = m[2];
+    if (value === undefined) {
+      if (i + 1 >= argv.length) throw new ConfigError(`--${o.flag} needs a value`);
+      value = argv[++i];
+    }
+    set(o, value, `--${o.flag}`);
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    const o = OPTIONS.find((x) => x.key === key);
+    if (o && o.parse && typeof value === 'string') set(o, value, key);
+    else config[key] = value;
+  }
+  if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
+    throw new ConfigError('--tls-cert and --tls-key go together');
+  }
+  if (config.minExpires > config.maxExpires) throw new ConfigError('min-expires is above max-expires');
+  if (config.tlsCert) {
+    try {
+      config.tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+    } catch (e) {
+      throw new ConfigError(`TLS files: ${e.message}`);
+    }
+  }
+  // Names the cloud answers to (PROTOCOL.md "Names").
+  config.clientDomain = `${config.accessKey}.webrtc-${config.cloudId}.aculabcloud.net`;
+  config.serviceDomain = `sip-${config.cloudId}.aculab.com`;
+  config.proxyDomain = `webrtc-${config.cloudId}.aculabcloud.net`;
+  return config;
+}
+
+export function usage() {
+  const lines = ['Usage: npm start -- [--flag value]...', '', 'Flags (environment variable, default):'];
+  for (const o of OPTIONS) {
+    const def = Array.isArray(o.def) ? JSON.stringify(o.def) : String(o.def).replace(ROOT + '/', '');
+    lines.push(`  --${o.flag.padEnd(14)} ${o.help}`);
+    lines.push(`  ${''.padEnd(16)} (${o.env}, default ${def === '' ? "''" : def})`);
+  }
+  return lines.join('\n');
+}
+
+/** The settings a person needs to use the cloud, as printed at start. */
+export function banner(config, url) {
+  const rel = (p) => (p && p.startsWith(ROOT + '/') ? p.slice(ROOT.length + 1) : p || '(none)');
+  return [
+    `Aculab local cloud listening on ${url}`,
+    `  open          ${url}`,
+    `  SIP           ${url.replace(/^http/, 'ws')}sipproxy`,
+    `  cloud id      ${config.cloudId}`,
+    `  access key    ${config.accessKey}`,
+    `  web services  user ${config.cloudId}/${config.accountUser}  API key ${config.apiKey}`,
+    `  token         ${url}webrtc_generate_token?client_id=NAME`,
+    `  prompts       ${rel(config.prompts)}`,
+    `  recordings    ${rel(config.recordings)}`,
+    `  events log    ${rel(config.eventsLog)}`,
+    `  ICE servers   ${JSON.stringify(config.iceServers)}`,
+    `  limits        ${config.maxCalls} calls, ${config.rateLimit} SIP msg/s per connection`,
+  ].join('\n');
+}

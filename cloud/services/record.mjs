@@ -1,0 +1,35 @@
+// record: a beep, then the caller's audio to an Ogg Opus file in the recordings folder, then played back, then hang up.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mediaService, mediaUp, sleep } from './common.mjs';
+
+export const record = mediaService({
+  act: async ({ cloud, session, audio, prompts, record: call, hangUp }) => {
+    if (!(await mediaUp(session, call))) return;
+    await audio.play(prompts.get('beep').packets);
+    if (call.ended) return;
+    let stopEarly = null;
+    audio.onDigit((digit) => {
+      call.addDigit(digit);
+      if (digit === '#') stopEarly?.();
+    });
+    audio.startRecording();
+    call.event('call.recording', { state: 'started', seconds: cloud.config.recordSeconds });
+    await Promise.race([sleep(cloud.config.recordSeconds * 1000), new Promise((r) => (stopEarly = r))]);
+    if (call.ended) return;
+    const result = audio.stopRecording();
+    const file = `${call.id}.ogg`;
+    const path = join(cloud.config.recordings, file);
+    try {
+      await writeFile(path, result.bytes);
+    } catch (e) {
+      cloud.log.error('record', `${path}: ${e.message}`);
+    }
+    call.media.recording = path;
+    call.media.recordingUrl = `/recordings/${file}`;
+    call.media.recordedMs = result.ms;
+    call.event('call.recording', { state: 'saved', file: path, url: `/recordings/${file}`, ms: result.ms, bytes: result.bytes.length });
+    if (call.ended) return;
+    if (await audio.play(result.packets)) hangUp();
+  },
+});

@@ -1,0 +1,576 @@
+// The cloud's SIP user agent: request dispatch, client transactions, and the two dialog legs (UAS and UAC).
+//
+// Every frame is parsed by the wasm core (sip.mjs) and every frame sent is built by it; this
+// file only decides what to send. The transport is reliable (RFC 7118), so no retransmission
+// timers run; transaction timeouts (64*T1) still do.
+import { randomBytes } from 'node:crypto';
+import { header } from './sip.mjs';
+
+export const T1 = 500;
+export const TIMEOUT = 64 * T1; // Timers B, F, H (RFC 3261 §17)
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO';
+// Methods RFC 3261 and its extensions define that the cloud does not offer: 405 (§8.2.1).
+const KNOWN_METHODS = new Set(['SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'MESSAGE', 'REFER', 'UPDATE', 'PRACK', 'INFO']);
+
+const token = (bytes = 8) => randomBytes(bytes).toString('hex');
+export const newTag = () => token(6);
+export const newCallId = () => `${token(10)}@acw-cloud`;
+export const newBranch = () => `z9hG4bK${token(10)}`; // RFC 3261 §8.1.1.7 magic cookie
+
+/** The disconnect cause a client reports for a final status (PROTOCOL.md "Calls"). */
+export function causeOf(status) {
+  if (status >= 200 && status < 300) return 'NORMAL';
+  if (status === 487) return 'NOANSWER';
+  if ([486, 600, 603].includes(status)) return 'BUSY';
+  if ([404, 410, 480, 604].includes(status)) return 'UNOBTAINABLE';
+  if (status >= 300 && status < 400) return 'MOVED';
+  if (status >= 600) return 'REJECTED';
+  return 'FAILED';
+}
+
+export class UserAgent {
+  constructor(cloud) {
+    this.cloud = cloud;
+    this.sip = cloud.sip;
+    this.config = cloud.config;
+    this.log = cloud.log;
+    this.events = cloud.events;
+    const h = cloud.config.host;
+    this.host = h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h;
+    this.contact = this.sip.formatNameAddr({ uriText: `sip:cloud@${this.host};transport=ws` });
+    this.legs = new Map(); // `${connection.id} ${Call-ID}` -> ServerLeg | ClientLeg
+    this.transactions = new Map(); // `${our branch} ${method}` -> {connection, onResponse, onTimeout, timer}
+    this.registrar = null;
+    this.router = null;
+  }
+
+  activeCalls() {
+    return this.router ? this.router.calls.size : 0;
+  }
+
+  // ---- sending ---------------------------------------------------------------------------
+
+  /** Builds and sends a response to a parsed request on its connection. */
+  respond(connection, request, status, options = {}) {
+    const text = this.sip.response(request.raw, status, options);
+    this.log.debug('sip', `-> ${connection.id} ${status} ${request.method} ${request.callId}`);
+    connection.send(text);
+    return text;
+  }
+
+  /** Builds a request: Via with a new branch (unless given), Max-Forwards, the given fields, body. */
+  buildRequest({ method, uri, branch = newBranch(), from, to, callId, cseq, contact, headers = [], body = '', contentType = '' }) {
+    const list = [
+      ['Via', this.sip.formatVia({ transport: 'WSS', host: this.host, params: [['branch', branch]] })],
+      ['Max-Forwards', '70'],
+      ['From', from],
+      ['To', to],
+      ['Call-ID', callId],
+      ['CSeq', `${cseq} ${method}`],
+    ];
+    if (contact) list.push(['Contact', contact]);
+    list.push(...headers);
+    if (body) list.push(['Content-Type', contentType || 'application/sdp']);
+    return { text: this.sip.build({ request: true, method, uri, headers: list, body }), branch };
+  }
+
+  /**
+   * Sends a request as a client transaction: responses with our branch go to onResponse; with no
+   * final response within 64*T1 (or, for INVITE, no response at all), onTimeout runs.
+   */
+  sendRequest(connection, spec, { onResponse = () => {}, onTimeout = () => {} } = {}) {
+    const { text, branch } = this.buildRequest(spec);
+    if (spec.method === 'ACK') {
+      connection.send(text);
+      return branch;
+    }
+    // CANCEL shares the INVITE's branch (§9.1): the method completes the key.
+    const key = `${branch} ${spec.method}`;
+    const txn = { connection, method: spec.method, onResponse, onTimeout };
+    txn.timer = setTimeout(() => {
+      this.transactions.delete(key);
+      try {
+        onTimeout();
+      } catch (e) {
+        this.log.error('sip', `timeout handler: ${e.stack ?? e}`);
+      }
+    }, TIMEOUT);
+    txn.timer.unref?.();
+    this.transactions.set(key, txn);
+    this.log.debug('sip', `-> ${connection.id} ${spec.method} ${spec.uri}`);
+    connection.send(text);
+    return branch;
+  }
+
+  // ---- receiving -------------------------------------------------------------------------
+
+  receive(connection, text) {
+    const message = this.sip.parse(text);
+    if (!message.ok) {
+      this.events.add('sip.malformed', { connection: connection.id, error: message.error, method: message.method || undefined });
+      if (message.answerable && message.method !== 'ACK') {
+        this.log.warn('sip', `connection ${connection.id}: 400 to a bad ${message.method}: ${message.error}`);
+        this.respond(connection, message, 400, { reason: 'Bad Request', headers: [['Warning', `399 acw-cloud "${message.error.replace(/["\\]/g, '')}"`]] });
+      } else {
+        this.log.warn('sip', `connection ${connection.id}: dropped a malformed message: ${message.error}`);
+      }
+      return;
+    }
+    // The digest fields every handler reads must be there (the parser's own checks should
+    // already guarantee it; this keeps a gap there from becoming a fault here).
+    if (!message.from || !message.to || !message.cseq || message.via.length === 0 || !message.viaOk) {
+      this.events.add('sip.malformed', { connection: connection.id, error: 'unreadable From/To/CSeq/Via', method: message.method });
+      if (message.request && message.method !== 'ACK' && message.via.length > 0) this.respond(connection, message, 400);
+      return;
+    }
+    if (message.request) this.receiveRequest(connection, message);
+    else this.receiveResponse(connection, message);
+  }
+
+  receiveResponse(connection, response) {
+    const key = `${response.via[0]?.branch} ${response.cseq.method}`;
+    const txn = this.transactions.get(key);
+    if (!txn || txn.connection !== connection) {
+      this.log.debug('sip', `connection ${connection.id}: response ${response.status} matches no transaction`);
+      return;
+    }
+    if (response.status >= 200) {
+      clearTimeout(txn.timer);
+      this.transactions.delete(key);
+    } else if (txn.method === 'INVITE') {
+      // A provisional ends Timer B: the call's own ring timeout takes over.
+      clearTimeout(txn.timer);
+    }
+    txn.onResponse(response);
+  }
+
+  receiveRequest(connection, request) {
+    const method = request.method;
+    if (method !== request.cseq.method) {
+      if (method !== 'ACK') this.respond(connection, request, 400, { reason: 'CSeq Method Mismatch' });
+      return;
+    }
+    const key = `${connection.id} ${request.callId}`;
+    const leg = this.legs.get(key);
+    if (method === 'ACK') {
+      if (leg) leg.receive(request);
+      return; // an ACK for a non-2xx final ends there (§17.2.1)
+    }
+    if (request.maxForwards === 0) {
+      this.respond(connection, request, 483);
+      return;
+    }
+    if (method === 'CANCEL') {
+      if (leg && leg.isServer && leg.branch === request.via[0]?.branch) leg.receiveCancel(request);
+      else this.respond(connection, request, 481);
+      return;
+    }
+    if (request.to.tag) {
+      // In a dialog (§12.2.2): only the dialog's own connection can reach it.
+      if (leg && leg.matches(request)) leg.receive(request);
+      else this.respond(connection, request, 481);
+      return;
+    }
+    switch (method) {
+      case 'REGISTER':
+        this.registrar.receive(connection, request);
+        return;
+      case 'OPTIONS':
+        this.receiveOptions(connection, request);
+        return;
+      case 'INVITE':
+        if (leg && leg.isServer) {
+          // The same INVITE again: the last response again (§17.2.1).
+          if (leg.branch === request.via[0]?.branch && leg.lastResponse) connection.send(leg.lastResponse);
+          else this.respond(connection, request, 482, { reason: 'Loop Detected' });
+          return;
+        }
+        this.router.receiveInvite(connection, request);
+        return;
+      case 'BYE':
+        this.respond(connection, request, 481);
+        return;
+      default:
+        if (KNOWN_METHODS.has(method)) this.respond(connection, request, 405, { headers: [['Allow', ALLOW]] });
+        else this.respond(connection, request, 501, { headers: [['Allow', ALLOW]] });
+    }
+  }
+
+  // OPTIONS with X-AculabTurnRequest: 1 asks for the ICE servers (PROTOCOL.md "ICE servers").
+  receiveOptions(connection, request) {
+    const toTag = newTag();
+    if (header(request, 'X-AculabTurnRequest') === '1') {
+      this.respond(connection, request, 200, { toTag, body: JSON.stringify(this.config.iceServers), contentType: 'application/json' });
+    } else {
+      this.respond(connection, request, 200, { toTag, headers: [['Allow', ALLOW], ['Accept', 'application/sdp'], ['Supported', 'outbound']] });
+    }
+  }
+
+  connectionClosed(connection) {
+    for (const [key, txn] of this.transactions) {
+      if (txn.connection === connection) {
+        clearTimeout(txn.timer);
+        this.transactions.delete(key);
+      }
+    }
+    for (const leg of [...this.legs.values()]) if (leg.connection === connection) leg.end('connection closed', { connectionLost: true });
+    this.registrar?.connectionClosed(connection);
+  }
+
+  addLeg(leg) {
+    this.legs.set(`${leg.connection.id} ${leg.callId}`, leg);
+  }
+
+  removeLeg(leg) {
+    const key = `${leg.connection.id} ${leg.callId}`;
+    if (this.legs.get(key) === leg) this.legs.delete(key);
+  }
+
+  /** Ends every call (BYE, CANCEL or 503), then gives the frames a moment to leave. */
+  async shutdown() {
+    for (const leg of [...this.legs.values()]) leg.hangUp(503, 'server shutting down');
+    if (this.router) this.router.shutdown();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Common to both legs: one dialog with one client connection. */
+class Leg {
+  constructor(ua, connection) {
+    this.ua = ua;
+    this.connection = connection;
+    this.state = 'early';
+    this.handlers = {};
+    this.localCSeq = 0;
+    this.endedWith = null;
+  }
+
+  /** on('ack'|'cancel'|'bye'|'end'|'provisional'|'answer'|'failure'|'info', fn). */
+  on(name, fn) {
+    (this.handlers[name] ??= []).push(fn);
+    return this;
+  }
+
+  emit(name, ...args) {
+    for (const fn of this.handlers[name] ?? []) {
+      try {
+        fn(...args);
+      } catch (e) {
+        this.ua.log.error('call', `${name} handler: ${e.stack ?? e}`);
+      }
+    }
+  }
+
+  get ended() {
+    return this.state === 'ended';
+  }
+
+  end(reason, extra = {}) {
+    if (this.ended) return;
+    this.state = 'ended';
+    clearTimeout(this.ackTimer);
+    clearTimeout(this.cancelTimer);
+    this.ua.removeLeg(this);
+    this.endedWith = reason;
+    this.emit('end', reason, extra);
+  }
+
+  // In-dialog requests from the client.
+  receive(request) {
+    if (request.method === 'ACK') {
+      this.receiveAck(request);
+      return;
+    }
+    if (request.method === 'BYE') {
+      this.ua.respond(this.connection, request, 200);
+      // §15.1.2: a BYE in an early dialog ends the INVITE too: 487 to it.
+      if (this.isServer && !this.finalStatus) this.send(487);
+      const wasUp = this.state !== 'early';
+      this.end('remote BYE');
+      if (wasUp) this.emit('bye', request);
+      return;
+    }
+    if (request.method === 'INFO') {
+      this.ua.respond(this.connection, request, 200);
+      this.emit('info', request);
+      return;
+    }
+    if (request.method === 'INVITE') {
+      // No re-negotiation (hold, ICE restart) here: the call carries on as it was (§14.2).
+      this.ua.respond(this.connection, request, 488, { reason: 'Not Acceptable Here' });
+      return;
+    }
+    if (request.method === 'OPTIONS') {
+      this.ua.respond(this.connection, request, 200, { headers: [['Allow', ALLOW]] });
+      return;
+    }
+    this.ua.respond(this.connection, request, 405, { headers: [['Allow', ALLOW]] });
+  }
+
+  receiveAck() {}
+
+  /** Our BYE in the dialog (§15.1.1). */
+  sendBye() {
+    this.ua.sendRequest(this.connection, {
+      method: 'BYE',
+      uri: this.remoteTarget,
+      from: this.localHeader,
+      to: this.remoteHeader,
+      callId: this.callId,
+      cseq: this.nextCSeq(),
+    });
+  }
+
+  nextCSeq() {
+    this.localCSeq += 1;
+    return this.localCSeq;
+  }
+}
+
+/** The cloud as UAS for an INVITE a client sent (a call to a service or the caller's side of a client call). */
+export class ServerLeg extends Leg {
+  constructor(ua, connection, invite) {
+    super(ua, connection);
+    this.isServer = true;
+    this.invite = invite;
+    this.callId = invite.callId;
+    this.branch = invite.via[0]?.branch ?? '';
+    this.localTag = newTag();
+    this.remoteTag = invite.from.tag;
+    this.remoteTarget = invite.contact[0]?.uri.text ?? invite.from.uri.text;
+    this.remoteHeader = header(invite, 'From');
+    this.localHeader = ua.sip.formatNameAddr({
+      displayName: invite.to.displayName,
+      uriText: invite.to.uri.text,
+      params: [...invite.to.params, ['tag', this.localTag]],
+    });
+    this.lastResponse = null;
+    this.finalStatus = 0;
+    ua.addLeg(this);
+  }
+
+  matches(request) {
+    return request.from.tag === this.remoteTag && request.to.tag === this.localTag;
+  }
+
+  /** A response to the INVITE: 1xx (Contact from 101 up), 2xx with the answer, or a final failure. */
+  send(status, { reason = '', body = '', contentType = 'application/sdp', headers = [] } = {}) {
+    if (this.ended || this.finalStatus) return false;
+    const list = status > 100 && status < 300 ? [['Contact', this.ua.contact], ...headers] : headers;
+    const text = this.ua.respond(this.connection, this.invite, status, {
+      reason,
+      toTag: status > 100 ? this.localTag : '',
+      headers: list,
+      body,
+      contentType: body ? contentType : '',
+    });
+    this.lastResponse = text;
+    if (status >= 200) this.finalStatus = status;
+    return true;
+  }
+
+  trying() {
+    return this.send(100);
+  }
+
+  ringing() {
+    return this.send(180);
+  }
+
+  progress(sdp) {
+    return this.send(183, { body: sdp });
+  }
+
+  /** 200 with the answer; the call is up once the ACK comes (or ends without one in 64*T1). */
+  accept(sdp) {
+    if (!this.send(200, { body: sdp })) return false;
+    this.state = 'accepted';
+    this.ackTimer = setTimeout(() => {
+      if (this.state !== 'accepted') return;
+      this.ua.log.warn('call', `${this.callId}: no ACK for 200: BYE`);
+      this.sendBye();
+      this.end('no ACK');
+    }, TIMEOUT);
+    this.ackTimer.unref?.();
+    return true;
+  }
+
+  reject(status, reason = '', headers = []) {
+    if (!this.send(status, { reason, headers })) return false;
+    this.end(`rejected ${status}`);
+    return true;
+  }
+
+  receiveAck() {
+    if (this.state !== 'accepted') return;
+    clearTimeout(this.ackTimer);
+    this.state = 'confirmed';
+    this.emit('ack');
+  }
+
+  // §9.2: 200 to the CANCEL; if the INVITE has no final response yet, 487 to it.
+  receiveCancel(cancel) {
+    this.ua.respond(this.connection, cancel, 200, { toTag: this.localTag });
+    if (this.finalStatus) return;
+    this.send(487);
+    this.end('cancelled');
+    this.emit('cancel');
+  }
+
+  /** Ends the call from the cloud's side, whatever its state. */
+  hangUp(status = 480, reason = '') {
+    if (this.ended) return;
+    if (!this.finalStatus) this.reject(status, reason);
+    else {
+      this.sendBye();
+      this.end('local BYE');
+    }
+  }
+}
+
+/** The cloud as UAC: an INVITE to a registered client (outbound call or the callee's side of a client call). */
+export class ClientLeg extends Leg {
+  /**
+   * target: the client's Contact URI; from / to: name-addr texts (From without tag); sdp: the offer;
+   * headers: extra [[name, value]] (X- headers relayed from the caller).
+   */
+  constructor(ua, connection, { target, from, fromUri, to, sdp, headers = [] }) {
+    super(ua, connection);
+    this.isServer = false;
+    this.callId = newCallId();
+    this.localTag = newTag();
+    this.target = target;
+    this.localHeader = ua.sip.formatNameAddr({ uriText: fromUri, displayName: from?.displayName ?? '', params: [['tag', this.localTag]] });
+    this.toHeader = to;
+    this.remoteHeader = to;
+    this.remoteTarget = target;
+    this.remoteTag = '';
+    this.sdp = sdp;
+    this.extra = headers;
+    this.cseq = this.nextCSeq();
+    this.status = 0;
+    ua.addLeg(this);
+  }
+
+  matches(request) {
+    return request.to.tag === this.localTag && (!this.remoteTag || request.from.tag === this.remoteTag);
+  }
+
+  start() {
+    this.branch = this.ua.sendRequest(this.connection, {
+      method: 'INVITE',
+      uri: this.target,
+      from: this.localHeader,
+      to: this.toHeader,
+      callId: this.callId,
+      cseq: this.cseq,
+      contact: this.ua.contact,
+      headers: this.extra,
+      body: this.sdp,
+    }, {
+      onResponse: (response) => this.receiveResponse(response),
+      onTimeout: () => {
+        if (this.ended || this.status >= 100) return;
+        this.end('no response', { status: 408 });
+        this.emit('failure', { status: 408, reason: 'Request Timeout' });
+      },
+    });
+    return this;
+  }
+
+  receiveResponse(response) {
+    const status = response.status;
+    if (this.ended) {
+      // A 2xx after we gave up (a CANCEL that crossed the answer): ACK and BYE it (§15).
+      if (status >= 200 && status < 300 && !this.byeAfterEnd) {
+        this.byeAfterEnd = true;
+        this.adoptDialog(response);
+        this.sendAck();
+        this.sendBye();
+      }
+      return;
+    }
+    if (status < 200) {
+      this.status = Math.max(this.status, status);
+      if (status > 100) {
+        if (response.to.tag) this.remoteTag = response.to.tag;
+        this.emit('provisional', response);
+      }
+      return;
+    }
+    this.status = status;
+    if (status < 300) {
+      if (this.state === 'confirmed') {
+        this.sendAck(); // a retransmitted 2xx
+        return;
+      }
+      this.adoptDialog(response);
+      this.sendAck();
+      clearTimeout(this.cancelTimer);
+      if (this.cancelled) {
+        this.sendBye();
+        this.end('cancelled');
+        return;
+      }
+      this.state = 'confirmed';
+      this.emit('answer', response);
+      return;
+    }
+    // §17.1.1.3: the ACK for a non-2xx final is part of the INVITE transaction (same branch).
+    this.ua.sendRequest(this.connection, {
+      method: 'ACK',
+      uri: this.target,
+      branch: this.branch,
+      from: this.localHeader,
+      to: header(response, 'To'),
+      callId: this.callId,
+      cseq: this.cseq,
+    });
+    this.end(`final ${status}`, { status });
+    this.emit('failure', { status, reason: response.reason, response });
+  }
+
+  adoptDialog(response) {
+    this.remoteTag = response.to.tag;
+    this.remoteHeader = header(response, 'To');
+    // §12.1.2: the remote target is the Contact of the 2xx.
+    if (response.contact[0]) this.remoteTarget = response.contact[0].uri.text;
+  }
+
+  sendAck() {
+    this.ua.sendRequest(this.connection, {
+      method: 'ACK',
+      uri: this.remoteTarget,
+      from: this.localHeader,
+      to: this.remoteHeader,
+      callId: this.callId,
+      cseq: this.cseq,
+    });
+  }
+
+  /** CANCEL while ringing (§9.1); if no final response follows in 64*T1 the leg ends anyway. */
+  cancel() {
+    if (this.ended || this.state !== 'early' || this.cancelled) return;
+    this.cancelled = true;
+    this.ua.sendRequest(this.connection, {
+      method: 'CANCEL',
+      uri: this.target,
+      branch: this.branch,
+      from: this.localHeader,
+      to: this.toHeader,
+      callId: this.callId,
+      cseq: this.cseq,
+    });
+    this.cancelTimer = setTimeout(() => this.end('cancelled (no answer to CANCEL)'), TIMEOUT);
+    this.cancelTimer.unref?.();
+  }
+
+  hangUp() {
+    if (this.ended) return;
+    if (this.state === 'early') this.cancel();
+    else {
+      this.sendBye();
+      this.end('local BYE');
+    }
+  }
+}
