@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -201,7 +200,8 @@ class Engine {
   int max_concurrent_ = 1;
   bool has_incoming_handler_ = false;
 
-  std::deque<Output> outputs_;
+  std::vector<Output> outputs_;  // outputs_[next_output_] is the next one poll() gives
+  std::size_t next_output_ = 0;
   uint64_t inputs_handled_ = 0;
   bool recording_ = false;
   std::string journal_;

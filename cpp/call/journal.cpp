@@ -1,10 +1,9 @@
-// Writing an engine session down as JSON lines (serialising only: reading is in replay.cpp, native
-// only).
+// Writing an engine session down as JSON lines (our own writer: reading is in replay.cpp, with
+// nlohmann/json, native only).
 #include "call/journal.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "call/engine.hpp"
+#include "call/json_object.hpp"
 
 namespace acw::call {
 namespace {
@@ -52,55 +51,51 @@ std::string hex(std::string_view s) {
   return out;
 }
 
-void put_text(nlohmann::json& j, const char* name, const std::string& value,
+void put_text(JsonObject& j, std::string_view name, const std::string& value,
               bool even_empty = false) {
   if (value.empty() && !even_empty) return;
   if (valid_utf8(value)) {
-    j[name] = value;
+    j.string(name, value);
   } else {
-    j[std::string(name) + "Hex"] = hex(value);
+    j.string(std::string(name) + "Hex", hex(value));
   }
-}
-
-std::string dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
 
 std::string journal_header(const Config& config) {
-  nlohmann::json j;
-  j["journal"] = 1;
-  j["cloudId"] = config.cloud_id;
-  j["webRtcAccessKey"] = config.web_rtc_access_key;
-  j["clientId"] = config.client_id;
-  j["url"] = config.url;
-  j["seed"] = std::to_string(config.seed);  // as text: a JS number cannot hold 64 bits
-  j["logLevel"] = config.log_level;
-  return dump(j);
+  return JsonObject()
+      .integer("journal", 1)
+      .string("cloudId", config.cloud_id)
+      .string("webRtcAccessKey", config.web_rtc_access_key)
+      .string("clientId", config.client_id)
+      .string("url", config.url)
+      .string("seed", std::to_string(config.seed))  // as text: a JS number cannot hold 64 bits
+      .integer("logLevel", config.log_level)
+      .text();
 }
 
 std::string journal_line(const Input& input) {
-  nlohmann::json j;
-  j["t"] = input.now;
-  j["in"] = std::string(input_kind_name(input.kind));
-  if (input.call != 0) j["call"] = input.call;
+  JsonObject j;
+  j.integer("t", input.now);
+  j.string("in", input_kind_name(input.kind));
+  if (input.call != 0) j.unsigned_integer("call", input.call);
   put_text(j, "text", input.text);
   put_text(j, "text2", input.text2);
-  if (input.number != 0) j["number"] = input.number;
+  if (input.number != 0) j.integer("number", input.number);
   if (input.ice_servers) put_text(j, "iceServers", *input.ice_servers, true);
   const CallOptions& o = input.options;
   if (!(o == CallOptions{})) {
-    nlohmann::json options;
-    if (!o.audio_codecs.empty()) options["audioCodecs"] = o.audio_codecs;
-    if (!o.video_codecs.empty()) options["videoCodecs"] = o.video_codecs;
-    if (o.max_bitrate_audio) options["maxBitrateAudio"] = *o.max_bitrate_audio;
-    if (o.receive_audio) options["receiveAudio"] = *o.receive_audio;
-    if (o.receive_video) options["receiveVideo"] = *o.receive_video;
-    if (!o.extra_sip_headers.empty()) options["extraSipHeaders"] = o.extra_sip_headers;
-    j["options"] = options;
+    JsonObject options;
+    if (!o.audio_codecs.empty()) options.strings("audioCodecs", o.audio_codecs);
+    if (!o.video_codecs.empty()) options.strings("videoCodecs", o.video_codecs);
+    if (o.max_bitrate_audio) options.unsigned_integer("maxBitrateAudio", *o.max_bitrate_audio);
+    if (o.receive_audio) options.boolean("receiveAudio", *o.receive_audio);
+    if (o.receive_video) options.boolean("receiveVideo", *o.receive_video);
+    if (!o.extra_sip_headers.empty()) options.strings("extraSipHeaders", o.extra_sip_headers);
+    j.object("options", options);
   }
-  return dump(j);
+  return j.text();
 }
 
 }  // namespace acw::call

@@ -1,49 +1,41 @@
-// The JSON payloads of the engine's callbacks, written with nlohmann/json (serialising only: no
-// parser in the wasm).
+// The JSON payloads of the engine's callbacks (a JSON writer of our own: no JSON library in the
+// wasm client).
 #include "call/payload.hpp"
 
-#include <nlohmann/json.hpp>
+#include "call/json_object.hpp"
 
 namespace acw::call {
 namespace {
 
-// Text from the network may not be UTF-8: replace bad bytes rather than fail (with
-// JSON_NOEXCEPTION a failing dump() would abort).
-std::string dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-nlohmann::json tristate(std::optional<bool> value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+void tristate(JsonObject& j, std::string_view name, std::optional<bool> value) {
+  if (value) {
+    j.boolean(name, *value);
+  } else {
+    j.null(name);
+  }
 }
 
 }  // namespace
 
 std::string incoming_state_payload(bool ready, std::string_view cause, bool retry) {
-  nlohmann::json j;
-  j["ready"] = ready;
-  j["cause"] = std::string(cause);
-  j["retry"] = retry;
-  return dump(j);
+  return JsonObject().boolean("ready", ready).string("cause", cause).boolean("retry", retry).text();
 }
 
 std::string incoming_payload(std::string_view from, std::string_view type,
                              const sdp::OfferSummary& offer, std::string_view call_id) {
-  nlohmann::json j;
-  j["from"] = std::string(from);
-  j["type"] = std::string(type);
-  j["offeringAudio"] = offer.offering_audio;
-  j["canReceiveAudio"] = offer.can_receive_audio;
-  j["offeringVideo"] = offer.offering_video;
-  j["canReceiveVideo"] = offer.can_receive_video;
-  j["callId"] = std::string(call_id);
-  return dump(j);
+  return JsonObject()
+      .string("from", from)
+      .string("type", type)
+      .boolean("offeringAudio", offer.offering_audio)
+      .boolean("canReceiveAudio", offer.can_receive_audio)
+      .boolean("offeringVideo", offer.offering_video)
+      .boolean("canReceiveVideo", offer.can_receive_video)
+      .string("callId", call_id)
+      .text();
 }
 
 std::string disconnect_payload(std::string_view cause) {
-  nlohmann::json j;
-  j["cause"] = std::string(cause);
-  return dump(j);
+  return JsonObject().string("cause", cause).text();
 }
 
 std::string empty_payload() {
@@ -52,11 +44,11 @@ std::string empty_payload() {
 
 std::string peer_payload(std::string_view ice_transport_policy, std::optional<bool> receive_audio,
                          std::optional<bool> receive_video) {
-  nlohmann::json j;
-  j["iceTransportPolicy"] = std::string(ice_transport_policy);
-  j["receiveAudio"] = tristate(receive_audio);
-  j["receiveVideo"] = tristate(receive_video);
-  return dump(j);
+  JsonObject j;
+  j.string("iceTransportPolicy", ice_transport_policy);
+  tristate(j, "receiveAudio", receive_audio);
+  tristate(j, "receiveVideo", receive_video);
+  return j.text();
 }
 
 }  // namespace acw::call

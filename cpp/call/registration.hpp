@@ -3,10 +3,10 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "call/random.hpp"
 #include "call/user_agent.hpp"
@@ -102,7 +102,7 @@ class Registration {
   int64_t expires_at_ = sip::kNever;
   int64_t retry_at_ = sip::kNever;
 
-  std::deque<Report> reports_;
+  std::vector<Report> reports_;
   std::optional<Report> last_report_;
 };
 

@@ -15,6 +15,9 @@ using grammar::decimal;
 using grammar::FieldReader;
 using grammar::is_token;
 
+// The highest rank session_rank() or media_rank() gives.
+constexpr int kMaxRank = 8;
+
 // RFC 8866 §5: the order of the lines that may follow s= at session level. t= and r= share a
 // rank because each r= belongs to the t= before it.
 int session_rank(char type) {
@@ -322,21 +325,18 @@ std::optional<SessionDescription> Parser::run() {
   return std::move(result_);
 }
 
-// Appends lines in the order their rank gives, keeping the written order among equals.
+// Appends lines in the order their rank gives, keeping the written order among equals: one pass
+// per rank (they are few; std::stable_sort's code cost the wasm 3 KB).
 void append_ranked(std::string& out, const std::vector<std::string>& lines, int (*rank)(char)) {
-  std::vector<const std::string*> ordered;
-  ordered.reserve(lines.size());
-  for (const std::string& line : lines) ordered.push_back(&line);
   // Unknown types (not produced by parse()) go last rather than being dropped.
-  const auto key = [rank](const std::string* line) {
-    const int r = line->empty() ? -1 : rank(line->front());
-    return r < 0 ? std::numeric_limits<int>::max() : r;
-  };
-  std::stable_sort(ordered.begin(), ordered.end(),
-                   [&key](const std::string* a, const std::string* b) { return key(a) < key(b); });
-  for (const std::string* line : ordered) {
-    out += *line;
-    out += "\r\n";
+  constexpr int kLast = kMaxRank + 1;
+  for (int pass = 0; pass <= kLast; ++pass) {
+    for (const std::string& line : lines) {
+      const int r = line.empty() ? -1 : rank(line.front());
+      if ((r < 0 ? kLast : r) != pass) continue;
+      out += line;
+      out += "\r\n";
+    }
   }
 }
 

@@ -1,0 +1,159 @@
+// A writer of small JSON objects (RFC 8259) for the engine's payloads and journal lines.
+#include "call/json_object.hpp"
+
+#include <charconv>
+
+namespace acw::call {
+namespace {
+
+template <typename Int>
+std::string decimal(Int value) {
+  // std::to_chars, not std::to_string or snprintf: no printf or locale code in the wasm.
+  char buffer[24];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  return std::string(buffer, end);
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      // RFC 8259 §7: the two-character escapes where JSON has one, \u00XX for other controls.
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        default:
+          if (c < 0x20) {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xf];
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    // RFC 3629 §4: the lead byte fixes the length; E0, ED, F0 and F4 narrow the second byte's
+    // range (no overlong forms, no surrogates, nothing above U+10FFFF).
+    std::size_t need = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c == 0xe0) low = 0xa0;
+      if (c == 0xed) high = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c == 0xf0) low = 0x90;
+      if (c == 0xf4) high = 0x8f;
+    }
+    std::size_t taken = 1;  // bytes of this sequence that were well-formed so far
+    if (need != 0) {
+      while (taken <= need && i + taken < s.size()) {
+        auto b = static_cast<unsigned char>(s[i + taken]);
+        if (taken == 1 ? (b < low || b > high) : (b & 0xc0) != 0x80) break;
+        ++taken;
+      }
+    }
+    if (need != 0 && taken == need + 1) {
+      out.append(s.substr(i, taken));
+    } else {
+      // A maximal ill-formed subpart: one U+FFFD; the byte that broke it starts afresh.
+      out += "\xef\xbf\xbd";
+    }
+    i += taken;
+  }
+  out += '"';
+}
+
+JsonObject& JsonObject::member(std::string_view name, std::string value) {
+  members_.emplace_back(std::string(name), std::move(value));
+  return *this;
+}
+
+JsonObject& JsonObject::string(std::string_view name, std::string_view value) {
+  std::string text;
+  append_json_string(text, value);
+  return member(name, std::move(text));
+}
+
+JsonObject& JsonObject::boolean(std::string_view name, bool value) {
+  return member(name, value ? "true" : "false");
+}
+
+JsonObject& JsonObject::integer(std::string_view name, int64_t value) {
+  return member(name, decimal(value));
+}
+
+JsonObject& JsonObject::unsigned_integer(std::string_view name, uint64_t value) {
+  return member(name, decimal(value));
+}
+
+JsonObject& JsonObject::null(std::string_view name) {
+  return member(name, "null");
+}
+
+JsonObject& JsonObject::strings(std::string_view name, const std::vector<std::string>& values) {
+  std::string text = "[";
+  for (const std::string& value : values) {
+    if (text.size() > 1) text += ',';
+    append_json_string(text, value);
+  }
+  text += ']';
+  return member(name, std::move(text));
+}
+
+JsonObject& JsonObject::object(std::string_view name, const JsonObject& value) {
+  return member(name, value.text());
+}
+
+std::string JsonObject::text() const {
+  // Sorted by name: each round writes the smallest name above the last one written (a handful
+  // of members; smaller code than a sort).
+  std::string out = "{";
+  const std::string* last = nullptr;
+  for (std::size_t round = 0; round < members_.size(); ++round) {
+    const std::pair<std::string, std::string>* next = nullptr;
+    for (const auto& m : members_) {
+      if ((last == nullptr || *last < m.first) && (next == nullptr || m.first < next->first)) {
+        next = &m;
+      }
+    }
+    if (next == nullptr) break;  // a repeated name: written once
+    if (round != 0) out += ',';
+    append_json_string(out, next->first);
+    out += ':';
+    out += next->second;
+    last = &next->first;
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace acw::call

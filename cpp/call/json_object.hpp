@@ -1,0 +1,40 @@
+// A writer of small JSON objects (RFC 8259): the callback payloads and journal lines the engine
+// writes, with no JSON library in the wasm client.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace acw::call {
+
+// The members come out sorted by name and without spaces, as nlohmann::json (a std::map) wrote
+// them before, so the text is byte for byte what it was: tests and recorded journals compare it.
+// A repeated name is written once (with its first value).
+class JsonObject {
+ public:
+  // Distinct names rather than overloads: a string literal would pick a bool overload.
+  JsonObject& string(std::string_view name, std::string_view value);
+  JsonObject& boolean(std::string_view name, bool value);
+  JsonObject& integer(std::string_view name, int64_t value);
+  JsonObject& unsigned_integer(std::string_view name, uint64_t value);
+  JsonObject& null(std::string_view name);
+  JsonObject& strings(std::string_view name, const std::vector<std::string>& values);
+  JsonObject& object(std::string_view name, const JsonObject& value);
+
+  std::string text() const;
+
+ private:
+  JsonObject& member(std::string_view name, std::string value);
+  std::vector<std::pair<std::string, std::string>> members_;  // name, value as JSON text
+};
+
+// Appends `s` as a JSON string (quotes included). RFC 8259 §7: '"', '\\' and the controls below
+// U+0020 are escaped; other text is copied as UTF-8. Bytes that are not well-formed UTF-8 (RFC
+// 3629: no overlong forms, no surrogates) become U+FFFD, one per maximal ill-formed subpart, as
+// nlohmann::json's error_handler_t::replace did: text from the network never makes bad JSON.
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace acw::call
