@@ -3,6 +3,7 @@
 // peer that sends its own tone, and level/tone checks of received tracks.
 import wrtc from '@roamhq/wrtc';
 import { WebSocket } from 'ws';
+import { toneShare } from './cloud-audio-peer.mjs';
 
 const { RTCPeerConnection, MediaStream, RTCRtpSender, nonstandard } = wrtc;
 const { RTCAudioSource, RTCAudioSink } = nonstandard;
@@ -132,7 +133,7 @@ export function listen(track, ms, hz) {
       const rms = all.length ? Math.sqrt(sumSq / all.length) : 0;
       resolve({
         dbfs: rms > 0 ? 20 * Math.log10(rms) : -Infinity,
-        toneRatio: hz ? goertzelRatio(all, rate, hz) : 0,
+        toneRatio: hz && all.length ? toneShare(all, rate, hz) : 0,
         samples: all.length,
         rate,
       });
@@ -140,22 +141,6 @@ export function listen(track, ms, hz) {
   });
 }
 
-function goertzelRatio(x, rate, hz) {
-  if (x.length === 0) return 0;
-  const w = (2 * Math.PI * hz) / rate;
-  const c = 2 * Math.cos(w);
-  let s1 = 0;
-  let s2 = 0;
-  let energy = 0;
-  for (const v of x) {
-    const s = v + c * s1 - s2;
-    s2 = s1;
-    s1 = s;
-    energy += v * v;
-  }
-  const power = s1 * s1 + s2 * s2 - c * s1 * s2;
-  return energy > 0 ? (2 * power) / (x.length * energy) : 0;
-}
 
 export const TONE_DBFS = -30; // a 0.3 tone is about -13.5 dBFS; Opus keeps it well above this
 export const SILENCE_DBFS = -50;
