@@ -141,7 +141,6 @@ export function listen(track, ms, hz) {
   });
 }
 
-
 export const TONE_DBFS = -30; // a 0.3 tone is about -13.5 dBFS; Opus keeps it well above this
 export const SILENCE_DBFS = -50;
 export const TONE_SHARE = 0.5;
