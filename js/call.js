@@ -20,6 +20,7 @@ export class AculabCloudCall {
     this._peer = null;
     this._done = false;
     this._muted = null;
+    this._remoteStreams = new Set(); // given to onMedia and not yet to onMediaRemove
     this._uuid = uuidV4(client._random);
     for (const cb of CALLBACKS) this[cb] = null;
   }

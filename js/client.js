@@ -403,12 +403,18 @@ export class AculabCloudClient {
       receiveAudio: extra.receiveAudio ?? call._options.receiveAudio,
       receiveVideo: extra.receiveVideo ?? call._options.receiveVideo,
     };
-    const notified = new Set();
+    const notified = call._remoteStreams;
     const peer = new PeerSession(this._env, { iceServers, iceTransportPolicy: extra.iceTransportPolicy || 'all' }, options, {
       track: (stream, track) => {
         if (track && track.kind === 'video') this._watchRemoteVideo(call, stream, track);
         if (notified.has(stream)) return;
         notified.add(stream);
+        // A renegotiation that takes away every track of a stream removes that stream.
+        const removed = () => {
+          if (stream.getTracks().length || !notified.delete(stream)) return;
+          this._fire(call, 'onMediaRemove', { call, stream }, stream);
+        };
+        if (typeof stream.addEventListener === 'function') stream.addEventListener('removetrack', removed);
         // The stream again as a second argument: the guide's sample gotMedia(call, stream) then
         // plays it (the documented single object comes first, as the interface says).
         this._fire(call, 'onMedia', { call, stream }, stream);
@@ -473,6 +479,9 @@ export class AculabCloudClient {
         call._peer = null;
       }
       this._calls.delete(handle);
+      // Every stream onMedia gave is gone with the call: onMediaRemove for each, then onDisconnect.
+      for (const stream of call._remoteStreams) this._fire(call, 'onMediaRemove', { call, stream }, stream);
+      call._remoteStreams.clear();
     }
     return this._fire(call, name, { ...payload, call });
   }

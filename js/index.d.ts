@@ -32,6 +32,12 @@ export interface CallObj<C extends AculabCloudCall = AculabCloudCall> {
 export interface DisconnectObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
   cause: DisconnectCause;
 }
+export interface ErrorObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
+  /** The cause onDisconnect will report next ('DEVICE_ERROR' or 'ERROR'). */
+  cause: DisconnectCause;
+  /** What failed, for a person to read (for example 'NotAllowedError' or 'ICE failed'). */
+  error: string;
+}
 export interface MediaObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
   stream: MediaStream;
 }
@@ -107,13 +113,16 @@ export class AculabCloudCall {
   onDisconnect: ((obj: DisconnectObj<this>) => void) | null;
   onRinging: ((obj: CallObj<this>) => void) | null;
   onMedia: ((obj: MediaObj<this>) => void) | null;
+  /** A remote stream given to onMedia has gone: all its tracks were removed by a renegotiation,
+   * or the call ended (then before onDisconnect). */
   onMediaRemove: ((obj: MediaObj<this>) => void) | null;
   onLocalMedia: ((obj: MediaObj<this>) => void) | null;
   /** Called with the local media when onLocalMedia is not set. */
   onConnecting: ((obj: MediaObj<this>) => void) | null;
   onConnected: ((obj: CallObj<this>) => void) | null;
-  /** Never called by this client; kept because the guide's sample code sets it. */
-  onError: ((obj: CallObj<this>) => void) | null;
+  /** Local media failed (no microphone, peer connection or ICE failure, a description the
+   * browser refused): called once, just before onDisconnect with the same cause. */
+  onError: ((obj: ErrorObj<this>) => void) | null;
   onLocalVideoMute: ((obj: MuteObj<this>) => void) | null;
   onLocalVideoUnmute: ((obj: MuteObj<this>) => void) | null;
   onRemoteVideoMute: ((obj: MuteObj<this>) => void) | null;

@@ -90,6 +90,7 @@ void Engine::close_client(int64_t now) {
   if (socket_ == SocketState::kOpen) {
     if (auto request = registration_.next_request(now, ua_, random_)) send_message(*request);
   }
+  registration_.close();
   while (auto report = registration_.take_report()) {
     callback(0, "onIncomingState",
              incoming_state_payload(report->ready, report->cause, report->retry));
@@ -152,6 +153,8 @@ void Engine::media_failure(int64_t now, Call& call, std::string_view failure,
     call.reoffer = Reoffer::kNone;
     return;
   }
+  // The guide's onError: the page hears what failed, then onDisconnect with the cause.
+  if (call.active()) callback(call.handle, "onError", error_payload(why, detail));
   switch (call.state) {
     case CallState::kInviting:
     case CallState::kEarly:

@@ -38,6 +38,10 @@ std::string disconnect_payload(std::string_view cause) {
   return JsonObject().string("cause", cause).text();
 }
 
+std::string error_payload(std::string_view cause, std::string_view error) {
+  return JsonObject().string("cause", cause).string("error", error).text();
+}
+
 std::string empty_payload() {
   return "{}";
 }

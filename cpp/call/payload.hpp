@@ -18,6 +18,8 @@ std::string incoming_payload(std::string_view from, std::string_view type,
                              const sdp::OfferSummary& offer, std::string_view call_id);
 // onDisconnect: {"cause":"NORMAL"}
 std::string disconnect_payload(std::string_view cause);
+// onError({cause, error}): what failed locally, before the call ends with that cause.
+std::string error_payload(std::string_view cause, std::string_view error);
 // onRinging, onConnected: {}
 std::string empty_payload();
 // CreatePeer: {"iceTransportPolicy":"all","receiveAudio":true|false|null,"receiveVideo":...}

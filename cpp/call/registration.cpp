@@ -35,6 +35,20 @@ void Registration::disable() {
   report(false, cause::kNormal, false);
 }
 
+void Registration::close() {
+  bool tell = api_change_ || (last_report_ && (last_report_->ready || last_report_->retry));
+  token_.clear();
+  pending_ = false;
+  bound_ = false;
+  in_flight_ = 0;
+  state_ = State::kIdle;
+  refresh_at_ = expires_at_ = retry_at_ = sip::kNever;
+  if (tell) {
+    api_change_ = true;
+    report(false, cause::kNormal, false);
+  }
+}
+
 std::optional<sip::Message> Registration::next_request(int64_t now, const UserAgent& ua,
                                                        Random& random) {
   if (!transport_up_ || in_flight_ != 0) return std::nullopt;

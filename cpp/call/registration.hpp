@@ -48,6 +48,10 @@ class Registration {
   // API commands. The token was checked by the caller.
   void enable(std::string token);
   void disable();
+  // The client is done: whatever is outstanding is abandoned (the caller has already sent the
+  // unregister that next_request() gave, if the transport was up). The page hears
+  // {ready:false, NORMAL, retry:false} unless it was already told nothing more will happen.
+  void close();
   bool enabled() const { return !token_.empty(); }
   // Whether the WebSocket is wanted for registration: enabled (and the token not refused), or a
   // binding still to remove.

@@ -68,7 +68,7 @@ test('a page callback that throws is caught and logged; that call and the others
   assert.equal((await bLog.next('onDisconnect')).payload.cause, 'NORMAL');
 }));
 
-test('close() during a call while registered: BYE and unREGISTER go out, the call ends NORMAL, the peer connection and microphone stop, the socket closes, no timer stays', { timeout: 90000 }, guard(async (t) => {
+test('close() during a call while registered: BYE and unREGISTER go out, the call ends NORMAL, the peer connection and microphone stop, the socket closes, the page is told incoming is off, no timer stays', { timeout: 90000 }, guard(async (t) => {
   const cloud = await ScriptedCloud.start();
   const env = makeEnvironment({ toneHz: 1000 });
   const client = new AculabCloudClient(CLOUD_ID, KEY, 'alice', 0, { url: cloud.url, environment: env });
@@ -79,8 +79,11 @@ test('close() during a call while registered: BYE and unREGISTER go out, the cal
     env.stop();
     await cloud.close();
   });
+  const states = new CallbackLog();
+  client.onIncomingState = states.record('onIncomingState');
   client.enableIncoming(TOKEN);
   await cloud.next('REGISTER');
+  assert.equal((await states.next('onIncomingState')).payload.ready, true);
   const call = client.callService('echo');
   const log = new CallbackLog();
   for (const name of CALLBACKS) call[name] = log.record(name);
@@ -95,6 +98,8 @@ test('close() during a call while registered: BYE and unREGISTER go out, the cal
   const unregister = await cloud.next('REGISTER');
   assert.match(unregister.get('Contact'), /;expires=0$/);
   assert.equal((await log.next('onDisconnect')).payload.cause, 'NORMAL');
+  // The page hears that incoming calls are off, as disableIncoming() would have told it.
+  assert.deepEqual(states.items.filter((e) => !e.taken).map((e) => e.payload), [{ ready: false, cause: 'NORMAL', retry: false }]);
   await until(() => cloud.closed === 1, { what: 'the socket to close' });
   assert.equal(env.peers[0].connectionState, 'closed', 'peer connection closed');
   assert.equal(env.streams[0].getAudioTracks()[0].readyState, 'ended', 'microphone track stopped');

@@ -6,7 +6,7 @@ import { AOR, CLOUD_ID, KEY, TOKEN, CallbackLog, ScriptedCloud, dialogOf, exitWh
 import { SILENCE_DBFS, TONE_DBFS, TONE_SHARE, TonePeer, hearSilence, hearTone, makeEnvironment } from './wrtc-env.mjs';
 
 const guard = exitWhenDone(after);
-const CALLBACKS = ['onRinging', 'onMedia', 'onLocalMedia', 'onConnecting', 'onConnected', 'onDisconnect', 'onMediaRemove'];
+const CALLBACKS = ['onRinging', 'onMedia', 'onLocalMedia', 'onConnecting', 'onConnected', 'onDisconnect', 'onMediaRemove', 'onError'];
 const STUB_CONTACT = 'Contact: <sip:stub@127.0.0.1;transport=ws>';
 const LOG = Number(process.env.ACW_TEST_LOG_LEVEL ?? 0);
 
@@ -99,6 +99,14 @@ test('a call to a service: INVITE as the trace, 180 -> onRinging, 200 -> ACK and
   assert.equal(gone.payload.cause, 'NORMAL');
   assert.equal(gone.payload.call, call);
   assert.equal(log.peek((e) => e.name === 'onDisconnect').length, 0, 'onDisconnect once');
+  // The stream onMedia gave goes with the call: onMediaRemove, once, just before onDisconnect.
+  const removed = log.items.filter((e) => e.name === 'onMediaRemove');
+  assert.equal(removed.length, 1);
+  assert.equal(removed[0].payload.stream, media.payload.stream);
+  assert.equal(removed[0].payload.call, call);
+  const names = log.names();
+  assert.equal(names.indexOf('onMediaRemove'), names.indexOf('onDisconnect') - 1);
+  assert.equal(log.items.filter((e) => e.name === 'onError').length, 0, 'no onError for a normal end');
 }));
 
 test('a call placed once the client is connected and knows its ICE servers goes out at once', { timeout: 60000 }, guard(async (t) => {
@@ -228,6 +236,14 @@ test('no microphone: getUserMedia refused -> onDisconnect DEVICE_ERROR, no INVIT
   const log = watch(call);
   assert.equal((await log.next('onDisconnect')).payload.cause, 'DEVICE_ERROR');
   assert.equal(cloud.seen('INVITE').length, 0);
+  // onError (the guide's clean-up hook) comes first, once, with the cause and what failed.
+  const errors = log.items.filter((e) => e.name === 'onError');
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].payload.call, call);
+  assert.equal(errors[0].payload.cause, 'DEVICE_ERROR');
+  assert.equal(typeof errors[0].payload.error, 'string');
+  assert.ok(log.names().indexOf('onError') < log.names().indexOf('onDisconnect'));
+  assert.equal(log.items.filter((e) => e.name === 'onMediaRemove').length, 0, 'no stream was given');
   assert.equal(log.peek((e) => e.name === 'onConnecting' || e.name === 'onLocalMedia').length, 0);
 }));
 

@@ -250,6 +250,44 @@ TEST(Engine, CloseEndsCallsUnregistersAndClosesTheSocketLast) {
   EXPECT_EQ(h.engine.next_deadline(), -1);
 }
 
+TEST(Engine, CloseTellsThePageIncomingIsNoLongerReady) {
+  Harness h;
+  h.register_ok();
+  auto ready = h.callback("onIncomingState");
+  ASSERT_TRUE(ready);
+  EXPECT_NE(ready->json.find(R"("ready":true)"), std::string::npos);
+  h.engine.close(h.now);
+  h.drain();
+  auto closed = h.callback("onIncomingState");
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->json, R"({"cause":"NORMAL","ready":false,"retry":false})");
+  EXPECT_FALSE(h.callback("onIncomingState"));
+}
+
+TEST(Engine, CloseWhileRegisteringReportsOnceAndNeverEnabledReportsNothing) {
+  {
+    Harness h;
+    h.engine.enable_incoming(h.now, kToken);
+    h.drain();
+    h.open();
+    ASSERT_TRUE(h.take("REGISTER"));  // no answer yet
+    h.engine.close(h.now);
+    h.drain();
+    auto closed = h.callback("onIncomingState");
+    ASSERT_TRUE(closed);
+    EXPECT_EQ(closed->json, R"({"cause":"NORMAL","ready":false,"retry":false})");
+    EXPECT_FALSE(h.callback("onIncomingState"));
+  }
+  {
+    Harness h;
+    h.engine.call_service(h.now, "echo", {});
+    h.drain();
+    h.engine.close(h.now);
+    h.drain();
+    EXPECT_FALSE(h.callback("onIncomingState"));
+  }
+}
+
 TEST(Engine, MaxConcurrentIsCapped) {
   Harness h;
   EXPECT_EQ(h.engine.set_max_concurrent(h.now, 1000), "");

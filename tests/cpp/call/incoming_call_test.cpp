@@ -355,6 +355,9 @@ TEST(IncomingCall, DeviceErrorWhileAnsweringGives488) {
   h.engine.media_failed(h.now, call, "DEVICE_ERROR", "NotFoundError");
   h.drain();
   EXPECT_TRUE(h.take_response(488));
+  auto error = h.callback("onError");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->json, R"({"cause":"DEVICE_ERROR","error":"NotFoundError"})");
   auto disconnected = h.callback("onDisconnect");
   ASSERT_TRUE(disconnected);
   EXPECT_EQ(disconnected->json, R"({"cause":"DEVICE_ERROR"})");

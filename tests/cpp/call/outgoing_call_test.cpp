@@ -391,7 +391,12 @@ TEST(OutgoingCall, DeviceErrorBeforeTheInvite) {
   ASSERT_EQ(h.media_of(OutputKind::kCreateOffer).size(), 1u);
   h.engine.media_failed(h.now, result.call, "DEVICE_ERROR", "NotAllowedError");
   h.drain();
-  auto disconnected = h.callback("onDisconnect");
+  // onError first (the guide's clean-up hook), then onDisconnect with the cause.
+  auto error = h.callback();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->name, "onError");
+  EXPECT_EQ(error->json, R"({"cause":"DEVICE_ERROR","error":"NotAllowedError"})");
+  auto disconnected = h.callback();
   ASSERT_TRUE(disconnected);
   EXPECT_EQ(disconnected->json, R"({"cause":"DEVICE_ERROR"})");
   EXPECT_EQ(h.media.back().kind, OutputKind::kClosePeer);
