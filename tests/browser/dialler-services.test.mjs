@@ -51,6 +51,34 @@ describe('dialler calling services', { skip, timeout: 600000 }, () => {
     await d.card(id).locator('.mute-mic').click();
     await d.waitStat(id, 'level-in', (v) => v > LEVEL_HEARD, 'back after unmute');
 
+    // Silencing the far side (mute(false, true)): what the page plays goes quiet, while packets
+    // still arrive. Measured on the played stream with Web Audio, not on a flag.
+    const played = async () =>
+      d.page.evaluate(async (callId) => {
+        if (!window.__playedMeter) {
+          const audio = document.querySelector(`#players audio[data-call="${callId}"]`);
+          const ctx = new AudioContext();
+          await ctx.resume();
+          const analyser = ctx.createAnalyser();
+          analyser.fftSize = 2048;
+          ctx.createMediaStreamSource(audio.srcObject).connect(analyser);
+          window.__playedMeter = { ctx, analyser };
+        }
+        const { analyser } = window.__playedMeter;
+        const samples = new Float32Array(analyser.fftSize);
+        analyser.getFloatTimeDomainData(samples);
+        return Math.sqrt(samples.reduce((a, x) => a + x * x, 0) / samples.length);
+      }, String(id));
+    const playedBound = 0.01; // RMS of full scale: the 440 Hz tone plays far above it
+    await until(async () => (await played()) > playedBound, { what: 'the far side playing before silencing' });
+    await d.card(id).locator('.mute-speaker').click();
+    assert.equal(await d.card(id).locator('.mute-speaker').getAttribute('aria-pressed'), 'true');
+    await until(async () => (await played()) < playedBound / 10, { what: 'silence played while the far side is muted' });
+    await d.waitStat(id, 'level-in', (v) => v > LEVEL_HEARD, 'packets still arriving while silenced');
+    await d.card(id).locator('.mute-speaker').click();
+    await until(async () => (await played()) > playedBound, { what: 'the far side playing again after un-silencing' });
+    await d.page.evaluate(() => window.__playedMeter.ctx.close());
+
     await d.hangUp(id);
     assert.equal(await d.waitCause(id), 'NORMAL');
     const ends = await cloudEvents(cloud, { type: 'call.end' });
