@@ -324,7 +324,10 @@ export class AculabCloudClient {
       case CREATE_OFFER: return this._media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createOffer()));
       case CREATE_ANSWER: return this._media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createAnswer()));
       case SET_LOCAL: return this._media(o.call, async (p) => this._input('localDescriptionReady', o.call, await p.setLocal(o.name, o.text)));
-      case SET_REMOTE: return this._media(o.call, (p) => p.setRemote(o.name, o.text));
+      case SET_REMOTE: return this._media(o.call, async (p) => {
+        await p.setRemote(o.name, o.text);
+        this._emptiedStreams(o.call);
+      });
       case CLOSE_PEER: {
         const call = this._calls.get(o.call);
         if (call && call._peer) {
@@ -409,12 +412,7 @@ export class AculabCloudClient {
         if (track && track.kind === 'video') this._watchRemoteVideo(call, stream, track);
         if (notified.has(stream)) return;
         notified.add(stream);
-        // A renegotiation that takes away every track of a stream removes that stream.
-        const removed = () => {
-          if (stream.getTracks().length || !notified.delete(stream)) return;
-          this._fire(call, 'onMediaRemove', { call, stream }, stream);
-        };
-        if (typeof stream.addEventListener === 'function') stream.addEventListener('removetrack', removed);
+        if (typeof stream.addEventListener === 'function') stream.addEventListener('removetrack', () => this._emptiedStreams(o.call));
         // The stream again as a second argument: the guide's sample gotMedia(call, stream) then
         // plays it (the documented single object comes first, as the interface says).
         this._fire(call, 'onMedia', { call, stream }, stream);
@@ -431,6 +429,18 @@ export class AculabCloudClient {
       if (call._muted) this._mute(call);
     });
     call._chain.catch((cause) => this._mediaFailed(o.call, cause));
+  }
+
+  // A renegotiation that takes away every track of a stream onMedia gave removes that stream.
+  // Browsers fire removetrack; @roamhq/wrtc does not, so this also runs after each remote description.
+  _emptiedStreams(handle) {
+    const call = this._calls.get(handle);
+    if (!call) return;
+    for (const stream of [...call._remoteStreams]) {
+      if (stream.getTracks().length) continue;
+      call._remoteStreams.delete(stream);
+      this._fire(call, 'onMediaRemove', { call, stream }, stream);
+    }
   }
 
   _watchRemoteVideo(call, stream, track) {

@@ -2,7 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AculabCloudClient } from 'aculab-webrtc-wasm';
-import { AOR, CLOUD_ID, KEY, TOKEN, CallbackLog, ScriptedCloud, dialogOf, exitWhenDone, sleep, until } from './client-helpers.mjs';
+import { AOR, CLOUD_ID, KEY, TOKEN, CallbackLog, ScriptedCloud, dialogOf, exitWhenDone, makeRequest, sleep, until } from './client-helpers.mjs';
 import { SILENCE_DBFS, TONE_DBFS, TONE_SHARE, TonePeer, hearSilence, hearTone, makeEnvironment } from './wrtc-env.mjs';
 
 const guard = exitWhenDone(after);
@@ -379,4 +379,42 @@ test('codecs and maxBitrateAudio options shape the offer', { timeout: 60000 }, g
   assert.match(invite.body, /^b=(AS:24|TIAS:24000)\r?$/m);
   cloud.reply(invite, 486, { toTag: 'c' });
   await log.next('onDisconnect');
+}));
+
+test('a re-INVITE in which the far side stops sending: the client answers it, onMediaRemove gives the emptied stream, the call goes on', { timeout: 90000 }, guard(async (t) => {
+  const { cloud, client, far } = await setUp(t);
+  const call = client.callService('hold');
+  const log = watch(call);
+  const invite = await cloud.next('INVITE');
+  const peer = far({ toneHz: 440 });
+  const answer = await peer.answer(invite.body);
+  cloud.reply(invite, 200, { toTag: 'h1', headers: [STUB_CONTACT], body: answer });
+  await log.next('onConnected');
+  const media = await log.next('onMedia');
+  assertTone(await hearTone(media.payload.stream.getAudioTracks()[0], 440), 440, 'before the re-INVITE');
+
+  // The far side's description again, newer version, no longer sending (RFC 3264 §8.4 hold).
+  const held = answer
+    .replace(/^(o=\S+ \S+ )(\d+)/m, (_, head, v) => `${head}${BigInt(v) + 1n}`)
+    .replace(/^a=(sendrecv|sendonly)\r?$/gm, 'a=inactive');
+  assert.notEqual(held, answer);
+  const dialog = dialogOf(invite, 'h1');
+  dialog.cseq += 1;
+  cloud.send(makeRequest('INVITE', dialog.target, {
+    branch: 'z9hG4bKstubreinv1', from: dialog.from, to: dialog.to, callId: dialog.callId, cseq: dialog.cseq,
+    contact: '<sip:stub@127.0.0.1;transport=ws>', body: held,
+  }));
+  const ok = await cloud.next((m) => m.status === 200 && m.cseq.method === 'INVITE' && m.cseq.number === dialog.cseq);
+  assert.match(ok.body, /^a=(inactive|recvonly)\r?$/m, 'our answer no longer expects to receive');
+  cloud.send(makeRequest('ACK', ok.get('Contact').replace(/^.*<([^>]+)>.*$/, '$1'), {
+    branch: 'z9hG4bKstubreack1', from: dialog.from, to: dialog.to, callId: dialog.callId, cseq: dialog.cseq, body: '',
+  }));
+  const removed = await log.next('onMediaRemove');
+  assert.equal(removed.payload.stream, media.payload.stream);
+  assert.equal(removed.payload.call, call);
+  assert.equal(log.peek((e) => e.name === 'onDisconnect').length, 0, 'the call goes on');
+  call.disconnect();
+  await cloud.next('BYE');
+  assert.equal((await log.next('onDisconnect')).payload.cause, 'NORMAL');
+  assert.equal(log.items.filter((e) => e.name === 'onMediaRemove').length, 1, 'a stream is removed once');
 }));
