@@ -86,7 +86,7 @@ describe('dialler calling services', { skip, timeout: 600000 }, () => {
     assert.ok(end && end.by === 'caller' && end.packetsIn > 0, JSON.stringify(end));
   });
 
-  test('DTMF from the keypad and the keyboard reaches ivr (the cloud events show the digits)', async () => {
+  test('DTMF from the keypad and the keyboard reaches ivr as RFC 4733 events (the cloud events show the digits)', async () => {
     const id = await d.dial('ivr');
     await d.waitState(id, 'connected');
     // Packets arriving (the loss figure is known) means DTLS is up, so DTMF can go.
@@ -102,6 +102,10 @@ describe('dialler calling services', { skip, timeout: 600000 }, () => {
     assert.equal(end.digits, '1234*#');
     const digits = (await cloudEvents(cloud, { type: 'call.digit' })).map((e) => e.digit).join('');
     assert.ok(digits.endsWith('1234*#'), `call.digit events: ${digits}`);
+    // On the wire they were RFC 4733 telephone-events (werift reads them raw), not in-band tones.
+    const dtmf = (await cloudEvents(cloud, { type: 'call.dtmf' })).slice(-6);
+    assert.equal(dtmf.map((e) => e.digit).join(''), '1234*#');
+    assert.deepEqual([...new Set(dtmf.map((e) => e.how))], ['rfc4733'], JSON.stringify(dtmf));
   });
 
   test('noanswer rings with ringback; hanging up gives NOANSWER', async () => {
