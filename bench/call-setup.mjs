@@ -5,6 +5,8 @@
 //   - callService('echo') -> onConnected;
 //   - callClient -> onConnected, the callee (another page) answering in its onIncoming.
 // N of each (default 50), one after another; median and p95 of the page's performance.now().
+// Also prints where the time goes (a timeline from marks the pages take on their SIP frames and
+// peer connections; the callee's marks compare with the caller's as both pages share this clock).
 //
 //   node bench/call-setup.mjs [--calls 50] [--json FILE]
 //
@@ -100,27 +102,39 @@ async function token(url, clientId) {
 // each step resolves with milliseconds or rejects with the reason.
 function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
   return (async () => {
-    // Taps the SIP frames (before the package is loaded, so that it picks up the subclass) to
-    // split a call's set-up: before the INVITE goes (getUserMedia, offer, ICE gathering), INVITE
-    // to its 200 (the cloud, and the callee), 200 to onConnected.
-    const marks = { invite: 0, ok: 0, media: 0, local: 0, gathered: 0, register: 0, registered: 0, firstCandidate: 0, lastCandidate: 0 };
+    // Taps the SIP frames and the peer connections (before the package is loaded, so that it
+    // picks up the subclasses) to split a call's set-up into a timeline. Marks are absolute
+    // (performance.timeOrigin + now()), so that the caller's and the callee's pages compare.
+    const at = () => performance.timeOrigin + performance.now();
+    const MARKS = ['invite', 'ok', 'media', 'local', 'gathered', 'register', 'registered', 'firstCandidate', 'lastCandidate',
+      'pc', 'inviteIn', 'incoming', 'okOut', 'connected'];
+    const marks = {};
+    const resetMarks = () => { for (const k of MARKS) marks[k] = 0; };
+    resetMarks();
+    let markWaiter = null; // resolves when marks.connected is set
+    const isInvite200 = (t) => t.startsWith('SIP/2.0 200') && /\r\nCSeq:\s*\d+\s+INVITE\r\n/i.test(t);
     const NativeWebSocket = window.WebSocket;
     class TappedWebSocket extends NativeWebSocket {
       constructor(...args) {
         super(...args);
         this.addEventListener('message', (e) => {
-          if (typeof e.data === 'string' && e.data.startsWith('SIP/2.0 200') && /\r\nCSeq:\s*\d+\s+INVITE\r\n/i.test(e.data)) {
-            marks.ok = performance.now();
+          if (typeof e.data !== 'string') return;
+          if (isInvite200(e.data)) marks.ok = at();
+          if (e.data.startsWith('SIP/2.0 200') && /\r\nCSeq:\s*\d+\s+REGISTER\r\n/i.test(e.data)) {
+            marks.registered = at();
           }
-          if (typeof e.data === 'string' && e.data.startsWith('SIP/2.0 200') && /\r\nCSeq:\s*\d+\s+REGISTER\r\n/i.test(e.data)) {
-            marks.registered = performance.now();
+          // The callee: a new call's timeline starts with the INVITE.
+          if (e.data.startsWith('INVITE ')) {
+            resetMarks();
+            marks.inviteIn = at();
           }
         });
       }
 
       send(data) {
-        if (typeof data === 'string' && data.startsWith('INVITE ')) marks.invite = performance.now();
-        if (typeof data === 'string' && data.startsWith('REGISTER ')) marks.register = performance.now();
+        if (typeof data === 'string' && data.startsWith('INVITE ')) marks.invite = at();
+        if (typeof data === 'string' && data.startsWith('REGISTER ')) marks.register = at();
+        if (typeof data === 'string' && isInvite200(data)) marks.okOut = at();
         return super.send(data);
       }
     }
@@ -129,18 +143,25 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
     class TappedPeerConnection extends NativePeerConnection {
       constructor(...args) {
         super(...args);
+        if (!marks.pc) marks.pc = at();
         this.addEventListener('icecandidate', (e) => {
           if (!e.candidate) return;
-          marks.lastCandidate = performance.now();
+          marks.lastCandidate = at();
           if (!marks.firstCandidate) marks.firstCandidate = marks.lastCandidate;
         });
         this.addEventListener('icegatheringstatechange', () => {
-          if (this.iceGatheringState === 'complete') marks.gathered = performance.now();
+          if (this.iceGatheringState === 'complete') marks.gathered = at();
+        });
+        this.addEventListener('connectionstatechange', () => {
+          if (this.connectionState === 'connected' && !marks.connected) {
+            marks.connected = at();
+            if (markWaiter) markWaiter();
+          }
         });
       }
 
       setLocalDescription(...args) {
-        marks.local = performance.now();
+        marks.local = at();
         return super.setLocalDescription(...args);
       }
     }
@@ -148,7 +169,7 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
     const media = navigator.mediaDevices;
     const getUserMedia = media.getUserMedia.bind(media);
     media.getUserMedia = (c) => getUserMedia(c).then((stream) => {
-      marks.media = performance.now();
+      if (!marks.media) marks.media = at();
       return stream;
     });
     const { AculabCloudClient } = await import('/js/index.js');
@@ -157,7 +178,7 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
     const newClient = (id) => new AculabCloudClient('1-2-0', 'abc123', id, 0, { url: sipUrl });
     const state = (client, want) => new Promise((resolve, reject) => {
       client.onIncomingState = (s) => {
-        if (s.ready === want) resolve(performance.now());
+        if (s.ready === want) resolve(at());
         else if (s.cause !== 'NORMAL') reject(new Error(`onIncomingState ${JSON.stringify(s)}`));
       };
     });
@@ -170,8 +191,8 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
       active: () => active,
       // Re-registration on a client whose socket is already up.
       async ready() {
-        for (const k of Object.keys(marks)) marks[k] = 0;
-        const t0 = performance.now();
+        resetMarks();
+        const t0 = at();
         const ready = state(client, true);
         client.enableIncoming(token);
         const t1 = await within(ready, 'enableIncoming');
@@ -182,8 +203,8 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
         return { ms: t1 - t0, phases };
       },
       async readyNewClient() {
-        for (const k of Object.keys(marks)) marks[k] = 0;
-        const t0 = performance.now();
+        resetMarks();
+        const t0 = at();
         const c = newClient(`${clientId}-new`);
         try {
           const ready = state(c, true);
@@ -201,18 +222,22 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
         await within(ready, 'enableIncoming');
         client.maxConcurrent = 4;
         client.onIncoming = ({ call }) => {
+          marks.incoming = at();
           active++;
           call.onDisconnect = () => active--;
           call.answer({});
         };
       },
-      // One call: start -> onConnected, then hang up and wait for onDisconnect.
+      // The callee's marks of the last call (absolute ms).
+      calleeMarks: () => ({ ...marks }),
+      // One call: start -> onConnected, then (not timed) ICE+DTLS connected, hang up and wait
+      // for onDisconnect.
       async call(kind, target) {
-        for (const k of Object.keys(marks)) marks[k] = 0;
-        const t0 = performance.now();
+        resetMarks();
+        const t0 = at();
         const call = kind === 'service' ? client.callService(target) : client.callClient(target, token, {});
         const connected = new Promise((resolve, reject) => {
-          call.onConnected = () => resolve(performance.now());
+          call.onConnected = () => resolve(at());
           call.onDisconnect = ({ cause }) => reject(new Error(`onDisconnect ${cause} before onConnected`));
         });
         let t1;
@@ -222,19 +247,30 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
           try { call.disconnect(); } catch { /* already over */ }
           throw e;
         }
+        // The media path (the caller's RTCPeerConnection connectionState 'connected'), for the
+        // timeline only: the call is up for the page at onConnected.
+        if (!marks.connected) {
+          await new Promise((resolve) => {
+            const timer = setTimeout(resolve, 3000);
+            markWaiter = () => { clearTimeout(timer); resolve(); };
+          });
+          markWaiter = null;
+        }
         const gone = new Promise((resolve) => { call.onDisconnect = resolve; });
         call.disconnect();
         await within(gone, 'disconnect');
-        const m = marks;
-        const phases = m.media && m.local && m.gathered && m.invite && m.ok
+        const m = { ...marks };
+        const phases = m.media && m.local && m.invite && m.ok
           ? {
-            getUserMedia: m.media - t0, offer: m.local - m.media, iceGathering: m.gathered - m.local,
+            getUserMedia: m.media - t0, pcCreated: m.pc ? m.pc - t0 : NaN, offer: m.local - m.media, iceWait: m.invite - m.local,
+            iceGathering: m.gathered ? m.gathered - m.local : NaN,
             firstCandidate: m.firstCandidate ? m.firstCandidate - m.local : NaN,
             lastCandidate: m.lastCandidate ? m.lastCandidate - m.local : NaN,
-            toInvite: m.invite - m.gathered, inviteTo200: m.ok - m.invite, after200: t1 - m.ok,
+            inviteTo200: m.ok - m.invite, after200: t1 - m.ok,
+            connectedAfter200: m.connected ? m.connected - m.ok : NaN,
           }
           : null;
-        return { ms: t1 - t0, phases };
+        return { ms: t1 - t0, phases, abs: { invite: m.invite, ok: m.ok } };
       },
     };
   })();
@@ -327,6 +363,20 @@ export async function run({ calls = 50 } = {}) {
     measured['call_setup.client_to_client'] = await series(calls, async () => {
       const r = await step(caller, 'call', 'client', 'benchcallee');
       await calleeIdle();
+      // The callee's side of INVITE -> 200, and the cloud's relaying both ways (both pages on
+      // this machine's clock).
+      const c = await callee.evaluate(() => window.bench.calleeMarks());
+      if (r.phases && c.inviteIn && c.okOut) {
+        Object.assign(r.phases, {
+          relayInvite: c.inviteIn - r.abs.invite,
+          calleeToOnIncoming: c.incoming - c.inviteIn,
+          calleeGetUserMedia: c.media - c.incoming,
+          calleeAnswer: c.local - c.media,
+          calleeIceWait: c.okOut - c.local,
+          calleeIceGathering: c.gathered ? c.gathered - c.local : NaN,
+          relay200: r.abs.ok - c.okOut,
+        });
+      }
       return r;
     });
 
@@ -347,17 +397,27 @@ export async function run({ calls = 50 } = {}) {
         ...(failures.length ? { failures: [...new Set(failures)].slice(0, 5) } : {}),
         peers: {},
         ...(Object.keys(phases).length
-          ? { phasesMedianMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(median(v) * 10) / 10])) }
+          ? { phasesMedianMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(median(v.filter(Number.isFinite)) * 10) / 10])) }
           : {}),
         ...(f.goal ? { goal: f.goal, met: Number.isFinite(med) ? med <= f.limit : null } : {}),
       };
     }
     const title = `Call set-up, ms of the page's clock (${calls} of each, one after another; Chromium ${browser.version()})`;
     printTable(title, rows);
-    const phaseRows = [['where set-up goes (medians, ms)', 'getUserMedia', 'offer', 'ICE gathering', '(1st candidate at)', '(last at)', '-> INVITE sent', 'INVITE -> 200', '200 -> onConnected']];
+    const phaseRows = [['where set-up goes (medians, ms)', 'getUserMedia', 'offer', 'ICE wait', '(gathering complete at)',
+      '(1st candidate at)', '(last at)', 'INVITE -> 200', '200 -> onConnected', '(200 -> ICE+DTLS connected)']];
+    const calleeRows = [['INVITE -> 200 of a client call (medians, ms)', 'cloud relays INVITE', 'callee: -> onIncoming',
+      'getUserMedia', 'answer', 'ICE wait', '(gathering complete at)', 'cloud relays 200']];
     for (const [key, f] of Object.entries(FIGURES)) {
       const p = figures[key].phasesMedianMs;
-      if (p && p.getUserMedia !== undefined) phaseRows.push([f.label, fmt(p.getUserMedia), fmt(p.offer), fmt(p.iceGathering), fmt(p.firstCandidate), fmt(p.lastCandidate), fmt(p.toInvite), fmt(p.inviteTo200), fmt(p.after200)]);
+      if (p && p.getUserMedia !== undefined) {
+        phaseRows.push([f.label, fmt(p.getUserMedia), fmt(p.offer), fmt(p.iceWait), fmt(p.iceGathering), fmt(p.firstCandidate),
+          fmt(p.lastCandidate), fmt(p.inviteTo200), fmt(p.after200), fmt(p.connectedAfter200)]);
+      }
+      if (p && p.relayInvite !== undefined) {
+        calleeRows.push([f.label, fmt(p.relayInvite), fmt(p.calleeToOnIncoming), fmt(p.calleeGetUserMedia), fmt(p.calleeAnswer),
+          fmt(p.calleeIceWait), fmt(p.calleeIceGathering), fmt(p.relay200)]);
+      }
     }
     const registerRows = [['where registration goes (medians, ms)', '-> REGISTER sent', 'REGISTER -> 200', '200 -> ready']];
     for (const [key, f] of Object.entries(FIGURES)) {
@@ -366,6 +426,7 @@ export async function run({ calls = 50 } = {}) {
     }
     if (registerRows.length > 1) printTable('', registerRows);
     if (phaseRows.length > 1) printTable('', phaseRows);
+    if (calleeRows.length > 1) printTable('', calleeRows);
     for (const [key, m] of Object.entries(measured)) {
       if (m.failures.length) console.log(`${key}: ${m.failures.length} failed, e.g. ${[...new Set(m.failures)].slice(0, 3).join(' | ')}`);
     }

@@ -2,6 +2,9 @@
 // No SDP text is read or written here: descriptions pass between the browser and the engine.
 
 const ICE_GATHER_CAP_MS = 5000;
+// With no STUN/TURN server, how long after the last UDP host candidate the wait still listens
+// for more of them (see setLocal).
+const HOST_SETTLE_MS = 10;
 
 export class PeerSession {
   /**
@@ -82,33 +85,101 @@ export class PeerSession {
 
   // Sets the (engine-edited) local description and waits for ICE gathering (no trickle),
   // capped so that a stuck STUN/TURN server cannot hold a call.
+  //
+  // One exception ends the wait early. With no STUN or TURN server configured no server-reflexive
+  // or relay candidate can come, and what a browser still gathers after its UDP host candidates
+  // is TCP host candidates: Chromium (and libwebrtc in general) gathers in steps 50 ms apart (UDP,
+  // relay, TCP), so its "complete" comes about 115 ms after the last UDP host candidate, only for
+  // candidates of tcptype active (port 9), which can pair only with a passive TCP candidate of the
+  // far end. So when no server is configured, the description goes as soon as every transport
+  // (one with max-bundle) has a UDP host candidate and HOST_SETTLE_MS have passed with no further
+  // candidate (a step's candidates, one per network interface, come within a millisecond of each
+  // other). The trade-off: those TCP candidates are not offered, so a far end reachable only
+  // over ICE-TCP without TURN is lost; a deployment that needs that configures a TURN server
+  // (over TCP or TLS), which also restores the full wait. Where the browser does not say which
+  // transport a candidate belongs to (no RTCRtpSender.transport, no candidate type or protocol),
+  // the full wait stays.
   async setLocal(type, sdp) {
     const pc = this.pc;
-    await pc.setLocalDescription({ type, sdp });
-    if (pc.iceGatheringState !== 'complete' && !this.closed) {
-      await new Promise((resolve) => {
-        const done = () => {
-          clearTimeout(this.gatherTimer);
-          this.gatherTimer = null;
-          pc.removeEventListener('icegatheringstatechange', check);
-          pc.removeEventListener('icecandidate', candidate);
-          this.gathered = null;
-          resolve();
-        };
-        const check = () => {
-          if (pc.iceGatheringState === 'complete') done();
-        };
-        const candidate = (ev) => {
-          if (!ev.candidate) done();
-        };
-        this.gatherTimer = setTimeout(done, ICE_GATHER_CAP_MS);
-        this.gathered = done;
-        pc.addEventListener('icegatheringstatechange', check);
-        pc.addEventListener('icecandidate', candidate);
-      });
+    const early = this.noIceServers() ? this.hostCandidateWatch(pc) : null;
+    try {
+      await pc.setLocalDescription({ type, sdp });
+      if (pc.iceGatheringState !== 'complete' && !this.closed) {
+        await new Promise((resolve) => {
+          let settleTimer = null;
+          const done = () => {
+            clearTimeout(this.gatherTimer);
+            clearTimeout(settleTimer);
+            this.gatherTimer = null;
+            pc.removeEventListener('icegatheringstatechange', check);
+            pc.removeEventListener('icecandidate', candidate);
+            this.gathered = null;
+            resolve();
+          };
+          const check = () => {
+            if (pc.iceGatheringState === 'complete') done();
+          };
+          const settle = () => {
+            clearTimeout(settleTimer);
+            settleTimer = setTimeout(done, HOST_SETTLE_MS);
+          };
+          const candidate = (ev) => {
+            if (!ev.candidate) done();
+            else if (early && early.ready()) settle();
+          };
+          this.gatherTimer = setTimeout(done, ICE_GATHER_CAP_MS);
+          this.gathered = done;
+          pc.addEventListener('icegatheringstatechange', check);
+          pc.addEventListener('icecandidate', candidate);
+          // Host candidates that came while setLocalDescription was resolving count too.
+          if (early && early.ready()) settle();
+        });
+      }
+    } finally {
+      if (early) early.stop();
     }
     if (this.closed) throw 'ERROR';
     return pc.localDescription.sdp;
+  }
+
+  // True when no STUN/TURN server is configured (so only host candidates can be gathered).
+  noIceServers() {
+    const servers = this.config.iceServers;
+    if (Array.isArray(servers) && servers.length) return false;
+    return !this.config.iceTransportPolicy || this.config.iceTransportPolicy === 'all';
+  }
+
+  // Watches the candidates from before setLocalDescription: ready() is true once every transport
+  // of the transceivers in use has a UDP host candidate; false whenever that cannot be told.
+  hostCandidateWatch(pc) {
+    const mids = new Set();
+    let unknown = false;
+    const seen = (ev) => {
+      const c = ev.candidate;
+      if (!c) return;
+      if (c.type === undefined || c.protocol === undefined || c.sdpMid === undefined) unknown = true;
+      else if (c.type === 'host' && c.protocol === 'udp' && c.sdpMid !== null) mids.add(c.sdpMid);
+    };
+    pc.addEventListener('icecandidate', seen);
+    return {
+      stop: () => pc.removeEventListener('icecandidate', seen),
+      ready: () => {
+        if (unknown || !mids.size) return false;
+        // Transports, each with the mids it carries (a bundle's candidates name its first mid).
+        const transports = new Map();
+        for (const tr of pc.getTransceivers()) {
+          if (tr.stopped || tr.mid === null || tr.mid === undefined) continue;
+          const t = tr.sender && tr.sender.transport;
+          if (t === undefined) return false; // no RTCDtlsTransport in this browser
+          if (t === null) continue; // an m-line without a transport (rejected)
+          if (!transports.has(t)) transports.set(t, []);
+          transports.get(t).push(tr.mid);
+        }
+        if (!transports.size) return false;
+        for (const list of transports.values()) if (!list.some((mid) => mids.has(mid))) return false;
+        return true;
+      },
+    };
   }
 
   async setRemote(type, sdp) {
