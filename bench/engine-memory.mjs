@@ -1,5 +1,5 @@
 // Engine memory: the wasm heap (HEAPU8.length) of one signalling engine, driven in Node through
-// the embind Engine class with poll(), after 10,000 calls set up and torn down against a scripted
+// the core's engine functions (bindings/core.cpp) with poll(), after 10,000 calls set up and torn down against a scripted
 // cloud (SIP text below); goal: flat, under 1% growth between call 1,000 and call 10,000.
 // Calls alternate: outgoing callService('echo') hung up by us (BYE), and incoming INVITEs from a
 // service answered by us and hung up by the cloud. Time is virtual (the engine is sans-I/O).
@@ -137,32 +137,42 @@ class ScriptedCloud {
 }
 
 /** One engine and the scripted cloud joined in memory, with a virtual clock. */
+// The core's plain functions over one engine handle, as methods (the first argument filled in);
+// poll() gives the whole output, callService/answer take the options as an object of arrays.
+function engineOf(core, ...args) {
+  const h = core.create(...args);
+  const own = {
+    poll: () => {
+      const kind = core.poll(h);
+      return kind < 0 ? { kind } : { kind, call: core.outputCall(h), name: core.outputName(h), text: core.outputText(h), json: core.outputJson(h), level: core.outputLevel(h) };
+    },
+    withOptions: (o, command, ...before) => {
+      [o.audioCodecs, o.videoCodecs, o.extraSipHeaders].forEach((xs, i) => xs.forEach((x) => core.addOption(h, i, x)));
+      return core[command](h, ...before, o.maxBitrateAudio, o.receiveAudio, o.receiveVideo);
+    },
+    callService: (now, name, o) => {
+      const error = own.withOptions(o, 'callService', now, name);
+      return { call: error ? 0 : core.lastCall(h), error };
+    },
+    answer: (now, call, o) => own.withOptions(o, 'answer', now, call),
+    delete: () => core.destroy(h),
+  };
+  return new Proxy(own, { get: (t, name) => t[name] ?? ((...a) => core[name](h, ...a)) });
+}
+
 export class Pair {
   constructor(core, sdp) {
     this.core = core;
     this.sdp = sdp;
     this.now = 1000;
-    this.engine = new core.Engine(CLOUD, KEY, CLIENT, 'ws://127.0.0.1:1/sipproxy', 0x12345678, 0x9abcdef0, 0);
+    this.engine = engineOf(core, CLOUD, KEY, CLIENT, 'ws://127.0.0.1:1/sipproxy', 0x12345678, 0x9abcdef0, 0);
     this.cloud = new ScriptedCloud(sdp);
     this.callbacks = []; // {call, name, json}
     this.frames = 0;
   }
 
-  options() {
-    const lists = [new this.core.StringList(), new this.core.StringList(), new this.core.StringList()];
-    return {
-      lists,
-      value: { audioCodecs: lists[0], videoCodecs: lists[1], maxBitrateAudio: -1, receiveAudio: -1, receiveVideo: -1, extraSipHeaders: lists[2] },
-    };
-  }
-
   withOptions(use) {
-    const o = this.options();
-    try {
-      return use(o.value);
-    } finally {
-      for (const l of o.lists) l.delete();
-    }
+    return use({ audioCodecs: [], videoCodecs: [], maxBitrateAudio: -1, receiveAudio: -1, receiveVideo: -1, extraSipHeaders: [] });
   }
 
   // Carries out every output, feeds the cloud's answers back, fires due timers; until quiet.

@@ -2,8 +2,11 @@
 //
 //   node bench/size.mjs                       # dist/ as built
 //   node bench/size.mjs --dist DIR            # another build's acw-core.{mjs,wasm} (or ACW_CORE_DIST=DIR)
-//   node bench/size.mjs --names FILE.wasm     # also the biggest functions of a build linked
-//                                             # with --profiling-funcs (raw code bytes)
+//   node bench/size.mjs --names FILE.wasm     # also the .wasm's gzip size by part and the biggest
+//                                             # functions, from a build linked with
+//                                             # --profiling-funcs: the em++ line of
+//                                             # `ninja -C build/wasm -t commands <dist>/acw-core.mjs`
+//                                             # with `-o /tmp/p/acw-core.mjs --profiling-funcs`
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,42 +72,61 @@ console.log(`goal ${kb(GOAL)}: ${total <= GOAL ? 'met' : `over by ${kb(total - G
 const names = opt('--names');
 if (names) report(readFileSync(names));
 
+// Where the .wasm's gzip size goes. Functions are grouped by what they belong to; a group's share is
+// its marginal cost: gzip of every function body minus gzip of the bodies without that group (so
+// the shares add up to about the code's gzip size; what the groups share, such as common byte
+// patterns, is counted in none). Names come from a --profiling-funcs build, whose inlining is the
+// shipped build's: code inlined into a caller counts for the caller's group.
 function report(bytes) {
-  const { funcs, imports, dataBytes } = functionSizes(bytes);
-  const named = funcs.filter((f) => f.size > 0);
-  const sum = named.reduce((a, f) => a + f.size, 0);
-  console.log(`\n${names}: ${named.length} functions, ${kb(sum)} of code (${imports} imports)`);
+  const { funcs, imports, data } = functionSizes(bytes);
+  const code = (fs) => Buffer.concat(fs.map((f) => f.body));
+  const all = gz(code(funcs));
+  const raw = funcs.reduce((a, f) => a + f.body.length, 0);
+  console.log(`\n${names}: ${funcs.length} functions (${imports} imports), code ${kb(raw)} raw, ${kb(all)} gzip alone;` +
+    ` data ${kb(data.length)} raw, ${kb(gz(Buffer.concat([code(funcs), data])) - all)} gzip on top of the code`);
   const groups = new Map();
-  for (const f of named) {
+  for (const f of funcs) {
     const g = groupOf(f.name);
-    groups.set(g, (groups.get(g) ?? 0) + f.size);
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g).push(f);
   }
-  console.log('\nby origin (raw code bytes):');
-  for (const [g, size] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
-    console.log(`  ${kb(size).padStart(9)}  ${(100 * size / sum).toFixed(1).padStart(5)}%  ${g}`);
+  const rows = [...groups].map(([g, fs]) => ({
+    g,
+    raw: fs.reduce((a, f) => a + f.body.length, 0),
+    zip: all - gz(code(funcs.filter((f) => groupOf(f.name) !== g))),
+  }));
+  console.log(`\nby part (gzip marginal, raw code bytes):`);
+  for (const r of rows.sort((a, b) => b.zip - a.zip)) {
+    console.log(`  ${kb(r.zip).padStart(9)} ${kb(r.raw).padStart(9)}  ${r.g}`);
   }
-  const others = named.filter((f) => groupOf(f.name) === 'other').sort((a, b) => b.size - a.size).slice(0, 8);
-  console.log(`  (biggest of "other": ${others.map((f) => `${f.name.slice(0, 40)} ${f.size}`).join(', ')})`);
-  console.log(`  data segments: ${kb(dataBytes)}`);
-  console.log('\nbiggest functions:');
-  for (const f of named.sort((a, b) => b.size - a.size).slice(0, 25)) {
-    console.log(`  ${String(f.size).padStart(7)}  ${f.name.length > 110 ? f.name.slice(0, 107) + '...' : f.name}`);
+  console.log('\nbiggest functions (raw code bytes):');
+  for (const f of funcs.sort((a, b) => b.body.length - a.body.length).slice(0, 25)) {
+    console.log(`  ${String(f.body.length).padStart(7)}  ${f.name.length > 110 ? f.name.slice(0, 107) + '...' : f.name}`);
   }
 }
 
 function groupOf(name) {
-  if (/^acw::(\w+)/.test(name)) return `acw::${/^acw::(\w+)/.exec(name)[1]}`;
-  if (/nlohmann/.test(name)) return 'nlohmann::json';
-  if (/^(void |bool |int )?emscripten|^_embind|embind/.test(name)) return 'embind';
-  if (/\(anonymous namespace\)::JsEngine|JsCallOptions|JsOutput/.test(name)) return 'bindings/core.cpp';
-  if (/^std::/.test(name)) {
-    const m = /^std::__2::(\w+)/.exec(name);
-    return `libc++ ${m ? m[1] : ''}`.trim();
-  }
-  if (/^(printf_core|fmt_fp|fmt_[a-z]+|pop_arg|out|pad|vsnprintf|snprintf|vfprintf|frexp|sn_write|wctomb|wcrtomb)$/.test(name)) return 'libc printf (number formatting)';
-  if (/^(dlmalloc|dlfree|malloc|free|dispose_chunk|memcpy|memset|memmove|memcmp|strlen|sbrk|emscripten_builtin_\w+|__)/.test(name)) return 'libc / malloc';
-  if (/^acw::|^\(anonymous/.test(name)) return 'acw (anonymous)';
-  return 'other';
+  const rules = [
+    [/^acw::call::(journal|replay|input_kind|output_kind|JsonObject)|^acw::call::\(anonymous namespace\)::(put_|tristate|write_)/, 'engine: journal, JSON writer'],
+    [/^acw::call::Engine::(handle|dispatch|drive|receive)/, 'engine: Engine::handle (dispatch, routing and the calls inlined into it)'],
+    [/^acw::call::Engine::munge|^acw::call::.*codec_names/, 'engine: SDP munging (codecs, bitrate)'],
+    [/^acw::call::/, 'engine: other (user agent, registration, validation, payloads)'],
+    [/^acw::sip::(Parser|parse_|grammar|\(anonymous namespace\)::parse|validate|\(anonymous namespace\)::check)/, 'SIP: parser, grammar, validation'],
+    [/^acw::sip::(Transaction|\(anonymous namespace\)::(server_key|client_key))/, 'SIP: transactions'],
+    [/^acw::sip::/, 'SIP: message model, serializer, dialogs, reason phrases'],
+    [/^acw::sdp::(parse|\(anonymous namespace\)::Parser)/, 'SDP: parser'],
+    [/^acw::sdp::/, 'SDP: codecs, bitrate caps, serializer'],
+    [/^(void |bool |int )?emscripten|^_embind|embind|__getTypeName|__wasm_call_ctors/, 'embind (registrations, invokers, wire types)'],
+    [/^\(anonymous namespace\)::/, 'bindings/core.cpp (engine constructor inlined)'],
+    [/^std::__2::(basic_string|char_traits|operator\+)|basic_string<char/, 'libc++ string'],
+    [/^std::__2::.*(vector|__split_buffer)/, 'libc++ vector'],
+    [/^std::__2::.*(__tree|map<)/, 'libc++ map'],
+    [/to_chars|__itoa|to_string/, 'libc++ to_chars/to_string'],
+    [/^std::|^void std::|^bool std::/, 'libc++ other'],
+    [/malloc|free|claim_more_memory|attempt_allocate|sbrk|emmalloc|^operator (new|delete)/, 'libc: malloc (emmalloc)'],
+  ];
+  for (const [re, g] of rules) if (re.test(name)) return g;
+  return 'other (libc, merged functions)';
 }
 
 // Minimal wasm reader: function bodies' sizes (code section) and their names (name section).
@@ -121,8 +143,8 @@ function functionSizes(buf) {
     }
   };
   let imports = 0;
-  let dataBytes = 0;
-  const sizes = [];
+  let data = Buffer.alloc(0);
+  const bodies = [];
   const nameOf = new Map();
   while (p < buf.length) {
     const id = buf[p++];
@@ -157,11 +179,11 @@ function functionSizes(buf) {
       const n = u32();
       for (let i = 0; i < n; i++) {
         const size = u32();
-        sizes.push(size);
+        bodies.push(buf.subarray(p, p + size));
         p += size;
       }
     } else if (id === 11) {
-      dataBytes += len;
+      data = buf.subarray(p, end);
     } else if (id === 0) {
       const nameLen = u32();
       const name = buf.subarray(p, p + nameLen).toString();
@@ -186,6 +208,6 @@ function functionSizes(buf) {
     }
     p = end;
   }
-  const funcs = sizes.map((size, i) => ({ size, name: nameOf.get(imports + i) ?? `func${imports + i}` }));
-  return { funcs, imports, dataBytes };
+  const funcs = bodies.map((body, i) => ({ body, name: nameOf.get(imports + i) ?? `func${imports + i}` }));
+  return { funcs, imports, data };
 }

@@ -1,5 +1,7 @@
-// embind surface of the signalling engine: one long-lived Engine handle per AculabCloudClient;
-// values cross as plain numbers and strings (payloads as JSON text the engine wrote).
+// embind surface of the signalling engine: one long-lived engine handle per AculabCloudClient and
+// plain functions over it; values cross as plain numbers and strings (payloads as JSON text the
+// engine wrote). No embind classes, value objects or vectors: their JS was 3.4 KB of the glue's
+// gzip size (js/client.js turns the functions back into objects).
 #include <emscripten/bind.h>
 
 #include <cmath>
@@ -14,133 +16,224 @@
 
 namespace {
 
-using acw::call::CallHandle;
 using acw::call::CallOptions;
 using acw::call::Engine;
 
-// One output, flattened; kind -1 when the queue is empty.
-struct JsOutput {
-  int kind = -1;
-  uint32_t call = 0;
-  std::string name;
-  std::string text;
-  std::string json;
-  int level = 0;
-};
-
-struct JsCallResult {
-  uint32_t call = 0;
-  std::string error;
-};
-
-// AculabCloudCallOptions after the shim has reduced them to what the core reads.
-// Tri-states arrive as -1 (undefined), 0, 1; a bitrate below 0 means "browser default".
-struct JsCallOptions {
-  std::vector<std::string> audioCodecs;
-  std::vector<std::string> videoCodecs;
-  double maxBitrateAudio = -1;
-  int receiveAudio = -1;
-  int receiveVideo = -1;
-  std::vector<std::string> extraSipHeaders;
-};
+// AculabCloudCallOptions after the shim has reduced them to what the core reads: the three lists
+// are staged one string at a time (addOption), the rest are arguments of the command that uses
+// them. Tri-states arrive as -1 (undefined), 0, 1; a bitrate below 0 means "browser default".
+enum OptionList { kAudioCodec = 0, kVideoCodec = 1, kExtraSipHeader = 2 };
 
 std::optional<bool> tri(int v) {
   if (v < 0) return std::nullopt;
   return v != 0;
 }
 
-CallOptions to_core(const JsCallOptions& o) {
-  CallOptions c;
-  c.audio_codecs = o.audioCodecs;
-  c.video_codecs = o.videoCodecs;
-  if (o.maxBitrateAudio >= 0 && std::isfinite(o.maxBitrateAudio)) {
-    c.max_bitrate_audio = o.maxBitrateAudio > 4e9 ? 4000000000u : static_cast<uint32_t>(o.maxBitrateAudio);
-  }
-  c.receive_audio = tri(o.receiveAudio);
-  c.receive_video = tri(o.receiveVideo);
-  c.extra_sip_headers = o.extraSipHeaders;
-  return c;
+int64_t ms(double now) {
+  return static_cast<int64_t>(now);
 }
 
-int64_t ms(double now) { return static_cast<int64_t>(now); }
-
+// One engine per AculabCloudClient, reached from JS through its address (a number the shim keeps
+// until destroy()); what a command or poll() gives back beyond one plain value is kept here for the
+// getters that follow it.
 class JsEngine {
  public:
-  JsEngine(std::string cloud_id, std::string key, std::string client_id, std::string url,
-           double seed_hi, double seed_lo, int log_level)
-      : engine_(acw::call::Config{std::move(cloud_id), std::move(key), std::move(client_id), std::move(url),
-                                  (static_cast<uint64_t>(seed_hi) << 32) ^ static_cast<uint64_t>(seed_lo),
-                                  log_level}) {}
+  explicit JsEngine(acw::call::Config config) : engine_(std::move(config)) {}
 
-  std::string configError() const { return engine_.config_error(); }
-  double nextDeadline() const { return static_cast<double>(engine_.next_deadline()); }
-  std::string callId(uint32_t call) const { return engine_.call_id(call); }
-  std::vector<std::string> sipHeaders(uint32_t call, std::string name) const {
-    return engine_.sip_headers(call, name);
+  Engine& engine() { return engine_; }
+
+  void add_option(int list, std::string value) {
+    if (list == kAudioCodec) options_.audio_codecs.push_back(std::move(value));
+    if (list == kVideoCodec) options_.video_codecs.push_back(std::move(value));
+    if (list == kExtraSipHeader) options_.extra_sip_headers.push_back(std::move(value));
   }
-
-  JsOutput poll() {
-    JsOutput out;
-    if (auto o = engine_.poll()) {
-      out.kind = static_cast<int>(o->kind);
-      out.call = o->call;
-      out.name = std::move(o->name);
-      out.text = std::move(o->text);
-      out.json = std::move(o->json);
-      out.level = o->level;
+  // The staged options with these values; the stage is empty again for the next command.
+  CallOptions take_options(double max_bitrate_audio, int receive_audio, int receive_video) {
+    CallOptions c = std::move(options_);
+    options_ = CallOptions();
+    if (max_bitrate_audio >= 0 && std::isfinite(max_bitrate_audio)) {
+      c.max_bitrate_audio =
+          max_bitrate_audio > 4e9 ? 4000000000u : static_cast<uint32_t>(max_bitrate_audio);
     }
-    return out;
+    c.receive_audio = tri(receive_audio);
+    c.receive_video = tri(receive_video);
+    return c;
   }
+  std::string started(acw::call::CallResult r) {
+    last_call_ = r.call;
+    return std::move(r.error);
+  }
+  uint32_t last_call() const { return last_call_; }
 
-  void socketOpened(double now) { engine_.socket_opened(ms(now)); }
-  void socketClosed(double now) { engine_.socket_closed(ms(now)); }
-  void frameReceived(double now, std::string text) { engine_.frame_received(ms(now), text); }
-  void timeout(double now) { engine_.timeout(ms(now)); }
+  int poll() {
+    auto o = engine_.poll();
+    output_ = o ? std::move(*o) : acw::call::Output();
+    return o ? static_cast<int>(output_.kind) : -1;
+  }
+  const acw::call::Output& output() const { return output_; }
 
-  std::string enableIncoming(double now, std::string token) { return engine_.enable_incoming(ms(now), token); }
-  std::string disableIncoming(double now) { return engine_.disable_incoming(ms(now)); }
-  JsCallResult callService(double now, std::string name, JsCallOptions options) {
-    return wrap(engine_.call_service(ms(now), name, to_core(options)));
+  int sip_headers(uint32_t call, const std::string& name) {
+    headers_ = engine_.sip_headers(call, name);
+    return static_cast<int>(headers_.size());
   }
-  JsCallResult callClient(double now, std::string id, std::string token, JsCallOptions options) {
-    return wrap(engine_.call_client(ms(now), id, token, to_core(options)));
+  std::string sip_header(int i) const {
+    return i >= 0 && static_cast<std::size_t>(i) < headers_.size()
+               ? headers_[static_cast<std::size_t>(i)]
+               : std::string();
   }
-  std::string answer(double now, uint32_t call, JsCallOptions options) {
-    return engine_.answer(ms(now), call, to_core(options));
-  }
-  std::string ringing(double now, uint32_t call) { return engine_.ringing(ms(now), call); }
-  std::string reject(double now, uint32_t call, int code) { return engine_.reject(ms(now), call, code); }
-  std::string disconnect(double now, uint32_t call) { return engine_.disconnect(ms(now), call); }
-  std::string sendDtmf(double now, uint32_t call, std::string digits) {
-    return engine_.send_dtmf(ms(now), call, digits);
-  }
-  std::string setMaxConcurrent(double now, int n) { return engine_.set_max_concurrent(ms(now), n); }
-  void setHasIncomingHandler(double now, bool has) { engine_.set_has_incoming_handler(ms(now), has); }
-  // iceServers: JSON text of an array, or "" for the cloud's own servers.
-  std::string setPeerConnectionConfiguration(double now, std::string ice_servers, std::string policy) {
-    std::optional<std::string> servers;
-    if (!ice_servers.empty()) servers = std::move(ice_servers);
-    return engine_.set_peer_connection_configuration(ms(now), std::move(servers), policy);
-  }
-  void close(double now) { engine_.close(ms(now)); }
-
-  void sdpCreated(double now, uint32_t call, std::string sdp) { engine_.sdp_created(ms(now), call, sdp); }
-  void localDescriptionReady(double now, uint32_t call, std::string sdp) {
-    engine_.local_description_ready(ms(now), call, sdp);
-  }
-  void mediaFailed(double now, uint32_t call, std::string cause, std::string detail) {
-    engine_.media_failed(ms(now), call, cause, detail);
-  }
-
-  void startRecording() { engine_.start_recording(); }
-  std::string journal() const { return engine_.journal(); }
 
  private:
-  static JsCallResult wrap(acw::call::CallResult r) { return JsCallResult{r.call, std::move(r.error)}; }
   Engine engine_;
+  CallOptions options_;
+  uint32_t last_call_ = 0;
+  acw::call::Output output_;
+  std::vector<std::string> headers_;
 };
 
-std::string reason_phrase(int status) { return std::string(acw::sip::reason_phrase(status)); }
+// The handle is the JsEngine's address; the shim never uses one after destroy().
+using Handle = uintptr_t;
+JsEngine& js(Handle h) {
+  return *reinterpret_cast<JsEngine*>(h);
+}
+Engine& eng(Handle h) {
+  return js(h).engine();
+}
+
+Handle create(std::string cloud_id, std::string key, std::string client_id, std::string url,
+              double seed_hi, double seed_lo, int log_level) {
+  return reinterpret_cast<Handle>(new JsEngine(acw::call::Config{
+      std::move(cloud_id), std::move(key), std::move(client_id), std::move(url),
+      (static_cast<uint64_t>(seed_hi) << 32) ^ static_cast<uint64_t>(seed_lo), log_level}));
+}
+void destroy(Handle h) {
+  delete &js(h);
+}
+
+std::string config_error(Handle h) {
+  return eng(h).config_error();
+}
+double next_deadline(Handle h) {
+  return static_cast<double>(eng(h).next_deadline());
+}
+std::string call_id(Handle h, uint32_t call) {
+  return eng(h).call_id(call);
+}
+int sip_headers(Handle h, uint32_t call, std::string name) {
+  return js(h).sip_headers(call, name);
+}
+std::string sip_header(Handle h, int i) {
+  return js(h).sip_header(i);
+}
+
+int poll(Handle h) {
+  return js(h).poll();
+}
+uint32_t output_call(Handle h) {
+  return js(h).output().call;
+}
+int output_level(Handle h) {
+  return js(h).output().level;
+}
+std::string output_name(Handle h) {
+  return js(h).output().name;
+}
+std::string output_text(Handle h) {
+  return js(h).output().text;
+}
+std::string output_json(Handle h) {
+  return js(h).output().json;
+}
+
+void socket_opened(Handle h, double now) {
+  eng(h).socket_opened(ms(now));
+}
+void socket_closed(Handle h, double now) {
+  eng(h).socket_closed(ms(now));
+}
+void frame_received(Handle h, double now, std::string text) {
+  eng(h).frame_received(ms(now), text);
+}
+void timeout(Handle h, double now) {
+  eng(h).timeout(ms(now));
+}
+
+std::string enable_incoming(Handle h, double now, std::string token) {
+  return eng(h).enable_incoming(ms(now), token);
+}
+std::string disable_incoming(Handle h, double now) {
+  return eng(h).disable_incoming(ms(now));
+}
+void add_option(Handle h, int list, std::string value) {
+  js(h).add_option(list, std::move(value));
+}
+// callService/callClient: "" and lastCall() the new call's handle, or the error text.
+std::string call_service(Handle h, double now, std::string name, double bitrate, int receive_audio,
+                         int receive_video) {
+  CallOptions options = js(h).take_options(bitrate, receive_audio, receive_video);
+  return js(h).started(eng(h).call_service(ms(now), name, options));
+}
+std::string call_client(Handle h, double now, std::string id, std::string token, double bitrate,
+                        int receive_audio, int receive_video) {
+  CallOptions options = js(h).take_options(bitrate, receive_audio, receive_video);
+  return js(h).started(eng(h).call_client(ms(now), id, token, options));
+}
+uint32_t last_call(Handle h) {
+  return js(h).last_call();
+}
+std::string answer(Handle h, double now, uint32_t call, double bitrate, int receive_audio,
+                   int receive_video) {
+  CallOptions options = js(h).take_options(bitrate, receive_audio, receive_video);
+  return eng(h).answer(ms(now), call, options);
+}
+std::string ringing(Handle h, double now, uint32_t call) {
+  return eng(h).ringing(ms(now), call);
+}
+std::string reject(Handle h, double now, uint32_t call, int code) {
+  return eng(h).reject(ms(now), call, code);
+}
+std::string disconnect(Handle h, double now, uint32_t call) {
+  return eng(h).disconnect(ms(now), call);
+}
+std::string send_dtmf(Handle h, double now, uint32_t call, std::string digits) {
+  return eng(h).send_dtmf(ms(now), call, digits);
+}
+std::string set_max_concurrent(Handle h, double now, int n) {
+  return eng(h).set_max_concurrent(ms(now), n);
+}
+void set_has_incoming_handler(Handle h, double now, bool has) {
+  eng(h).set_has_incoming_handler(ms(now), has);
+}
+// iceServers: JSON text of an array, or "" for the cloud's own servers.
+std::string set_peer_connection_configuration(Handle h, double now, std::string ice_servers,
+                                              std::string policy) {
+  std::optional<std::string> servers;
+  if (!ice_servers.empty()) servers = std::move(ice_servers);
+  return eng(h).set_peer_connection_configuration(ms(now), std::move(servers), policy);
+}
+void close(Handle h, double now) {
+  eng(h).close(ms(now));
+}
+
+void sdp_created(Handle h, double now, uint32_t call, std::string sdp) {
+  eng(h).sdp_created(ms(now), call, sdp);
+}
+void local_description_ready(Handle h, double now, uint32_t call, std::string sdp) {
+  eng(h).local_description_ready(ms(now), call, sdp);
+}
+void media_failed(Handle h, double now, uint32_t call, std::string cause, std::string detail) {
+  eng(h).media_failed(ms(now), call, cause, detail);
+}
+
+bool start_recording(Handle h) {
+  return eng(h).start_recording();
+}
+std::string journal(Handle h) {
+  return eng(h).journal();
+}
+
+std::string reason_phrase(int status) {
+  return std::string(acw::sip::reason_phrase(status));
+}
 
 // For bench/sip-parse.mjs only: parses `frame` `iterations` times inside wasm and returns how many
 // parsed (iterations 1 per call is the page's path: one JS string in, one parse).
@@ -152,53 +245,47 @@ int bench_parse(std::string frame, int iterations) {
 
 }  // namespace
 
+// Plain functions over the engine handle (no embind classes, value objects or vectors: their JS
+// machinery was a third of the glue).
 EMSCRIPTEN_BINDINGS(acw_core) {
-  using namespace emscripten;
-  register_vector<std::string>("StringList");
-  value_object<JsOutput>("Output")
-      .field("kind", &JsOutput::kind)
-      .field("call", &JsOutput::call)
-      .field("name", &JsOutput::name)
-      .field("text", &JsOutput::text)
-      .field("json", &JsOutput::json)
-      .field("level", &JsOutput::level);
-  value_object<JsCallResult>("CallResult").field("call", &JsCallResult::call).field("error", &JsCallResult::error);
-  value_object<JsCallOptions>("CallOptions")
-      .field("audioCodecs", &JsCallOptions::audioCodecs)
-      .field("videoCodecs", &JsCallOptions::videoCodecs)
-      .field("maxBitrateAudio", &JsCallOptions::maxBitrateAudio)
-      .field("receiveAudio", &JsCallOptions::receiveAudio)
-      .field("receiveVideo", &JsCallOptions::receiveVideo)
-      .field("extraSipHeaders", &JsCallOptions::extraSipHeaders);
-  class_<JsEngine>("Engine")
-      .constructor<std::string, std::string, std::string, std::string, double, double, int>()
-      .function("configError", &JsEngine::configError)
-      .function("nextDeadline", &JsEngine::nextDeadline)
-      .function("callId", &JsEngine::callId)
-      .function("sipHeaders", &JsEngine::sipHeaders)
-      .function("poll", &JsEngine::poll)
-      .function("socketOpened", &JsEngine::socketOpened)
-      .function("socketClosed", &JsEngine::socketClosed)
-      .function("frameReceived", &JsEngine::frameReceived)
-      .function("timeout", &JsEngine::timeout)
-      .function("enableIncoming", &JsEngine::enableIncoming)
-      .function("disableIncoming", &JsEngine::disableIncoming)
-      .function("callService", &JsEngine::callService)
-      .function("callClient", &JsEngine::callClient)
-      .function("answer", &JsEngine::answer)
-      .function("ringing", &JsEngine::ringing)
-      .function("reject", &JsEngine::reject)
-      .function("disconnect", &JsEngine::disconnect)
-      .function("sendDtmf", &JsEngine::sendDtmf)
-      .function("setMaxConcurrent", &JsEngine::setMaxConcurrent)
-      .function("setHasIncomingHandler", &JsEngine::setHasIncomingHandler)
-      .function("setPeerConnectionConfiguration", &JsEngine::setPeerConnectionConfiguration)
-      .function("close", &JsEngine::close)
-      .function("sdpCreated", &JsEngine::sdpCreated)
-      .function("localDescriptionReady", &JsEngine::localDescriptionReady)
-      .function("mediaFailed", &JsEngine::mediaFailed)
-      .function("startRecording", &JsEngine::startRecording)
-      .function("journal", &JsEngine::journal);
+  using emscripten::function;
+  function("create", &create);
+  function("destroy", &destroy);
+  function("configError", &config_error);
+  function("nextDeadline", &next_deadline);
+  function("callId", &call_id);
+  function("sipHeaders", &sip_headers);
+  function("sipHeader", &sip_header);
+  function("poll", &poll);
+  function("outputCall", &output_call);
+  function("outputLevel", &output_level);
+  function("outputName", &output_name);
+  function("outputText", &output_text);
+  function("outputJson", &output_json);
+  function("socketOpened", &socket_opened);
+  function("socketClosed", &socket_closed);
+  function("frameReceived", &frame_received);
+  function("timeout", &timeout);
+  function("enableIncoming", &enable_incoming);
+  function("disableIncoming", &disable_incoming);
+  function("addOption", &add_option);
+  function("callService", &call_service);
+  function("callClient", &call_client);
+  function("lastCall", &last_call);
+  function("answer", &answer);
+  function("ringing", &ringing);
+  function("reject", &reject);
+  function("disconnect", &disconnect);
+  function("sendDtmf", &send_dtmf);
+  function("setMaxConcurrent", &set_max_concurrent);
+  function("setHasIncomingHandler", &set_has_incoming_handler);
+  function("setPeerConnectionConfiguration", &set_peer_connection_configuration);
+  function("close", &close);
+  function("sdpCreated", &sdp_created);
+  function("localDescriptionReady", &local_description_ready);
+  function("mediaFailed", &media_failed);
+  function("startRecording", &start_recording);
+  function("journal", &journal);
   function("reasonPhrase", &reason_phrase);
   function("benchParse", &bench_parse);
 }

@@ -74,7 +74,7 @@ export class AculabCloudOutgoingCall extends AculabCloudCall {}
 export class AculabCloudIncomingCall extends AculabCloudCall {
   answer(options) {
     this._options = options || {};
-    this.client._withOptions(this._options, (core) => this.client._command('answer', this._handle, core));
+    this.client._withOptions(this._options, (...o) => this.client._command('answer', this._handle, ...o));
   }
 
   ringing() {

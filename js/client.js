@@ -57,11 +57,12 @@ export class AculabCloudClient {
     this._logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const seed = new Uint32Array(randomBytes(8).buffer);
-    this._engine = new core.Engine(String(cloudId), String(webRtcAccessKey), String(clientId),
+    // The engine's handle in the core (bindings/core.cpp: plain functions over it).
+    this._engine = core.create(String(cloudId), String(webRtcAccessKey), String(clientId),
       opts.url ? String(opts.url) : '', seed[0], seed[1], this._logLevel);
-    const err = this._engine.configError();
+    const err = core.configError(this._engine);
     if (err) {
-      this._engine.delete();
+      core.destroy(this._engine);
       this._engine = null;
       throw err;
     }
@@ -144,7 +145,7 @@ export class AculabCloudClient {
   callService(serviceName, options) {
     const opts = options || {};
     const name = typeof serviceName === 'string' ? serviceName : '';
-    return this._newCall(opts, (o) => this._engine.callService(now(), name, o));
+    return this._newCall(opts, (...o) => core.callService(this._engine, now(), name, ...o));
   }
 
   // Deprecated alias of callService.
@@ -156,17 +157,17 @@ export class AculabCloudClient {
     if (typeof clientId !== 'string') throw 'clientId is not a string';
     const opts = options || {};
     const jwt = typeof token === 'string' ? token : '';
-    return this._newCall(opts, (o) => this._engine.callClient(now(), clientId, jwt, o));
+    return this._newCall(opts, (...o) => core.callClient(this._engine, now(), clientId, jwt, ...o));
   }
 
   // Ends every call, removes the registration, closes the socket and frees the engine.
   // (Not in the original interface: a page that is done with a client calls it.)
   close() {
     if (!this._engine) return;
-    this._engine.close(now());
+    core.close(this._engine, now());
     // Carried out here even when close() is called from inside a callback (the loop that was
     // draining stops once the engine is gone): the BYEs and the unREGISTER still go out.
-    for (let o = this._engine.poll(); o.kind >= 0; o = this._engine.poll()) {
+    for (let o = this._poll(); o; o = this._poll()) {
       try {
         this._carryOut(o);
       } catch (e) {
@@ -181,7 +182,7 @@ export class AculabCloudClient {
     }
     this._calls.clear();
     this._dropSocket();
-    this._engine.delete();
+    core.destroy(this._engine);
     this._engine = null;
   }
 
@@ -191,44 +192,34 @@ export class AculabCloudClient {
   // socket open and the ICE servers known, the engine asks for its peer connection at once).
   _newCall(opts, start) {
     if (!this._engine) throw CLIENT_CLOSED;
-    const result = this._withOptions(opts, start);
+    const error = this._withOptions(opts, start);
     let call = null;
-    if (!result.error) {
-      call = new AculabCloudOutgoingCall(this, result.call, opts);
-      this._calls.set(result.call, call);
+    if (!error) {
+      const handle = core.lastCall(this._engine);
+      call = new AculabCloudOutgoingCall(this, handle, opts);
+      this._calls.set(handle, call);
     }
     this._drain();
-    if (result.error) throw result.error;
+    if (error) throw error;
     return call;
   }
 
-  // AculabCloudCallOptions reduced to what the core reads; the lists live for one engine call.
+  // AculabCloudCallOptions reduced to what the core reads: the lists are staged in the engine one
+  // string at a time, the rest go to `use` (the command that takes the staged lists) as arguments.
   _withOptions(o, use) {
-    const lists = [];
-    const list = (xs) => {
-      const l = new core.StringList();
-      lists.push(l);
-      for (const x of xs) l.push_back(String(x));
-      return l;
-    };
     const codecNames = (xs) => (Array.isArray(xs) ? xs : []).map((c) => (typeof c === 'string' ? c : c && c.mimeType) || '');
     // extraSipHeaders (this interface); extraHeaders is what the public client's options call them.
     const raw = o.extraSipHeaders !== undefined ? o.extraSipHeaders : o.extraHeaders;
     const headers = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
     const tri = (v) => (v === undefined || v === null ? -1 : v ? 1 : 0);
     const bitrate = Number(o.maxBitrateAudio);
-    try {
-      return use({
-        audioCodecs: list(codecNames(o.codecs && o.codecs.audio)),
-        videoCodecs: list(codecNames(o.codecs && o.codecs.video)),
-        maxBitrateAudio: o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? bitrate : -1,
-        receiveAudio: tri(o.receiveAudio),
-        receiveVideo: tri(o.receiveVideo),
-        extraSipHeaders: list(headers),
-      });
-    } finally {
-      for (const l of lists) l.delete();
-    }
+    // addOption's lists: 0 audio codecs, 1 video codecs, 2 extra SIP headers (bindings/core.cpp).
+    const lists = [codecNames(o.codecs && o.codecs.audio), codecNames(o.codecs && o.codecs.video), headers]
+      .map((xs) => xs.map(String));
+    if (!this._engine) throw CLIENT_CLOSED;
+    lists.forEach((xs, i) => xs.forEach((x) => core.addOption(this._engine, i, x)));
+    return use(o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? bitrate : -1,
+      tri(o.receiveAudio), tri(o.receiveVideo));
   }
 
   // A command whose error (the documented string) is thrown to the page.
@@ -241,21 +232,26 @@ export class AculabCloudClient {
   // Every input goes to the engine with `now`, then the outputs are carried out.
   _input(name, ...args) {
     if (!this._engine) throw CLIENT_CLOSED;
-    const r = this._engine[name](now(), ...args);
+    const r = core[name](this._engine, now(), ...args);
     this._drain();
     return r;
   }
 
   _engineCall(name, ...args) {
     if (!this._engine) return name === 'sipHeaders' ? [] : '';
-    const r = this._engine[name](...args);
-    if (r && typeof r.size === 'function') {
-      const out = [];
-      for (let i = 0; i < r.size(); i++) out.push(r.get(i));
-      r.delete();
-      return out;
-    }
-    return r;
+    const r = core[name](this._engine, ...args);
+    if (name !== 'sipHeaders') return r;
+    const out = [];
+    for (let i = 0; i < r; i++) out.push(core.sipHeader(this._engine, i));
+    return out;
+  }
+
+  // The engine's next output as { kind, call, name, text, json, level }, or null when none is left.
+  _poll() {
+    const e = this._engine;
+    const kind = core.poll(e);
+    if (kind < 0) return null;
+    return { kind, call: core.outputCall(e), name: core.outputName(e), text: core.outputText(e), json: core.outputJson(e), level: core.outputLevel(e) };
   }
 
   // Drains the engine's outputs; inputs fed from inside (a callback calling the API) are drained
@@ -265,8 +261,8 @@ export class AculabCloudClient {
     this._draining = true;
     try {
       for (;;) {
-        const o = this._engine.poll();
-        if (o.kind < 0) break;
+        const o = this._poll();
+        if (!o) break;
         try {
           this._carryOut(o);
         } catch (e) {
@@ -281,7 +277,7 @@ export class AculabCloudClient {
   }
 
   _armTimer() {
-    const d = this._engine.nextDeadline();
+    const d = core.nextDeadline(this._engine);
     if (d === this._deadline && (this._timer || d < 0)) return;
     this._clearTimer();
     this._deadline = d;
