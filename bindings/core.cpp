@@ -2,10 +2,13 @@
 // values cross as plain numbers and strings (payloads as JSON text the engine wrote).
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "call/engine.hpp"
@@ -95,6 +98,25 @@ class JsEngine {
   void socketOpened(double now) { engine_.socket_opened(ms(now)); }
   void socketClosed(double now) { engine_.socket_closed(ms(now)); }
   void frameReceived(double now, std::string text) { engine_.frame_received(ms(now), text); }
+  // The page's receive path (js/frames.js): JS encodes a text frame as UTF-8 straight into this
+  // buffer in the wasm heap (TextEncoder.encodeInto) and passes its length, so no JS string
+  // crosses embind (whose std::string conversion encodes in a JS loop, ~6 ns a character).
+  // frameBuffer(bytes) replaces the buffer by one of `bytes` bytes and returns its address, valid
+  // until the next frameBuffer call or the engine's deletion.
+  uint32_t frameBuffer(uint32_t bytes) {
+    frame_ = std::vector<char>(bytes);
+    return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(frame_.data()));
+  }
+  void frameReceivedInBuffer(double now, uint32_t length) {
+    engine_.frame_received(ms(now), frame(length));
+  }
+  // For bench/sip-parse.mjs only: parses the frame in the buffer `iterations` times (without
+  // feeding the engine) and returns how many parsed; 1 is the page's path per received frame.
+  int benchParse(uint32_t length, int iterations) const {
+    int parsed = 0;
+    for (int i = 0; i < iterations; ++i) parsed += acw::sip::parse_message(frame(length)) ? 1 : 0;
+    return parsed;
+  }
   void timeout(double now) { engine_.timeout(ms(now)); }
 
   std::string enableIncoming(double now, std::string token) { return engine_.enable_incoming(ms(now), token); }
@@ -137,18 +159,14 @@ class JsEngine {
 
  private:
   static JsCallResult wrap(acw::call::CallResult r) { return JsCallResult{r.call, std::move(r.error)}; }
+  std::string_view frame(uint32_t length) const {
+    return {frame_.data(), std::min<std::size_t>(length, frame_.size())};
+  }
   Engine engine_;
+  std::vector<char> frame_;  // see frameBuffer
 };
 
 std::string reason_phrase(int status) { return std::string(acw::sip::reason_phrase(status)); }
-
-// For bench/sip-parse.mjs only: parses `frame` `iterations` times inside wasm and returns how many
-// parsed (iterations 1 per call is the page's path: one JS string in, one parse).
-int bench_parse(std::string frame, int iterations) {
-  int parsed = 0;
-  for (int i = 0; i < iterations; ++i) parsed += acw::sip::parse_message(frame) ? 1 : 0;
-  return parsed;
-}
 
 }  // namespace
 
@@ -180,6 +198,9 @@ EMSCRIPTEN_BINDINGS(acw_core) {
       .function("socketOpened", &JsEngine::socketOpened)
       .function("socketClosed", &JsEngine::socketClosed)
       .function("frameReceived", &JsEngine::frameReceived)
+      .function("frameBuffer", &JsEngine::frameBuffer)
+      .function("frameReceivedInBuffer", &JsEngine::frameReceivedInBuffer)
+      .function("benchParse", &JsEngine::benchParse)
       .function("timeout", &JsEngine::timeout)
       .function("enableIncoming", &JsEngine::enableIncoming)
       .function("disableIncoming", &JsEngine::disableIncoming)
@@ -200,5 +221,4 @@ EMSCRIPTEN_BINDINGS(acw_core) {
       .function("startRecording", &JsEngine::startRecording)
       .function("journal", &JsEngine::journal);
   function("reasonPhrase", &reason_phrase);
-  function("benchParse", &bench_parse);
 }
