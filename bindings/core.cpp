@@ -4,10 +4,13 @@
 // gzip size (js/client.js turns the functions back into objects).
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "call/engine.hpp"
@@ -76,6 +79,19 @@ class JsEngine {
     headers_ = engine_.sip_headers(call, name);
     return static_cast<int>(headers_.size());
   }
+  // The page's receive path (js/frames.js): JS encodes a text frame as UTF-8 straight into this
+  // buffer in the wasm heap (TextEncoder.encodeInto) and passes its length, so no JS string
+  // crosses embind (whose std::string conversion encodes in a JS loop, ~6 ns a character).
+  // frame_buffer(bytes) replaces the buffer by one of `bytes` bytes and returns its address, valid
+  // until the next frame_buffer call or the engine's deletion.
+  uintptr_t frame_buffer(uint32_t bytes) {
+    frame_ = std::vector<char>(bytes);
+    return reinterpret_cast<uintptr_t>(frame_.data());
+  }
+  std::string_view frame(uint32_t length) const {
+    return {frame_.data(), std::min<std::size_t>(length, frame_.size())};
+  }
+
   std::string sip_header(int i) const {
     return i >= 0 && static_cast<std::size_t>(i) < headers_.size()
                ? headers_[static_cast<std::size_t>(i)]
@@ -88,6 +104,7 @@ class JsEngine {
   uint32_t last_call_ = 0;
   acw::call::Output output_;
   std::vector<std::string> headers_;
+  std::vector<char> frame_;  // see frame_buffer
 };
 
 // The handle is the JsEngine's address; the shim never uses one after destroy().
@@ -152,6 +169,12 @@ void socket_closed(Handle h, double now) {
 }
 void frame_received(Handle h, double now, std::string text) {
   eng(h).frame_received(ms(now), text);
+}
+uintptr_t frame_buffer(Handle h, uint32_t bytes) {
+  return js(h).frame_buffer(bytes);
+}
+void frame_received_in_buffer(Handle h, double now, uint32_t length) {
+  eng(h).frame_received(ms(now), js(h).frame(length));
 }
 void timeout(Handle h, double now) {
   eng(h).timeout(ms(now));
@@ -235,11 +258,12 @@ std::string reason_phrase(int status) {
   return std::string(acw::sip::reason_phrase(status));
 }
 
-// For bench/sip-parse.mjs only: parses `frame` `iterations` times inside wasm and returns how many
-// parsed (iterations 1 per call is the page's path: one JS string in, one parse).
-int bench_parse(std::string frame, int iterations) {
+// For bench/sip-parse.mjs only: parses the frame in the engine's buffer `iterations` times
+// (without feeding the engine) and returns how many parsed; 1 is the page's path per frame.
+int bench_parse(Handle h, uint32_t length, int iterations) {
   int parsed = 0;
-  for (int i = 0; i < iterations; ++i) parsed += acw::sip::parse_message(frame) ? 1 : 0;
+  for (int i = 0; i < iterations; ++i)
+    parsed += acw::sip::parse_message(js(h).frame(length)) ? 1 : 0;
   return parsed;
 }
 
@@ -265,6 +289,8 @@ EMSCRIPTEN_BINDINGS(acw_core) {
   function("socketOpened", &socket_opened);
   function("socketClosed", &socket_closed);
   function("frameReceived", &frame_received);
+  function("frameBuffer", &frame_buffer);
+  function("frameReceivedInBuffer", &frame_received_in_buffer);
   function("timeout", &timeout);
   function("enableIncoming", &enable_incoming);
   function("disableIncoming", &disable_incoming);

@@ -1,6 +1,7 @@
 // AculabCloudClient: the page's object. It owns one engine handle in the wasm core and carries out
 // the engine's outputs (WebSocket, the one timer, peer connections, callbacks); it decides nothing.
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
+import { FrameWriter } from './frames.js';
 import { PeerSession } from './peer.js';
 
 // OutputKind in cpp/call/output.hpp, in order.
@@ -66,6 +67,7 @@ export class AculabCloudClient {
       this._engine = null;
       throw err;
     }
+    this._frames = new FrameWriter(core, this._engine);
     this._calls = new Map();
     this._ws = null;
     this._timer = null;
@@ -365,7 +367,7 @@ export class AculabCloudClient {
     };
     ws.onmessage = (ev) => {
       if (this._ws !== ws || !this._engine) return;
-      if (typeof ev.data === 'string') this._input('frameReceived', ev.data);
+      if (typeof ev.data === 'string') this._input('frameReceivedInBuffer', this._frames.write(ev.data));
       else this._log(2, 'AculabCloudClient: binary frame ignored');
     };
     ws.onclose = lost;

@@ -292,7 +292,7 @@ export class ScriptedCloud {
   }
 
   /** An INVITE to the registered client, in the trace's shape. */
-  invite({ sdp, fromUser = '441234567890', fromHost = SERVICE_HOST, contact, callId, headers = [] }) {
+  invite({ sdp, fromUser = '441234567890', fromHost = SERVICE_HOST, fromName, contact, callId, headers = [] }) {
     const reg = this.seen('REGISTER').at(-1);
     const target = (contact ?? reg.get('Contact')).replace(/^.*<([^>]+)>.*$/, '$1');
     const n = ++this.seq;
@@ -300,7 +300,7 @@ export class ScriptedCloud {
       target,
       branch: `z9hG4bKstubinv${n}`,
       callId: callId ?? `stub-incoming-${n}-${Date.now()}`,
-      from: `<sip:${fromUser}@${fromHost}>;tag=svc${n}`,
+      from: `${fromName ? `"${fromName}" ` : ''}<sip:${fromUser}@${fromHost}>;tag=svc${n}`,
       to: `<${AOR}>`,
       cseq: 1,
     };

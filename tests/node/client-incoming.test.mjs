@@ -203,6 +203,28 @@ test('with no onIncoming the call gets 480; an onIncoming that throws is logged 
   cloud.ackFailure(third, await finalTo(cloud, third));
 }));
 
+test('non-ASCII text in a received frame arrives as UTF-8: display name, header values, a frame that outgrows the buffer', { timeout: 60000 }, guard(async (t) => {
+  const { cloud, incoming, far } = await setUp(t);
+  const offer = await far().offer();
+  // 2-, 3- and 4-byte UTF-8 (é, €, a surrogate pair); the second INVITE is over 16 KB of UTF-8,
+  // more than the client's first frame buffer (js/frames.js), most of it 2-byte characters.
+  const name = 'José Müller €5 𝄞';
+  const long = 'é'.repeat(9000) + '𝄞';
+  for (const [i, note] of [[1, 'café ☕ naïve'], [2, long]]) {
+    const dialog = cloud.invite({ sdp: offer, fromName: name, headers: [`X-Note: ${note}`] });
+    const trying = await answerTo(cloud, dialog, 100);
+    assert.equal(trying.get('From'), dialog.from, `INVITE ${i}: From copied into the 100 byte for byte`);
+    const { payload } = await incoming.next('onIncoming');
+    assert.equal(payload.from, '441234567890');
+    assert.deepEqual(payload.call.getSipHeaders('X-Note'), [note], `INVITE ${i}: X-Note`);
+    assert.deepEqual(payload.call.getSipHeaders('From'), [dialog.from], `INVITE ${i}: From`);
+    payload.call.reject(486);
+    const final = await finalTo(cloud, dialog);
+    assert.equal(final.status, 486);
+    cloud.ackFailure(dialog, final);
+  }
+}));
+
 test('CANCEL from the caller while ringing: 200 to the CANCEL, 487 to the INVITE, onDisconnect NOANSWER', { timeout: 60000 }, guard(async (t) => {
   const { cloud, incoming, far } = await setUp(t);
   const dialog = cloud.invite({ sdp: await far().offer() });

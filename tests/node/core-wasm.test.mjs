@@ -12,3 +12,34 @@ test('acw-core.wasm loads from Node and answers from C++', async () => {
   assert.equal(core.reasonPhrase(180), 'Ringing');
   assert.equal(core.reasonPhrase(486), 'Busy Here');
 });
+
+// The page's receive path (js/frames.js): frames encoded into the engine's buffer in the wasm
+// heap, across memory growth (which detaches the old HEAPU8) and back to a small buffer.
+test('FrameWriter: UTF-8 into the wasm heap, through memory growth and back', async () => {
+  const { default: createCoreModule } = await import(join(dist, 'acw-core.mjs'));
+  const { FrameWriter } = await import('../../js/frames.js');
+  const core = await createCoreModule({ wasmBinary: readFileSync(join(dist, 'acw-core.wasm')) });
+  const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0);
+  const frames = new FrameWriter(core, engine);
+  const body = 'v=0\r\ns=Zoë ☕ 𝄞\r\n';
+  const frame = (note) => [
+    'MESSAGE sip:alice@example.com SIP/2.0', 'Via: SIP/2.0/WSS 127.0.0.1;branch=z9hG4bKx',
+    'From: "José" <sip:bob@example.com>;tag=1', 'To: <sip:alice@example.com>', 'Call-ID: c1',
+    'CSeq: 1 MESSAGE', `X-Note: ${note}`, `Content-Length: ${Buffer.byteLength(body)}`, '', body,
+  ].join('\r\n');
+  const bytesIn = (text) => {
+    const n = frames.write(text);
+    assert.equal(n, Buffer.byteLength(text));
+    assert.deepEqual(Buffer.from(core.HEAPU8.subarray(frames._ptr, frames._ptr + n)), Buffer.from(text));
+    return n;
+  };
+  // Content-Length counts bytes: the parse succeeds only on the exact UTF-8.
+  assert.equal(core.benchParse(engine, bytesIn(frame('café')), 1), 1);
+  const before = core.HEAPU8.buffer;
+  const big = frame('é'.repeat(6_000_000)); // an 18 MB buffer: the 16 MB heap grows
+  bytesIn(big);
+  assert.notEqual(core.HEAPU8.buffer, before, 'the heap grew');
+  assert.equal(core.benchParse(engine, bytesIn(frame('naïve')), 1), 1);
+  assert.ok(frames._size <= 16 * 1024, 'back to a small buffer after the big frame');
+  core.destroy(engine);
+});
