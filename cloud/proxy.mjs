@@ -40,19 +40,21 @@ export class ClientCall {
     const binding = this.cloud.registrar.lookup(target);
     if (!binding) return this.refuse(480, `${target} is not registered`);
 
-    // Application headers (X-...) travel to the callee (PROTOCOL.md: extraSipHeaders).
-    const extra = invite.headers.filter(([name]) => /^x-/i.test(name) && name.toLowerCase() !== 'x-aculabturnrequest');
+    // Application headers (X-...) travel to the callee (PROTOCOL.md: extraSipHeaders), and the
+    // callee's (answer()'s extraSipHeaders) back to the caller in its responses: the public client's
+    // getSipHeaders on an outgoing call reads them from the 200.
+    const extra = appHeaders(invite);
     const b = this.router.dial(binding, { fromUser: caller, fromHost: config.clientDomain, sdp: invite.body, headers: extra });
     this.b = b;
     this.record.event('call.routed', { connection: binding.connection.id });
 
     b.on('provisional', (response) => {
-      if (response.status === 183 && response.body) a.progress(response.body);
-      else a.send(response.status, { reason: response.reason });
+      if (response.status === 183 && response.body) a.progress(response.body, appHeaders(response));
+      else a.send(response.status, { reason: response.reason, headers: appHeaders(response) });
       this.record.ringing(response.status);
     });
     b.on('answer', (response) => {
-      a.accept(response.body);
+      a.accept(response.body, appHeaders(response));
       this.record.answered();
     });
     b.on('failure', ({ status, reason }) => this.finish(status, 'callee', reason));
@@ -86,4 +88,9 @@ export class ClientCall {
     this.b?.hangUp();
     this.record.end({ status, by, reason });
   }
+}
+
+/** The X- headers of a message (not the cloud's own X-AculabTurnRequest), as [[name, value]]. */
+function appHeaders(message) {
+  return message.headers.filter(([name]) => /^x-/i.test(name) && name.toLowerCase() !== 'x-aculabturnrequest');
 }

@@ -105,15 +105,20 @@ export class Registrar {
     }
 
     // RFC 6750 §3.1 / RFC 8898: no token -> a bare challenge; a bad token -> invalid_token.
-    // Either way the client reports INVALIDTOKEN (PROTOCOL.md: 401/403).
+    // The client reports INVALIDTOKEN for a refused token (PROTOCOL.md: 401/403), and the public
+    // client (4.0.8) only does when WWW-Authenticate says error="invalid_token" (any other refusal
+    // is FAILED to it): so the 403s for a token of another client, or one that does not enable
+    // incoming calls, carry it too.
     const realm = `realm="${this.config.proxyDomain}"`;
+    const invalid = (reason) => [['WWW-Authenticate', `Bearer ${realm}, error="invalid_token", error_description="${reason}"`]];
     if (!request.bearer) return this.refuse(connection, request, clientId, 401, 'no Bearer token', [['WWW-Authenticate', `Bearer ${realm}`]]);
     if (!check.ok) {
-      if (check.reason === 'wrong-client') return this.refuse(connection, request, clientId, 403, 'token is for another client');
-      return this.refuse(connection, request, clientId, 401, `token ${check.reason}`,
-        [['WWW-Authenticate', `Bearer ${realm}, error="invalid_token", error_description="${check.reason}"`]]);
+      if (check.reason === 'wrong-client') return this.refuse(connection, request, clientId, 403, 'token is for another client', invalid('wrong-client'));
+      return this.refuse(connection, request, clientId, 401, `token ${check.reason}`, invalid(check.reason));
     }
-    if (!TokenService.allowsIncoming(check.claims)) return this.refuse(connection, request, clientId, 403, 'token does not enable incoming calls');
+    if (!TokenService.allowsIncoming(check.claims)) {
+      return this.refuse(connection, request, clientId, 403, 'token does not enable incoming calls', invalid('incoming-not-enabled'));
+    }
 
     const granted = [];
     for (const contact of contacts) {

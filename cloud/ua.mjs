@@ -377,13 +377,13 @@ export class ServerLeg extends Leg {
     return this.send(180);
   }
 
-  progress(sdp) {
-    return this.send(183, { body: sdp });
+  progress(sdp, headers = []) {
+    return this.send(183, { body: sdp, headers });
   }
 
   /** 200 with the answer; the call is up once the ACK comes (or ends without one in 64*T1). */
-  accept(sdp) {
-    if (!this.send(200, { body: sdp })) return false;
+  accept(sdp, headers = []) {
+    if (!this.send(200, { body: sdp, headers })) return false;
     this.state = 'accepted';
     this.ackTimer = setTimeout(() => {
       if (this.state !== 'accepted') return;

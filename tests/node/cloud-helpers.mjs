@@ -274,7 +274,7 @@ export class ScriptedClient {
   }
 
   /** A response to a request the cloud sent us (copies Via/From/To/Call-ID/CSeq, adds our tag). */
-  respondTo(request, status, reason, { tag = this.dialogTag ??= unique('r'), body = '', contact = true } = {}) {
+  respondTo(request, status, reason, { tag = this.dialogTag ??= unique('r'), body = '', contact = true, headers: extra = [] } = {}) {
     const to = headerOf(request, 'To');
     const headers = [
       ['Via', headerOf(request, 'Via')],
@@ -284,6 +284,7 @@ export class ScriptedClient {
       ['Call-ID', headerOf(request, 'Call-ID')],
     ];
     if (contact && status > 100 && status < 300) headers.push(['Contact', `<sip:${this.contactUser}@${this.host};transport=ws>`]);
+    headers.push(...extra);
     if (body) headers.push(['Content-Type', 'application/sdp']);
     return sipText(`SIP/2.0 ${status} ${reason}`, headers, body);
   }

@@ -23,7 +23,7 @@ async function pair(callerName = 'alice', calleeName = 'bob', callClient = calle
 
 const lastEnd = (callId) => cloud.events.waitFor((e) => e.type === 'call.end' && e.sipCallId === callId, 3000);
 
-test('answered call: 100/180/200 relayed, SDP both ways, ACK, BYE from the caller reaches the callee', opts, async () => {
+test('answered call: 100/180/200 relayed, SDP and X- headers both ways, ACK, BYE from the caller reaches the callee', opts, async () => {
   const { caller, callee, token, uri } = await pair();
   const inv = caller.inviteText(uri, { token, headers: [['X-Account', '42']] });
   caller.peer.send(inv.text);
@@ -37,12 +37,15 @@ test('answered call: 100/180/200 relayed, SDP both ways, ACK, BYE from the calle
   assert.equal(bodyOf(incoming), bodyOf(inv.text));
   assert.match(headerOf(incoming, 'Via'), /^SIP\/2\.0\/WSS 127\.0\.0\.1;branch=z9hG4bK\w+$/);
 
-  callee.peer.send(callee.respondTo(incoming, 180, 'Ringing'));
+  callee.peer.send(callee.respondTo(incoming, 180, 'Ringing', { headers: [['X-Ring', 'r1']] }));
   const ringing = await caller.peer.next(isResponse(180));
   assert.match(headerOf(ringing, 'To'), /;tag=\w+$/);
   assert.equal(headerOf(ringing, 'Via'), headerOf(inv.text, 'Via'));
+  assert.equal(headerOf(ringing, 'X-Ring'), 'r1');
   const answerSdp = 'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\na=sendrecv\r\n';
-  callee.peer.send(callee.respondTo(incoming, 200, 'OK', { body: answerSdp }));
+  // The callee's answer(extraSipHeaders) headers reach the caller (the public client's
+  // getSipHeaders on an outgoing call reads the 200); the callee's other headers do not.
+  callee.peer.send(callee.respondTo(incoming, 200, 'OK', { body: answerSdp, headers: [['X-Answer', 'a1'], ['X-Answer', 'a2'], ['Server', 'callee-ua']] }));
   const ack = await callee.peer.next(isRequest('ACK'));
   assert.equal(headerOf(ack, 'Call-ID'), headerOf(incoming, 'Call-ID'));
   assert.equal(headerOf(ack, 'CSeq'), '1 ACK');
@@ -50,6 +53,8 @@ test('answered call: 100/180/200 relayed, SDP both ways, ACK, BYE from the calle
   assert.equal(bodyOf(ok), answerSdp);
   assert.equal(headerOf(ok, 'Content-Type'), 'application/sdp');
   assert.equal(headerOf(ok, 'To'), headerOf(ringing, 'To'));
+  assert.deepEqual(ok.split('\r\n').filter((l) => /^x-answer:/i.test(l)), ['X-Answer: a1', 'X-Answer: a2']);
+  assert.equal(headerOf(ok, 'Server'), undefined);
   caller.peer.send(caller.ackText(inv, ok));
   await new Promise((r) => setTimeout(r, 50));
   caller.peer.send(caller.byeText(inv, ok));

@@ -54,6 +54,9 @@ test('token rules for REGISTER: none/forged/expired/not-yet-valid/other cloud ->
     const res = await c.register(token);
     assert.equal(statusOf(res), status, `token ${token?.slice(0, 30)}`);
     if (status === 401) assert.match(headerOf(res, 'WWW-Authenticate'), /^Bearer /);
+    // The public client reports INVALIDTOKEN only for WWW-Authenticate with error="invalid_token"
+    // (FAILED otherwise): every refused token carries it, the 403s too.
+    if (token) assert.match(headerOf(res, 'WWW-Authenticate'), /^Bearer realm="[^"]+", error="invalid_token"/, `token ${token.slice(0, 30)}`);
     assert.match(headerOf(res, 'To'), /;tag=/);
   }
   assert.deepEqual(await registered(), []);
