@@ -115,9 +115,7 @@ async function main() {
 
   // M concurrent calls, each with its own far peer and WebSocket.
   const results = [];
-  const callOne = async (n) => {
-    const r = { sent: 0, received: 0, connected: false, ok: false, started: Date.now() };
-    results.push(r);
+  const callOne = async (n, r) => {
     const p = new Peer(wsUrl);
     await p.opened;
     const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false,
@@ -145,7 +143,12 @@ async function main() {
     p.ws.send(sip('ACK sip:cloud@127.0.0.1;transport=ws SIP/2.0', [['Via', `SIP/2.0/WSS c${n}.invalid;branch=z9hG4bK${uid('b')}`], ['To', to], ['From', from],
       ['Call-ID', callId], ['CSeq', '1 ACK'], ['Max-Forwards', '70']]));
     await pc.setRemoteDescription({ type: 'answer', sdp: ok.slice(ok.indexOf(CRLF + CRLF) + 4) });
-    await within(30000, 'media connection', new Promise((res) => (pc.connectionState === 'connected' ? res() : pc.connectionStateChange.subscribe((s) => s === 'connected' && res()))));
+    try {
+      await within(30000, 'media connection', new Promise((res) => (pc.connectionState === 'connected' ? res() : pc.connectionStateChange.subscribe((s) => s === 'connected' && res()))));
+    } catch (e) {
+      // Which step stalled: ICE (connectivity checks) or DTLS after it.
+      throw new Error(`${e.message} (ice ${pc.iceConnectionState}, connection ${pc.connectionState})`);
+    }
     r.connected = true;
     r.setupMs = Date.now() - r.started;
     const packetizer = audio.packetizer(111);
@@ -173,6 +176,7 @@ async function main() {
     p.ws.close();
   };
   const callsStart = Date.now();
+  const ownCpu = process.cpuUsage();
   const beforeCalls = procStats(child.pid);
   let peakRss = beforeCalls.rss;
   const sampler = setInterval(() => {
@@ -184,16 +188,18 @@ async function main() {
   }, 5000);
   await Promise.all(Array.from({ length: CALLS }, async (_, n) => {
     await sleep(n * 40); // a call setup every 40 ms, not all at the same instant
+    const r = { sent: 0, received: 0, connected: false, ok: false, started: Date.now() };
+    results.push(r);
     try {
-      await callOne(n);
+      await callOne(n, r);
     } catch (e) {
-      results[n] ??= {};
-      results[n].error = e.message;
+      r.error = e.message;
     }
   }));
   clearInterval(sampler);
   clearInterval(progress);
   const afterCalls = procStats(child.pid);
+  const own = process.cpuUsage(ownCpu);
   const callsMs = Date.now() - callsStart;
   const sent = results.reduce((a, r) => a + (r.sent ?? 0), 0);
   const received = results.reduce((a, r) => a + (r.received ?? 0), 0);
@@ -204,6 +210,7 @@ async function main() {
   console.log(`calls completed  ${results.filter((r) => r.ok).length}/${CALLS} (media connected ${results.filter((r) => r.connected).length}; INVITE to media up: median ${setups[setups.length >> 1]} ms, max ${setups.at(-1)} ms)`);
   console.log(`packets          sent ${sent}, echoed back ${received}, loss ${sent ? (100 * (1 - received / sent)).toFixed(2) : '?'}%`);
   console.log(`cloud CPU        ${pct(afterCalls.cpuMs - beforeCalls.cpuMs, callsMs)} over ${callsMs} ms of calls; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`far peers' CPU   ${pct((own.user + own.system) / 1000, callsMs)} (this process: the callers' werift peers)`);
   const errors = results.filter((r) => r.error || r.status).map((r) => r.error ?? r.status);
   if (errors.length) console.log(`failures         ${errors.slice(0, 10).join(', ')}`);
   for (const p of peers) p.ws.close();
