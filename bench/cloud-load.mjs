@@ -44,7 +44,8 @@ export async function run() {
   const tmp = mkdtempSync(join(tmpdir(), 'acw-bench-load-'));
   try {
     const jsonFile = join(tmp, 'load.json');
-    const extra = (process.env.ACW_BENCH_LOAD_ARGS || '').split(' ').filter(Boolean);
+    // The issue's figure: 1,000 registered clients and 100 concurrent echo calls.
+    const extra = (process.env.ACW_BENCH_LOAD_ARGS || '--clients 1000 --calls 100 --seconds 20').split(' ').filter(Boolean);
     const args = [script, ...extra, ...(source.includes('--json') ? ['--json', jsonFile] : [])];
     console.log(`\nLocal cloud load: node ${args.map((a) => a.replace(`${ROOT}/`, '')).join(' ')}`);
     const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 30 * 60 * 1000, maxBuffer: 64 << 20 });
@@ -55,10 +56,29 @@ export async function run() {
     let figures = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) : lastJson(child.stdout);
     const printed = child.stdout.trim().split('\n').slice(-25);
     if (!figures) figures = { printed };
+    const f = figures;
+    const known = typeof f.completed === 'number';
+    const rows = known
+      ? [
+          ['figure', 'value'],
+          ['Registered clients', `${f.registered}/${f.clients}`],
+          ['Echo calls completed', `${f.completed}/${f.calls} (media up: median ${f.setupMedianMs} ms, max ${f.setupMaxMs} ms)`],
+          ['Packets echoed back', `${f.packetsEchoed}/${f.packetsSent} (loss ${f.lossPct}%)`],
+          ['Cloud CPU during the calls', `${f.cloudCpuPctOfCore}% of one core (far peers in the bench: ${f.farPeersCpuPctOfCore}%)`],
+          ['Cloud peak RSS', `${f.cloudPeakRssMiB} MiB`],
+          ...(f.failures.length ? [['Failures', f.failures.join('; ')]] : []),
+        ]
+      : [['figure', 'value'], ['Local cloud load', 'see the load script output above']];
     return {
       title: 'Local cloud load',
-      rows: [['Local cloud load', 'see the load script output above']],
+      rows,
       figures: {
+        cloud_calls_completed: known
+          ? { label: `echo calls completed of ${f.calls} with ${f.clients} registered`, value: f.completed, unit: 'calls', peers: {}, goal: `${f.calls} of ${f.calls}`, met: f.completed === f.calls }
+          : notAvailable('calls', 'the load script printed no summary'),
+        cloud_packet_loss: known
+          ? { label: 'echo packet loss under that load', value: f.lossPct, unit: '%', peers: {}, goal: '< 1%', met: f.lossPct !== null && f.lossPct < 1 }
+          : notAvailable('%', 'the load script printed no summary'),
         cloud_load: {
           label: `local cloud load (${script.replace(`${ROOT}/`, '')})`,
           value: null,

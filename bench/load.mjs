@@ -1,6 +1,6 @@
 // Load figures for the local cloud: N registered clients and M concurrent echo calls with real media (werift far peers).
 //
-//   node bench/load.mjs [--clients 500] [--calls 50] [--seconds 20] [--service echo]
+//   node bench/load.mjs [--clients 500] [--calls 50] [--seconds 20] [--service echo] [--json FILE]
 //
 // Starts the cloud as a child process, registers N clients over N WebSockets, then runs M echo
 // calls at once: each far peer (werift, in this process) sends 20 ms Opus packets and counts the
@@ -8,7 +8,7 @@
 // far peers' own CPU is not the cloud's: on a small machine they compete with it, so the figures
 // are a floor. (The issue asks for this under bench/; it lives here until it is moved.)
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -213,6 +213,17 @@ async function main() {
   console.log(`far peers' CPU   ${pct((own.user + own.system) / 1000, callsMs)} (this process: the callers' werift peers)`);
   const errors = results.filter((r) => r.error || r.status).map((r) => r.error ?? r.status);
   if (errors.length) console.log(`failures         ${errors.slice(0, 10).join(', ')}`);
+  const summary = {
+    clients: CLIENTS, calls: CALLS, seconds: SECONDS, service: SERVICE, registered,
+    completed: results.filter((r) => r.ok).length, mediaConnected: results.filter((r) => r.connected).length,
+    setupMedianMs: setups[setups.length >> 1] ?? null, setupMaxMs: setups.at(-1) ?? null,
+    packetsSent: sent, packetsEchoed: received, lossPct: sent ? Number((100 * (1 - received / sent)).toFixed(2)) : null,
+    cloudCpuPctOfCore: Math.round((100 * (afterCalls.cpuMs - beforeCalls.cpuMs)) / callsMs),
+    cloudPeakRssMiB: Math.round(peakRss / 2 ** 20), farPeersCpuPctOfCore: Math.round((100 * (own.user + own.system)) / 1000 / callsMs),
+    failures: errors.slice(0, 10).map(String),
+  };
+  if (args.json) writeFileSync(args.json, JSON.stringify(summary, null, 2));
+  console.log(JSON.stringify(summary));
   for (const p of peers) p.ws.close();
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
