@@ -47,7 +47,7 @@ CallResult Engine::start_outgoing(int64_t now, std::string target, std::string t
   check_extra_sip_headers(options.extra_sip_headers, &call.extra_headers);
   const CallHandle handle = call.handle;
   log(2, "call " + std::to_string(handle) + " to " + call.target);
-  calls_.emplace(handle, std::move(call));
+  calls_.push_back(std::move(call));
   // drive() asks for the offer once the socket is open and the ICE servers are known (the
   // public client waits for the same before its INVITE).
   return {handle, {}};
