@@ -7,6 +7,7 @@
 #include "call/engine.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::call {
 
@@ -50,7 +51,7 @@ void Engine::reject_call(int64_t now, Call& call, int code) {
   }
   const int status = reject_status(code);
   // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
-  std::string reason = "SIP; cause=" + std::to_string(status) + "; text=\"Rejected\"";
+  std::string reason = "SIP; cause=" + text::signed_decimal(status) + "; text=\"Rejected\"";
   switch (call.state) {
     case CallState::kAnswered:
       call.bye_reason = std::move(reason);

@@ -17,6 +17,7 @@
 #include "sip/parser.hpp"
 #include "sip/timers.hpp"
 #include "sip/uri.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::call {
 namespace {
@@ -526,7 +527,7 @@ void Engine::transport_lost(int64_t now) {
   if (socket_wanted()) {
     socket_ = SocketState::kBackoff;
     reconnect_at_ = now + reconnect_wait(reconnect_attempts_++, random_.next());
-    log(2, "websocket reconnect in " + std::to_string(reconnect_at_ - now) + " ms");
+    log(2, "websocket reconnect in " + text::signed_decimal(reconnect_at_ - now) + " ms");
   }
 }
 
@@ -653,7 +654,7 @@ void Engine::callback(CallHandle call, std::string_view name, std::string json) 
 
 void Engine::terminate(Call& call, std::string_view cause) {
   if (call.state == CallState::kTerminated) return;
-  log(2, "call " + std::to_string(call.handle) + " ends: " + std::string(cause));
+  log(2, "call " + text::decimal(call.handle) + " ends: " + std::string(cause));
   call.state = CallState::kTerminated;
   call.expires_at = call.cancel_deadline = sip::kNever;
   if (!call.bye_after_ack) call.retransmit_at = call.ack_deadline = sip::kNever;

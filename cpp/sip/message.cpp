@@ -2,10 +2,10 @@
 #include "sip/message.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "sip/grammar.hpp"
 #include "sip/headers.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::sip {
 
@@ -219,9 +219,7 @@ void Message::set_body(std::string body, std::string_view content_type) {
 // the body size in octets; a field that already says so is kept as written (so a parsed
 // message serializes to the same text), any other is rewritten, and it is added when missing.
 std::string Message::serialize() const {
-  char digits[24];
-  const auto length_end = std::to_chars(digits, digits + sizeof digits, body_.size()).ptr;
-  const std::string_view length(digits, static_cast<std::size_t>(length_end - digits));
+  const std::string length = text::decimal(body_.size());
 
   std::size_t size = method_.size() + request_uri_.size() + reason_.size() + 64 + body_.size();
   for (const HeaderField& field : fields_) size += field.name.size() + field.value.size() + 4;
@@ -231,10 +229,9 @@ std::string Message::serialize() const {
   if (is_request()) {
     out.append(method_).append(" ").append(request_uri_).append(" SIP/2.0\r\n");
   } else {
-    char status_digits[16];
-    const auto status_end =
-        std::to_chars(status_digits, status_digits + sizeof status_digits, status_).ptr;
-    out.append("SIP/2.0 ").append(status_digits, status_end).append(" ").append(reason_);
+    out.append("SIP/2.0 ");
+    text::append_signed_decimal(out, status_);
+    out.append(" ").append(reason_);
     out.append("\r\n");
   }
 

@@ -8,6 +8,7 @@
 #include "sip/headers.hpp"
 #include "sip/timers.hpp"
 #include "sip/uri.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::sip {
 namespace {
@@ -28,7 +29,8 @@ std::optional<CSeq> cseq_of(const Message& message) {
 
 std::string sent_by(const Via& via) {
   std::string out = via.host;
-  if (via.port != 0) out += ":" + std::to_string(via.port);
+  if (via.port != 0) out += ':';
+  text::append_signed_decimal(out, via.port);
   return out;
 }
 
@@ -51,7 +53,7 @@ std::string server_key(const Message& request, std::string_view method) {
   auto cseq = cseq_of(request);
   auto vias = request.header_values("Via");
   return "2543|" + std::string(request.request_uri()) + "|" + from_tag + "|" +
-         std::string(request.call_id()) + "|" + (cseq ? std::to_string(cseq->number) : "") + "|" +
+         std::string(request.call_id()) + "|" + (cseq ? text::decimal(cseq->number) : "") + "|" +
          (vias.empty() ? std::string() : std::string(vias.front())) + "|" + match_method;
 }
 
@@ -361,7 +363,7 @@ Message make_ack_for_failure(const Message& invite, const Message& response) {
   ack.add_header("From", std::string(invite.header("From").value_or("")));
   ack.add_header("Call-ID", std::string(invite.call_id()));
   auto cseq = cseq_of(invite);
-  ack.add_header("CSeq", std::to_string(cseq ? cseq->number : 0) + " ACK");
+  ack.add_header("CSeq", text::decimal(cseq ? cseq->number : 0) + " ACK");
   ack.add_header("Max-Forwards", "70");
   copy_fields(invite, ack, "Route");
   return ack;
@@ -374,7 +376,7 @@ Message make_cancel(const Message& invite) {
   cancel.add_header("To", std::string(invite.header("To").value_or("")));
   cancel.add_header("From", std::string(invite.header("From").value_or("")));
   auto cseq = cseq_of(invite);
-  cancel.add_header("CSeq", std::to_string(cseq ? cseq->number : 0) + " CANCEL");
+  cancel.add_header("CSeq", text::decimal(cseq ? cseq->number : 0) + " CANCEL");
   cancel.add_header("Call-ID", std::string(invite.call_id()));
   cancel.add_header("Max-Forwards", "70");
   copy_fields(invite, cancel, "Route");
