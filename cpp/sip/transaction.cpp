@@ -355,32 +355,37 @@ Message make_response(const Message& request, int status, std::string_view to_ta
   return response;
 }
 
-Message make_ack_for_failure(const Message& invite, const Message& response) {
-  Message ack = Message::request("ACK", std::string(invite.request_uri()));
+namespace {
+
+// The ACK for a failure and the CANCEL share all but the To field and the order of Call-ID and
+// CSeq (each as the public client writes it): one routine for both.
+Message invite_sibling(const Message& invite, std::string_view method, std::string_view to,
+                       bool call_id_first) {
+  Message out = Message::request(std::string(method), std::string(invite.request_uri()));
   auto vias = invite.header_values("Via");
-  ack.add_header("Via", vias.empty() ? std::string() : std::string(vias.front()));
-  ack.add_header("To", std::string(response.header("To").value_or("")));
-  ack.add_header("From", std::string(invite.header("From").value_or("")));
-  ack.add_header("Call-ID", std::string(invite.call_id()));
+  out.add_header("Via", vias.empty() ? std::string() : std::string(vias.front()));
+  out.add_header("To", std::string(to));
+  out.add_header("From", std::string(invite.header("From").value_or("")));
   auto cseq = cseq_of(invite);
-  ack.add_header("CSeq", text::decimal(cseq ? cseq->number : 0) + " ACK");
-  ack.add_header("Max-Forwards", "70");
-  copy_fields(invite, ack, "Route");
-  return ack;
+  std::string cseq_value = text::decimal(cseq ? cseq->number : 0);
+  cseq_value += ' ';
+  cseq_value += method;
+  if (call_id_first) out.add_header("Call-ID", std::string(invite.call_id()));
+  out.add_header("CSeq", std::move(cseq_value));
+  if (!call_id_first) out.add_header("Call-ID", std::string(invite.call_id()));
+  out.add_header("Max-Forwards", "70");
+  copy_fields(invite, out, "Route");
+  return out;
+}
+
+}  // namespace
+
+Message make_ack_for_failure(const Message& invite, const Message& response) {
+  return invite_sibling(invite, "ACK", response.header("To").value_or(""), true);
 }
 
 Message make_cancel(const Message& invite) {
-  Message cancel = Message::request("CANCEL", std::string(invite.request_uri()));
-  auto vias = invite.header_values("Via");
-  cancel.add_header("Via", vias.empty() ? std::string() : std::string(vias.front()));
-  cancel.add_header("To", std::string(invite.header("To").value_or("")));
-  cancel.add_header("From", std::string(invite.header("From").value_or("")));
-  auto cseq = cseq_of(invite);
-  cancel.add_header("CSeq", text::decimal(cseq ? cseq->number : 0) + " CANCEL");
-  cancel.add_header("Call-ID", std::string(invite.call_id()));
-  cancel.add_header("Max-Forwards", "70");
-  copy_fields(invite, cancel, "Route");
-  return cancel;
+  return invite_sibling(invite, "CANCEL", invite.header("To").value_or(""), false);
 }
 
 }  // namespace acw::sip
