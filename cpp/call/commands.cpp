@@ -7,6 +7,7 @@
 #include "call/engine.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::call {
 
@@ -50,7 +51,7 @@ void Engine::reject_call(int64_t now, Call& call, int code) {
   }
   const int status = reject_status(code);
   // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
-  std::string reason = "SIP; cause=" + std::to_string(status) + "; text=\"Rejected\"";
+  std::string reason = "SIP; cause=" + text::signed_decimal(status) + "; text=\"Rejected\"";
   switch (call.state) {
     case CallState::kAnswered:
       call.bye_reason = std::move(reason);
@@ -70,7 +71,7 @@ void Engine::reject_call(int64_t now, Call& call, int code) {
 void Engine::close_client(int64_t now) {
   // Everything ends now; the frames queued before CloseSocket still go out (WebSocket close()
   // sends buffered data first), so there is no waiting for answers.
-  for (auto& [handle, call] : calls_) {
+  for (auto& call : calls_) {
     if (call.active()) {
       if (call.outgoing &&
           (call.state == CallState::kInviting || call.state == CallState::kEarly)) {

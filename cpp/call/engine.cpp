@@ -17,6 +17,7 @@
 #include "sip/parser.hpp"
 #include "sip/timers.hpp"
 #include "sip/uri.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::call {
 namespace {
@@ -94,7 +95,7 @@ int64_t Engine::next_deadline() const {
     case SocketState::kClosed:
       break;
   }
-  for (const auto& [handle, call] : calls_) {
+  for (const auto& call : calls_) {
     next = std::min(
         {next, call.expires_at, call.cancel_deadline, call.retransmit_at, call.ack_deadline});
   }
@@ -115,8 +116,8 @@ std::vector<std::string> Engine::sip_headers(CallHandle handle, std::string_view
 }
 
 std::size_t Engine::active_calls() const {
-  return static_cast<std::size_t>(std::count_if(
-      calls_.begin(), calls_.end(), [](const auto& entry) { return entry.second.active(); }));
+  return static_cast<std::size_t>(
+      std::count_if(calls_.begin(), calls_.end(), [](const Call& call) { return call.active(); }));
 }
 
 bool Engine::socket_wanted() const {
@@ -325,7 +326,7 @@ CallResult Engine::dispatch(const Input& input) {
       for (const auto& t : transactions_.handle_timeout(now)) transaction_timeout(now, t);
       flush();
       registration_.handle_timeout(now);
-      for (auto& [handle, c] : calls_) call_timers(now, c);
+      for (auto& c : calls_) call_timers(now, c);
       break;
 
     case InputKind::kEnableIncoming: {
@@ -475,7 +476,7 @@ void Engine::drive(int64_t now) {
       }
     }
     if (ice_servers_.ready()) {
-      for (auto& [handle, call] : calls_) {
+      for (auto& call : calls_) {
         if (call.state == CallState::kWaitingForClient) create_offer(now, call);
         if (call.state == CallState::kAnswerPending) create_answer(now, call);
       }
@@ -518,7 +519,7 @@ void Engine::transport_lost(int64_t now) {
   registration_.on_transport_lost();
   ice_servers_.on_transport_lost();
   // The public client ends every call when the connection drops.
-  for (auto& [handle, call] : calls_) {
+  for (auto& call : calls_) {
     call.bye_after_ack = false;
     terminate(call, cause::kFailed);
   }
@@ -526,13 +527,13 @@ void Engine::transport_lost(int64_t now) {
   if (socket_wanted()) {
     socket_ = SocketState::kBackoff;
     reconnect_at_ = now + reconnect_wait(reconnect_attempts_++, random_.next());
-    log(2, "websocket reconnect in " + std::to_string(reconnect_at_ - now) + " ms");
+    log(2, "websocket reconnect in " + text::signed_decimal(reconnect_at_ - now) + " ms");
   }
 }
 
 void Engine::purge_calls() {
   for (auto it = calls_.begin(); it != calls_.end();) {
-    if (it->second.state == CallState::kTerminated && !it->second.bye_after_ack) {
+    if (it->state == CallState::kTerminated && !it->bye_after_ack) {
       it = calls_.erase(it);
     } else {
       ++it;
@@ -653,7 +654,7 @@ void Engine::callback(CallHandle call, std::string_view name, std::string json) 
 
 void Engine::terminate(Call& call, std::string_view cause) {
   if (call.state == CallState::kTerminated) return;
-  log(2, "call " + std::to_string(call.handle) + " ends: " + std::string(cause));
+  log(2, "call " + text::decimal(call.handle) + " ends: " + std::string(cause));
   call.state = CallState::kTerminated;
   call.expires_at = call.cancel_deadline = sip::kNever;
   if (!call.bye_after_ack) call.retransmit_at = call.ack_deadline = sip::kNever;
@@ -683,17 +684,21 @@ std::string Engine::munge(const Call& call, std::string_view sdp) {
 // ---------------------------------------------------------------- lookups
 
 Call* Engine::find(CallHandle handle) {
-  auto it = calls_.find(handle);
-  return it == calls_.end() ? nullptr : &it->second;
+  for (auto& call : calls_) {
+    if (call.handle == handle) return &call;
+  }
+  return nullptr;
 }
 
 const Call* Engine::find(CallHandle handle) const {
-  auto it = calls_.find(handle);
-  return it == calls_.end() ? nullptr : &it->second;
+  for (auto& call : calls_) {
+    if (call.handle == handle) return &call;
+  }
+  return nullptr;
 }
 
 Call* Engine::find_by_dialog(const sip::DialogId& id) {
-  for (auto& [handle, call] : calls_) {
+  for (auto& call : calls_) {
     if (call.dialog && call.dialog->id == id) return &call;
   }
   return nullptr;
@@ -701,7 +706,7 @@ Call* Engine::find_by_dialog(const sip::DialogId& id) {
 
 Call* Engine::find_by_invite(sip::TransactionId tx) {
   if (tx == 0) return nullptr;
-  for (auto& [handle, call] : calls_) {
+  for (auto& call : calls_) {
     if (call.invite_tx == tx) return &call;
   }
   return nullptr;

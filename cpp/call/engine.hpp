@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -195,7 +194,9 @@ class Engine {
   uint32_t reconnect_attempts_ = 0;
   bool closed_ = false;
 
-  std::map<CallHandle, Call> calls_;
+  // In creation order, which is handle order (handles only grow). Calls are added only while no
+  // Call& is held (a new command or a new INVITE), so references stay valid where they are used.
+  std::vector<Call> calls_;
   CallHandle next_handle_ = 1;
   int max_concurrent_ = 1;
   bool has_incoming_handler_ = false;

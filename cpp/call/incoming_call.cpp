@@ -75,7 +75,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   call.remote_offer = std::string(invite.body());
   call.dialog = std::move(dialog);
   const CallHandle handle = call.handle;
-  calls_.emplace(handle, std::move(call));
+  calls_.push_back(std::move(call));
   std::string from_user = from ? from->uri.user : std::string();
   std::string_view type =
       from ? ua_.addresses().caller_type(from->uri.host) : std::string_view("other");

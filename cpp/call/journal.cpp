@@ -4,6 +4,7 @@
 
 #include "call/engine.hpp"
 #include "call/json_object.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::call {
 namespace {
@@ -70,7 +71,7 @@ std::string journal_header(const Config& config) {
       .string("webRtcAccessKey", config.web_rtc_access_key)
       .string("clientId", config.client_id)
       .string("url", config.url)
-      .string("seed", std::to_string(config.seed))  // as text: a JS number cannot hold 64 bits
+      .string("seed", text::decimal(config.seed))  // as text: a JS number cannot hold 64 bits
       .integer("logLevel", config.log_level)
       .text();
 }

@@ -1,20 +1,9 @@
 // A writer of small JSON objects (RFC 8259) for the engine's payloads and journal lines.
 #include "call/json_object.hpp"
 
-#include <charconv>
+#include "text/decimal.hpp"
 
 namespace acw::call {
-namespace {
-
-template <typename Int>
-std::string decimal(Int value) {
-  // std::to_chars, not std::to_string or snprintf: no printf or locale code in the wasm.
-  char buffer[24];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  return std::string(buffer, end);
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -108,11 +97,11 @@ JsonObject& JsonObject::boolean(std::string_view name, bool value) {
 }
 
 JsonObject& JsonObject::integer(std::string_view name, int64_t value) {
-  return member(name, decimal(value));
+  return member(name, text::signed_decimal(value));
 }
 
 JsonObject& JsonObject::unsigned_integer(std::string_view name, uint64_t value) {
-  return member(name, decimal(value));
+  return member(name, text::decimal(value));
 }
 
 JsonObject& JsonObject::null(std::string_view name) {

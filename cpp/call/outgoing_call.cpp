@@ -10,6 +10,7 @@
 #include "sip/dialog.hpp"
 #include "sip/headers.hpp"
 #include "sip/timers.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::call {
 namespace {
@@ -46,8 +47,8 @@ CallResult Engine::start_outgoing(int64_t now, std::string target, std::string t
   call.options = options;
   check_extra_sip_headers(options.extra_sip_headers, &call.extra_headers);
   const CallHandle handle = call.handle;
-  log(2, "call " + std::to_string(handle) + " to " + call.target);
-  calls_.emplace(handle, std::move(call));
+  log(2, "call " + text::decimal(handle) + " to " + call.target);
+  calls_.push_back(std::move(call));
   // drive() asks for the offer once the socket is open and the ICE servers are known (the
   // public client waits for the same before its INVITE).
   return {handle, {}};

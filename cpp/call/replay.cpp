@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "text/decimal.hpp"
+
 namespace acw::call {
 namespace {
 
@@ -140,7 +142,7 @@ std::optional<Journal> parse_journal(std::string_view text, std::string* error) 
     if (line.empty()) continue;
     auto j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
     auto fail = [&](const char* why) {
-      if (error) *error = std::string(why) + " on line " + std::to_string(line_number);
+      if (error) *error = std::string(why) + " on line " + text::decimal(line_number);
       return std::nullopt;
     };
     if (j.is_discarded()) return fail("bad JSON");

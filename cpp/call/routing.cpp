@@ -10,6 +10,7 @@
 #include "sip/dialog.hpp"
 #include "sip/headers.hpp"
 #include "sip/parser.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::call {
 namespace {
@@ -39,7 +40,7 @@ void Engine::receive(int64_t now, std::string_view text) {
     return;
   }
   if (text.size() > sip::kMaxFrameSize) {
-    log(1, "frame of " + std::to_string(text.size()) + " bytes refused");
+    log(1, "frame of " + acw::text::decimal(text.size()) + " bytes refused");
     return;
   }
   if (is_blank(text)) return;  // RFC 5626 §4.4.1 CRLF keep-alive
@@ -78,7 +79,7 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
     // §13.2.2.4: a 2xx retransmitted after the INVITE transaction ended is ACKed again.
     auto cseq = sip::parse_cseq(response.header("CSeq").value_or(""));
     if (cseq && cseq->method == "INVITE" && response.status() >= 200 && response.status() < 300) {
-      for (auto& [handle, call] : calls_) {
+      for (auto& call : calls_) {
         if (call.outgoing && call.dialog && call.dialog->matches_response(response) &&
             !call.last_ack.fields().empty()) {
           send_message(call.last_ack);
@@ -86,7 +87,8 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
         }
       }
     }
-    log(3, "response " + std::to_string(response.status()) + " matches no transaction: ignored");
+    log(3,
+        "response " + text::signed_decimal(response.status()) + " matches no transaction: ignored");
     return;
   }
   if (!match->to_tu) return;
@@ -100,7 +102,8 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
     // A 2xx for a call already given up: confirm and end it at once (§15).
     if (const auto* t = transactions_.client(match->id)) ack_and_bye(now, t->request, response);
   } else {
-    log(4, "response " + std::to_string(response.status()) + " to " + match->method + " noted");
+    log(4,
+        "response " + text::signed_decimal(response.status()) + " to " + match->method + " noted");
   }
 }
 

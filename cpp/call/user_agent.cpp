@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sip/transaction.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::call {
 
@@ -23,12 +24,12 @@ sip::Message UserAgent::register_request(std::string_view call_id, std::string_v
   m.add_header("Via", via(branch));
   m.add_header("To", "<" + addresses_.aor() + ">");
   m.add_header("From", "<" + addresses_.aor() + ">;tag=" + std::string(from_tag));
-  m.add_header("CSeq", std::to_string(cseq) + " REGISTER");
+  m.add_header("CSeq", text::decimal(cseq) + " REGISTER");
   m.add_header("Call-ID", std::string(call_id));
   m.add_header("Max-Forwards", "70");
   // RFC 8898 bearer token; the public client leaves it off the unregister (trace 2).
   if (!token.empty()) m.add_header("Authorization", "Bearer " + std::string(token));
-  m.add_header("Contact", contact(false) + ";expires=" + std::to_string(expires));
+  m.add_header("Contact", contact(false) + ";expires=" + text::decimal(expires));
   if (expires > 0) m.add_header("Allow", std::string(kAllowRequest));
   m.add_header("Supported", "outbound, path, gruu");
   m.add_header("User-Agent", std::string(kUserAgent));

@@ -9,6 +9,7 @@
 #include "sdp/attributes.hpp"
 #include "sdp/grammar.hpp"
 #include "sdp/session.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::sdp {
 namespace {
@@ -51,7 +52,7 @@ void set_bandwidth(MediaSection& section, uint32_t bits_per_second) {
   const uint32_t kilobits = bits_per_second / 1000 + (bits_per_second % 1000 != 0 ? 1 : 0);
   const auto position = lines.begin() + static_cast<std::ptrdiff_t>(at);
   lines.insert(position,
-               {"b=AS:" + std::to_string(kilobits), "b=TIAS:" + std::to_string(bits_per_second)});
+               {"b=AS:" + text::decimal(kilobits), "b=TIAS:" + text::decimal(bits_per_second)});
 }
 
 // The format-specific parameters "a=b;c=d" with maxaveragebitrate at most cap: lowered when
@@ -77,7 +78,8 @@ std::string capped_params(std::string_view params, uint32_t cap) {
         out += param;
       } else {
         out += param.substr(0, equals);
-        out += '=' + std::to_string(cap);
+        out += '=';
+        text::append_decimal(out, cap);
       }
     } else {
       out += param;
@@ -87,7 +89,7 @@ std::string capped_params(std::string_view params, uint32_t cap) {
     position = end + 1;
   }
   if (!found) {
-    const std::string added = std::string(kMaxAverageBitrate) + '=' + std::to_string(cap);
+    const std::string added = std::string(kMaxAverageBitrate) + '=' + text::decimal(cap);
     if (trim(out).empty()) {
       out = added;
     } else {
@@ -145,7 +147,7 @@ void cap_opus(MediaSection& section, uint32_t cap) {
   const auto flush = [&]() {
     if (!pending) return;
     rebuilt.push_back(
-        Attribute{"fmtp", std::to_string(*pending) + ' ' + capped_params({}, cap), true});
+        Attribute{"fmtp", text::decimal(*pending) + ' ' + capped_params({}, cap), true});
     pending.reset();
   };
   for (Attribute& attribute : section.attributes) {

@@ -7,6 +7,7 @@
 
 #include "sdp/attributes.hpp"
 #include "sdp/grammar.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::sdp {
 namespace {
@@ -179,7 +180,7 @@ bool Parser::fail(const char* reason) {
   failed_ = true;
   if (error_ != nullptr) {
     *error_ = line_number_ == 0 ? std::string(reason)
-                                : "line " + std::to_string(line_number_) + ": " + reason;
+                                : "line " + text::decimal(line_number_) + ": " + reason;
   }
   return false;
 }
@@ -384,14 +385,20 @@ std::optional<std::string_view> SessionDescription::attribute(std::string_view w
 std::string SessionDescription::str() const {
   std::string out;
   out.reserve(1024);
-  out += "v=" + std::to_string(version) + "\r\n";
+  out += "v=";
+  text::append_signed_decimal(out, version);
+  out += "\r\n";
   out += "o=" + origin + "\r\n";
   out += "s=" + name + "\r\n";
   append_ranked(out, lines, session_rank);
   append_attributes(out, attributes);
   for (const MediaSection& section : media) {
-    out += "m=" + section.media + ' ' + std::to_string(section.port);
-    if (section.port_count != 0) out += '/' + std::to_string(section.port_count);
+    out += "m=" + section.media + ' ';
+    text::append_decimal(out, section.port);
+    if (section.port_count != 0) {
+      out += '/';
+      text::append_decimal(out, section.port_count);
+    }
     out += ' ' + section.protocol;
     for (const std::string& format : section.formats) out += ' ' + format;
     out += "\r\n";

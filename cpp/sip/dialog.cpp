@@ -6,6 +6,7 @@
 
 #include "sip/headers.hpp"
 #include "sip/uri.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::sip {
 namespace {
@@ -135,7 +136,7 @@ Message Dialog::build_request(std::string_view method, uint32_t cseq, std::strin
   request.add_header("Via", std::move(via));
   request.add_header("To", remote);
   request.add_header("From", local);
-  request.add_header("CSeq", std::to_string(cseq) + " " + std::string(method));
+  request.add_header("CSeq", text::decimal(cseq) + " " + std::string(method));
   request.add_header("Call-ID", id.call_id);
   request.add_header("Max-Forwards", "70");
   for (auto& route : routes) request.add_header("Route", std::move(route));

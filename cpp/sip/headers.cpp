@@ -1,10 +1,9 @@
 // Typed values of the header fields the transaction and dialog layers read (RFC 3261 §20).
 #include "sip/headers.hpp"
 
-#include <charconv>
-
 #include "sip/grammar.hpp"
 #include "sip/params.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::sip {
 
@@ -28,9 +27,7 @@ bool expect_separator(std::string_view text, std::size_t& pos, char separator) {
 }
 
 void append_number(std::string& out, uint32_t value) {
-  char digits[16];
-  auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, result.ptr);
+  text::append_decimal(out, value);
 }
 
 int parse_fixed_digits(std::string_view text) {

@@ -8,6 +8,7 @@
 #include "sip/headers.hpp"
 #include "sip/timers.hpp"
 #include "sip/uri.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::sip {
 namespace {
@@ -28,7 +29,8 @@ std::optional<CSeq> cseq_of(const Message& message) {
 
 std::string sent_by(const Via& via) {
   std::string out = via.host;
-  if (via.port != 0) out += ":" + std::to_string(via.port);
+  if (via.port != 0) out += ':';
+  text::append_signed_decimal(out, via.port);
   return out;
 }
 
@@ -51,7 +53,7 @@ std::string server_key(const Message& request, std::string_view method) {
   auto cseq = cseq_of(request);
   auto vias = request.header_values("Via");
   return "2543|" + std::string(request.request_uri()) + "|" + from_tag + "|" +
-         std::string(request.call_id()) + "|" + (cseq ? std::to_string(cseq->number) : "") + "|" +
+         std::string(request.call_id()) + "|" + (cseq ? text::decimal(cseq->number) : "") + "|" +
          (vias.empty() ? std::string() : std::string(vias.front())) + "|" + match_method;
 }
 
@@ -108,7 +110,7 @@ TransactionId TransactionLayer::send_request(Message request, int64_t now) {
   outbox_.push_back(request);
   t.request = std::move(request);
   TransactionId id = t.id;
-  clients_.emplace(id, std::move(t));
+  clients_.push_back(std::move(t));
   return id;
 }
 
@@ -121,10 +123,10 @@ std::optional<ResponseMatch> TransactionLayer::receive_response(const Message& r
   // (a CANCEL shares its INVITE's branch but is a transaction of its own).
   auto it = clients_.begin();
   for (; it != clients_.end(); ++it) {
-    if (it->second.branch == via->branch() && it->second.method == cseq->method) break;
+    if (it->branch == via->branch() && it->method == cseq->method) break;
   }
   if (it == clients_.end()) return std::nullopt;
-  ClientTransaction& t = it->second;
+  ClientTransaction& t = *it;
   const int status = response.status();
   ResponseMatch match{t.id, t.method, true};
 
@@ -146,7 +148,7 @@ std::optional<ResponseMatch> TransactionLayer::receive_response(const Message& r
           outbox_.push_back(make_ack_for_failure(t.request, response));
           t.state = TransactionState::kCompleted;
           t.deadline = now + timers::kTimerD;
-          if (timers::kTimerD == 0) terminate_client(it);
+          if (timers::kTimerD == 0) clients_.erase(it);
         }
         return match;
       case TransactionState::kAccepted:
@@ -167,7 +169,7 @@ std::optional<ResponseMatch> TransactionLayer::receive_response(const Message& r
       } else {
         t.state = TransactionState::kCompleted;
         t.deadline = now + timers::kTimerK;
-        if (timers::kTimerK == 0) terminate_client(it);
+        if (timers::kTimerK == 0) clients_.erase(it);
       }
       return match;
     default:
@@ -179,35 +181,30 @@ std::optional<ResponseMatch> TransactionLayer::receive_response(const Message& r
 RequestDisposition TransactionLayer::receive_request(const Message& request, int64_t now) {
   const std::string method(request.method());
   const std::string key = server_key(request, method);
-  auto found = server_keys_.find(key);
+  auto it = find_server_key(key);
 
   if (method == "ACK") {
-    if (found == server_keys_.end()) return {RequestMatch::kAckForTu, 0, 0};
-    auto it = servers_.find(found->second);
     if (it == servers_.end()) return {RequestMatch::kAckForTu, 0, 0};
-    ServerTransaction& t = it->second;
+    ServerTransaction& t = *it;
     if (t.state == TransactionState::kCompleted) {
       // §17.2.1: the ACK for a failure moves Completed to Confirmed; Timer I is zero here.
       t.state = TransactionState::kConfirmed;
       t.deadline = now + timers::kTimerI;
       TransactionId id = t.id;
-      if (timers::kTimerI == 0) terminate_server(it);
+      if (timers::kTimerI == 0) servers_.erase(it);
       return {RequestMatch::kAckAbsorbed, id, 0};
     }
     if (t.state == TransactionState::kAccepted) return {RequestMatch::kAckForTu, t.id, 0};
     return {RequestMatch::kAckAbsorbed, t.id, 0};
   }
 
-  if (found != server_keys_.end()) {
-    auto it = servers_.find(found->second);
-    if (it != servers_.end()) {
-      ServerTransaction& t = it->second;
-      // §17.2.1, §17.2.2: a retransmitted request gets the most recent response again; in
-      // Accepted (RFC 6026 §8.7) the TU retransmits its 2xx itself.
-      if (t.last_response && t.state != TransactionState::kAccepted)
-        outbox_.push_back(*t.last_response);
-      return {RequestMatch::kRetransmission, t.id, 0};
-    }
+  if (it != servers_.end()) {
+    const ServerTransaction& t = *it;
+    // §17.2.1, §17.2.2: a retransmitted request gets the most recent response again; in
+    // Accepted (RFC 6026 §8.7) the TU retransmits its 2xx itself.
+    if (t.last_response && t.state != TransactionState::kAccepted)
+      outbox_.push_back(*t.last_response);
+    return {RequestMatch::kRetransmission, t.id, 0};
   }
 
   if (full()) {
@@ -226,20 +223,18 @@ RequestDisposition TransactionLayer::receive_request(const Message& request, int
   RequestDisposition disposition{RequestMatch::kNew, t.id, 0};
   if (method == "CANCEL") {
     // §9.2: the CANCEL matches the INVITE server transaction with the same branch and sent-by.
-    auto invite = server_keys_.find(server_key(request, "INVITE"));
-    if (invite != server_keys_.end() && servers_.count(invite->second) != 0) {
-      disposition.cancels = invite->second;
-    }
+    auto invite = find_server_key(server_key(request, "INVITE"));
+    if (invite != servers_.end()) disposition.cancels = invite->id;
   }
-  server_keys_[key] = t.id;
-  servers_.emplace(t.id, std::move(t));
+  servers_.push_back(std::move(t));
   return disposition;
 }
 
 bool TransactionLayer::respond(TransactionId id, Message response, int64_t now) {
-  auto it = servers_.find(id);
+  auto it = std::find_if(servers_.begin(), servers_.end(),
+                         [id](const ServerTransaction& t) { return t.id == id; });
   if (it == servers_.end()) return false;
-  ServerTransaction& t = it->second;
+  ServerTransaction& t = *it;
   if (t.state != TransactionState::kTrying && t.state != TransactionState::kProceeding)
     return false;
   const int status = response.status();
@@ -264,43 +259,43 @@ bool TransactionLayer::respond(TransactionId id, Message response, int64_t now) 
   // §17.2.2: Completed for Timer J, which is zero on a reliable transport.
   t.state = TransactionState::kCompleted;
   t.deadline = now + timers::kTimerJ;
-  if (timers::kTimerJ == 0) terminate_server(it);
+  if (timers::kTimerJ == 0) servers_.erase(it);
   return true;
 }
 
 int64_t TransactionLayer::next_deadline() const {
   int64_t next = kNever;
-  for (const auto& [id, t] : clients_) next = std::min(next, t.deadline);
-  for (const auto& [id, t] : servers_) next = std::min(next, t.deadline);
+  for (const auto& t : clients_) next = std::min(next, t.deadline);
+  for (const auto& t : servers_) next = std::min(next, t.deadline);
   return next;
 }
 
 std::vector<TransactionTimeout> TransactionLayer::handle_timeout(int64_t now) {
   std::vector<TransactionTimeout> failures;
   for (auto it = clients_.begin(); it != clients_.end();) {
-    auto next = std::next(it);
-    const ClientTransaction& t = it->second;
+    const ClientTransaction& t = *it;
     if (t.deadline <= now) {
       // Timer B fires only in Calling (§17.1.1.2) and Timer F in Trying/Proceeding (§17.1.2.2):
       // both report a timeout. M, D and K just end the transaction.
       bool failed = t.state == TransactionState::kCalling || t.state == TransactionState::kTrying ||
                     (t.state == TransactionState::kProceeding && t.method != "INVITE");
       if (failed) failures.push_back({t.id, true, t.method});
-      terminate_client(it);
+      it = clients_.erase(it);
+    } else {
+      ++it;
     }
-    it = next;
   }
   for (auto it = servers_.begin(); it != servers_.end();) {
-    auto next = std::next(it);
-    const ServerTransaction& t = it->second;
+    const ServerTransaction& t = *it;
     if (t.deadline <= now) {
       // §17.2.1: Timer H (no ACK for a failure) is a transaction failure for the TU.
       if (t.state == TransactionState::kCompleted && t.method == "INVITE") {
         failures.push_back({t.id, false, t.method});
       }
-      terminate_server(it);
+      it = servers_.erase(it);
+    } else {
+      ++it;
     }
-    it = next;
   }
   return failures;
 }
@@ -312,29 +307,27 @@ std::vector<Message> TransactionLayer::take_outbox() {
 }
 
 const ClientTransaction* TransactionLayer::client(TransactionId id) const {
-  auto it = clients_.find(id);
-  return it == clients_.end() ? nullptr : &it->second;
+  for (const auto& t : clients_) {
+    if (t.id == id) return &t;
+  }
+  return nullptr;
 }
 
 const ServerTransaction* TransactionLayer::server(TransactionId id) const {
-  auto it = servers_.find(id);
-  return it == servers_.end() ? nullptr : &it->second;
+  for (const auto& t : servers_) {
+    if (t.id == id) return &t;
+  }
+  return nullptr;
 }
 
 void TransactionLayer::clear() {
   clients_.clear();
   servers_.clear();
-  server_keys_.clear();
 }
 
-void TransactionLayer::terminate_client(std::map<TransactionId, ClientTransaction>::iterator it) {
-  clients_.erase(it);
-}
-
-void TransactionLayer::terminate_server(std::map<TransactionId, ServerTransaction>::iterator it) {
-  auto key = server_keys_.find(it->second.key);
-  if (key != server_keys_.end() && key->second == it->first) server_keys_.erase(key);
-  servers_.erase(it);
+std::vector<ServerTransaction>::iterator TransactionLayer::find_server_key(std::string_view key) {
+  return std::find_if(servers_.begin(), servers_.end(),
+                      [key](const ServerTransaction& t) { return t.key == key; });
 }
 
 std::string make_branch(uint64_t random) {
@@ -362,32 +355,37 @@ Message make_response(const Message& request, int status, std::string_view to_ta
   return response;
 }
 
-Message make_ack_for_failure(const Message& invite, const Message& response) {
-  Message ack = Message::request("ACK", std::string(invite.request_uri()));
+namespace {
+
+// The ACK for a failure and the CANCEL share all but the To field and the order of Call-ID and
+// CSeq (each as the public client writes it): one routine for both.
+Message invite_sibling(const Message& invite, std::string_view method, std::string_view to,
+                       bool call_id_first) {
+  Message out = Message::request(std::string(method), std::string(invite.request_uri()));
   auto vias = invite.header_values("Via");
-  ack.add_header("Via", vias.empty() ? std::string() : std::string(vias.front()));
-  ack.add_header("To", std::string(response.header("To").value_or("")));
-  ack.add_header("From", std::string(invite.header("From").value_or("")));
-  ack.add_header("Call-ID", std::string(invite.call_id()));
+  out.add_header("Via", vias.empty() ? std::string() : std::string(vias.front()));
+  out.add_header("To", std::string(to));
+  out.add_header("From", std::string(invite.header("From").value_or("")));
   auto cseq = cseq_of(invite);
-  ack.add_header("CSeq", std::to_string(cseq ? cseq->number : 0) + " ACK");
-  ack.add_header("Max-Forwards", "70");
-  copy_fields(invite, ack, "Route");
-  return ack;
+  std::string cseq_value = text::decimal(cseq ? cseq->number : 0);
+  cseq_value += ' ';
+  cseq_value += method;
+  if (call_id_first) out.add_header("Call-ID", std::string(invite.call_id()));
+  out.add_header("CSeq", std::move(cseq_value));
+  if (!call_id_first) out.add_header("Call-ID", std::string(invite.call_id()));
+  out.add_header("Max-Forwards", "70");
+  copy_fields(invite, out, "Route");
+  return out;
+}
+
+}  // namespace
+
+Message make_ack_for_failure(const Message& invite, const Message& response) {
+  return invite_sibling(invite, "ACK", response.header("To").value_or(""), true);
 }
 
 Message make_cancel(const Message& invite) {
-  Message cancel = Message::request("CANCEL", std::string(invite.request_uri()));
-  auto vias = invite.header_values("Via");
-  cancel.add_header("Via", vias.empty() ? std::string() : std::string(vias.front()));
-  cancel.add_header("To", std::string(invite.header("To").value_or("")));
-  cancel.add_header("From", std::string(invite.header("From").value_or("")));
-  auto cseq = cseq_of(invite);
-  cancel.add_header("CSeq", std::to_string(cseq ? cseq->number : 0) + " CANCEL");
-  cancel.add_header("Call-ID", std::string(invite.call_id()));
-  cancel.add_header("Max-Forwards", "70");
-  copy_fields(invite, cancel, "Route");
-  return cancel;
+  return invite_sibling(invite, "CANCEL", invite.header("To").value_or(""), false);
 }
 
 }  // namespace acw::sip

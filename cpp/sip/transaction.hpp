@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -128,14 +127,14 @@ class TransactionLayer {
 
  private:
   bool full() const { return size() >= max_; }
-  void terminate_client(std::map<TransactionId, ClientTransaction>::iterator it);
-  void terminate_server(std::map<TransactionId, ServerTransaction>::iterator it);
+  std::vector<ServerTransaction>::iterator find_server_key(std::string_view key);
 
   std::size_t max_;
   TransactionId next_id_ = 1;
-  std::map<TransactionId, ClientTransaction> clients_;
-  std::map<TransactionId, ServerTransaction> servers_;
-  std::map<std::string, TransactionId> server_keys_;
+  // In creation order, which is id order (ids only grow). A live server transaction's key is
+  // unique among them: a request with a known key is a retransmission, never a new transaction.
+  std::vector<ClientTransaction> clients_;
+  std::vector<ServerTransaction> servers_;
   std::vector<Message> outbox_;
 };
 

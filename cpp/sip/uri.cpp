@@ -1,10 +1,9 @@
 // SIP URIs and name-addr / addr-spec values (RFC 3261 §19.1, §20.10, §25.1), with %-escaping.
 #include "sip/uri.hpp"
 
-#include <charconv>
-
 #include "sip/grammar.hpp"
 #include "sip/params.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::sip {
 
@@ -231,10 +230,8 @@ std::string Uri::str() const {
   }
   out += host;
   if (port != 0) {
-    char digits[8];
-    auto result = std::to_chars(digits, digits + sizeof digits, port);
     out += ':';
-    out.append(digits, result.ptr);
+    text::append_signed_decimal(out, port);
   }
   for (const Param& param : params) {
     out += ';';

@@ -292,3 +292,37 @@ TEST(MakeBranch, MagicCookieAndBase36) {
 
 }  // namespace
 }  // namespace acw::sip
+
+namespace acw::sip {
+namespace {
+
+// The ACK for a failure and the CANCEL field for field, in the public client's order (Call-ID
+// before CSeq in the ACK, after it in the CANCEL).
+TEST(Messages, AckForFailureAndCancelText) {
+  Message invite = request("INVITE", "z9hG4bKtext");
+  invite.add_header("Route", "<sip:proxy.example;lr>");
+  Message failure = make_response(invite, 486, "b1");
+  EXPECT_EQ(make_ack_for_failure(invite, failure).serialize(),
+            "ACK sip:bob@example.com SIP/2.0\r\n"
+            "Via: SIP/2.0/WSS a.invalid;branch=z9hG4bKtext\r\n"
+            "To: <sip:bob@example.com>;tag=b1\r\n"
+            "From: <sip:alice@example.com>;tag=a1\r\n"
+            "Call-ID: call-1\r\n"
+            "CSeq: 1 ACK\r\n"
+            "Max-Forwards: 70\r\n"
+            "Route: <sip:proxy.example;lr>\r\n"
+            "Content-Length: 0\r\n\r\n");
+  EXPECT_EQ(make_cancel(invite).serialize(),
+            "CANCEL sip:bob@example.com SIP/2.0\r\n"
+            "Via: SIP/2.0/WSS a.invalid;branch=z9hG4bKtext\r\n"
+            "To: <sip:bob@example.com>\r\n"
+            "From: <sip:alice@example.com>;tag=a1\r\n"
+            "CSeq: 1 CANCEL\r\n"
+            "Call-ID: call-1\r\n"
+            "Max-Forwards: 70\r\n"
+            "Route: <sip:proxy.example;lr>\r\n"
+            "Content-Length: 0\r\n\r\n");
+}
+
+}  // namespace
+}  // namespace acw::sip
