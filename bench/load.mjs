@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { RTCPeerConnection, MediaStreamTrack, RTCRtpCodecParameters } from 'werift';
 import { loadAudio } from '../cloud/audio.mjs';
+import { withoutDefaultStun } from '../cloud/media.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
@@ -42,7 +43,7 @@ function procStats(pid) {
 }
 
 async function startCloud() {
-  const child = spawn(process.execPath, [join(root, 'cloud', 'server.mjs'), '--port', '0', '--max-calls', String(CALLS + 10),
+  const child = spawn(process.execPath, [...(process.env.ACW_CLOUD_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'cloud', 'server.mjs'), '--port', '0', '--max-calls', String(CALLS + 10),
     '--rate-limit', '1000', '--events-log', '', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const url = await new Promise((resolvePromise, reject) => {
@@ -122,6 +123,7 @@ async function main() {
       codecs: { audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })] } });
     const track = new MediaStreamTrack({ kind: 'audio' });
     const tr = pc.addTransceiver(track, { direction: 'sendrecv' });
+    withoutDefaultStun(pc); // as the cloud: no query to werift's default STUN server
     let counting = false;
     tr.onTrack.subscribe((remote) => remote.onReceiveRtp.subscribe(() => {
       if (counting) r.received++;
@@ -135,6 +137,7 @@ async function main() {
       ['To', `<sip:${SERVICE}@sip-1-2-0.aculab.com>`], ['From', from], ['Call-ID', callId], ['CSeq', '1 INVITE'], ['Max-Forwards', '70'],
       ['Contact', `<sip:c${n}@c${n}.invalid;transport=ws;ob>`], ['Content-Type', 'application/sdp']], pc.localDescription.sdp));
     const ok = await p.next((t) => header(t, 'Call-ID') === callId && /^SIP\/2\.0 [2-6]\d\d/.test(t) && !t.startsWith('SIP/2.0 1'));
+    r.answerMs = Date.now() - r.started;
     if (!ok.startsWith('SIP/2.0 200')) {
       r.status = Number(ok.slice(8, 11));
       return;
@@ -208,6 +211,8 @@ async function main() {
   console.log(`registered       ${registered}/${CLIENTS} in ${registerMs} ms; cloud CPU ${pct(afterRegister.cpuMs - base.cpuMs, registerMs)}, RSS ${(afterRegister.rss / 2 ** 20).toFixed(0)} MiB`);
   const setups = results.filter((r) => r.setupMs).map((r) => r.setupMs).sort((a, b) => a - b);
   console.log(`calls completed  ${results.filter((r) => r.ok).length}/${CALLS} (media connected ${results.filter((r) => r.connected).length}; INVITE to media up: median ${setups[setups.length >> 1]} ms, max ${setups.at(-1)} ms)`);
+  const answers = results.filter((r) => r.answerMs).map((r) => r.answerMs).sort((a, b) => a - b);
+  console.log(`INVITE to 200    median ${answers[answers.length >> 1]} ms, max ${answers.at(-1)} ms`);
   console.log(`packets          sent ${sent}, echoed back ${received}, loss ${sent ? (100 * (1 - received / sent)).toFixed(2) : '?'}%`);
   console.log(`cloud CPU        ${pct(afterCalls.cpuMs - beforeCalls.cpuMs, callsMs)} over ${callsMs} ms of calls; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
   console.log(`far peers' CPU   ${pct((own.user + own.system) / 1000, callsMs)} (this process: the callers' werift peers)`);
@@ -217,6 +222,7 @@ async function main() {
     clients: CLIENTS, calls: CALLS, seconds: SECONDS, service: SERVICE, registered,
     completed: results.filter((r) => r.ok).length, mediaConnected: results.filter((r) => r.connected).length,
     setupMedianMs: setups[setups.length >> 1] ?? null, setupMaxMs: setups.at(-1) ?? null,
+    answerMedianMs: answers[answers.length >> 1] ?? null, answerMaxMs: answers.at(-1) ?? null,
     packetsSent: sent, packetsEchoed: received, lossPct: sent ? Number((100 * (1 - received / sent)).toFixed(2)) : null,
     cloudCpuPctOfCore: Math.round((100 * (afterCalls.cpuMs - beforeCalls.cpuMs)) / callsMs),
     cloudPeakRssMiB: Math.round(peakRss / 2 ** 20), farPeersCpuPctOfCore: Math.round((100 * (own.user + own.system)) / 1000 / callsMs),

@@ -128,6 +128,24 @@ export class MediaEngine {
 
 const GATHER_LIMIT_MS = 3000;
 
+/**
+ * werift's ICE agent asks stun.l.google.com for a server-reflexive candidate whenever no STUN
+ * server is configured (ice Connection: `stunServer ?? ["stun.l.google.com", 19302]`), and an
+ * empty iceServers list cannot say "none". The local cloud has no STUN server by design: that
+ * query only costs a DNS lookup and up to 5 s of gathering per call (libuv's four DNS threads
+ * queue under load: 100 calls at once took 10 s to answer), and reaches out to Google. This turns
+ * it off on each of the connection's ICE agents; call it before gathering starts.
+ */
+export function withoutDefaultStun(pc, iceServers = []) {
+  const hasStun = iceServers.some((s) => [].concat(s.urls).some((u) => /^stuns?:/i.test(String(u))));
+  if (hasStun) return pc;
+  for (const transceiver of pc.getTransceivers()) {
+    const connection = transceiver.dtlsTransport?.iceTransport?.connection;
+    if (connection && 'stunServer' in connection) connection.stunServer = undefined;
+  }
+  return pc;
+}
+
 export class MediaSession {
   constructor(engine) {
     this.engine = engine;
@@ -135,6 +153,7 @@ export class MediaSession {
     this.pc = new RTCPeerConnection(engine.peerConfig());
     this.track = new MediaStreamTrack({ kind: 'audio' });
     this.transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
+    withoutDefaultStun(this.pc);
     this.state = 'new';
     this.closed = false;
     this.rtpHandlers = new Set();
