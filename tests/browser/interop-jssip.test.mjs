@@ -5,8 +5,8 @@
 // package (the dialler) that JsSIP answers.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basicAuth, cloudEvents, Dialler, endProcessSoon, launchBrowser, LEVEL_HEARD, missing, startCloud, toneFile, until } from './helpers.mjs';
-import { officialHostFlags, selfSignedCert } from './official-page.mjs';
+import { basicAuth, cloudEvents, Dialler, endProcessSoon, LEVEL_HEARD, missing, until } from './helpers.mjs';
+import { startTlsCloudAndBrowser } from './official-page.mjs';
 import { JsSipPage } from './jssip-page.mjs';
 
 const skip = missing();
@@ -51,11 +51,7 @@ describe('JsSIP against the local cloud', { skip, timeout: 600000 }, () => {
   }
 
   before(async () => {
-    const tls = selfSignedCert(CLOUD_ID);
-    cloud = await startCloud({ cloudId: CLOUD_ID, tlsCert: tls.cert, tlsKey: tls.key });
-    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-    const port = Number(new URL(cloud.url).port);
-    browser = await launchBrowser({ wav: toneFile('jssip', { freq: 440, seconds: 2 }), extraArgs: officialHostFlags(CLOUD_ID, port) });
+    ({ cloud, browser } = await startTlsCloudAndBrowser(CLOUD_ID, 'jssip'));
     jssip = await JsSipPage.open(browser, cloud, 'jssip');
     await jssip.waitFor('connected', {}, { timeout: WAIT });
   });

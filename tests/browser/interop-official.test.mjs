@@ -3,8 +3,8 @@
 // with a throw-away certificate), registration, services, DTMF, and calls to and from our package.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basicAuth, cloudCalls, cloudEvents, Dialler, endProcessSoon, launchBrowser, LEVEL_HEARD, missing, startCloud, toneFile, until } from './helpers.mjs';
-import { officialHostFlags, OfficialPage, OursPage, selfSignedCert } from './official-page.mjs';
+import { basicAuth, cloudCalls, cloudEvents, Dialler, endProcessSoon, LEVEL_HEARD, missing, until } from './helpers.mjs';
+import { OfficialPage, OursPage, startTlsCloudAndBrowser } from './official-page.mjs';
 
 const skip = missing();
 const CLOUD_ID = '1-2-0'; // the official client's URL names it; the cloud's default
@@ -38,12 +38,7 @@ describe('the public Aculab client against the local cloud', { skip, timeout: 90
   }
 
   before(async () => {
-    const tls = selfSignedCert(CLOUD_ID);
-    cloud = await startCloud({ cloudId: CLOUD_ID, tlsCert: tls.cert, tlsKey: tls.key });
-    // Node's fetch must take the throw-away certificate for the token service and /events.
-    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-    const port = Number(new URL(cloud.url).port);
-    browser = await launchBrowser({ wav: toneFile('interop', { freq: 440, seconds: 2 }), extraArgs: officialHostFlags(CLOUD_ID, port) });
+    ({ cloud, browser } = await startTlsCloudAndBrowser(CLOUD_ID, 'interop'));
     official = await OfficialPage.open(browser, cloud, 'official');
   });
   afterEach(async () => {

@@ -3,9 +3,7 @@
 // drive it. Like the public client's page (official-page.mjs), it is served at
 // https://webrtc-CLOUDID.aculabcloud.net/ by request interception and signals over
 // wss://webrtc-CLOUDID.aculabcloud.net/sipproxy, which the browser maps to the local cloud.
-import { writeFileSync } from 'node:fs';
-import { ROOT } from './helpers.mjs';
-import { OfficialPage } from './official-page.mjs';
+import { OfficialPage, PAGE_METERS } from './official-page.mjs';
 
 // What runs in the page besides JsSIP: events recorded in window.__jssip.log, sessions kept by a
 // number, and the measures a test needs (inbound audio level, played level).
@@ -113,86 +111,21 @@ window.__jssip = {
   callId(n) { return calls[n].callId; },
   debug() { JsSIP.debug.enable('JsSIP:*'); },
   stop() { ua.stop(); },
-  /** The inbound-rtp audioLevel (0..1) of call n, or -1 before there is one. */
-  async levelIn(n) {
-    const pc = calls[n] && calls[n].pc;
-    if (!pc) return -1;
-    let level = -1;
-    (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio' && typeof r.audioLevel === 'number') level = r.audioLevel; });
-    return level;
-  },
-  /** RMS of what the page plays for call n (an AnalyserNode on the remote stream). */
-  async played(n) {
-    const c = calls[n];
-    if (!c || !c.remote) return -1;
-    if (!c.meter) {
-      const ctx = new AudioContext();
-      await ctx.resume();
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 2048;
-      ctx.createMediaStreamSource(c.remote).connect(analyser);
-      c.meter = { ctx, analyser };
-    }
-    const samples = new Float32Array(c.meter.analyser.fftSize);
-    c.meter.analyser.getFloatTimeDomainData(samples);
-    return Math.sqrt(samples.reduce((a, x) => a + x * x, 0) / samples.length);
-  },
+  levelIn(n) { return inboundLevel(calls[n] && calls[n].pc); },
+  played(n) { return playedLevel(calls[n]); },
 };
+${PAGE_METERS}
 `;
-
-let bundleCache = null;
-/** JsSIP and the harness, bundled for the browser by esbuild (an IIFE). */
-export async function jssipBundle() {
-  if (bundleCache) return bundleCache;
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    stdin: { contents: HARNESS, resolveDir: ROOT, loader: 'js' },
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-  });
-  bundleCache = result.outputFiles[0].text;
-  return bundleCache;
-}
 
 /** One JsSIP UA in its own browser context; `run`, `log`, `waitFor`, `waitLevelIn` as OfficialPage's. */
 export class JsSipPage extends OfficialPage {
   static async open(browser, cloud, clientId) {
     const { cloudId, accessKey } = cloud.config;
-    const origin = `https://webrtc-${cloudId}.aculabcloud.net`;
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    const bundle = await jssipBundle();
-    await context.route(`${origin}/jssip.html`, (route) =>
-      route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>JsSIP</title><script src="jssip.js"></script>' }));
-    await context.route(`${origin}/jssip.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: bundle }));
-    const page = await context.newPage();
-    const p = new JsSipPage(context, page, cloud);
-    page.on('console', (m) => {
-      p.console.push(`${m.type()}: ${m.text()}`);
-      if (m.type() === 'error') p.problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => p.problems.push(`pageerror: ${e.message}`));
-    await page.goto(`${origin}/jssip.html`);
-    await page.waitForFunction(() => window.__jssip);
+    const p = await OfficialPage.openHarness(JsSipPage, browser, cloud, { name: 'jssip', title: 'JsSIP', harness: HARNESS, global: '__jssip' });
     // ACW_TEST_JSSIP_DEBUG=1 has JsSIP trace every SIP message it sends and gets (to the console).
-    if (process.env.ACW_TEST_JSSIP_DEBUG) await page.evaluate(() => window.__jssip.debug());
-    await page.evaluate(([u, c, k, id]) => window.__jssip.start(u, c, k, id), [`wss://webrtc-${cloudId}.aculabcloud.net/sipproxy`, cloudId, accessKey, clientId]);
+    if (process.env.ACW_TEST_JSSIP_DEBUG) await p.run('debug');
+    await p.run('start', `wss://webrtc-${cloudId}.aculabcloud.net/sipproxy`, cloudId, accessKey, clientId);
     p.clientId = clientId;
     return p;
-  }
-
-  run(method, ...args) {
-    return this.page.evaluate(([m, a]) => window.__jssip[m](...a), [method, args]);
-  }
-
-  log() {
-    return this.page.evaluate(() => window.__jssip.log);
-  }
-
-  close() {
-    if (process.env.ACW_TEST_JSSIP_CONSOLE) writeFileSync(process.env.ACW_TEST_JSSIP_CONSOLE, this.console.join('\n'));
-    return this.context.close();
   }
 }

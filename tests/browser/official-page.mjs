@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, until } from './helpers.mjs';
+import { launchBrowser, ROOT, startCloud, toneFile, until } from './helpers.mjs';
 
 /** A throw-away self-signed certificate for the cloud's names: { cert, key } paths. */
 export function selfSignedCert(cloudId) {
@@ -27,6 +27,46 @@ export function officialHostFlags(cloudId, port) {
     // A public name that resolves to loopback is a "local network access": allowed here.
     '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights'];
 }
+
+/**
+ * The interop suites' world: the local cloud serving https/wss with a throw-away certificate, and
+ * Chromium (a 440 Hz tone as microphone) mapping wss://webrtc-CLOUDID.aculabcloud.net to it.
+ */
+export async function startTlsCloudAndBrowser(cloudId, wavName) {
+  const tls = selfSignedCert(cloudId);
+  const cloud = await startCloud({ cloudId, tlsCert: tls.cert, tlsKey: tls.key });
+  // Node's fetch must take the throw-away certificate for the token service and /events.
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  const port = Number(new URL(cloud.url).port);
+  const browser = await launchBrowser({ wav: toneFile(wavName, { freq: 440, seconds: 2 }), extraArgs: officialHostFlags(cloudId, port) });
+  return { cloud, browser };
+}
+
+// The measures a page harness gives a test, as page source: the inbound-rtp audioLevel (0..1) of a
+// peer connection (-1 before there is one), and the RMS of what the page plays for a call record
+// { remote: MediaStream } (an AnalyserNode kept on the record as c.meter; -1 before the stream).
+export const PAGE_METERS = `
+async function inboundLevel(pc) {
+  if (!pc) return -1;
+  let level = -1;
+  (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio' && typeof r.audioLevel === 'number') level = r.audioLevel; });
+  return level;
+}
+async function playedLevel(c) {
+  if (!c || !c.remote) return -1;
+  if (!c.meter) {
+    const ctx = new AudioContext();
+    await ctx.resume();
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 2048;
+    ctx.createMediaStreamSource(c.remote).connect(analyser);
+    c.meter = { ctx, analyser };
+  }
+  const samples = new Float32Array(c.meter.analyser.fftSize);
+  c.meter.analyser.getFloatTimeDomainData(samples);
+  return Math.sqrt(samples.reduce((a, x) => a + x * x, 0) / samples.length);
+}
+`;
 
 // What runs in the page besides the official client: callbacks recorded in window.__log, calls
 // kept by a number, and the measures a test needs (inbound audio level, played level).
@@ -104,50 +144,32 @@ window.__official = {
   live() { return client._calls.size; },
   callId(n) { return calls[n].call.callId(); },
   headers(n, name) { return calls[n].call.getSipHeaders(name); },
-  /** The inbound-rtp audioLevel (0..1) of call n, or -1 before there is one. */
-  async levelIn(n) {
-    const pc = calls[n].call && calls[n].call._session && calls[n].call._session.sessionDescriptionHandler
-      && calls[n].call._session.sessionDescriptionHandler.peerConnection;
-    if (!pc) return -1;
-    let level = -1;
-    (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio' && typeof r.audioLevel === 'number') level = r.audioLevel; });
-    return level;
+  levelIn(n) {
+    const sdh = calls[n].call && calls[n].call._session && calls[n].call._session.sessionDescriptionHandler;
+    return inboundLevel(sdh && sdh.peerConnection);
   },
-  /** RMS of what the page plays for call n (an AnalyserNode on the remote stream). */
-  async played(n) {
-    const c = calls[n];
-    if (!c.remote) return -1;
-    if (!c.meter) {
-      const ctx = new AudioContext();
-      await ctx.resume();
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 2048;
-      ctx.createMediaStreamSource(c.remote).connect(analyser);
-      c.meter = { ctx, analyser };
-    }
-    const samples = new Float32Array(c.meter.analyser.fftSize);
-    c.meter.analyser.getFloatTimeDomainData(samples);
-    return Math.sqrt(samples.reduce((a, x) => a + x * x, 0) / samples.length);
-  },
+  played(n) { return playedLevel(calls[n]); },
 };
+${PAGE_METERS}
 `;
 
-let bundleCache = null;
-/** The official client and the harness, bundled for the browser by esbuild (an IIFE). */
-export async function officialBundle() {
-  if (bundleCache) return bundleCache;
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    stdin: { contents: HARNESS, resolveDir: ROOT, loader: 'js' },
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-    external: ['node:*'],
-  });
-  bundleCache = result.outputFiles[0].text;
-  return bundleCache;
+const bundles = new Map();
+/** A page harness (source importing its client library by package name), bundled for the browser by esbuild (an IIFE). */
+export async function bundleHarness(source) {
+  if (!bundles.has(source)) {
+    const esbuild = await import('esbuild');
+    const result = await esbuild.build({
+      stdin: { contents: source, resolveDir: ROOT, loader: 'js' },
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+      external: ['node:*'],
+    });
+    bundles.set(source, result.outputFiles[0].text);
+  }
+  return bundles.get(source);
 }
 
 /** One official client in its own browser context. */
@@ -158,38 +180,51 @@ export class OfficialPage {
     this.cloud = cloud;
     this.problems = [];
     this.console = [];
+    this.global = '__official';
   }
 
   static async open(browser, cloud, clientId) {
     const { cloudId, accessKey } = cloud.config;
-    const origin = `https://webrtc-${cloudId}.aculabcloud.net`;
+    const p = await OfficialPage.openHarness(OfficialPage, browser, cloud, { name: 'official', title: 'official client', harness: HARNESS, global: '__official' });
+    // ACW_TEST_OFFICIAL_LOG=6 has the official client trace every SIP message it sends and gets.
+    const logLevel = Number(process.env.ACW_TEST_OFFICIAL_LOG ?? 2);
+    await p.run('start', cloudId, accessKey, clientId, logLevel);
+    p.clientId = clientId;
+    return p;
+  }
+
+  /**
+   * A page of https://webrtc-CLOUDID.aculabcloud.net/NAME.html (served by request interception)
+   * running the bundled `harness`, which sets window[global]; console errors and page errors are
+   * kept in `problems`, the whole console in `console` (written to $ACW_TEST_<NAME>_CONSOLE on close).
+   */
+  static async openHarness(Cls, browser, cloud, { name, title, harness, global }) {
+    const origin = `https://webrtc-${cloud.config.cloudId}.aculabcloud.net`;
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    const bundle = await officialBundle();
-    await context.route(`${origin}/official.html`, (route) =>
-      route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>official client</title><script src="official.js"></script>' }));
-    await context.route(`${origin}/official.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: bundle }));
+    const bundle = await bundleHarness(harness);
+    await context.route(`${origin}/${name}.html`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: `<!doctype html><meta charset="utf-8"><title>${title}</title><script src="${name}.js"></script>` }));
+    await context.route(`${origin}/${name}.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: bundle }));
     const page = await context.newPage();
-    const p = new OfficialPage(context, page, cloud);
+    const p = new Cls(context, page, cloud);
+    p.global = global;
+    p.consoleFile = process.env[`ACW_TEST_${name.toUpperCase()}_CONSOLE`];
     page.on('console', (m) => {
       p.console.push(`${m.type()}: ${m.text()}`);
       if (m.type() === 'error') p.problems.push(`console: ${m.text()}`);
     });
     page.on('pageerror', (e) => p.problems.push(`pageerror: ${e.message}`));
-    await page.goto(`${origin}/official.html`);
-    await page.waitForFunction(() => window.__official);
-    // ACW_TEST_OFFICIAL_LOG=6 has the official client trace every SIP message it sends and gets.
-    const logLevel = Number(process.env.ACW_TEST_OFFICIAL_LOG ?? 2);
-    await page.evaluate(([c, k, id, l]) => window.__official.start(c, k, id, l), [cloudId, accessKey, clientId, logLevel]);
-    p.clientId = clientId;
+    await page.goto(`${origin}/${name}.html`);
+    await page.waitForFunction((g) => window[g], global);
     return p;
   }
 
   run(method, ...args) {
-    return this.page.evaluate(([m, a]) => window.__official[m](...a), [method, args]);
+    return this.page.evaluate(([g, m, a]) => window[g][m](...a), [this.global, method, args]);
   }
 
   log() {
-    return this.page.evaluate(() => window.__official.log);
+    return this.page.evaluate((g) => window[g].log, this.global);
   }
 
   /** Waits for a logged callback matching `what` and the fields of `match`; returns it. */
@@ -211,7 +246,7 @@ export class OfficialPage {
   }
 
   close() {
-    if (process.env.ACW_TEST_OFFICIAL_CONSOLE) writeFileSync(process.env.ACW_TEST_OFFICIAL_CONSOLE, this.console.join('\n'));
+    if (this.consoleFile) writeFileSync(this.consoleFile, this.console.join('\n'));
     return this.context.close();
   }
 }
