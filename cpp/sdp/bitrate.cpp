@@ -38,20 +38,27 @@ bool is_capped_bandwidth(std::string_view line) {
 // RFC 8866 §5.8 (AS, kilobits per second) and RFC 3890 §6 (TIAS, bits per second), replacing
 // what was there, placed after i= and c= as RFC 8866 §5 orders them (i, c, b, k).
 void set_bandwidth(MediaSection& section, uint32_t bits_per_second) {
-  std::vector<std::string> lines;
-  lines.reserve(section.lines.size() + 2);
-  std::size_t at = 0;
-  for (std::string& line : section.lines) {
-    if (is_capped_bandwidth(line)) continue;
-    if (!line.empty() && (line[0] == 'i' || line[0] == 'c')) at = lines.size() + 1;
-    lines.push_back(std::move(line));
-  }
   std::string as = "b=AS:";
   text::append_decimal(as, bits_per_second / 1000 + (bits_per_second % 1000 != 0 ? 1 : 0));
   std::string tias = "b=TIAS:";
   text::append_decimal(tias, bits_per_second);
-  const auto position = lines.begin() + static_cast<std::ptrdiff_t>(at);
-  lines.insert(lines.insert(position, std::move(as)) + 1, std::move(tias));
+  // The new lines go after the last i= or c= line, else first.
+  std::size_t after = 0;  // 1 + the index of that line
+  for (std::size_t i = 0; i < section.lines.size(); ++i) {
+    const std::string& line = section.lines[i];
+    if (!line.empty() && (line[0] == 'i' || line[0] == 'c')) after = i + 1;
+  }
+  std::vector<std::string> lines;
+  lines.reserve(section.lines.size() + 2);
+  for (std::size_t i = 0; i <= section.lines.size(); ++i) {
+    if (i == after) {
+      lines.push_back(std::move(as));
+      lines.push_back(std::move(tias));
+    }
+    if (i < section.lines.size() && !is_capped_bandwidth(section.lines[i])) {
+      lines.push_back(std::move(section.lines[i]));
+    }
+  }
   section.lines = std::move(lines);
 }
 
@@ -130,23 +137,27 @@ void cap_opus(MediaSection& section, uint32_t cap) {
   }
   // An Opus payload type without a=fmtp gets one after its a=rtpmap and a=rtcp-fb lines, where
   // browsers write it.
+  std::vector<Attribute> rebuilt;
+  rebuilt.reserve(attributes.size() + 4);
+  std::optional<uint64_t> pending;
   for (std::size_t i = 0; i < attributes.size(); ++i) {
-    const auto pt = opus_payload_type(attributes[i]);
-    if (!pt || has_fmtp[*pt]) continue;
-    has_fmtp[*pt] = true;
-    std::size_t at = i + 1;
-    while (at < attributes.size() && attributes[at].name == "rtcp-fb" &&
-           leading_payload_type(attributes[at]) == pt) {
-      ++at;
+    if (const auto pt = opus_payload_type(attributes[i]); pt && !has_fmtp[*pt]) {
+      has_fmtp[*pt] = true;
+      pending = pt;
     }
+    rebuilt.push_back(std::move(attributes[i]));
+    if (!pending) continue;
+    const bool feedback = i + 1 < attributes.size() && attributes[i + 1].name == "rtcp-fb" &&
+                          leading_payload_type(attributes[i + 1]) == pending;
+    if (feedback) continue;
     std::string value;
-    text::append_decimal(value, *pt);
+    text::append_decimal(value, *pending);
     value += ' ';
     append_capped_params(value, {}, cap);
-    attributes.insert(attributes.begin() + static_cast<std::ptrdiff_t>(at),
-                      Attribute{"fmtp", std::move(value), true});
-    i = at;
+    rebuilt.push_back(Attribute{"fmtp", std::move(value), true});
+    pending.reset();
   }
+  attributes = std::move(rebuilt);
 }
 
 }  // namespace
