@@ -23,9 +23,9 @@ constexpr std::size_t kPayloadTypes = 128;
 constexpr std::string_view kMaxAverageBitrate = "maxaveragebitrate";
 
 std::string_view trim(std::string_view s) {
-  const std::size_t first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
 }
 
 // "b=AS:64" and "b=TIAS:64000" (bwtype compared without case): the lines the cap replaces.
@@ -62,9 +62,11 @@ void set_bandwidth(MediaSection& section, uint32_t bits_per_second) {
   section.lines = std::move(lines);
 }
 
-// Appends the format-specific parameters "a=b;c=d" with maxaveragebitrate at most cap: lowered
-// when higher or unreadable, added when absent, kept when already lower.
-void append_capped_params(std::string& out, std::string_view params, uint32_t cap) {
+// The a=fmtp value "<format> <params>" with maxaveragebitrate at most cap in the parameters
+// "a=b;c=d": lowered when higher or unreadable, added when absent, kept when already lower.
+std::string capped_fmtp(std::string_view format, std::string_view params, uint32_t cap) {
+  std::string out(format);
+  out += ' ';
   const std::size_t start = out.size();
   bool found = false;
   for (std::size_t position = 0;;) {
@@ -88,7 +90,7 @@ void append_capped_params(std::string& out, std::string_view params, uint32_t ca
     out += ';';
     position = end + 1;
   }
-  if (found) return;
+  if (found) return out;
   if (trim(std::string_view(out).substr(start)).empty()) {
     out.resize(start);
   } else if (out.back() != ';') {
@@ -97,6 +99,7 @@ void append_capped_params(std::string& out, std::string_view params, uint32_t ca
   out += kMaxAverageBitrate;
   out += '=';
   text::append_decimal(out, cap);
+  return out;
 }
 
 // The payload type an a=fmtp or a=rtcp-fb value starts with, when it is an RTP one.
@@ -129,11 +132,9 @@ void cap_opus(MediaSection& section, uint32_t cap) {
     has_fmtp[*pt] = true;
     const std::size_t space = attribute.value.find(' ');
     const std::string_view value = attribute.value;
-    std::string edited(value.substr(0, space));
-    edited += ' ';
-    append_capped_params(edited, space == std::string_view::npos ? "" : value.substr(space + 1),
-                         cap);
-    attribute.value = std::move(edited);
+    attribute.value =
+        capped_fmtp(value.substr(0, space),
+                    space == std::string_view::npos ? "" : value.substr(space + 1), cap);
   }
   // An Opus payload type without a=fmtp gets one after its a=rtpmap and a=rtcp-fb lines, where
   // browsers write it.
@@ -150,11 +151,7 @@ void cap_opus(MediaSection& section, uint32_t cap) {
     const bool feedback = i + 1 < attributes.size() && attributes[i + 1].name == "rtcp-fb" &&
                           leading_payload_type(attributes[i + 1]) == pending;
     if (feedback) continue;
-    std::string value;
-    text::append_decimal(value, *pending);
-    value += ' ';
-    append_capped_params(value, {}, cap);
-    rebuilt.push_back(Attribute{"fmtp", std::move(value), true});
+    rebuilt.push_back(Attribute{"fmtp", capped_fmtp(text::decimal(*pending), {}, cap), true});
     pending.reset();
   }
   attributes = std::move(rebuilt);

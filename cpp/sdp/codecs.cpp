@@ -19,19 +19,15 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
   if (encodings.empty()) return;
   for (MediaSection& section : sdp.media) {
     if (!grammar::iequals(section.media, media)) continue;
-    // The encoding name of every RTP payload type: its first a=rtpmap, else its RFC 3551 static
-    // assignment. Built once so that the reordering stays linear; views into the attributes.
-    std::array<std::string_view, kPayloadTypes> names;
-    std::array<bool, kPayloadTypes> declared{};
+    // The encoding name of every RTP payload type from its first a=rtpmap (views into the
+    // attributes, read once so that the reordering stays linear); else, when the view is null,
+    // its RFC 3551 static assignment.
+    std::array<std::string_view, kPayloadTypes> names{};
     for (const Attribute& attribute : section.attributes) {
       RtpmapView rtpmap;
       if (attribute.name != "rtpmap" || !read_rtpmap(attribute.value, &rtpmap)) continue;
-      const auto pt = static_cast<std::size_t>(rtpmap.payload_type);
-      if (!declared[pt]) names[pt] = rtpmap.encoding;
-      declared[pt] = true;
-    }
-    for (std::size_t pt = 0; pt < kPayloadTypes; ++pt) {
-      if (!declared[pt]) names[pt] = static_encoding(static_cast<int>(pt));
+      std::string_view& name = names[static_cast<std::size_t>(rtpmap.payload_type)];
+      if (name.data() == nullptr) name = rtpmap.encoding;  // (an encoding is never empty)
     }
     // Each format's rank: the index of the first name that matches it, else after them all.
     const std::size_t count = section.formats.size();
@@ -39,6 +35,8 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
     for (std::size_t i = 0; i < count; ++i) {
       const auto pt = grammar::decimal(section.formats[i], kPayloadTypes - 1);
       if (!pt) continue;
+      const std::string_view name =
+          names[*pt].data() != nullptr ? names[*pt] : static_encoding(static_cast<int>(*pt));
       for (std::size_t n = 0; n < encodings.size(); ++n) {
         std::string_view encoding = encodings[n];
         // "audio/opus" names opus (the media type prefix, in any case, is dropped).
@@ -46,7 +44,7 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
             grammar::iequals(encoding.substr(0, media.size()), media)) {
           encoding.remove_prefix(media.size() + 1);
         }
-        if (!encoding.empty() && grammar::iequals(names[*pt], encoding)) {
+        if (!encoding.empty() && grammar::iequals(name, encoding)) {
           rank[i] = n;
           break;
         }

@@ -91,12 +91,12 @@ const char* parse_media_line(std::string_view value, MediaSection* out) {
   }
   if (format_count == 0) return "m= line without formats";
   if (format_count > kMaxFormats) return "too many m= formats";
-  out->media = std::string(*media);
+  out->media.assign(*media);
   out->port = static_cast<uint16_t>(*port);
   out->port_count = static_cast<uint16_t>(port_count);
-  out->protocol = std::string(*protocol);
+  out->protocol.assign(*protocol);
   out->formats.reserve(format_count);
-  while (!fields.at_end()) out->formats.emplace_back(*fields.next());
+  while (!fields.at_end()) out->formats.push_back(std::string(*fields.next()));
   return nullptr;
 }
 
@@ -230,7 +230,7 @@ bool Parser::body_line(const Line& line) {
   if (type == 'c' && !has_fields(value, 3)) return fail("bad c= line");
   if (type == 'b' && !is_bandwidth(value)) return fail("bad b= line");
   if (type == 't' && !is_timing(value)) return fail("bad t= line");
-  (in_media ? result_.media.back().lines : result_.lines).emplace_back(line.text);
+  (in_media ? result_.media.back().lines : result_.lines).push_back(std::string(line.text));
   return true;
 }
 
