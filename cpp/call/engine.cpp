@@ -3,7 +3,6 @@
 #include "call/engine.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
 
 #include "call/backoff.hpp"
@@ -30,24 +29,6 @@ std::string base36(uint64_t random, int digits) {
     random /= 36;
   }
   return out;
-}
-
-std::string strip_media_type(std::string_view codec, std::string_view kind) {
-  if (codec.size() > kind.size() && codec[kind.size()] == '/') {
-    bool same = true;
-    for (std::size_t i = 0; i < kind.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(codec[i])) != kind[i]) same = false;
-    }
-    if (same) return std::string(codec.substr(kind.size() + 1));
-  }
-  return std::string(codec);
-}
-
-std::vector<std::string> codec_names(const std::vector<std::string>& codecs,
-                                     std::string_view kind) {
-  std::vector<std::string> names;
-  for (const auto& codec : codecs) names.push_back(strip_media_type(codec, kind));
-  return names;
 }
 
 }  // namespace
@@ -673,10 +654,9 @@ std::string Engine::munge(const Call& call, std::string_view sdp) {
     log(1, "local SDP not understood, used as it is: " + error);
     return std::string(sdp);
   }
-  if (!options.audio_codecs.empty())
-    sdp::prefer_codecs(*parsed, "audio", codec_names(options.audio_codecs, "audio"));
-  if (!options.video_codecs.empty())
-    sdp::prefer_codecs(*parsed, "video", codec_names(options.video_codecs, "video"));
+  // prefer_codecs reads "audio/opus" as "opus", and an empty list changes nothing.
+  sdp::prefer_codecs(*parsed, "audio", options.audio_codecs);
+  sdp::prefer_codecs(*parsed, "video", options.video_codecs);
   if (options.max_bitrate_audio) sdp::cap_audio_bitrate(*parsed, *options.max_bitrate_audio);
   return parsed->str();
 }

@@ -1,7 +1,6 @@
 // Typed SDP attribute views: rtpmap, fmtp, rtcp-fb, extmap, ssrc, candidate, group (RFC 8866 §6).
 #include "sdp/attributes.hpp"
 
-#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -22,41 +21,18 @@ constexpr uint64_t kMaxUint32 = std::numeric_limits<uint32_t>::max();
 // Every reader below checks a value and, when out is not null, fills out: so that parse() can
 // validate without copying and the typed views share the same grammar.
 
-// RFC 8866 §6.6: payload-type SP encoding-name "/" clock-rate ["/" encoding-params]
-bool read_rtpmap(std::string_view value, Rtpmap* out) {
-  FieldReader fields(value);
-  const auto pt = fields.next();
-  const auto spec = fields.next();
-  if (!pt || !spec || !fields.at_end()) return false;
-  const auto payload_type = decimal(*pt, kMaxPayloadType);
-  const std::size_t slash = spec->find('/');
-  if (!payload_type || slash == std::string_view::npos) return false;
-  const std::string_view encoding = spec->substr(0, slash);
-  std::string_view rate = spec->substr(slash + 1);
-  uint64_t channels = 1;
-  if (const std::size_t second = rate.find('/'); second != std::string_view::npos) {
-    const auto parameter = decimal(rate.substr(second + 1), 255);
-    if (!parameter || *parameter == 0) return false;
-    channels = *parameter;
-    rate = rate.substr(0, second);
-  }
-  const auto clock_rate = decimal(rate, kMaxUint32);
-  if (!is_token(encoding) || !clock_rate || *clock_rate == 0) return false;
-  if (out != nullptr) {
-    out->payload_type = static_cast<int>(*payload_type);
-    out->encoding = std::string(encoding);
-    out->clock_rate = static_cast<uint32_t>(*clock_rate);
-    out->channels = static_cast<int>(channels);
-  }
-  return true;
-}
-
 // RFC 8866 §6.15: fmt SP format-specific-params. Splits into the format and its parameters.
 bool split_fmtp(std::string_view value, std::string_view* format, std::string_view* params) {
   const std::size_t space = value.find(' ');
   *format = value.substr(0, space);
   *params = space == std::string_view::npos ? std::string_view() : value.substr(space + 1);
   return is_token(*format);
+}
+
+bool check_fmtp(std::string_view value) {
+  std::string_view format;
+  std::string_view params;
+  return split_fmtp(value, &format, &params);
 }
 
 // RFC 4585 §4.2: rtcp-fb-pt SP rtcp-fb-val, rtcp-fb-pt = "*" / fmt
@@ -129,34 +105,29 @@ bool is_foundation(std::string_view s) {
 // port SP cand-type [SP rel-addr] [SP rel-port] *(SP cand-extension)
 bool read_candidate(std::string_view value, Candidate* out) {
   FieldReader fields(value);
-  const auto foundation = fields.next();
-  const auto component = fields.next();
-  const auto transport = fields.next();
-  const auto priority = fields.next();
-  const auto address = fields.next();
-  const auto port = fields.next();
-  const auto typ = fields.next();
-  const auto type = fields.next();
-  if (!foundation || !component || !transport || !priority || !address || !port || !typ || !type) {
-    return false;
+  // foundation, component, transport, priority, address, port, "typ", type
+  std::string_view field[8];
+  for (std::string_view& f : field) {
+    const auto next = fields.next();
+    if (!next) return false;
+    f = *next;
   }
   // component-id = 1*3DIGIT; RFC 8445 §4 numbers components from 1 to 256.
-  const auto component_id = component->size() <= 3 ? decimal(*component, 256) : std::nullopt;
-  const auto priority_value =
-      priority->size() <= 10 ? decimal(*priority, kMaxUint32) : std::nullopt;
-  const auto port_value = decimal(*port, kMaxPort);
-  if (!is_foundation(*foundation) || !component_id || *component_id == 0 || !is_token(*transport) ||
-      !priority_value || !port_value || *typ != "typ" || !is_token(*type)) {
+  const auto component_id = field[1].size() <= 3 ? decimal(field[1], 256) : std::nullopt;
+  const auto priority_value = field[3].size() <= 10 ? decimal(field[3], kMaxUint32) : std::nullopt;
+  const auto port_value = decimal(field[5], kMaxPort);
+  if (!is_foundation(field[0]) || !component_id || *component_id == 0 || !is_token(field[2]) ||
+      !priority_value || !port_value || field[6] != "typ" || !is_token(field[7])) {
     return false;
   }
   if (out != nullptr) {
-    out->foundation = std::string(*foundation);
+    out->foundation = std::string(field[0]);
     out->component = static_cast<int>(*component_id);
-    out->transport = std::string(*transport);
+    out->transport = std::string(field[2]);
     out->priority = static_cast<uint32_t>(*priority_value);
-    out->address = std::string(*address);
+    out->address = std::string(field[4]);
     out->port = static_cast<uint16_t>(*port_value);
-    out->type = std::string(*type);
+    out->type = std::string(field[7]);
   }
   // What follows is name/value pairs: raddr and rport first when present, then extensions.
   while (!fields.at_end()) {
@@ -199,6 +170,12 @@ std::optional<T> parse_with(std::string_view value) {
   return result;
 }
 
+// The validation alone, for check_attribute's table.
+template <class T, bool (*Read)(std::string_view, T*)>
+bool check_with(std::string_view value) {
+  return Read(value, nullptr);
+}
+
 // The views over a list of attributes: the well-formed ones with that name, in order.
 template <class T, bool (*Read)(std::string_view, T*)>
 std::vector<T> collect(const std::vector<Attribute>& attributes, std::string_view name) {
@@ -211,18 +188,61 @@ std::vector<T> collect(const std::vector<Attribute>& attributes, std::string_vie
   return result;
 }
 
-// RFC 8866 §6.7: at most one direction attribute applies; the first one written wins.
-std::optional<Direction> direction_of(const std::vector<Attribute>& attributes) {
-  for (const Attribute& attribute : attributes) {
-    if (auto direction = direction_from_name(attribute.name)) return direction;
-  }
-  return std::nullopt;
+bool read_rtpmap_into(std::string_view value, Rtpmap* out) {
+  RtpmapView view;
+  if (!read_rtpmap(value, &view)) return false;
+  *out = Rtpmap{view.payload_type, std::string(view.encoding), view.clock_rate, view.channels};
+  return true;
 }
+
+bool check_rtpmap(std::string_view value) {
+  RtpmapView view;
+  return read_rtpmap(value, &view);
+}
+
+bool check_mid(std::string_view value) {  // RFC 5888 §4: identification-tag = token
+  return is_token(value);
+}
+
+// RFC 8866 §6.7: at most one direction attribute applies; the first one written wins.
+Direction direction_of(const std::vector<Attribute>& attributes, Direction fallback) {
+  for (const Attribute& attribute : attributes) {
+    if (auto direction = direction_from_name(attribute.name)) return *direction;
+  }
+  return fallback;
+}
+
+constexpr std::string_view kDirectionNames[] = {"sendrecv", "sendonly", "recvonly", "inactive"};
 
 }  // namespace
 
+// RFC 8866 §6.6: payload-type SP encoding-name "/" clock-rate ["/" encoding-params]
+bool read_rtpmap(std::string_view value, RtpmapView* out) {
+  FieldReader fields(value);
+  const auto pt = fields.next();
+  const auto spec = fields.next();
+  if (!pt || !spec || !fields.at_end()) return false;
+  const auto payload_type = decimal(*pt, kMaxPayloadType);
+  const std::size_t slash = spec->find('/');
+  if (!payload_type || slash == std::string_view::npos) return false;
+  const std::string_view encoding = spec->substr(0, slash);
+  std::string_view rate = spec->substr(slash + 1);
+  uint64_t channels = 1;
+  if (const std::size_t second = rate.find('/'); second != std::string_view::npos) {
+    const auto parameter = decimal(rate.substr(second + 1), 255);
+    if (!parameter || *parameter == 0) return false;
+    channels = *parameter;
+    rate = rate.substr(0, second);
+  }
+  const auto clock_rate = decimal(rate, kMaxUint32);
+  if (!is_token(encoding) || !clock_rate || *clock_rate == 0) return false;
+  *out = RtpmapView{static_cast<int>(*payload_type), encoding, static_cast<uint32_t>(*clock_rate),
+                    static_cast<int>(channels)};
+  return true;
+}
+
 std::optional<Rtpmap> parse_rtpmap(std::string_view value) {
-  return parse_with<Rtpmap, read_rtpmap>(value);
+  return parse_with<Rtpmap, read_rtpmap_into>(value);
 }
 
 std::optional<Fmtp> parse_fmtp(std::string_view value) {
@@ -250,89 +270,82 @@ std::optional<Group> parse_group(std::string_view value) {
   return parse_with<Group, read_group>(value);
 }
 
-std::optional<Rtpmap> static_rtpmap(int payload_type) {
-  struct Entry {
-    int payload_type;
-    const char* encoding;
-    uint32_t clock_rate;
-    int channels;
-  };
-  // RFC 3551 §6, Tables 4 (audio) and 5 (video).
-  static constexpr std::array<Entry, 24> kTable = {{
-      {0, "PCMU", 8000, 1},   {3, "GSM", 8000, 1},    {4, "G723", 8000, 1},
-      {5, "DVI4", 8000, 1},   {6, "DVI4", 16000, 1},  {7, "LPC", 8000, 1},
-      {8, "PCMA", 8000, 1},   {9, "G722", 8000, 1},   {10, "L16", 44100, 2},
-      {11, "L16", 44100, 1},  {12, "QCELP", 8000, 1}, {13, "CN", 8000, 1},
-      {14, "MPA", 90000, 1},  {15, "G728", 8000, 1},  {16, "DVI4", 11025, 1},
-      {17, "DVI4", 22050, 1}, {18, "G729", 8000, 1},  {25, "CelB", 90000, 1},
-      {26, "JPEG", 90000, 1}, {28, "nv", 90000, 1},   {31, "H261", 90000, 1},
-      {32, "MPV", 90000, 1},  {33, "MP2T", 90000, 1}, {34, "H263", 90000, 1},
-  }};
-  for (const Entry& entry : kTable) {
-    if (entry.payload_type == payload_type) {
-      return Rtpmap{entry.payload_type, entry.encoding, entry.clock_rate, entry.channels};
-    }
+namespace {
+// RFC 3551 §6, Tables 4 (audio) and 5 (video): clock rates in units of 25 Hz to keep rows small.
+struct StaticEntry {
+  uint8_t payload_type;
+  uint8_t channels;
+  uint16_t clock_rate_25;
+  const char* encoding;
+};
+constexpr StaticEntry kStaticTable[] = {
+    {0, 1, 320, "PCMU"},   {3, 1, 320, "GSM"},    {4, 1, 320, "G723"},   {5, 1, 320, "DVI4"},
+    {6, 1, 640, "DVI4"},   {7, 1, 320, "LPC"},    {8, 1, 320, "PCMA"},   {9, 1, 320, "G722"},
+    {10, 2, 1764, "L16"},  {11, 1, 1764, "L16"},  {12, 1, 320, "QCELP"}, {13, 1, 320, "CN"},
+    {14, 1, 3600, "MPA"},  {15, 1, 320, "G728"},  {16, 1, 441, "DVI4"},  {17, 1, 882, "DVI4"},
+    {18, 1, 320, "G729"},  {25, 1, 3600, "CelB"}, {26, 1, 3600, "JPEG"}, {28, 1, 3600, "nv"},
+    {31, 1, 3600, "H261"}, {32, 1, 3600, "MPV"},  {33, 1, 3600, "MP2T"}, {34, 1, 3600, "H263"},
+};
+
+const StaticEntry* static_entry(int payload_type) {
+  for (const StaticEntry& entry : kStaticTable) {
+    if (entry.payload_type == payload_type) return &entry;
   }
-  return std::nullopt;
+  return nullptr;
+}
+}  // namespace
+
+std::optional<Rtpmap> static_rtpmap(int payload_type) {
+  const StaticEntry* entry = static_entry(payload_type);
+  if (entry == nullptr) return std::nullopt;
+  return Rtpmap{payload_type, entry->encoding, entry->clock_rate_25 * 25u, entry->channels};
+}
+
+std::string_view static_encoding(int payload_type) {
+  const StaticEntry* entry = static_entry(payload_type);
+  return entry == nullptr ? std::string_view() : std::string_view(entry->encoding);
 }
 
 const char* check_attribute(std::string_view name, bool has_value, std::string_view value) {
   if (direction_from_name(name)) {
     return has_value ? "a direction attribute takes no value" : nullptr;
   }
-  if (name == "rtpmap") {
-    return has_value && read_rtpmap(value, nullptr) ? nullptr : "bad a=rtpmap";
-  }
-  if (name == "fmtp") {
-    std::string_view format;
-    std::string_view params;
-    return has_value && split_fmtp(value, &format, &params) ? nullptr : "bad a=fmtp";
-  }
-  if (name == "rtcp-fb") {
-    return has_value && read_rtcp_feedback(value, nullptr) ? nullptr : "bad a=rtcp-fb";
-  }
-  if (name == "extmap") {
-    return has_value && read_extmap(value, nullptr) ? nullptr : "bad a=extmap";
-  }
-  if (name == "ssrc") {
-    return has_value && read_ssrc(value, nullptr) ? nullptr : "bad a=ssrc";
-  }
-  if (name == "candidate") {
-    return has_value && read_candidate(value, nullptr) ? nullptr : "bad a=candidate";
-  }
-  if (name == "group") {
-    return has_value && read_group(value, nullptr) ? nullptr : "bad a=group";
-  }
-  if (name == "mid") {  // RFC 5888 §4: identification-tag = token
-    return has_value && is_token(value) ? nullptr : "bad a=mid";
+  // Each reason names its attribute after "bad a=", which is where the name is read from.
+  struct Check {
+    const char* reason;
+    bool (*valid)(std::string_view);
+  };
+  static constexpr Check kChecks[] = {
+      {"bad a=rtpmap", check_rtpmap},
+      {"bad a=fmtp", check_fmtp},
+      {"bad a=rtcp-fb", check_with<RtcpFeedback, read_rtcp_feedback>},
+      {"bad a=extmap", check_with<Extmap, read_extmap>},
+      {"bad a=ssrc", check_with<SsrcAttribute, read_ssrc>},
+      {"bad a=candidate", check_with<Candidate, read_candidate>},
+      {"bad a=group", check_with<Group, read_group>},
+      {"bad a=mid", check_mid},
+  };
+  for (const Check& check : kChecks) {
+    if (name != std::string_view(check.reason).substr(6)) continue;
+    return has_value && check.valid(value) ? nullptr : check.reason;
   }
   return nullptr;
 }
 
 std::string_view direction_name(Direction direction) {
-  switch (direction) {
-    case Direction::kSendRecv:
-      return "sendrecv";
-    case Direction::kSendOnly:
-      return "sendonly";
-    case Direction::kRecvOnly:
-      return "recvonly";
-    case Direction::kInactive:
-      return "inactive";
-  }
-  return "sendrecv";
+  const auto index = static_cast<std::size_t>(direction);
+  return kDirectionNames[index < 4 ? index : 0];
 }
 
 std::optional<Direction> direction_from_name(std::string_view name) {
-  if (name == "sendrecv") return Direction::kSendRecv;
-  if (name == "sendonly") return Direction::kSendOnly;
-  if (name == "recvonly") return Direction::kRecvOnly;
-  if (name == "inactive") return Direction::kInactive;
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (name == kDirectionNames[i]) return static_cast<Direction>(i);
+  }
   return std::nullopt;
 }
 
 std::vector<Rtpmap> MediaSection::rtpmaps() const {
-  return collect<Rtpmap, read_rtpmap>(attributes, "rtpmap");
+  return collect<Rtpmap, read_rtpmap_into>(attributes, "rtpmap");
 }
 
 std::vector<Fmtp> MediaSection::fmtps() const {
@@ -348,7 +361,7 @@ std::optional<Rtpmap> MediaSection::rtpmap(int payload_type) const {
   for (const Attribute& attribute : attributes) {
     if (attribute.name != "rtpmap" || !attribute.has_value) continue;
     Rtpmap parsed;
-    if (read_rtpmap(attribute.value, &parsed) && parsed.payload_type == payload_type) {
+    if (read_rtpmap_into(attribute.value, &parsed) && parsed.payload_type == payload_type) {
       return parsed;
     }
   }
@@ -382,7 +395,7 @@ std::vector<Candidate> MediaSection::candidates() const {
 }
 
 Direction MediaSection::direction(Direction session_default) const {
-  return direction_of(attributes).value_or(session_default);
+  return direction_of(attributes, session_default);
 }
 
 std::string_view MediaSection::mid() const {
@@ -390,7 +403,7 @@ std::string_view MediaSection::mid() const {
 }
 
 Direction SessionDescription::direction() const {
-  return direction_of(attributes).value_or(Direction::kSendRecv);
+  return direction_of(attributes, Direction::kSendRecv);
 }
 
 std::vector<Group> SessionDescription::groups() const {

@@ -1,6 +1,7 @@
 // Typed views of SDP attributes: rtpmap, fmtp, rtcp-fb, extmap, ssrc, candidate, group.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -20,6 +21,18 @@ std::optional<Group> parse_group(std::string_view value);
 
 // RFC 3551 §6 Table 4 and 5: the encodings of the static payload types (0 = PCMU/8000).
 std::optional<Rtpmap> static_rtpmap(int payload_type);
+// Only the encoding name of a static payload type; empty when it has none.
+std::string_view static_encoding(int payload_type);
+
+// An a=rtpmap value read without copying: the encoding is a view into the value.
+struct RtpmapView {
+  int payload_type = 0;
+  std::string_view encoding;
+  uint32_t clock_rate = 0;
+  int channels = 1;
+};
+// Fills *out and returns true when the value is a well-formed a=rtpmap (else leaves it).
+bool read_rtpmap(std::string_view value, RtpmapView* out);
 
 // Checks one attribute whose syntax this library knows, without copying anything.
 // Returns nullptr when it is well-formed or unknown to us, else a short reason for the error.

@@ -3,7 +3,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <string>
 
 #include "sdp/attributes.hpp"
@@ -24,147 +23,138 @@ constexpr std::size_t kPayloadTypes = 128;
 constexpr std::string_view kMaxAverageBitrate = "maxaveragebitrate";
 
 std::string_view trim(std::string_view s) {
-  const std::size_t first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
 }
 
-// "b=AS:64" is a bandwidth line of type "AS" (bwtype compared without case).
-bool is_bandwidth_of(std::string_view line, std::string_view type) {
+// "b=AS:64" and "b=TIAS:64000" (bwtype compared without case): the lines the cap replaces.
+bool is_capped_bandwidth(std::string_view line) {
   if (line.size() < 2 || line[0] != 'b' || line[1] != '=') return false;
-  line.remove_prefix(2);
-  return iequals(line.substr(0, line.find(':')), type);
+  const std::string_view type = line.substr(2, line.find(':') - 2);
+  return iequals(type, "AS") || iequals(type, "TIAS");
 }
 
 // RFC 8866 §5.8 (AS, kilobits per second) and RFC 3890 §6 (TIAS, bits per second), replacing
 // what was there, placed after i= and c= as RFC 8866 §5 orders them (i, c, b, k).
 void set_bandwidth(MediaSection& section, uint32_t bits_per_second) {
-  auto& lines = section.lines;
-  lines.erase(std::remove_if(lines.begin(), lines.end(),
-                             [](const std::string& line) {
-                               return is_bandwidth_of(line, "AS") || is_bandwidth_of(line, "TIAS");
-                             }),
-              lines.end());
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (!lines[i].empty() && (lines[i][0] == 'i' || lines[i][0] == 'c')) at = i + 1;
+  std::string as = "b=AS:";
+  text::append_decimal(as, bits_per_second / 1000 + (bits_per_second % 1000 != 0 ? 1 : 0));
+  std::string tias = "b=TIAS:";
+  text::append_decimal(tias, bits_per_second);
+  // The new lines go after the last i= or c= line, else first.
+  std::size_t after = 0;  // 1 + the index of that line
+  for (std::size_t i = 0; i < section.lines.size(); ++i) {
+    const std::string& line = section.lines[i];
+    if (!line.empty() && (line[0] == 'i' || line[0] == 'c')) after = i + 1;
   }
-  const uint32_t kilobits = bits_per_second / 1000 + (bits_per_second % 1000 != 0 ? 1 : 0);
-  const auto position = lines.begin() + static_cast<std::ptrdiff_t>(at);
-  lines.insert(position,
-               {"b=AS:" + text::decimal(kilobits), "b=TIAS:" + text::decimal(bits_per_second)});
+  std::vector<std::string> lines;
+  lines.reserve(section.lines.size() + 2);
+  for (std::size_t i = 0; i <= section.lines.size(); ++i) {
+    if (i == after) {
+      lines.push_back(std::move(as));
+      lines.push_back(std::move(tias));
+    }
+    if (i < section.lines.size() && !is_capped_bandwidth(section.lines[i])) {
+      lines.push_back(std::move(section.lines[i]));
+    }
+  }
+  section.lines = std::move(lines);
 }
 
-// The format-specific parameters "a=b;c=d" with maxaveragebitrate at most cap: lowered when
-// higher or unreadable, added when absent, kept when already lower.
-std::string capped_params(std::string_view params, uint32_t cap) {
-  std::string out;
-  out.reserve(params.size() + 32);
+// The a=fmtp value "<format> <params>" with maxaveragebitrate at most cap in the parameters
+// "a=b;c=d": lowered when higher or unreadable, added when absent, kept when already lower.
+std::string capped_fmtp(std::string_view format, std::string_view params, uint32_t cap) {
+  std::string out(format);
+  out += ' ';
+  const std::size_t start = out.size();
   bool found = false;
-  std::size_t position = 0;
-  while (true) {
-    std::size_t end = params.find(';', position);
-    const bool last = end == std::string_view::npos;
-    if (last) end = params.size();
+  for (std::size_t position = 0;;) {
+    const std::size_t end = std::min(params.find(';', position), params.size());
     const std::string_view param = params.substr(position, end - position);
     const std::size_t equals = param.find('=');
+    // (Without "=" the value read is the name itself, which is no number: it is replaced.)
     if (iequals(trim(param.substr(0, equals)), kMaxAverageBitrate)) {
       found = true;
-      const auto current =
-          equals == std::string_view::npos
-              ? std::nullopt
-              : decimal(trim(param.substr(equals + 1)), std::numeric_limits<uint32_t>::max());
-      if (current && *current <= cap) {
-        out += param;
-      } else {
+      if (!decimal(trim(param.substr(equals + 1)), cap)) {
         out += param.substr(0, equals);
         out += '=';
         text::append_decimal(out, cap);
+      } else {
+        out += param;
       }
     } else {
       out += param;
     }
-    if (last) break;
+    if (end == params.size()) break;
     out += ';';
     position = end + 1;
   }
-  if (!found) {
-    const std::string added = std::string(kMaxAverageBitrate) + '=' + text::decimal(cap);
-    if (trim(out).empty()) {
-      out = added;
-    } else {
-      if (out.back() != ';') out += ';';
-      out += added;
-    }
+  if (found) return out;
+  if (trim(std::string_view(out).substr(start)).empty()) {
+    out.resize(start);
+  } else if (out.back() != ';') {
+    out += ';';
   }
+  out += kMaxAverageBitrate;
+  out += '=';
+  text::append_decimal(out, cap);
   return out;
 }
 
 // The payload type an a=fmtp or a=rtcp-fb value starts with, when it is an RTP one.
-std::optional<std::size_t> leading_payload_type(std::string_view value) {
-  const auto pt = decimal(value.substr(0, value.find(' ')), kPayloadTypes - 1);
-  if (!pt) return std::nullopt;
-  return static_cast<std::size_t>(*pt);
+std::optional<uint64_t> leading_payload_type(const Attribute& attribute) {
+  if (!attribute.has_value) return std::nullopt;
+  const std::string_view value = attribute.value;
+  return decimal(value.substr(0, value.find(' ')), kPayloadTypes - 1);
 }
 
-bool is_opus(std::string_view rtpmap_value) {
-  const auto rtpmap = parse_rtpmap(rtpmap_value);
-  return rtpmap && iequals(rtpmap->encoding, "opus");
+// The payload type of an a=rtpmap:<pt> opus/..., else nullopt.
+std::optional<uint64_t> opus_payload_type(const Attribute& attribute) {
+  RtpmapView rtpmap;
+  if (attribute.name != "rtpmap" || !read_rtpmap(attribute.value, &rtpmap) ||
+      !iequals(rtpmap.encoding, "opus")) {
+    return std::nullopt;
+  }
+  return rtpmap.payload_type;
 }
 
 void cap_opus(MediaSection& section, uint32_t cap) {
+  auto& attributes = section.attributes;
   std::array<bool, kPayloadTypes> opus{};
-  bool any = false;
-  for (const Rtpmap& rtpmap : section.rtpmaps()) {
-    if (iequals(rtpmap.encoding, "opus")) {
-      opus[static_cast<std::size_t>(rtpmap.payload_type)] = true;
-      any = true;
-    }
+  for (const Attribute& attribute : attributes) {
+    if (const auto pt = opus_payload_type(attribute)) opus[*pt] = true;
   }
-  if (!any) return;
   std::array<bool, kPayloadTypes> has_fmtp{};
-  bool missing = false;
-  for (Attribute& attribute : section.attributes) {
-    if (attribute.name != "fmtp" || !attribute.has_value) continue;
-    const auto pt = leading_payload_type(attribute.value);
+  for (Attribute& attribute : attributes) {
+    const auto pt = attribute.name == "fmtp" ? leading_payload_type(attribute) : std::nullopt;
     if (!pt || !opus[*pt]) continue;
     has_fmtp[*pt] = true;
     const std::size_t space = attribute.value.find(' ');
-    const std::string_view params = space == std::string_view::npos
-                                        ? std::string_view()
-                                        : std::string_view(attribute.value).substr(space + 1);
-    attribute.value = attribute.value.substr(0, space) + ' ' + capped_params(params, cap);
+    const std::string_view value = attribute.value;
+    attribute.value =
+        capped_fmtp(value.substr(0, space),
+                    space == std::string_view::npos ? "" : value.substr(space + 1), cap);
   }
-  for (std::size_t pt = 0; pt < kPayloadTypes; ++pt) {
-    missing = missing || (opus[pt] && !has_fmtp[pt]);
-  }
-  if (!missing) return;
   // An Opus payload type without a=fmtp gets one after its a=rtpmap and a=rtcp-fb lines, where
   // browsers write it.
   std::vector<Attribute> rebuilt;
-  rebuilt.reserve(section.attributes.size() + 4);
-  std::optional<std::size_t> pending;
-  const auto flush = [&]() {
-    if (!pending) return;
-    rebuilt.push_back(
-        Attribute{"fmtp", text::decimal(*pending) + ' ' + capped_params({}, cap), true});
-    pending.reset();
-  };
-  for (Attribute& attribute : section.attributes) {
-    const bool has_pt =
-        attribute.has_value && (attribute.name == "rtpmap" || attribute.name == "rtcp-fb");
-    const auto pt = has_pt ? leading_payload_type(attribute.value) : std::nullopt;
-    if (pending && !(attribute.name == "rtcp-fb" && pt == pending)) flush();
-    const bool opens =
-        attribute.name == "rtpmap" && pt && opus[*pt] && !has_fmtp[*pt] && is_opus(attribute.value);
-    rebuilt.push_back(std::move(attribute));
-    if (opens) {
+  rebuilt.reserve(attributes.size() + 4);
+  std::optional<uint64_t> pending;
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    if (const auto pt = opus_payload_type(attributes[i]); pt && !has_fmtp[*pt]) {
       has_fmtp[*pt] = true;
       pending = pt;
     }
+    rebuilt.push_back(std::move(attributes[i]));
+    if (!pending) continue;
+    const bool feedback = i + 1 < attributes.size() && attributes[i + 1].name == "rtcp-fb" &&
+                          leading_payload_type(attributes[i + 1]) == pending;
+    if (feedback) continue;
+    rebuilt.push_back(Attribute{"fmtp", capped_fmtp(text::decimal(*pending), {}, cap), true});
+    pending.reset();
   }
-  flush();
-  section.attributes = std::move(rebuilt);
+  attributes = std::move(rebuilt);
 }
 
 }  // namespace

@@ -8,32 +8,6 @@
 #include "sdp/session.hpp"
 
 namespace acw::sdp {
-namespace {
-
-constexpr std::size_t kPayloadTypes = 128;  // RFC 3550 §5.1: 7 bits
-
-// The encoding name of every RTP payload type of a section: its first a=rtpmap, else its
-// RFC 3551 static assignment. Built once so that the reordering stays linear.
-std::array<std::string, kPayloadTypes> encodings_by_payload_type(const MediaSection& section) {
-  std::array<std::string, kPayloadTypes> names;
-  std::array<bool, kPayloadTypes> declared{};
-  for (const Attribute& attribute : section.attributes) {
-    if (attribute.name != "rtpmap" || !attribute.has_value) continue;
-    auto rtpmap = parse_rtpmap(attribute.value);
-    if (!rtpmap) continue;
-    const auto pt = static_cast<std::size_t>(rtpmap->payload_type);
-    if (declared[pt]) continue;
-    declared[pt] = true;
-    names[pt] = std::move(rtpmap->encoding);
-  }
-  for (std::size_t pt = 0; pt < kPayloadTypes; ++pt) {
-    if (declared[pt]) continue;
-    if (auto known = static_rtpmap(static_cast<int>(pt))) names[pt] = std::move(known->encoding);
-  }
-  return names;
-}
-
-}  // namespace
 
 // Only the m= line changes: rtpmap, fmtp and rtcp-fb lines keep their places, as the public
 // client and browsers do, since the order of a= lines carries no preference. Payloads that only
@@ -41,28 +15,47 @@ std::array<std::string, kPayloadTypes> encodings_by_payload_type(const MediaSect
 // relative order after the chosen codecs.
 void prefer_codecs(SessionDescription& sdp, std::string_view media,
                    const std::vector<std::string>& encodings) {
+  constexpr std::size_t kPayloadTypes = 128;  // RFC 3550 §5.1: 7 bits
+  if (encodings.empty()) return;
   for (MediaSection& section : sdp.media) {
     if (!grammar::iequals(section.media, media)) continue;
-    const auto names = encodings_by_payload_type(section);
-    std::vector<std::string_view> format_encodings;
-    format_encodings.reserve(section.formats.size());
-    for (const std::string& format : section.formats) {
-      const auto pt = grammar::decimal(format, kPayloadTypes - 1);
-      format_encodings.push_back(pt ? std::string_view(names[*pt]) : std::string_view());
+    // The encoding name of every RTP payload type from its first a=rtpmap (views into the
+    // attributes, read once so that the reordering stays linear); else, when the view is null,
+    // its RFC 3551 static assignment.
+    std::array<std::string_view, kPayloadTypes> names{};
+    for (const Attribute& attribute : section.attributes) {
+      RtpmapView rtpmap;
+      if (attribute.name != "rtpmap" || !read_rtpmap(attribute.value, &rtpmap)) continue;
+      std::string_view& name = names[static_cast<std::size_t>(rtpmap.payload_type)];
+      if (name.data() == nullptr) name = rtpmap.encoding;  // (an encoding is never empty)
     }
-    std::vector<bool> chosen(section.formats.size(), false);
-    std::vector<std::string> reordered;
-    reordered.reserve(section.formats.size());
-    for (const std::string& encoding : encodings) {
-      if (encoding.empty()) continue;
-      for (std::size_t i = 0; i < section.formats.size(); ++i) {
-        if (chosen[i] || !grammar::iequals(format_encodings[i], encoding)) continue;
-        chosen[i] = true;
-        reordered.push_back(section.formats[i]);
+    // Each format's rank: the index of the first name that matches it, else after them all.
+    const std::size_t count = section.formats.size();
+    std::vector<std::size_t> rank(count, encodings.size());
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto pt = grammar::decimal(section.formats[i], kPayloadTypes - 1);
+      if (!pt) continue;
+      const std::string_view name =
+          names[*pt].data() != nullptr ? names[*pt] : static_encoding(static_cast<int>(*pt));
+      for (std::size_t n = 0; n < encodings.size(); ++n) {
+        std::string_view encoding = encodings[n];
+        // "audio/opus" names opus (the media type prefix, in any case, is dropped).
+        if (encoding.size() > media.size() && encoding[media.size()] == '/' &&
+            grammar::iequals(encoding.substr(0, media.size()), media)) {
+          encoding.remove_prefix(media.size() + 1);
+        }
+        if (!encoding.empty() && grammar::iequals(name, encoding)) {
+          rank[i] = n;
+          break;
+        }
       }
     }
-    for (std::size_t i = 0; i < section.formats.size(); ++i) {
-      if (!chosen[i]) reordered.push_back(std::move(section.formats[i]));
+    std::vector<std::string> reordered;
+    reordered.reserve(count);
+    for (std::size_t r = 0; r <= encodings.size(); ++r) {
+      for (std::size_t i = 0; i < count; ++i) {
+        if (rank[i] == r) reordered.push_back(std::move(section.formats[i]));
+      }
     }
     section.formats = std::move(reordered);
   }

@@ -16,66 +16,23 @@ using grammar::decimal;
 using grammar::FieldReader;
 using grammar::is_token;
 
-// The highest rank session_rank() or media_rank() gives.
-constexpr int kMaxRank = 8;
+// RFC 8866 §5: the order of the lines that may follow s= at session level, and of the lines
+// between m= and the a= lines in a media section. A line's rank is its type's place here; r= ranks
+// with t= because each r= belongs to the t= before it.
+constexpr std::string_view kSessionOrder = "iuepcbtzk";
+constexpr std::string_view kMediaOrder = "icbk";
 
-// RFC 8866 §5: the order of the lines that may follow s= at session level. t= and r= share a
-// rank because each r= belongs to the t= before it.
-int session_rank(char type) {
-  switch (type) {
-    case 'i':
-      return 0;
-    case 'u':
-      return 1;
-    case 'e':
-      return 2;
-    case 'p':
-      return 3;
-    case 'c':
-      return 4;
-    case 'b':
-      return 5;
-    case 't':
-    case 'r':
-      return 6;
-    case 'z':
-      return 7;
-    case 'k':
-      return 8;
-    default:
-      return -1;
-  }
+int rank(char type, std::string_view order) {
+  const std::size_t at = order.find(type == 'r' ? 't' : type);
+  return at == std::string_view::npos ? -1 : static_cast<int>(at);
 }
 
-// RFC 8866 §5: media-level lines are i=, c=, b=, k= in that order, then the a= lines.
-int media_rank(char type) {
-  switch (type) {
-    case 'i':
-      return 0;
-    case 'c':
-      return 1;
-    case 'b':
-      return 2;
-    case 'k':
-      return 3;
-    default:
-      return -1;
-  }
-}
-
-// RFC 8866 §5.2: o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>
-bool is_origin(std::string_view value) {
+// Exactly count fields separated by single spaces: o= (RFC 8866 §5.2, 6 fields:
+// <username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>) and c= (§5.7, 3
+// fields: <nettype> <addrtype> <connection-address>).
+bool has_fields(std::string_view value, int count) {
   FieldReader fields(value);
-  for (int i = 0; i < 6; ++i) {
-    if (!fields.next()) return false;
-  }
-  return fields.at_end();
-}
-
-// RFC 8866 §5.7: c=<nettype> <addrtype> <connection-address>
-bool is_connection(std::string_view value) {
-  FieldReader fields(value);
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < count; ++i) {
     if (!fields.next()) return false;
   }
   return fields.at_end();
@@ -134,19 +91,20 @@ const char* parse_media_line(std::string_view value, MediaSection* out) {
   }
   if (format_count == 0) return "m= line without formats";
   if (format_count > kMaxFormats) return "too many m= formats";
-  out->media = std::string(*media);
+  out->media.assign(*media);
   out->port = static_cast<uint16_t>(*port);
   out->port_count = static_cast<uint16_t>(port_count);
-  out->protocol = std::string(*protocol);
+  out->protocol.assign(*protocol);
   out->formats.reserve(format_count);
-  while (!fields.at_end()) out->formats.emplace_back(*fields.next());
+  while (!fields.at_end()) out->formats.push_back(std::string(*fields.next()));
   return nullptr;
 }
 
-// One line of the description, split into its type letter and value (RFC 8866 §5: <type>=<value>).
+// One line of the description (RFC 8866 §5: <type>=<value>), a view into the input text.
 struct Line {
-  char type = 0;
-  std::string_view value;
+  std::string_view text;
+  char type() const { return text[0]; }
+  std::string_view value() const { return text.substr(2); }
 };
 
 class Parser {
@@ -159,8 +117,7 @@ class Parser {
   // The next line, nullopt at the end of the text or on a malformed line (then failed_ is set).
   std::optional<Line> next_line();
   bool fail(const char* reason);
-  bool session_line(const Line& line);
-  bool media_line(const Line& line);
+  bool body_line(const Line& line);  // a line after s=
   bool attribute_line(std::string_view value, std::vector<Attribute>* attributes,
                       bool* has_direction);
   bool check_groups();
@@ -179,8 +136,13 @@ class Parser {
 bool Parser::fail(const char* reason) {
   failed_ = true;
   if (error_ != nullptr) {
-    *error_ = line_number_ == 0 ? std::string(reason)
-                                : "line " + text::decimal(line_number_) + ": " + reason;
+    error_->clear();
+    if (line_number_ != 0) {
+      *error_ += "line ";
+      text::append_decimal(*error_, line_number_);
+      *error_ += ": ";
+    }
+    *error_ += reason;
   }
   return false;
 }
@@ -192,25 +154,25 @@ std::optional<Line> Parser::next_line() {
   std::string_view text = rest_.substr(0, end);
   rest_ = end == std::string_view::npos ? std::string_view() : rest_.substr(end + 1);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  const char* reason = nullptr;
   if (text.empty()) {
     // RFC 8866 §5 has no empty lines; some senders end the body with an extra CRLF: allow that.
     if (rest_.find_first_not_of("\r\n") == std::string_view::npos) {
       rest_ = {};
       return std::nullopt;
     }
-    fail("empty line");
+    reason = "empty line";
+  } else if (text.find('\r') != std::string_view::npos ||
+             text.find('\0') != std::string_view::npos) {
+    reason = "CR or NUL inside a line";  // RFC 8866 §5: text is any byte but NUL, CR and LF
+  } else if (text.size() < 2 || text[1] != '=' || text[0] < 'a' || text[0] > 'z') {
+    reason = "line not of the form <type>=<value>";
+  }
+  if (reason != nullptr) {
+    fail(reason);
     return std::nullopt;
   }
-  // RFC 8866 §5: text is any byte but NUL, CR and LF.
-  if (text.find('\r') != std::string_view::npos || text.find('\0') != std::string_view::npos) {
-    fail("CR or NUL inside a line");
-    return std::nullopt;
-  }
-  if (text.size() < 2 || text[1] != '=' || text[0] < 'a' || text[0] > 'z') {
-    fail("line not of the form <type>=<value>");
-    return std::nullopt;
-  }
-  return Line{text[0], text.substr(2)};
+  return Line{text};
 }
 
 bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attributes,
@@ -227,51 +189,61 @@ bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attr
     if (*has_direction) return fail("more than one direction attribute");
     *has_direction = true;
   }
+  if (name == "mid") {
+    // RFC 5888 §4: one mid per media section, unique in the session. (At session level a=mid
+    // means nothing and is kept as any other attribute.)
+    if (!result_.media.empty()) {
+      if (media_has_mid_) return fail("more than one a=mid in a media section");
+      media_has_mid_ = true;
+      if (std::find(mids_.begin(), mids_.end(), attribute_value) != mids_.end()) {
+        return fail("a=mid repeated");
+      }
+      mids_.push_back(attribute_value);
+    }
+  }
   attributes->push_back(Attribute{std::string(name), std::string(attribute_value), has_value});
   return true;
 }
 
-bool Parser::session_line(const Line& line) {
-  if (line.type == 'a') return attribute_line(line.value, &result_.attributes, &session_direction_);
-  if (session_rank(line.type) < 0) {
-    return fail(line.type == 'v' || line.type == 'o' || line.type == 's'
+bool Parser::body_line(const Line& line) {
+  const char type = line.type();
+  const std::string_view value = line.value();
+  if (type == 'm') {
+    if (result_.media.size() == kMaxMediaSections) return fail("too many media sections");
+    result_.media.emplace_back();
+    media_direction_ = false;
+    media_has_mid_ = false;
+    const char* reason = parse_media_line(value, &result_.media.back());
+    return reason == nullptr || fail(reason);
+  }
+  const bool in_media = !result_.media.empty();
+  if (type == 'a') {
+    return in_media ? attribute_line(value, &result_.media.back().attributes, &media_direction_)
+                    : attribute_line(value, &result_.attributes, &session_direction_);
+  }
+  if (rank(type, in_media ? kMediaOrder : kSessionOrder) < 0) {
+    return fail(in_media ? "line type not allowed in a media section"
+                : type == 'v' || type == 'o' || type == 's'
                     ? "v=, o= or s= repeated"
                     : "line type not allowed at session level");
   }
-  if (line.type == 'c' && !is_connection(line.value)) return fail("bad c= line");
-  if (line.type == 'b' && !is_bandwidth(line.value)) return fail("bad b= line");
-  if (line.type == 't' && !is_timing(line.value)) return fail("bad t= line");
-  result_.lines.emplace_back(std::string(1, line.type) + '=' + std::string(line.value));
-  return true;
-}
-
-bool Parser::media_line(const Line& line) {
-  MediaSection& section = result_.media.back();
-  if (line.type == 'a') {
-    if (!attribute_line(line.value, &section.attributes, &media_direction_)) return false;
-    if (section.attributes.back().name != "mid") return true;
-    // RFC 5888 §4: one mid per media section, unique in the session.
-    if (media_has_mid_) return fail("more than one a=mid in a media section");
-    media_has_mid_ = true;
-    const std::string_view mid = line.value.substr(line.value.find(':') + 1);
-    if (std::find(mids_.begin(), mids_.end(), mid) != mids_.end()) return fail("a=mid repeated");
-    mids_.push_back(mid);
-    return true;
-  }
-  if (media_rank(line.type) < 0) return fail("line type not allowed in a media section");
-  if (line.type == 'c' && !is_connection(line.value)) return fail("bad c= line");
-  if (line.type == 'b' && !is_bandwidth(line.value)) return fail("bad b= line");
-  section.lines.emplace_back(std::string(1, line.type) + '=' + std::string(line.value));
+  if (type == 'c' && !has_fields(value, 3)) return fail("bad c= line");
+  if (type == 'b' && !is_bandwidth(value)) return fail("bad b= line");
+  if (type == 't' && !is_timing(value)) return fail("bad t= line");
+  (in_media ? result_.media.back().lines : result_.lines).push_back(std::string(line.text));
   return true;
 }
 
 // RFC 5888 §5: a group names only mids that exist. Checked at the end, since a=group comes
-// before the media sections; the error names no line.
+// before the media sections; the error names no line. (Each a=group was checked on its line.)
 bool Parser::check_groups() {
   line_number_ = 0;
-  for (const Group& group : result_.groups()) {
-    for (const std::string& mid : group.mids) {
-      if (std::find(mids_.begin(), mids_.end(), mid) == mids_.end()) {
+  for (const Attribute& attribute : result_.attributes) {
+    if (attribute.name != "group") continue;
+    FieldReader fields(attribute.value);
+    fields.next();  // the semantics
+    while (const auto mid = fields.next()) {
+      if (std::find(mids_.begin(), mids_.end(), *mid) == mids_.end()) {
         return fail("a=group names an unknown mid");
       }
     }
@@ -285,60 +257,48 @@ std::optional<SessionDescription> Parser::run() {
     return std::nullopt;
   }
   // RFC 8866 §5: v=, o= and s= come first, in that order.
-  const auto version = next_line();
-  if (!version || version->type != 'v' || version->value != "0") {
-    if (!failed_) fail("first line must be v=0");
-    return std::nullopt;
-  }
-  const auto origin = next_line();
-  if (!origin || origin->type != 'o' || !is_origin(origin->value)) {
-    if (!failed_) fail("second line must be a valid o=");
-    return std::nullopt;
-  }
-  const auto name = next_line();
-  if (!name || name->type != 's') {
-    if (!failed_) fail("third line must be s=");
-    return std::nullopt;
-  }
-  result_.origin = std::string(origin->value);
-  result_.name = std::string(name->value);
-  while (const auto line = next_line()) {
-    bool ok = true;
-    if (line->type == 'm') {
-      if (result_.media.size() == kMaxMediaSections) {
-        ok = fail("too many media sections");
-      } else {
-        result_.media.emplace_back();
-        media_direction_ = false;
-        media_has_mid_ = false;
-        if (const char* reason = parse_media_line(line->value, &result_.media.back())) {
-          ok = fail(reason);
-        }
-      }
-    } else if (result_.media.empty()) {
-      ok = session_line(*line);
-    } else {
-      ok = media_line(*line);
+  static constexpr const char* kFirstLines[] = {
+      "first line must be v=0", "second line must be a valid o=", "third line must be s="};
+  for (int i = 0; i < 3; ++i) {
+    const auto line = next_line();
+    if (failed_) return std::nullopt;
+    const std::string_view value = line ? line->value() : std::string_view();
+    bool ok = line && line->type() == "vos"[i];
+    if (i == 0) ok = ok && value == "0";
+    if (i == 1) ok = ok && has_fields(value, 6);
+    if (!ok) {
+      fail(kFirstLines[i]);
+      return std::nullopt;
     }
-    if (!ok) return std::nullopt;
+    if (i != 0) (i == 1 ? result_.origin : result_.name) = value;
+  }
+  while (const auto line = next_line()) {
+    if (!body_line(*line)) return std::nullopt;
   }
   if (failed_ || !check_groups()) return std::nullopt;
   return std::move(result_);
 }
 
 // Appends lines in the order their rank gives, keeping the written order among equals: one pass
-// per rank (they are few; std::stable_sort's code cost the wasm 3 KB).
-void append_ranked(std::string& out, const std::vector<std::string>& lines, int (*rank)(char)) {
-  // Unknown types (not produced by parse()) go last rather than being dropped.
-  constexpr int kLast = kMaxRank + 1;
-  for (int pass = 0; pass <= kLast; ++pass) {
+// per rank (they are few; std::stable_sort's code cost the wasm 3 KB). Unknown types (not
+// produced by parse()) go last rather than being dropped.
+void append_ranked(std::string& out, const std::vector<std::string>& lines,
+                   std::string_view order) {
+  const int last = static_cast<int>(order.size());
+  for (int pass = 0; pass <= last; ++pass) {
     for (const std::string& line : lines) {
-      const int r = line.empty() ? -1 : rank(line.front());
-      if ((r < 0 ? kLast : r) != pass) continue;
+      const int r = line.empty() ? -1 : rank(line.front(), order);
+      if ((r < 0 ? last : r) != pass) continue;
       out += line;
       out += "\r\n";
     }
   }
+}
+
+void append_line(std::string& out, std::string_view type, std::string_view value) {
+  out += type;
+  out += value;
+  out += "\r\n";
 }
 
 void append_attributes(std::string& out, const std::vector<Attribute>& attributes) {
@@ -388,21 +348,27 @@ std::string SessionDescription::str() const {
   out += "v=";
   text::append_signed_decimal(out, version);
   out += "\r\n";
-  out += "o=" + origin + "\r\n";
-  out += "s=" + name + "\r\n";
-  append_ranked(out, lines, session_rank);
+  append_line(out, "o=", origin);
+  append_line(out, "s=", name);
+  append_ranked(out, lines, kSessionOrder);
   append_attributes(out, attributes);
   for (const MediaSection& section : media) {
-    out += "m=" + section.media + ' ';
+    out += "m=";
+    out += section.media;
+    out += ' ';
     text::append_decimal(out, section.port);
     if (section.port_count != 0) {
       out += '/';
       text::append_decimal(out, section.port_count);
     }
-    out += ' ' + section.protocol;
-    for (const std::string& format : section.formats) out += ' ' + format;
+    out += ' ';
+    out += section.protocol;
+    for (const std::string& format : section.formats) {
+      out += ' ';
+      out += format;
+    }
     out += "\r\n";
-    append_ranked(out, section.lines, media_rank);
+    append_ranked(out, section.lines, kMediaOrder);
     append_attributes(out, section.attributes);
   }
   return out;

@@ -153,7 +153,8 @@ OfferSummary summarize_offer(const SessionDescription& offer);
 // Moves the named codecs (case-insensitive encoding names, e.g. {"opus","PCMU"}) to the front
 // of every media section of that kind ("audio"/"video") in the given order; codecs not named
 // keep their relative order after them. Helper payloads that refer to a codec (rtx apt=, red)
-// stay. Unknown names are ignored.
+// stay. Unknown names are ignored. A name may carry the media type as a prefix in any case
+// ("audio/opus" for media "audio" names opus), as the public client's codec options do.
 void prefer_codecs(SessionDescription& sdp, std::string_view media,
                    const std::vector<std::string>& encodings);
 

@@ -41,6 +41,15 @@ TEST(PreferCodecs, NamesAreCaseInsensitiveAndUnknownOnesIgnored) {
                                            "105", "13", "110", "112", "113", "126"}));
 }
 
+TEST(PreferCodecs, AMediaTypePrefixIsDroppedInAnyCase) {
+  // The public client's codec options name codecs as "audio/PCMA"; the prefix of another media
+  // type, or a bare "audio/", names nothing.
+  SessionDescription sdp = trace_offer();
+  prefer_codecs(sdp, "audio", {"video/opus", "audio/", "Audio/G722", "AUDIO/pcma", "audio"});
+  EXPECT_EQ(sdp.media[0].formats, (Formats{"9", "8", "111", "63", "103", "104", "102", "0", "106",
+                                           "105", "13", "110", "112", "113", "126"}));
+}
+
 TEST(PreferCodecs, OnlyUnknownNamesChangeNothing) {
   SessionDescription sdp = trace_offer();
   const std::string before = sdp.str();
