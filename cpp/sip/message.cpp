@@ -93,11 +93,12 @@ bool is_list_header(std::string_view name) {
   return lookup(kListHeaders, expand_compact_name(name), std::string_view::npos).data();
 }
 
-// Splits on commas outside quoted strings and <...>, trims, and drops empty elements.
-void split_list(std::string_view value, std::vector<std::string_view>& out) {
+// For a list header, splits on commas outside quoted strings and <...>, trims, and drops empty
+// elements; any other value is only trimmed.
+void split_list(std::string_view value, bool list, std::vector<std::string_view>& out) {
   auto emit = [&](std::string_view element) {
     element = grammar::trim_lws(element);
-    if (!element.empty()) out.push_back(element);
+    if (!element.empty() || !list) out.push_back(element);
   };
   bool in_quotes = false;
   bool in_angle = false;
@@ -116,7 +117,7 @@ void split_list(std::string_view value, std::vector<std::string_view>& out) {
       in_quotes = true;
     } else if (c == '<') {
       in_angle = true;
-    } else if (c == ',') {
+    } else if (c == ',' && list) {
       emit(value.substr(begin, i - begin));
       begin = i + 1;
     }
@@ -174,11 +175,7 @@ std::vector<std::string_view> Message::header_values(std::string_view name) cons
   name = expand_compact_name(name);
   for (const HeaderField& field : fields_) {
     if (!iequals(expand_compact_name(field.name), name)) continue;
-    if (list) {
-      split_list(field.value, values);
-    } else {
-      values.push_back(grammar::trim_lws(field.value));
-    }
+    split_list(field.value, list, values);
   }
   return values;
 }

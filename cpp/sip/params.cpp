@@ -69,7 +69,7 @@ void set_param(std::vector<Param>& params, std::string_view name, std::string_vi
     ++kept;
   }
   params.erase(params.begin() + static_cast<std::ptrdiff_t>(kept), params.end());
-  if (!found) params.push_back(Param{std::string(name), std::string(value), !value.empty()});
+  if (!found) params.emplace_back() = Param{std::string(name), std::string(value), !value.empty()};
 }
 
 }  // namespace acw::sip

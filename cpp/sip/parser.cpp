@@ -157,13 +157,9 @@ const char* Parser::read(std::string_view frame, Message& message, int& status,
     }
     if (!name.empty()) {
       const std::string_view raw = frame.substr(value_begin, value_end - value_begin);
-      HeaderField& field = message.fields_.emplace_back();
-      field.name = name;
-      if (folded) {
-        field.value = unfold(raw);
-      } else {
-        field.value = grammar::trim_lws(raw);
-      }
+      std::string unfolded;
+      if (folded) unfolded = unfold(raw);
+      message.add_header(name, folded ? std::string_view(unfolded) : grammar::trim_lws(raw));
       if (header_name_equals(name, "l")) {
         ++content_lengths;
         content_length = message.fields_.size() - 1;

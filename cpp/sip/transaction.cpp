@@ -149,7 +149,8 @@ std::optional<ResponseMatch> TransactionLayer::receive_response(const Message& r
           t.deadline = now + timers::kTimerM;
         } else {
           // §17.1.1.3: ACK the failure, then Completed for Timer D (zero here) and Terminated.
-          outbox_.push_back(make_ack_for_failure(t.request, response));
+          const Message ack = make_ack_for_failure(t.request, response);
+          outbox_.push_back(ack);
           t.state = TransactionState::kCompleted;
           t.deadline = now + timers::kTimerD;
           if (timers::kTimerD == 0) clients_.erase(it);
@@ -213,7 +214,8 @@ RequestDisposition TransactionLayer::receive_request(const Message& request, int
 
   if (full()) {
     // Too many transactions at once: refuse without keeping state (§21.5.4 503).
-    outbox_.push_back(make_response(request, 503));
+    const Message refusal = make_response(request, 503);
+    outbox_.push_back(refusal);
     return {RequestMatch::kRefused, 0, 0};
   }
 
