@@ -131,29 +131,36 @@ std::string escape_user(std::string_view raw) {
   return out;
 }
 
-std::optional<Uri> parse_uri(std::string_view text) {
+namespace {
+
+// parse_uri into a fresh Uri.
+bool parse_uri_into(std::string_view text, Uri& uri) {
   // absoluteURI / SIP-URI / SIPS-URI: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
   const std::size_t colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  if (colon == std::string_view::npos || colon == 0) return false;
   const std::string_view scheme = text.substr(0, colon);
   if (!is(scheme.front(), grammar::kAlpha) || !grammar::all_of(scheme, grammar::kScheme)) {
-    return std::nullopt;
+    return false;
   }
-  std::optional<Uri> uri(std::in_place);
-  for (char c : scheme) uri->scheme += grammar::ascii_lower(c);
+  for (char c : scheme) uri.scheme += grammar::ascii_lower(c);
   const std::string_view rest = text.substr(colon + 1);
-  if (uri->is_sip()) {
-    if (!parse_sip_uri(rest, *uri)) return std::nullopt;
-    return uri;
-  }
+  if (uri.is_sip()) return parse_sip_uri(rest, uri);
   // Other schemes are kept opaque; they still cannot hold white space, controls or the
   // delimiters that end a URI inside a header field.
-  if (rest.empty()) return std::nullopt;
+  if (rest.empty()) return false;
   for (char c : rest) {
     const auto octet = static_cast<unsigned char>(c);
-    if (octet <= 0x20 || octet >= 0x7F || c == '<' || c == '>' || c == '"') return std::nullopt;
+    if (octet <= 0x20 || octet >= 0x7F || c == '<' || c == '>' || c == '"') return false;
   }
-  uri->opaque = rest;
+  uri.opaque = rest;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Uri> parse_uri(std::string_view text) {
+  std::optional<Uri> uri(std::in_place);
+  if (!parse_uri_into(text, *uri)) return std::nullopt;
   return uri;
 }
 
@@ -241,9 +248,10 @@ std::optional<NameAddr> parse_name_addr(std::string_view text) {
     uri_text = text.substr(0, pos);
     if (uri_text.find_first_of(",?") != std::string_view::npos) return std::nullopt;
   }
-  auto uri = parse_uri(uri_text);
-  if (!uri || !parse_generic_params(text.substr(pos), result->params)) return std::nullopt;
-  result->uri = std::move(*uri);
+  if (!parse_uri_into(uri_text, result->uri) ||
+      !parse_generic_params(text.substr(pos), result->params)) {
+    return std::nullopt;
+  }
   return result;
 }
 
