@@ -86,7 +86,7 @@ std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view 
   if (dialog.id.call_id.empty() || local_tag.empty() || !from || !to || !seq) return std::nullopt;
   dialog.id.local_tag = std::string(local_tag);
   dialog.local = std::string(*to);
-  if (tag_of(to).empty()) dialog.local += ";tag=" + std::string(local_tag);
+  if (tag_of(to).empty()) dialog.local.append(";tag=").append(local_tag);
   dialog.remote = std::string(*from);
   dialog.remote_seq = *seq;
   dialog.route_set = record_route(request);
@@ -121,25 +121,21 @@ Message Dialog::make_ack(uint32_t invite_cseq, std::string via) const {
 }
 
 Message Dialog::build_request(std::string_view method, uint32_t cseq, std::string via) const {
-  Message request;
-  std::vector<std::string> routes;
-  if (route_set.empty() || is_loose_route(route_set.front())) {
-    request = Message::request(std::string(method), remote_target);
-    routes = route_set;
-  } else {
-    // §12.2.1.1 strict routing: the first route becomes the Request-URI and the remote target
-    // goes last in the Route list.
-    request = Message::request(std::string(method), uri_text(route_set.front()));
-    routes.assign(route_set.begin() + 1, route_set.end());
-    routes.push_back("<" + remote_target + ">");
-  }
-  request.add_header("Via", std::move(via));
+  // §12.2.1.1 strict routing: the first route becomes the Request-URI and the remote target
+  // goes last in the Route list.
+  const bool strict = !route_set.empty() && !is_loose_route(route_set.front());
+  Message request = Message::request(method, strict ? uri_text(route_set.front()) : remote_target);
+  request.add_header("Via", via);
   request.add_header("To", remote);
   request.add_header("From", local);
-  request.add_header("CSeq", text::decimal(cseq) + " " + std::string(method));
+  std::string cseq_value = text::decimal(cseq);
+  cseq_value += ' ';
+  cseq_value += method;
+  request.add_header("CSeq", cseq_value);
   request.add_header("Call-ID", id.call_id);
   request.add_header("Max-Forwards", "70");
-  for (auto& route : routes) request.add_header("Route", std::move(route));
+  for (std::size_t i = strict; i < route_set.size(); ++i) request.add_header("Route", route_set[i]);
+  if (strict) request.add_header("Route", "<" + remote_target + ">");
   return request;
 }
 

@@ -72,20 +72,19 @@ bool is_ipv6_reference(std::string_view text) {
 // alphanum *( alphanum / "-" ) alphanum; toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum.
 bool is_hostname(std::string_view text) {
   if (!text.empty() && text.back() == '.') text.remove_suffix(1);
-  if (text.empty()) return false;
-  std::size_t begin = 0;
-  while (true) {
-    const std::size_t dot = text.find('.', begin);
-    const std::string_view label =
-        text.substr(begin, dot == std::string_view::npos ? std::string_view::npos : dot - begin);
-    if (label.empty()) return false;
-    if (!is(label.front(), kAlpha | kDigit) || !is(label.back(), kAlpha | kDigit)) return false;
-    for (char c : label) {
-      if (!is(c, kAlpha | kDigit) && c != '-') return false;
+  char prev = '.';
+  std::size_t last_label = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.') {
+      if (prev == '.' || prev == '-') return false;
+      last_label = i + 1;
+    } else if (c == '-' ? prev == '.' : !is(c, kAlpha | kDigit)) {
+      return false;
     }
-    if (dot == std::string_view::npos) return is(label.front(), kAlpha);
-    begin = dot + 1;
+    prev = c;
   }
+  return prev != '.' && prev != '-' && is(text[last_label], kAlpha);
 }
 
 bool is_host(std::string_view text) {

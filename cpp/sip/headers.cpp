@@ -1,6 +1,8 @@
 // Typed values of the header fields the transaction and dialog layers read (RFC 3261 §20).
 #include "sip/headers.hpp"
 
+#include <algorithm>
+
 #include "sip/grammar.hpp"
 #include "sip/params.hpp"
 #include "text/decimal.hpp"
@@ -10,21 +12,6 @@ namespace acw::sip {
 namespace {
 
 using grammar::skip_lws;
-
-// A run of token characters starting at pos; empty when there is none.
-std::string_view scan_token(std::string_view text, std::size_t& pos) {
-  const std::size_t begin = pos;
-  while (pos < text.size() && grammar::is(text[pos], grammar::kToken)) ++pos;
-  return text.substr(begin, pos - begin);
-}
-
-// SLASH = SWS "/" SWS (and COLON likewise).
-bool expect_separator(std::string_view text, std::size_t& pos, char separator) {
-  pos = skip_lws(text, pos);
-  if (pos >= text.size() || text[pos] != separator) return false;
-  pos = skip_lws(text, pos + 1);
-  return true;
-}
 
 void append_number(std::string& out, uint32_t value) {
   text::append_decimal(out, value);
@@ -45,48 +32,42 @@ int parse_fixed_digits(std::string_view text) {
 // sent-protocol = protocol-name SLASH protocol-version SLASH transport; sent-by = host [ COLON port
 // ]. One via-parm here: Message::header_values splits a field holding several.
 std::optional<Via> parse_via(std::string_view value) {
+  std::optional<Via> via(std::in_place);
+  // sent-protocol: three tokens, SLASH = SWS "/" SWS between them.
+  std::string_view parts[3];
   std::size_t pos = skip_lws(value, 0);
-  const std::string_view name = scan_token(value, pos);
-  if (name.empty() || !expect_separator(value, pos, '/')) return std::nullopt;
-  const std::string_view version = scan_token(value, pos);
-  if (version.empty() || !expect_separator(value, pos, '/')) return std::nullopt;
-  const std::string_view transport = scan_token(value, pos);
-  if (transport.empty()) return std::nullopt;
-  const std::size_t host_begin = skip_lws(value, pos);
-  if (host_begin == pos) return std::nullopt;  // LWS is required before sent-by
-  pos = host_begin;
-
-  std::string_view host;
-  if (pos < value.size() && value[pos] == '[') {
-    const std::size_t close = value.find(']', pos);
-    if (close == std::string_view::npos) return std::nullopt;
-    host = value.substr(pos, close + 1 - pos);
-    pos = close + 1;
-  } else {
-    while (pos < value.size() && value[pos] != ':' && value[pos] != ';' &&
-           !grammar::is_lws(value[pos])) {
-      ++pos;
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) {
+      pos = skip_lws(value, pos);
+      if (pos >= value.size() || value[pos] != '/') return std::nullopt;
+      pos = skip_lws(value, pos + 1);
     }
-    host = value.substr(host_begin, pos - host_begin);
+    const std::size_t begin = pos;
+    while (pos < value.size() && grammar::is(value[pos], grammar::kToken)) ++pos;
+    if (pos == begin) return std::nullopt;
+    parts[i] = value.substr(begin, pos - begin);
   }
+  // LWS is required before sent-by; an IPv6 reference ends at its "]".
+  const std::size_t host_begin = skip_lws(value, pos);
+  if (host_begin == pos) return std::nullopt;
+  const bool bracket = value.substr(host_begin, 1) == "[";
+  pos = std::min(value.find_first_of(bracket ? "]" : ":; \t", host_begin), value.size());
+  if (bracket && pos++ == value.size()) return std::nullopt;
+  const std::string_view host = value.substr(host_begin, pos - host_begin);
   if (!grammar::is_host(host)) return std::nullopt;
-
-  Via via;
-  const std::size_t after_host = skip_lws(value, pos);
-  if (after_host < value.size() && value[after_host] == ':') {
-    pos = skip_lws(value, after_host + 1);
-    const std::size_t port_begin = pos;
+  // sent-by = host [ COLON port ]
+  const std::size_t colon = skip_lws(value, pos);
+  if (colon < value.size() && value[colon] == ':') {
+    const std::size_t begin = pos = skip_lws(value, colon + 1);
     while (pos < value.size() && grammar::is_digit(value[pos])) ++pos;
-    auto port = grammar::parse_port(value.substr(port_begin, pos - port_begin));
+    auto port = grammar::parse_port(value.substr(begin, pos - begin));
     if (!port) return std::nullopt;
-    via.port = *port;
+    via->port = *port;
   }
-  if (!parse_generic_params(value.substr(pos), via.params)) return std::nullopt;
-
-  via.protocol.assign(name).append("/").append(version);
-  via.transport.reserve(transport.size());
-  for (char c : transport) via.transport += grammar::ascii_upper(c);
-  via.host = std::string(host);
+  if (!parse_generic_params(value.substr(pos), via->params)) return std::nullopt;
+  via->protocol.assign(parts[0]).append("/").append(parts[1]);
+  for (char c : parts[2]) via->transport += grammar::ascii_upper(c);
+  via->host = host;
   return via;
 }
 
@@ -110,21 +91,15 @@ std::string Via::str() const {
 std::optional<CSeq> parse_cseq(std::string_view value) {
   value = grammar::trim_lws(value);
   std::size_t pos = 0;
-  uint64_t number = 0;
-  while (pos < value.size() && grammar::is_digit(value[pos])) {
-    number = number * 10 + static_cast<uint64_t>(value[pos] - '0');
-    if (number >= (uint64_t{1} << 31)) return std::nullopt;
-    ++pos;
-  }
-  if (pos == 0) return std::nullopt;
+  while (pos < value.size() && grammar::is_digit(value[pos])) ++pos;
+  const auto number = parse_uint(value.substr(0, pos));
   const std::size_t method_begin = skip_lws(value, pos);
-  if (method_begin == pos) return std::nullopt;
   const std::string_view method = value.substr(method_begin);
-  if (!grammar::is_token(method)) return std::nullopt;
-  CSeq cseq;
-  cseq.number = static_cast<uint32_t>(number);
-  cseq.method = std::string(method);
-  return cseq;
+  if (!number || *number >= (uint32_t{1} << 31) || method_begin == pos ||
+      !grammar::is_token(method)) {
+    return std::nullopt;
+  }
+  return CSeq{*number, std::string(method)};
 }
 
 std::string CSeq::str() const {

@@ -13,84 +13,92 @@ namespace {
 
 using grammar::iequals;
 
+// Tables of "<key><text>" entries, each ending in "\n", searched by `lookup`.
 // §7.3.3 compact forms, with those registered since (RFC 3265, 3515, 3841, 3892, 4028, 4474).
-struct CompactForm {
-  char letter;
-  std::string_view name;
-};
-constexpr CompactForm kCompactForms[] = {
-    {'a', "Accept-Contact"},
-    {'b', "Referred-By"},
-    {'c', "Content-Type"},
-    {'d', "Request-Disposition"},
-    {'e', "Content-Encoding"},
-    {'f', "From"},
-    {'i', "Call-ID"},
-    {'j', "Reject-Contact"},
-    {'k', "Supported"},
-    {'l', "Content-Length"},
-    {'m', "Contact"},
-    {'n', "Identity-Info"},
-    {'o', "Event"},
-    {'r', "Refer-To"},
-    {'s', "Subject"},
-    {'t', "To"},
-    {'u', "Allow-Events"},
-    {'v', "Via"},
-    {'x', "Session-Expires"},
-    {'y', "Identity"},
-};
+constexpr std::string_view kCompactForms =
+    "aAccept-Contact\n"
+    "bReferred-By\n"
+    "cContent-Type\n"
+    "dRequest-Disposition\n"
+    "eContent-Encoding\n"
+    "fFrom\n"
+    "iCall-ID\n"
+    "jReject-Contact\n"
+    "kSupported\n"
+    "lContent-Length\n"
+    "mContact\n"
+    "nIdentity-Info\n"
+    "oEvent\n"
+    "rRefer-To\n"
+    "sSubject\n"
+    "tTo\n"
+    "uAllow-Events\n"
+    "vVia\n"
+    "xSession-Expires\n"
+    "yIdentity\n";
 
 // §7.3.1: header fields whose value is a comma-separated list, so that several field rows
 // are one list and one row may hold several elements. Other fields (Date, Authorization,
 // unknown extensions, ...) are never split: their commas are not separators.
-constexpr std::string_view kListHeaders[] = {
-    "Accept",
-    "Accept-Contact",
-    "Accept-Encoding",
-    "Accept-Language",
-    "Alert-Info",
-    "Allow",
-    "Allow-Events",
-    "Call-Info",
-    "Contact",
-    "Content-Encoding",
-    "Content-Language",
-    "Error-Info",
-    "History-Info",
-    "In-Reply-To",
-    "P-Asserted-Identity",
-    "P-Associated-URI",
-    "P-Preferred-Identity",
-    "Path",
-    "Proxy-Require",
-    "Reason",
-    "Record-Route",
-    "Reject-Contact",
-    "Request-Disposition",
-    "Require",
-    "Route",
-    "Security-Client",
-    "Security-Server",
-    "Security-Verify",
-    "Service-Route",
-    "Supported",
-    "Unsupported",
-    "Via",
-    "Warning",
-};
+constexpr std::string_view kListHeaders =
+    "Accept\n"
+    "Accept-Contact\n"
+    "Accept-Encoding\n"
+    "Accept-Language\n"
+    "Alert-Info\n"
+    "Allow\n"
+    "Allow-Events\n"
+    "Call-Info\n"
+    "Contact\n"
+    "Content-Encoding\n"
+    "Content-Language\n"
+    "Error-Info\n"
+    "History-Info\n"
+    "In-Reply-To\n"
+    "P-Asserted-Identity\n"
+    "P-Associated-URI\n"
+    "P-Preferred-Identity\n"
+    "Path\n"
+    "Proxy-Require\n"
+    "Reason\n"
+    "Record-Route\n"
+    "Reject-Contact\n"
+    "Request-Disposition\n"
+    "Require\n"
+    "Route\n"
+    "Security-Client\n"
+    "Security-Server\n"
+    "Security-Verify\n"
+    "Service-Route\n"
+    "Supported\n"
+    "Unsupported\n"
+    "Via\n"
+    "Warning\n";
 
-bool is_list_header(std::string_view name) {
-  name = expand_compact_name(name);
-  return std::any_of(std::begin(kListHeaders), std::end(kListHeaders),
-                     [&](std::string_view list) { return iequals(list, name); });
+// The text after the key of the first entry whose first `key_size` characters (npos: all of it)
+// equal `key`, case-insensitively; a view with no data when there is none.
+std::string_view lookup(std::string_view table, std::string_view key, std::size_t key_size) {
+  for (std::size_t pos = 0; pos < table.size();) {
+    const std::size_t end = table.find('\n', pos);
+    const std::string_view entry = table.substr(pos, end - pos);
+    if (iequals(entry.substr(0, key_size), key)) {
+      return entry.substr(key_size < entry.size() ? key_size : entry.size());
+    }
+    pos = end + 1;
+  }
+  return {};
 }
 
-// Splits on commas outside quoted strings and <...>, trims, and drops empty elements.
-void split_list(std::string_view value, std::vector<std::string_view>& out) {
+bool is_list_header(std::string_view name) {
+  return lookup(kListHeaders, expand_compact_name(name), std::string_view::npos).data();
+}
+
+// For a list header, splits on commas outside quoted strings and <...>, trims, and drops empty
+// elements; any other value is only trimmed.
+void split_list(std::string_view value, bool list, std::vector<std::string_view>& out) {
   auto emit = [&](std::string_view element) {
     element = grammar::trim_lws(element);
-    if (!element.empty()) out.push_back(element);
+    if (!element.empty() || !list) out.push_back(element);
   };
   bool in_quotes = false;
   bool in_angle = false;
@@ -109,17 +117,12 @@ void split_list(std::string_view value, std::vector<std::string_view>& out) {
       in_quotes = true;
     } else if (c == '<') {
       in_angle = true;
-    } else if (c == ',') {
+    } else if (c == ',' && list) {
       emit(value.substr(begin, i - begin));
       begin = i + 1;
     }
   }
   emit(value.substr(begin));
-}
-
-bool is_content_length(std::string_view name) {
-  return (name.size() == 1 && (name[0] == 'l' || name[0] == 'L')) ||
-         (name.size() == 14 && iequals(name, "Content-Length"));
 }
 
 void append_field(std::string& out, std::string_view name, std::string_view value) {
@@ -136,28 +139,25 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 
 std::string_view expand_compact_name(std::string_view name) {
   if (name.size() != 1) return name;
-  const char letter = grammar::ascii_lower(name[0]);
-  for (const CompactForm& form : kCompactForms) {
-    if (form.letter == letter) return form.name;
-  }
-  return name;
+  const std::string_view found = lookup(kCompactForms, name, 1);
+  return found.data() ? found : name;
 }
 
 bool header_name_equals(std::string_view a, std::string_view b) {
   return iequals(expand_compact_name(a), expand_compact_name(b));
 }
 
-Message Message::request(std::string method, std::string request_uri) {
+Message Message::request(std::string_view method, std::string_view request_uri) {
   Message message;
-  message.method_ = std::move(method);
-  message.request_uri_ = std::move(request_uri);
+  message.method_ = method;
+  message.request_uri_ = request_uri;
   return message;
 }
 
-Message Message::response(int status, std::string reason) {
+Message Message::response(int status, std::string_view reason) {
   Message message;
   message.status_ = status;
-  message.reason_ = std::move(reason);
+  message.reason_ = reason;
   return message;
 }
 
@@ -175,44 +175,44 @@ std::vector<std::string_view> Message::header_values(std::string_view name) cons
   name = expand_compact_name(name);
   for (const HeaderField& field : fields_) {
     if (!iequals(expand_compact_name(field.name), name)) continue;
-    if (list) {
-      split_list(field.value, values);
-    } else {
-      values.push_back(grammar::trim_lws(field.value));
-    }
+    split_list(field.value, list, values);
   }
   return values;
 }
 
-void Message::add_header(std::string name, std::string value) {
-  fields_.push_back(HeaderField{std::move(name), std::move(value)});
+void Message::add_header(std::string_view name, std::string_view value) {
+  fields_.push_back(HeaderField{std::string(name), std::string(value)});
 }
 
-void Message::set_header(std::string_view name, std::string value) {
-  auto first = std::find_if(fields_.begin(), fields_.end(), [&](const HeaderField& field) {
-    return header_name_equals(field.name, name);
-  });
-  if (first == fields_.end()) {
-    fields_.push_back(HeaderField{std::string(name), std::move(value)});
-    return;
-  }
-  *first = HeaderField{std::string(name), std::move(value)};
-  fields_.erase(std::remove_if(
-                    first + 1, fields_.end(),
-                    [&](const HeaderField& field) { return header_name_equals(field.name, name); }),
-                fields_.end());
+void Message::set_header(std::string_view name, std::string_view value) {
+  replace_fields(name, HeaderField{std::string(name), std::string(value)}, false);
 }
 
 void Message::remove_header(std::string_view name) {
-  fields_.erase(std::remove_if(
-                    fields_.begin(), fields_.end(),
-                    [&](const HeaderField& field) { return header_name_equals(field.name, name); }),
-                fields_.end());
+  replace_fields(name, {}, true);
+}
+
+// Drops the fields with this name but the first, which becomes `field` (when there is none,
+// `field` is appended); `drop_all` drops the first too.
+void Message::replace_fields(std::string_view name, HeaderField field, bool drop_all) {
+  bool found = drop_all;
+  std::size_t kept = 0;
+  for (HeaderField& each : fields_) {
+    if (header_name_equals(each.name, name)) {
+      if (found) continue;
+      found = true;
+      each = std::move(field);
+    }
+    if (&fields_[kept] != &each) fields_[kept] = std::move(each);
+    ++kept;
+  }
+  fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(kept), fields_.end());
+  if (!found) fields_.push_back(std::move(field));
 }
 
 void Message::set_body(std::string body, std::string_view content_type) {
   body_ = std::move(body);
-  if (!content_type.empty()) set_header("Content-Type", std::string(content_type));
+  if (!content_type.empty()) set_header("Content-Type", content_type);
 }
 
 // §7: start-line *message-header CRLF [ message-body ]. §18.3 / §20.14: Content-Length gives
@@ -237,7 +237,7 @@ std::string Message::serialize() const {
 
   bool wrote_length = false;
   for (const HeaderField& field : fields_) {
-    if (!is_content_length(field.name)) {
+    if (!header_name_equals(field.name, "l")) {
       append_field(out, field.name, field.value);
       continue;
     }
@@ -253,8 +253,8 @@ std::string Message::serialize() const {
 }
 
 // §21, with the codes of later RFCs a SIP client meets (202, 204, 422, 489, ...). One string of
-// "<code><phrase>\n" entries in code order, scanned: in the wasm a fraction of what a switch
-// over the codes costs (its jump table spans 100-606).
+// "<code><phrase>\n" entries, scanned: in the wasm a fraction of what a switch over the codes
+// costs (its jump table spans 100-606).
 std::string_view reason_phrase(int status) {
   constexpr std::string_view kPhrases =
       "100Trying\n"
@@ -312,13 +312,12 @@ std::string_view reason_phrase(int status) {
       "603Decline\n"
       "604Does Not Exist Anywhere\n"
       "606Not Acceptable\n";
-  for (std::size_t pos = 0; pos < kPhrases.size();) {
-    const std::size_t end = kPhrases.find('\n', pos);
-    const int code =
-        (kPhrases[pos] - '0') * 100 + (kPhrases[pos + 1] - '0') * 10 + (kPhrases[pos + 2] - '0');
-    if (code == status) return kPhrases.substr(pos + 3, end - pos - 3);
-    if (code > status) break;
-    pos = end + 1;
+  if (status >= 100 && status <= 999) {
+    const char key[3] = {static_cast<char>('0' + status / 100),
+                         static_cast<char>('0' + status / 10 % 10),
+                         static_cast<char>('0' + status % 10)};
+    const std::string_view found = lookup(kPhrases, std::string_view(key, 3), 3);
+    if (found.data()) return found;
   }
   return "Unknown";
 }

@@ -22,8 +22,8 @@ struct HeaderField {
 class Message {
  public:
   Message() = default;
-  static Message request(std::string method, std::string request_uri);
-  static Message response(int status, std::string reason);
+  static Message request(std::string_view method, std::string_view request_uri);
+  static Message response(int status, std::string_view reason);
 
   bool is_request() const { return status_ == 0; }
   bool is_response() const { return status_ != 0; }
@@ -41,9 +41,9 @@ class Message {
   std::vector<std::string_view> header_values(std::string_view name) const;
   bool has_header(std::string_view name) const { return header(name).has_value(); }
 
-  void add_header(std::string name, std::string value);
+  void add_header(std::string_view name, std::string_view value);
   // Replaces every field with this name by one field (appended where the first one was).
-  void set_header(std::string_view name, std::string value);
+  void set_header(std::string_view name, std::string_view value);
   void remove_header(std::string_view name);
 
   std::string_view body() const { return body_; }
@@ -61,6 +61,7 @@ class Message {
 
  private:
   friend class Parser;
+  void replace_fields(std::string_view name, HeaderField field, bool drop_all);
   std::string method_;
   std::string request_uri_;
   int status_ = 0;

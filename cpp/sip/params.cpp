@@ -1,8 +1,6 @@
 // Header field parameters (RFC 3261 §25.1 generic-param): parsing, writing and lookup.
 #include "sip/params.hpp"
 
-#include <algorithm>
-
 #include "sip/grammar.hpp"
 
 namespace acw::sip {
@@ -15,27 +13,25 @@ bool parse_generic_params(std::string_view text, std::vector<Param>& out) {
   while (pos < text.size()) {
     if (text[pos] != ';') return false;
     pos = skip_lws(text, pos + 1);
-    const std::size_t name_begin = pos;
+    std::size_t begin = pos;
     while (pos < text.size() && grammar::is(text[pos], grammar::kToken)) ++pos;
-    if (pos == name_begin) return false;
-    Param param;
-    param.name = std::string(text.substr(name_begin, pos - name_begin));
+    if (pos == begin) return false;
+    Param& param = out.emplace_back();
+    param.name = text.substr(begin, pos - begin);
     pos = skip_lws(text, pos);
     if (pos < text.size() && text[pos] == '=') {
-      pos = skip_lws(text, pos + 1);
-      const std::size_t value_begin = pos;
+      begin = pos = skip_lws(text, pos + 1);
       if (pos < text.size() && text[pos] == '"') {
         pos = grammar::scan_quoted_string(text, pos, nullptr);
         if (pos == std::string_view::npos) return false;
       } else {
         while (pos < text.size() && grammar::is(text[pos], grammar::kGenValue)) ++pos;
       }
-      if (pos == value_begin) return false;
-      param.value = std::string(text.substr(value_begin, pos - value_begin));
+      if (pos == begin) return false;
+      param.value = text.substr(begin, pos - begin);
       param.has_value = true;
       pos = skip_lws(text, pos);
     }
-    out.push_back(std::move(param));
   }
   return true;
 }
@@ -60,16 +56,20 @@ std::optional<std::string_view> find_param(const std::vector<Param>& params,
 }
 
 void set_param(std::vector<Param>& params, std::string_view name, std::string_view value) {
-  auto first = std::find_if(params.begin(), params.end(),
-                            [&](const Param& p) { return grammar::iequals(p.name, name); });
-  if (first == params.end()) {
-    params.push_back(Param{std::string(name), std::string(value), !value.empty()});
-    return;
+  // The first one with this name is replaced, later ones are dropped, none means one appended.
+  bool found = false;
+  std::size_t kept = 0;
+  for (Param& param : params) {
+    if (grammar::iequals(param.name, name)) {
+      if (found) continue;
+      found = true;
+      param = Param{std::string(name), std::string(value), !value.empty()};
+    }
+    if (&params[kept] != &param) params[kept] = std::move(param);
+    ++kept;
   }
-  *first = Param{std::string(name), std::string(value), !value.empty()};
-  params.erase(std::remove_if(first + 1, params.end(),
-                              [&](const Param& p) { return grammar::iequals(p.name, name); }),
-               params.end());
+  params.erase(params.begin() + static_cast<std::ptrdiff_t>(kept), params.end());
+  if (!found) params.emplace_back() = Param{std::string(name), std::string(value), !value.empty()};
 }
 
 }  // namespace acw::sip

@@ -16,27 +16,6 @@ using grammar::is_lws;
 
 constexpr std::size_t npos = std::string_view::npos;
 
-enum class LineResult { kLine, kNoLineEnd, kBareCr };
-
-// The line starting at pos without its CRLF (or bare LF, which we accept too); `next` is where
-// the following line starts. A CR anywhere else is refused: it would break the framing.
-LineResult read_line(std::string_view frame, std::size_t pos, std::string_view& line,
-                     std::size_t& next) {
-  const std::size_t lf = frame.find('\n', pos);
-  if (lf == npos) return LineResult::kNoLineEnd;
-  std::size_t end = lf;
-  if (end > pos && frame[end - 1] == '\r') --end;
-  line = frame.substr(pos, end - pos);
-  if (line.find('\r') != npos) return LineResult::kBareCr;
-  next = lf + 1;
-  return LineResult::kLine;
-}
-
-bool is_content_length(std::string_view name) {
-  return (name.size() == 1 && (name[0] == 'l' || name[0] == 'L')) ||
-         (name.size() == 14 && grammar::iequals(name, "Content-Length"));
-}
-
 // §7.3.1: a fold (CRLF followed by white space), with the white space around it, reads as one SP.
 std::string unfold(std::string_view raw) {
   std::string out;
@@ -59,200 +38,184 @@ std::string unfold(std::string_view raw) {
   return out;
 }
 
-// Request-URI = SIP-URI / SIPS-URI / absoluteURI: a scheme, ":", then no white space or controls.
-// The URI's own syntax is checked by validate_request.
-bool looks_like_uri(std::string_view uri) {
-  const std::size_t colon = uri.find(':');
-  if (colon == npos || colon == 0 || colon + 1 == uri.size()) return false;
-  if (!grammar::is(uri[0], grammar::kAlpha) ||
-      !grammar::all_of(uri.substr(0, colon), grammar::kScheme)) {
-    return false;
-  }
-  for (char c : uri) {
-    const auto octet = static_cast<unsigned char>(c);
-    if (octet <= 0x20 || octet == 0x7F) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 // Builds the Message straight from views into the frame; a friend of Message.
 class Parser {
  public:
   static std::optional<Message> parse(std::string_view frame, ParseError* error);
+
+ private:
+  // Fills `message`; returns why the frame is refused (nullptr when it is not) and, for that, the
+  // status a UAS answers with and what was learnt of the request.
+  static const char* read(std::string_view frame, Message& message, int& status,
+                          std::string_view& method, bool& is_request);
 };
 
-std::optional<Message> Parser::parse(std::string_view frame, ParseError* error) {
-  bool is_request = false;
-  std::string_view method;
-  auto fail = [&](std::string_view reason, int status = 400) -> std::optional<Message> {
-    if (error) {
-      error->reason = std::string(reason);
-      error->is_request = is_request;
-      error->method = std::string(method);
-      error->status = status;
-    }
-    return std::nullopt;
-  };
-
-  if (frame.size() > kMaxFrameSize) return fail("frame too large", 513);
+const char* Parser::read(std::string_view frame, Message& message, int& status,
+                         std::string_view& method, bool& is_request) {
+  if (frame.size() > kMaxFrameSize) {
+    status = 513;
+    return "frame too large";
+  }
 
   // §7.5: CRLFs before the start line are ignored.
   std::size_t pos = 0;
-  while (true) {
-    if (frame.substr(pos, 2) == "\r\n") {
-      pos += 2;
-    } else if (pos < frame.size() && frame[pos] == '\n') {
-      pos += 1;
-    } else {
-      break;
-    }
+  while (pos < frame.size() &&
+         (frame[pos] == '\n' || (frame[pos] == '\r' && frame.substr(pos + 1, 1) == "\n"))) {
+    ++pos;
   }
-  if (pos == frame.size()) return fail("empty message");
+  if (pos == frame.size()) return "empty message";
 
-  std::string_view line;
-  std::size_t next = 0;
-  switch (read_line(frame, pos, line, next)) {
-    case LineResult::kLine:
-      break;
-    case LineResult::kNoLineEnd:
-      return fail("no end of start line");
-    case LineResult::kBareCr:
-      return fail("bare CR");
+  // The start line, ended by CRLF or a bare LF; a CR anywhere else would break the framing.
+  std::size_t next = frame.find('\n', pos);
+  if (next == npos) return "no end of start line";
+  std::string_view line = frame.substr(pos, next - pos);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.find('\r') != npos) return "bare CR";
+  pos = next + 1;
+
+  // §7.2 Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF; §7.1 Request-Line =
+  // Method SP Request-URI SP SIP-Version CRLF, single SPs (RFC 4475 §3.1.2.8-10: lwsruri,
+  // lwsstart, trws).
+  const bool response = grammar::istarts_with(line, "SIP/");
+  const char* bad_line = response ? "bad status line" : "bad request line";
+  std::string_view version;
+  std::string_view rest;
+  const std::size_t sp = line.find(' ');
+  if (sp == npos) return bad_line;
+  if (response) {
+    version = line.substr(0, sp);
+    rest = line.substr(sp + 1);
+  } else {
+    is_request = true;
+    if (!grammar::is_token(line.substr(0, sp))) return "bad method";
+    method = line.substr(0, sp);
+    const std::size_t sp2 = line.find(' ', sp + 1);
+    if (sp2 == npos) return bad_line;
+    rest = line.substr(sp + 1, sp2 - sp - 1);
+    version = line.substr(sp2 + 1);
   }
-
-  std::string_view request_uri;
-  std::string_view reason;
-  int status = 0;
-  if (grammar::istarts_with(line, "SIP/")) {
-    // §7.2 Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF. A missing SP before an
-    // empty Reason-Phrase is tolerated (RFC 4475 §3.1.1.13 calls that liberal).
-    const std::size_t sp = line.find(' ');
-    const std::string_view version = line.substr(0, sp);
-    if (sp == npos || !grammar::is_sip_version(version)) return fail("bad status line");
-    if (!grammar::iequals(version, "SIP/2.0")) return fail("unsupported SIP version", 505);
-    const std::string_view rest = line.substr(sp + 1);
+  if (!grammar::is_sip_version(version)) return bad_line;
+  if (!grammar::iequals(version, "SIP/2.0")) {
+    status = 505;
+    return "unsupported SIP version";
+  }
+  if (response) {
+    // A missing SP before an empty Reason-Phrase is tolerated (RFC 4475 §3.1.1.13 calls that
+    // liberal).
     if (rest.size() < 3 || !grammar::all_of(rest.substr(0, 3), grammar::kDigit) ||
         (rest.size() > 3 && rest[3] != ' ')) {
-      return fail("bad status line");
+      return bad_line;
     }
-    status = (rest[0] - '0') * 100 + (rest[1] - '0') * 10 + (rest[2] - '0');
+    message.status_ = (rest[0] - '0') * 100 + (rest[1] - '0') * 10 + (rest[2] - '0');
     // §21: the classes are 1xx to 6xx (RFC 4475 §3.1.2.18 bigcode).
-    if (status < 100 || status > 699) return fail("bad status code");
-    if (rest.size() > 3) reason = rest.substr(4);
+    if (message.status_ < 100 || message.status_ > 699) return "bad status code";
+    if (rest.size() > 3) message.reason_ = rest.substr(4);
   } else {
-    // §7.1 Request-Line = Method SP Request-URI SP SIP-Version CRLF, single SPs (RFC 4475
-    // §3.1.2.8-10: lwsruri, lwsstart, trws).
-    is_request = true;
-    const std::size_t sp1 = line.find(' ');
-    if (sp1 == npos) return fail("bad request line");
-    if (!grammar::is_token(line.substr(0, sp1))) return fail("bad method");
-    method = line.substr(0, sp1);
-    const std::size_t sp2 = line.find(' ', sp1 + 1);
-    if (sp2 == npos) return fail("bad request line");
-    request_uri = line.substr(sp1 + 1, sp2 - sp1 - 1);
-    const std::string_view version = line.substr(sp2 + 1);
-    if (!grammar::is_sip_version(version)) return fail("bad request line");
-    if (!grammar::iequals(version, "SIP/2.0")) return fail("unsupported SIP version", 505);
-    if (!looks_like_uri(request_uri)) return fail("bad Request-URI");
+    // Request-URI = SIP-URI / SIPS-URI / absoluteURI: a scheme, ":", then no white space or
+    // controls. The URI's own syntax is checked by validate_request.
+    const std::size_t colon = rest.find(':');
+    if (colon == npos || colon == 0 || colon + 1 == rest.size() ||
+        !grammar::is(rest[0], grammar::kAlpha) ||
+        !grammar::all_of(rest.substr(0, colon), grammar::kScheme) ||
+        std::any_of(rest.begin(), rest.end(),
+                    [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; })) {
+      return "bad Request-URI";
+    }
+    message.method_ = method;
+    message.request_uri_ = rest;
   }
-  pos = next;
 
-  Message message;
+  // §7.3: message-header lines up to the empty line; a line starting with white space continues
+  // the field above (§7.3.1), so a field is added once the next line shows it is complete. A CR
+  // may only end a line: rather than search every line for one, the CRs of the whole header
+  // section are counted at the end.
   message.fields_.reserve(24);
-  // The field being read: it may continue on folded lines, so it is added once complete.
-  std::string_view pending_name;
-  std::size_t pending_begin = 0;
-  std::size_t pending_end = 0;
-  bool pending = false;
-  bool folded = false;
-  std::size_t content_length_count = 0;
-  std::size_t content_length_index = 0;
-  auto flush = [&] {
-    if (!pending) return;
-    const std::string_view raw = frame.substr(pending_begin, pending_end - pending_begin);
-    if (is_content_length(pending_name)) {
-      ++content_length_count;
-      content_length_index = message.fields_.size();
-    }
-    HeaderField& field = message.fields_.emplace_back();
-    field.name.assign(pending_name);
-    if (folded) {
-      field.value = unfold(raw);
-    } else {
-      field.value.assign(grammar::trim_lws(raw));
-    }
-    pending = false;
-    folded = false;
-  };
-
-  // §7.3: message-header lines up to the empty line. A CR may only end a line: rather than
-  // search every line for one, the CRs of the whole header section are counted at the end.
   const std::size_t headers_begin = pos;
   std::size_t crlf_line_ends = 0;
+  std::string_view name;  // of the field being read, empty when none
+  std::size_t value_begin = 0;
+  std::size_t value_end = 0;
+  bool folded = false;
+  std::size_t content_lengths = 0;
+  std::size_t content_length = 0;  // the index of the field
   while (true) {
-    const std::size_t lf = frame.find('\n', pos);
-    if (lf == npos) return fail("no empty line after the header fields");
-    std::size_t end = lf;
+    next = frame.find('\n', pos);
+    if (next == npos) return "no empty line after the header fields";
+    std::size_t end = next;
     if (end > pos && frame[end - 1] == '\r') {
       --end;
       ++crlf_line_ends;
     }
-    line = frame.substr(pos, end - pos);
-    next = lf + 1;
-    if (line.empty()) {
-      flush();
-      pos = next;
+    if (end > pos && is_lws(frame[pos])) {
+      if (name.empty()) return "folded line without a header field";
+      value_end = end;
+      folded = true;
+      pos = next + 1;
+      continue;
+    }
+    if (!name.empty()) {
+      const std::string_view raw = frame.substr(value_begin, value_end - value_begin);
+      std::string unfolded;
+      if (folded) unfolded = unfold(raw);
+      message.add_header(name, folded ? std::string_view(unfolded) : grammar::trim_lws(raw));
+      if (header_name_equals(name, "l")) {
+        ++content_lengths;
+        content_length = message.fields_.size() - 1;
+      }
+      name = {};
+      folded = false;
+    }
+    if (end == pos) {
+      pos = next + 1;
       break;
     }
-    if (is_lws(line[0])) {
-      // §7.3.1: a line starting with white space continues the field above.
-      if (!pending) return fail("folded line without a header field");
-      pending_end = pos + line.size();
-      folded = true;
-    } else {
-      flush();
-      const std::size_t colon = line.find(':');
-      if (colon == npos) return fail("header field without colon");
-      // HCOLON = *( SP / HTAB ) ":" SWS
-      std::string_view name = line.substr(0, colon);
-      while (!name.empty() && is_lws(name.back())) name.remove_suffix(1);
-      if (!grammar::is_token(name)) return fail("bad header field name");
-      pending_name = name;
-      pending_begin = pos + colon + 1;
-      pending_end = pos + line.size();
-      pending = true;
-    }
-    pos = next;
+    line = frame.substr(pos, end - pos);
+    const std::size_t colon = line.find(':');
+    if (colon == npos) return "header field without colon";
+    // HCOLON = *( SP / HTAB ) ":" SWS
+    name = grammar::trim_lws(line.substr(0, colon));
+    if (!grammar::is_token(name)) return "bad header field name";
+    value_begin = pos + colon + 1;
+    value_end = end;
+    pos = next + 1;
   }
 
   if (static_cast<std::size_t>(
           std::count(frame.begin() + static_cast<std::ptrdiff_t>(headers_begin),
                      frame.begin() + static_cast<std::ptrdiff_t>(pos), '\r')) != crlf_line_ends) {
-    return fail("bare CR");
+    return "bare CR";
   }
 
   // §18.3 / RFC 7118 §5.1: one message per frame, so Content-Length must match the rest of the
   // frame exactly; without it the rest of the frame is the body.
   const std::string_view body = frame.substr(pos);
-  if (content_length_count > 1) return fail("more than one Content-Length");
-  if (content_length_count == 1) {
-    const auto length = parse_uint(message.fields_[content_length_index].value);
-    if (!length) return fail("bad Content-Length");
-    if (*length > body.size()) return fail("body shorter than Content-Length");
-    if (*length < body.size()) return fail("body longer than Content-Length");
+  if (content_lengths > 1) return "more than one Content-Length";
+  if (content_lengths == 1) {
+    const auto length = parse_uint(message.fields_[content_length].value);
+    if (!length) return "bad Content-Length";
+    if (*length > body.size()) return "body shorter than Content-Length";
+    if (*length < body.size()) return "body longer than Content-Length";
   }
+  message.body_ = body;
+  return nullptr;
+}
 
-  if (is_request) {
-    message.method_ = std::string(method);
-    message.request_uri_ = std::string(request_uri);
-  } else {
-    message.status_ = status;
-    message.reason_ = std::string(reason);
+std::optional<Message> Parser::parse(std::string_view frame, ParseError* error) {
+  std::optional<Message> message(std::in_place);
+  int status = 400;
+  std::string_view method;
+  bool is_request = false;
+  const char* reason = read(frame, *message, status, method, is_request);
+  if (!reason) return message;
+  if (error) {
+    error->reason = reason;
+    error->is_request = is_request;
+    error->method = method;
+    error->status = status;
   }
-  message.body_ = std::string(body);
-  return message;
+  return std::nullopt;
 }
 
 std::optional<Message> parse_message(std::string_view frame, ParseError* error) {
@@ -261,20 +224,13 @@ std::optional<Message> parse_message(std::string_view frame, ParseError* error) 
 
 namespace {
 
-// The value of a field that must appear exactly once; otherwise sets `reason`.
-std::optional<std::string_view> single_field(const Message& message, std::string_view name,
-                                             std::string& reason) {
-  std::optional<std::string_view> found;
+// How many fields have this name; `first` is the first one's value.
+std::size_t count_fields(const Message& message, std::string_view name, std::string_view& first) {
+  std::size_t count = 0;
   for (const HeaderField& field : message.fields()) {
-    if (!header_name_equals(field.name, name)) continue;
-    if (found) {
-      reason = "more than one " + std::string(name);
-      return std::nullopt;
-    }
-    found = field.value;
+    if (header_name_equals(field.name, name) && count++ == 0) first = field.value;
   }
-  if (!found) reason = "missing " + std::string(name);
-  return found;
+  return count;
 }
 
 // callid = word [ "@" word ]
@@ -293,25 +249,24 @@ bool is_address(std::string_view value) {
 // §8.1.1 / §8.2.2: To, From, CSeq, Call-ID and Via are in every request and response. To,
 // From, CSeq and Call-ID appear once (RFC 4475 §3.3.8 multi01). Every Via value must parse.
 std::string check_mandatory_fields(const Message& message) {
-  std::string reason;
-  const auto to = single_field(message, "To", reason);
-  if (!to) return reason;
-  const auto from = single_field(message, "From", reason);
-  if (!from) return reason;
-  const auto call_id = single_field(message, "Call-ID", reason);
-  if (!call_id) return reason;
-  const auto cseq = single_field(message, "CSeq", reason);
-  if (!cseq) return reason;
+  static constexpr std::string_view kOnce[] = {"To", "From", "Call-ID", "CSeq", "Via"};
+  std::string_view values[4];
+  for (int i = 0; i < 4; ++i) {
+    const std::size_t count = count_fields(message, kOnce[i], values[i]);
+    if (count != 1) return std::string(count ? "more than one " : "missing ").append(kOnce[i]);
+  }
   const std::vector<std::string_view> vias = message.header_values("Via");
   if (vias.empty()) return "missing Via";
-  if (!is_address(*to)) return "bad To";
-  if (!is_address(*from)) return "bad From";
-  if (!is_call_id(*call_id)) return "bad Call-ID";
-  if (!parse_cseq(*cseq)) return "bad CSeq";
-  for (std::string_view via : vias) {
-    if (!parse_via(via)) return "bad Via";
-  }
-  return {};
+  int bad = !is_address(values[0])   ? 0
+            : !is_address(values[1]) ? 1
+            : !is_call_id(values[2]) ? 2
+            : !parse_cseq(values[3]) ? 3
+            : !std::all_of(vias.begin(), vias.end(),
+                           [](std::string_view via) { return parse_via(via).has_value(); })
+                ? 4
+                : -1;
+  if (bad < 0) return {};
+  return std::string("bad ").append(kOnce[bad]);
 }
 
 }  // namespace
@@ -341,14 +296,11 @@ std::string validate_request(const Message& request) {
   if (top_via->branch() == "z9hG4bK") return "branch without a transaction id";
 
   // §8.1.1.6 / §20.22: Max-Forwards is an integer, 0-255 (RFC 4475 §3.1.2.3 scalar02).
-  std::optional<std::string_view> max_forwards;
-  for (const HeaderField& field : request.fields()) {
-    if (!header_name_equals(field.name, "Max-Forwards")) continue;
-    if (max_forwards) return "more than one Max-Forwards";
-    max_forwards = field.value;
-  }
-  if (max_forwards) {
-    const auto hops = parse_uint(*max_forwards);
+  std::string_view max_forwards;
+  const std::size_t count = count_fields(request, "Max-Forwards", max_forwards);
+  if (count > 1) return "more than one Max-Forwards";
+  if (count == 1) {
+    const auto hops = parse_uint(max_forwards);
     if (!hops || *hops > 255) return "bad Max-Forwards";
   }
   return {};

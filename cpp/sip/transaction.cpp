@@ -27,34 +27,38 @@ std::optional<CSeq> cseq_of(const Message& message) {
   return parse_cseq(*value);
 }
 
-std::string sent_by(const Via& via) {
-  std::string out = via.host;
-  if (via.port != 0) out += ':';
-  text::append_signed_decimal(out, via.port);
-  return out;
-}
-
 // §17.2.3: with an RFC 3261 branch, a request matches a transaction when branch, sent-by and
 // method agree (ACK matching the INVITE). Without the magic cookie (RFC 2543 peers) the
 // Request-URI, From tag, Call-ID, CSeq number and top Via are compared instead; the To tag is
 // left out so that an ACK still finds its INVITE.
 std::string server_key(const Message& request, std::string_view method) {
-  std::string match_method(method == "ACK" ? std::string_view("INVITE") : method);
+  std::string key;
+  auto add = [&key](std::string_view part) { key.append(part) += '|'; };
   auto via = top_via(request);
-  std::string branch = via ? std::string(via->branch()) : std::string();
+  const std::string_view branch = via ? via->branch() : std::string_view();
   if (branch.size() > kMagicCookie.size() &&
-      branch.compare(0, kMagicCookie.size(), kMagicCookie) == 0) {
-    return branch + "|" + sent_by(*via) + "|" + match_method;
+      branch.substr(0, kMagicCookie.size()) == kMagicCookie) {
+    add(branch);
+    key += via->host;
+    if (via->port != 0) key += ':';
+    text::append_signed_decimal(key, via->port);
+    key += '|';
+  } else {
+    add("2543");
+    add(request.request_uri());
+    std::string_view from_tag;
+    std::optional<NameAddr> from;
+    if (auto value = request.header("From")) from = parse_name_addr(*value);
+    if (from) from_tag = from->tag();
+    add(from_tag);
+    add(request.call_id());
+    if (auto cseq = cseq_of(request)) text::append_decimal(key, cseq->number);
+    key += '|';
+    auto vias = request.header_values("Via");
+    add(vias.empty() ? std::string_view() : vias.front());
   }
-  std::string from_tag;
-  if (auto from = request.header("From")) {
-    if (auto name_addr = parse_name_addr(*from)) from_tag = std::string(name_addr->tag());
-  }
-  auto cseq = cseq_of(request);
-  auto vias = request.header_values("Via");
-  return "2543|" + std::string(request.request_uri()) + "|" + from_tag + "|" +
-         std::string(request.call_id()) + "|" + (cseq ? text::decimal(cseq->number) : "") + "|" +
-         (vias.empty() ? std::string() : std::string(vias.front())) + "|" + match_method;
+  key += method == "ACK" ? std::string_view("INVITE") : method;
+  return key;
 }
 
 bool has_tag(std::string_view name_addr_text) {
@@ -64,7 +68,7 @@ bool has_tag(std::string_view name_addr_text) {
 
 void copy_fields(const Message& from, Message& to, std::string_view name) {
   for (const auto& field : from.fields()) {
-    if (header_name_equals(field.name, name)) to.add_header(std::string(name), field.value);
+    if (header_name_equals(field.name, name)) to.add_header(name, field.value);
   }
 }
 
@@ -145,7 +149,8 @@ std::optional<ResponseMatch> TransactionLayer::receive_response(const Message& r
           t.deadline = now + timers::kTimerM;
         } else {
           // §17.1.1.3: ACK the failure, then Completed for Timer D (zero here) and Terminated.
-          outbox_.push_back(make_ack_for_failure(t.request, response));
+          const Message ack = make_ack_for_failure(t.request, response);
+          outbox_.push_back(ack);
           t.state = TransactionState::kCompleted;
           t.deadline = now + timers::kTimerD;
           if (timers::kTimerD == 0) clients_.erase(it);
@@ -209,7 +214,8 @@ RequestDisposition TransactionLayer::receive_request(const Message& request, int
 
   if (full()) {
     // Too many transactions at once: refuse without keeping state (§21.5.4 503).
-    outbox_.push_back(make_response(request, 503));
+    const Message refusal = make_response(request, 503);
+    outbox_.push_back(refusal);
     return {RequestMatch::kRefused, 0, 0};
   }
 
@@ -343,15 +349,15 @@ std::string make_branch(uint64_t random) {
 }
 
 Message make_response(const Message& request, int status, std::string_view to_tag) {
-  Message response = Message::response(status, std::string(reason_phrase(status)));
+  Message response = Message::response(status, reason_phrase(status));
   copy_fields(request, response, "Via");
-  response.add_header("From", std::string(request.header("From").value_or("")));
+  response.add_header("From", request.header("From").value_or(""));
   std::string to(request.header("To").value_or(""));
   // §8.2.6.2: a response other than 100 carries the UAS's To tag when the request had none.
-  if (status > 100 && !to_tag.empty() && !has_tag(to)) to += ";tag=" + std::string(to_tag);
-  response.add_header("To", std::move(to));
-  response.add_header("CSeq", std::string(request.header("CSeq").value_or("")));
-  response.add_header("Call-ID", std::string(request.call_id()));
+  if (status > 100 && !to_tag.empty() && !has_tag(to)) to.append(";tag=").append(to_tag);
+  response.add_header("To", to);
+  response.add_header("CSeq", request.header("CSeq").value_or(""));
+  response.add_header("Call-ID", request.call_id());
   return response;
 }
 
@@ -361,18 +367,18 @@ namespace {
 // CSeq (each as the public client writes it): one routine for both.
 Message invite_sibling(const Message& invite, std::string_view method, std::string_view to,
                        bool call_id_first) {
-  Message out = Message::request(std::string(method), std::string(invite.request_uri()));
+  Message out = Message::request(method, invite.request_uri());
   auto vias = invite.header_values("Via");
-  out.add_header("Via", vias.empty() ? std::string() : std::string(vias.front()));
-  out.add_header("To", std::string(to));
-  out.add_header("From", std::string(invite.header("From").value_or("")));
+  out.add_header("Via", vias.empty() ? std::string_view() : vias.front());
+  out.add_header("To", to);
+  out.add_header("From", invite.header("From").value_or(""));
   auto cseq = cseq_of(invite);
   std::string cseq_value = text::decimal(cseq ? cseq->number : 0);
   cseq_value += ' ';
   cseq_value += method;
-  if (call_id_first) out.add_header("Call-ID", std::string(invite.call_id()));
-  out.add_header("CSeq", std::move(cseq_value));
-  if (!call_id_first) out.add_header("Call-ID", std::string(invite.call_id()));
+  if (call_id_first) out.add_header("Call-ID", invite.call_id());
+  out.add_header("CSeq", cseq_value);
+  if (!call_id_first) out.add_header("Call-ID", invite.call_id());
   out.add_header("Max-Forwards", "70");
   copy_fields(invite, out, "Route");
   return out;

@@ -63,6 +63,11 @@ TEST(GrammarTest, Hosts) {
   EXPECT_FALSE(is_hostname("example.1com"));
   EXPECT_FALSE(is_hostname("."));
   EXPECT_FALSE(is_hostname("a.-b.c"));
+  EXPECT_TRUE(is_hostname("a-b.c-d"));
+  EXPECT_TRUE(is_hostname("1a.b2"));
+  for (const char* bad : {"", "a..b", ".a", "-a", "a-", "a.b-", "a-.b", "a..", "a.1b", "a_b"}) {
+    EXPECT_FALSE(is_hostname(bad)) << bad;
+  }
   EXPECT_TRUE(is_host("[::1]"));
   EXPECT_TRUE(is_host("10.0.0.1"));
   EXPECT_FALSE(is_host(""));

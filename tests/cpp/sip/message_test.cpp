@@ -136,6 +136,21 @@ TEST(MessageTest, EditsFields) {
   EXPECT_FALSE(message.has_header("To"));
 }
 
+TEST(MessageTest, PlainHeaderValuesKeepEmptyValuesAndFieldsCopyViewsOfTheSameMessage) {
+  Message message = Message::request("OPTIONS", "sip:a@b");
+  message.add_header("Subject", "");
+  message.add_header("Allow", " , ");
+  EXPECT_EQ(message.header_values("Subject"), (std::vector<std::string_view>{""}));
+  EXPECT_EQ(message.header_values("Allow"), std::vector<std::string_view>{});
+  // Values that view the message's own fields are copied before the fields move.
+  for (int i = 0; i < 40; ++i) message.add_header("X-Copy", *message.header("Subject"));
+  message.set_header("Subject", *message.header("Allow"));
+  EXPECT_EQ(message.header("Subject"), " , ");
+  EXPECT_EQ(message.fields().front().name, "Subject");
+  message.remove_header("X-Copy");
+  EXPECT_EQ(message.fields().size(), 2u);
+}
+
 TEST(MessageTest, SerializesABuiltRequest) {
   Message message = Message::request("INVITE", "sip:bob@example.com");
   message.add_header("Via", "SIP/2.0/WSS a.invalid;branch=z9hG4bK1");

@@ -280,6 +280,22 @@ TEST(ParserTest, ErrorSaysWhetherARequestCanBeAnswered) {
   EXPECT_EQ(response.method, "");
 }
 
+TEST(ParserTest, ManyFieldsAndAContentLengthAmongThem) {
+  std::string fields;
+  for (int i = 0; i < 40; ++i)
+    fields += "X-" + std::to_string(i) + ": " + std::to_string(i) + "\r\n";
+  const std::string text =
+      replace(kOptions, "Content-Length: 0\r\n", "l: 3\r\n" + fields + "X-Fold: a\r\n  b\r\n") +
+      "abc";
+  const auto message = parse_message(text);
+  ASSERT_TRUE(message.has_value());
+  EXPECT_EQ(message->body(), "abc");
+  EXPECT_EQ(message->header("X-39"), "39");
+  EXPECT_EQ(message->header("X-Fold"), "a b");
+  EXPECT_EQ(message->serialize(), replace(text, "a\r\n  b", "a b"));
+  EXPECT_EQ(parse_error("\r\r\n" + kOptions).reason, "bare CR");
+}
+
 TEST(ParserTest, StatusLine) {
   auto reason_of = [](std::string_view status_line) {
     auto message = parse_message(replace(kResponse, "SIP/2.0 200 OK", status_line));

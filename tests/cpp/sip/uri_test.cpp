@@ -184,6 +184,19 @@ TEST(UriTest, RefusesBrokenSipUris) {
   }
 }
 
+TEST(UriTest, ParamAndHeaderItemEdges) {
+  const Uri empty_header = must_parse("sip:h?a=&b=%41");
+  ASSERT_EQ(empty_header.headers.size(), 2u);
+  EXPECT_EQ(empty_header.headers[0], (Param{"a", "", true}));
+  EXPECT_EQ(empty_header.headers[1], (Param{"b", "A", true}));
+  const Uri flags = must_parse("sip:h;lr;x=%62?c=d");
+  EXPECT_EQ(flags.params, (std::vector<Param>{{"lr", "", false}, {"x", "b", true}}));
+  for (const char* bad : {"sip:h;=x", "sip:h;a=b=c", "sip:h;a=%4", "sip:h?=b", "sip:h?a=b?c=d=e",
+                          "sip:@h", "sip::p@h", "sip:u@", "sip:h:", "sip:h:x", "sip:h;a=b x"}) {
+    EXPECT_FALSE(parse_uri(bad).has_value()) << bad;
+  }
+}
+
 TEST(UriTest, OtherSchemesAreOpaque) {
   const Uri tel = must_parse("tel:+1-201-555-0123;phone-context=example.com");
   EXPECT_EQ(tel.scheme, "tel");
