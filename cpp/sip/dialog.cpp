@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sip/headers.hpp"
+#include "sip/transaction.hpp"
 #include "sip/uri.hpp"
 #include "text/decimal.hpp"
 
@@ -146,23 +147,35 @@ bool Dialog::accept_remote_cseq(uint32_t cseq) {
 }
 
 namespace {
-std::string base36(uint64_t random, int digits) {
-  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string out;
+// `digits` base-36 digits of a random value, least significant first, appended to `out`.
+void append_base36(std::string& out, uint64_t random, int digits) {
   for (int i = 0; i < digits; ++i) {
-    out += kDigits[random % 36];
+    out += "0123456789abcdefghijklmnopqrstuvwxyz"[random % 36];
     random /= 36;
   }
-  return out;
 }
 }  // namespace
 
 std::string make_tag(uint64_t random) {
-  return base36(random, 10);
+  std::string out;
+  append_base36(out, random, 10);
+  return out;
 }
 
 std::string make_call_id(uint64_t random1, uint64_t random2) {
-  return base36(random1, 10) + base36(random2, 10);
+  std::string out;
+  append_base36(out, random1, 10);
+  append_base36(out, random2, 10);
+  return out;
+}
+
+// (declared in transaction.hpp) The magic cookie then twelve base-36 digits: 62 bits of the random
+// value, unique enough for one client's transactions and in the same character class as the
+// public client's branches.
+std::string make_branch(uint64_t random) {
+  std::string out("z9hG4bK");
+  append_base36(out, random, 12);
+  return out;
 }
 
 std::string uri_text(std::string_view name_addr) {

@@ -16,25 +16,21 @@ using grammar::is_lws;
 
 constexpr std::size_t npos = std::string_view::npos;
 
-// §7.3.1: a fold (CRLF followed by white space), with the white space around it, reads as one SP.
+// §7.3.1: a fold (CRLF followed by white space), with the white space around it, reads as one SP;
+// the value is trimmed. (A CR not before a LF is refused by the caller, whatever this gives.)
 std::string unfold(std::string_view raw) {
   std::string out;
-  out.reserve(raw.size());
-  std::size_t i = 0;
-  while (i < raw.size()) {
-    const char c = raw[i];
-    if (c != '\r' && c != '\n') {
+  bool fold = false;
+  for (char c : grammar::trim_lws(raw)) {
+    if (c == '\r' || c == '\n') {
+      while (!out.empty() && is_lws(out.back())) out.pop_back();
+      fold = true;
+    } else if (!fold || !is_lws(c)) {
+      if (fold && !out.empty()) out += ' ';
+      fold = false;
       out += c;
-      ++i;
-      continue;
     }
-    while (!out.empty() && is_lws(out.back())) out.pop_back();
-    i += (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') ? 2 : 1;
-    while (i < raw.size() && is_lws(raw[i])) ++i;
-    out += ' ';
   }
-  const std::string_view trimmed = grammar::trim_lws(out);
-  if (trimmed.size() != out.size()) return std::string(trimmed);
   return out;
 }
 
@@ -62,7 +58,8 @@ const char* Parser::read(std::string_view frame, Message& message, int& status,
   // §7.5: CRLFs before the start line are ignored.
   std::size_t pos = 0;
   while (pos < frame.size() &&
-         (frame[pos] == '\n' || (frame[pos] == '\r' && frame.substr(pos + 1, 1) == "\n"))) {
+         (frame[pos] == '\n' ||
+          (frame[pos] == '\r' && pos + 1 < frame.size() && frame[pos + 1] == '\n'))) {
     ++pos;
   }
   if (pos == frame.size()) return "empty message";
@@ -131,7 +128,6 @@ const char* Parser::read(std::string_view frame, Message& message, int& status,
   // the field above (§7.3.1), so a field is added once the next line shows it is complete. A CR
   // may only end a line: rather than search every line for one, the CRs of the whole header
   // section are counted at the end.
-  message.fields_.reserve(24);
   const std::size_t headers_begin = pos;
   std::size_t crlf_line_ends = 0;
   std::string_view name;  // of the field being read, empty when none

@@ -336,18 +336,6 @@ std::vector<ServerTransaction>::iterator TransactionLayer::find_server_key(std::
                       [key](const ServerTransaction& t) { return t.key == key; });
 }
 
-std::string make_branch(uint64_t random) {
-  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string out(kMagicCookie);
-  // Twelve base-36 digits: 62 bits of the random value, unique enough for one client's
-  // transactions and in the same character class as the public client's branches.
-  for (int i = 0; i < 12; ++i) {
-    out += kDigits[random % 36];
-    random /= 36;
-  }
-  return out;
-}
-
 Message make_response(const Message& request, int status, std::string_view to_tag) {
   Message response = Message::response(status, reason_phrase(status));
   copy_fields(request, response, "Via");

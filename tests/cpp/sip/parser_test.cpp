@@ -198,6 +198,24 @@ TEST(ParserTest, UnfoldsContinuationLines) {
   EXPECT_EQ(parse_message(wire), message);
 }
 
+TEST(ParserTest, UnfoldsOnlyFoldsAndTrimsTheValue) {
+  // White space inside a line is kept; a fold with the white space around it, blank
+  // continuation lines included, reads as one SP; LF-only folds too; an all-blank value is empty.
+  const std::string folded = replace(kOptions, "Max-Forwards: 70\r\n",
+                                     "X-A:  a  b \r\n"
+                                     "X-B: a \r\n \r\n\t b  c \r\n"
+                                     "X-C:\r\n \r\n x\n\ty\r\n"
+                                     "X-D: \r\n  \r\n"
+                                     "Max-Forwards: 70\r\n");
+  const auto message = parse_message(folded);
+  ASSERT_TRUE(message.has_value());
+  EXPECT_EQ(message->header("X-A"), "a  b");
+  EXPECT_EQ(message->header("X-B"), "a b  c");
+  EXPECT_EQ(message->header("X-C"), "x y");
+  EXPECT_EQ(message->header("X-D"), "");
+  EXPECT_EQ(message->header("Max-Forwards"), "70");
+}
+
 TEST(ParserTest, RefusesFoldBeforeAnyHeaderField) {
   const std::string text = replace(kOptions, "SIP/2.0\r\nVia", "SIP/2.0\r\n Via");
   EXPECT_EQ(parse_error(text).reason, "folded line without a header field");
