@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sip/headers.hpp"
+#include "sip/internal.hpp"
 #include "sip/transaction.hpp"
 #include "sip/uri.hpp"
 #include "text/decimal.hpp"
@@ -27,15 +28,17 @@ std::optional<uint32_t> cseq_number(const Message& message) {
 }
 
 std::string contact_target(const Message& message) {
-  auto contacts = message.header_values("Contact");
-  if (contacts.empty()) return {};
-  return uri_text(contacts.front());
+  const std::string_view contact = internal::first_value(message, "Contact");
+  return contact.empty() ? std::string() : uri_text(contact);
 }
 
-std::vector<std::string> record_route(const Message& message) {
-  std::vector<std::string> routes;
-  for (auto value : message.header_values("Record-Route")) routes.emplace_back(value);
-  return routes;
+// §12.1.1 / §12.1.2: the route set is the Record-Route list, in reverse order at the UAC; the
+// remote target is the Contact's URI (kept as it was when there is none).
+void take_route_set(Dialog& dialog, const Message& message, bool uac) {
+  dialog.route_set.clear();
+  for (auto value : message.header_values("Record-Route")) dialog.route_set.emplace_back(value);
+  if (uac) std::reverse(dialog.route_set.begin(), dialog.route_set.end());
+  dialog.refresh_target(message);
 }
 
 bool is_loose_route(std::string_view route) {
@@ -68,12 +71,10 @@ std::optional<Dialog> Dialog::from_uac(const Message& request, const Message& re
   dialog.local = std::string(*from);
   dialog.remote = std::string(*to);
   dialog.local_seq = *seq;
-  // §12.1.2: the route set is the Record-Route list in reverse order; without a Contact (a 1xx
-  // may lack one) the target stays the Request-URI until a response brings one.
-  dialog.route_set = record_route(response);
-  std::reverse(dialog.route_set.begin(), dialog.route_set.end());
-  dialog.remote_target = contact_target(response);
-  if (dialog.remote_target.empty()) dialog.remote_target = std::string(request.request_uri());
+  // Without a Contact (a 1xx may lack one) the target stays the Request-URI until a response
+  // brings one.
+  dialog.remote_target = request.request_uri();
+  take_route_set(dialog, response, true);
   dialog.early = response.status() < 200;
   return dialog;
 }
@@ -85,22 +86,19 @@ std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view 
   auto to = request.header("To");
   auto seq = cseq_number(request);
   if (dialog.id.call_id.empty() || local_tag.empty() || !from || !to || !seq) return std::nullopt;
-  dialog.id.local_tag = std::string(local_tag);
   dialog.local = std::string(*to);
-  if (tag_of(to).empty()) dialog.local.append(";tag=").append(local_tag);
+  if (dialog.id.local_tag.empty()) dialog.local.append(";tag=").append(local_tag);
+  dialog.id.local_tag = std::string(local_tag);
   dialog.remote = std::string(*from);
   dialog.remote_seq = *seq;
-  dialog.route_set = record_route(request);
-  dialog.remote_target = contact_target(request);
+  take_route_set(dialog, request, false);
   if (dialog.remote_target.empty()) return std::nullopt;  // §12.1.1 needs the peer's Contact
   return dialog;
 }
 
 void Dialog::confirm_with(const Message& response) {
   early = false;
-  route_set = record_route(response);
-  std::reverse(route_set.begin(), route_set.end());
-  refresh_target(response);
+  take_route_set(*this, response, true);
   if (auto to = response.header("To")) remote = std::string(*to);
 }
 
@@ -125,16 +123,9 @@ Message Dialog::build_request(std::string_view method, uint32_t cseq, std::strin
   // §12.2.1.1 strict routing: the first route becomes the Request-URI and the remote target
   // goes last in the Route list.
   const bool strict = !route_set.empty() && !is_loose_route(route_set.front());
-  Message request = Message::request(method, strict ? uri_text(route_set.front()) : remote_target);
-  request.add_header("Via", via);
-  request.add_header("To", remote);
-  request.add_header("From", local);
-  std::string cseq_value = text::decimal(cseq);
-  cseq_value += ' ';
-  cseq_value += method;
-  request.add_header("CSeq", cseq_value);
-  request.add_header("Call-ID", id.call_id);
-  request.add_header("Max-Forwards", "70");
+  Message request =
+      internal::new_request(method, strict ? uri_text(route_set.front()) : remote_target, via,
+                            remote, local, cseq, id.call_id, false);
   for (std::size_t i = strict; i < route_set.size(); ++i) request.add_header("Route", route_set[i]);
   if (strict) request.add_header("Route", "<" + remote_target + ">");
   return request;

@@ -5,7 +5,9 @@
 #include <iterator>
 #include <utility>
 
+#include "sip/dialog.hpp"
 #include "sip/headers.hpp"
+#include "sip/internal.hpp"
 #include "sip/timers.hpp"
 #include "sip/uri.hpp"
 #include "text/decimal.hpp"
@@ -16,15 +18,11 @@ namespace {
 constexpr std::string_view kMagicCookie = "z9hG4bK";
 
 std::optional<Via> top_via(const Message& message) {
-  auto values = message.header_values("Via");
-  if (values.empty()) return std::nullopt;
-  return parse_via(values.front());
+  return parse_via(internal::first_value(message, "Via"));
 }
 
 std::optional<CSeq> cseq_of(const Message& message) {
-  auto value = message.header("CSeq");
-  if (!value) return std::nullopt;
-  return parse_cseq(*value);
+  return parse_cseq(message.header("CSeq").value_or(""));
 }
 
 // §17.2.3: with an RFC 3261 branch, a request matches a transaction when branch, sent-by and
@@ -44,18 +42,15 @@ std::string server_key(const Message& request, std::string_view method) {
     text::append_signed_decimal(key, via->port);
     key += '|';
   } else {
+    // (From tag, Call-ID)
+    const DialogId id = request_dialog_id(request);
     add("2543");
     add(request.request_uri());
-    std::string_view from_tag;
-    std::optional<NameAddr> from;
-    if (auto value = request.header("From")) from = parse_name_addr(*value);
-    if (from) from_tag = from->tag();
-    add(from_tag);
-    add(request.call_id());
+    add(id.remote_tag);
+    add(id.call_id);
     if (auto cseq = cseq_of(request)) text::append_decimal(key, cseq->number);
     key += '|';
-    auto vias = request.header_values("Via");
-    add(vias.empty() ? std::string_view() : vias.front());
+    add(internal::first_value(request, "Via"));
   }
   key += method == "ACK" ? std::string_view("INVITE") : method;
   return key;
@@ -349,25 +344,42 @@ Message make_response(const Message& request, int status, std::string_view to_ta
   return response;
 }
 
+namespace internal {
+
+std::string_view first_value(const Message& message, std::string_view name) {
+  const auto values = message.header_values(name);
+  return values.empty() ? std::string_view() : values.front();
+}
+
+Message new_request(std::string_view method, std::string_view request_uri, std::string_view via,
+                    std::string_view to, std::string_view from, uint32_t cseq,
+                    std::string_view call_id, bool call_id_first) {
+  Message out = Message::request(method, request_uri);
+  out.add_header("Via", via);
+  out.add_header("To", to);
+  out.add_header("From", from);
+  std::string cseq_value = text::decimal(cseq);
+  cseq_value += ' ';
+  cseq_value += method;
+  if (call_id_first) out.add_header("Call-ID", call_id);
+  out.add_header("CSeq", cseq_value);
+  if (!call_id_first) out.add_header("Call-ID", call_id);
+  out.add_header("Max-Forwards", "70");
+  return out;
+}
+
+}  // namespace internal
+
 namespace {
 
 // The ACK for a failure and the CANCEL share all but the To field and the order of Call-ID and
 // CSeq (each as the public client writes it): one routine for both.
 Message invite_sibling(const Message& invite, std::string_view method, std::string_view to,
                        bool call_id_first) {
-  Message out = Message::request(method, invite.request_uri());
-  auto vias = invite.header_values("Via");
-  out.add_header("Via", vias.empty() ? std::string_view() : vias.front());
-  out.add_header("To", to);
-  out.add_header("From", invite.header("From").value_or(""));
   auto cseq = cseq_of(invite);
-  std::string cseq_value = text::decimal(cseq ? cseq->number : 0);
-  cseq_value += ' ';
-  cseq_value += method;
-  if (call_id_first) out.add_header("Call-ID", invite.call_id());
-  out.add_header("CSeq", cseq_value);
-  if (!call_id_first) out.add_header("Call-ID", invite.call_id());
-  out.add_header("Max-Forwards", "70");
+  Message out = internal::new_request(
+      method, invite.request_uri(), internal::first_value(invite, "Via"), to,
+      invite.header("From").value_or(""), cseq ? cseq->number : 0, invite.call_id(), call_id_first);
   copy_fields(invite, out, "Route");
   return out;
 }

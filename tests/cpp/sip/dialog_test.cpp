@@ -95,6 +95,29 @@ TEST(Dialog, UasFromInvite) {
   EXPECT_FALSE(Dialog::from_uas(no_contact, "b9"));
 }
 
+TEST(Dialog, UasKeepsATagTheToAlreadyHas) {
+  Message req = invite();
+  req.set_header("To", "<sip:bob@example.com>;tag=old");
+  auto d = Dialog::from_uas(req, "b9");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->local, "<sip:bob@example.com>;tag=old");
+  EXPECT_EQ(d->id, (DialogId{"dlg-1", "b9", "a1"}));
+}
+
+TEST(Dialog, UacTargetIsTheRequestUriUntilAContact) {
+  Message req = invite();
+  Message ringing = make_response(req, 180, "b1");
+  auto d = Dialog::from_uac(req, ringing);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->early);
+  EXPECT_EQ(d->remote_target, "sip:bob@example.com");
+  EXPECT_TRUE(d->route_set.empty());
+  d->confirm_with(answer(req, 200, "b1"));
+  EXPECT_FALSE(d->early);
+  EXPECT_EQ(d->remote_target, "sip:bob@192.0.2.4;transport=ws");
+  EXPECT_EQ(d->route_set, (std::vector<std::string>{"<sip:p2.example;lr>", "<sip:p1.example;lr>"}));
+}
+
 TEST(Dialog, MatchingAndRemoteCSeq) {
   Message req = invite();
   auto d = Dialog::from_uas(req, "b9");

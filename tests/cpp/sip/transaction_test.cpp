@@ -239,6 +239,37 @@ TEST(ServerTransaction, Rfc2543RequestsMatchWithoutTheCookie) {
   EXPECT_EQ(layer.receive_request(old, 1).match, RequestMatch::kRetransmission);
 }
 
+TEST(ServerTransaction, Rfc2543KeysTellRequestsApart) {
+  // Without the cookie: Request-URI, From tag, Call-ID, CSeq number and top Via make the key (not
+  // the To tag, so that the ACK finds its INVITE; the CSeq method only through INVITE = ACK).
+  auto old = [](std::string_view name, std::string_view value) {
+    Message m = request("INVITE", "old1");
+    m.set_header("Via", "SIP/2.0/UDP host.example");
+    if (!name.empty()) m.set_header(name, value);
+    return m;
+  };
+  TransactionLayer layer;
+  EXPECT_EQ(layer.receive_request(old("", ""), 0).match, RequestMatch::kNew);
+  EXPECT_EQ(layer.receive_request(old("To", "<sip:bob@example.com>;tag=b2"), 0).match,
+            RequestMatch::kRetransmission);
+  EXPECT_EQ(layer.receive_request(old("From", "<sip:alice@example.com>;tag=a2"), 0).match,
+            RequestMatch::kNew);
+  EXPECT_EQ(layer.receive_request(old("Call-ID", "call-2"), 0).match, RequestMatch::kNew);
+  EXPECT_EQ(layer.receive_request(old("CSeq", "2 INVITE"), 0).match, RequestMatch::kNew);
+  EXPECT_EQ(layer.receive_request(old("Via", "SIP/2.0/UDP other.example"), 0).match,
+            RequestMatch::kNew);
+  const Message first = old("To", "<sip:bob@example.com>;tag=b2");
+  Message ack = Message::request("ACK", "sip:bob@example.com");
+  Message other = Message::request("INVITE", "sip:carol@example.com");
+  for (const HeaderField& field : first.fields()) {
+    ack.add_header(field.name, field.name == "CSeq" ? "1 ACK" : field.value);
+    other.add_header(field.name, field.value);
+  }
+  // The first INVITE got no final response, so its ACK is absorbed rather than passed on.
+  EXPECT_EQ(layer.receive_request(ack, 0).match, RequestMatch::kAckAbsorbed);
+  EXPECT_EQ(layer.receive_request(other, 0).match, RequestMatch::kNew);
+}
+
 TEST(ServerTransaction, FullTableAnswers503Statelessly) {
   TransactionLayer layer(1);
   layer.receive_request(request("INVITE", "z9hG4bKf1"), 0);
