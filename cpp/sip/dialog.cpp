@@ -58,15 +58,18 @@ DialogId response_dialog_id(const Message& response) {
           tag_of(response.header("To"))};
 }
 
+// (Each builds in the optional it returns: one return object, so no move.)
 std::optional<Dialog> Dialog::from_uac(const Message& request, const Message& response) {
-  Dialog dialog;
+  std::optional<Dialog> result(std::in_place);
+  Dialog& dialog = *result;
   dialog.id = response_dialog_id(response);
   auto from = request.header("From");
   auto to = response.header("To");
   auto seq = cseq_number(request);
   if (dialog.id.call_id.empty() || dialog.id.local_tag.empty() || dialog.id.remote_tag.empty() ||
       !from || !to || !seq) {
-    return std::nullopt;
+    result.reset();
+    return result;
   }
   dialog.local = std::string(*from);
   dialog.remote = std::string(*to);
@@ -76,24 +79,27 @@ std::optional<Dialog> Dialog::from_uac(const Message& request, const Message& re
   dialog.remote_target = request.request_uri();
   take_route_set(dialog, response, true);
   dialog.early = response.status() < 200;
-  return dialog;
+  return result;
 }
 
 std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view local_tag) {
-  Dialog dialog;
+  std::optional<Dialog> result(std::in_place);
+  Dialog& dialog = *result;
   dialog.id = request_dialog_id(request);
   auto from = request.header("From");
   auto to = request.header("To");
   auto seq = cseq_number(request);
-  if (dialog.id.call_id.empty() || local_tag.empty() || !from || !to || !seq) return std::nullopt;
-  dialog.local = std::string(*to);
-  if (dialog.id.local_tag.empty()) dialog.local.append(";tag=").append(local_tag);
-  dialog.id.local_tag = std::string(local_tag);
-  dialog.remote = std::string(*from);
-  dialog.remote_seq = *seq;
-  take_route_set(dialog, request, false);
-  if (dialog.remote_target.empty()) return std::nullopt;  // §12.1.1 needs the peer's Contact
-  return dialog;
+  if (!dialog.id.call_id.empty() && !local_tag.empty() && from && to && seq) {
+    dialog.local = std::string(*to);
+    if (dialog.id.local_tag.empty()) dialog.local.append(";tag=").append(local_tag);
+    dialog.id.local_tag = std::string(local_tag);
+    dialog.remote = std::string(*from);
+    dialog.remote_seq = *seq;
+    take_route_set(dialog, request, false);
+  }
+  // §12.1.1 needs the peer's Contact (so an empty target also stands for the failures above).
+  if (dialog.remote_target.empty()) result.reset();
+  return result;
 }
 
 void Dialog::confirm_with(const Message& response) {

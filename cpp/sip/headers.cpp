@@ -31,44 +31,53 @@ int parse_fixed_digits(std::string_view text) {
 // Via = ( "Via" / "v" ) HCOLON via-parm; via-parm = sent-protocol LWS sent-by *( SEMI via-params );
 // sent-protocol = protocol-name SLASH protocol-version SLASH transport; sent-by = host [ COLON port
 // ]. One via-parm here: Message::header_values splits a field holding several.
-std::optional<Via> parse_via(std::string_view value) {
-  std::optional<Via> via(std::in_place);
+namespace {
+
+bool parse_via_into(std::string_view value, Via& via) {
   // sent-protocol: three tokens, SLASH = SWS "/" SWS between them.
   std::string_view parts[3];
   std::size_t pos = skip_lws(value, 0);
   for (int i = 0; i < 3; ++i) {
     if (i > 0) {
       pos = skip_lws(value, pos);
-      if (pos >= value.size() || value[pos] != '/') return std::nullopt;
+      if (pos >= value.size() || value[pos] != '/') return false;
       pos = skip_lws(value, pos + 1);
     }
     const std::size_t begin = pos;
     while (pos < value.size() && grammar::is(value[pos], grammar::kToken)) ++pos;
-    if (pos == begin) return std::nullopt;
+    if (pos == begin) return false;
     parts[i] = value.substr(begin, pos - begin);
   }
   // LWS is required before sent-by; an IPv6 reference ends at its "]".
   const std::size_t host_begin = skip_lws(value, pos);
-  if (host_begin == pos) return std::nullopt;
+  if (host_begin == pos) return false;
   const bool bracket = value.substr(host_begin, 1) == "[";
   pos = std::min(value.find_first_of(bracket ? "]" : ":; \t", host_begin), value.size());
-  if (bracket && pos++ == value.size()) return std::nullopt;
+  if (bracket && pos++ == value.size()) return false;
   const std::string_view host = value.substr(host_begin, pos - host_begin);
-  if (!grammar::is_host(host)) return std::nullopt;
+  if (!grammar::is_host(host)) return false;
   // sent-by = host [ COLON port ]
   const std::size_t colon = skip_lws(value, pos);
   if (colon < value.size() && value[colon] == ':') {
     const std::size_t begin = pos = skip_lws(value, colon + 1);
     while (pos < value.size() && grammar::is_digit(value[pos])) ++pos;
     auto port = grammar::parse_port(value.substr(begin, pos - begin));
-    if (!port) return std::nullopt;
-    via->port = *port;
+    if (!port) return false;
+    via.port = *port;
   }
-  if (!parse_generic_params(value.substr(pos), via->params)) return std::nullopt;
-  via->protocol.assign(parts[0]).append("/").append(parts[1]);
-  for (char c : parts[2]) via->transport += grammar::ascii_upper(c);
-  via->host = host;
-  return via;
+  if (!parse_generic_params(value.substr(pos), via.params)) return false;
+  via.protocol.assign(parts[0]).append("/").append(parts[1]);
+  for (char c : parts[2]) via.transport += grammar::ascii_upper(c);
+  via.host = host;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Via> parse_via(std::string_view value) {
+  std::optional<Via> via(std::in_place);
+  if (!parse_via_into(value, *via)) via.reset();
+  return via;  // (one return object, so no move)
 }
 
 std::optional<std::string_view> Via::param(std::string_view name) const {

@@ -204,14 +204,16 @@ std::optional<Message> Parser::parse(std::string_view frame, ParseError* error) 
   std::string_view method;
   bool is_request = false;
   const char* reason = read(frame, *message, status, method, is_request);
-  if (!reason) return message;
-  if (error) {
-    error->reason = reason;
-    error->is_request = is_request;
-    error->method = method;
-    error->status = status;
+  if (reason) {
+    if (error) {
+      error->reason = reason;
+      error->is_request = is_request;
+      error->method = method;
+      error->status = status;
+    }
+    message.reset();
   }
-  return std::nullopt;
+  return message;  // (one return object, so no move)
 }
 
 std::optional<Message> parse_message(std::string_view frame, ParseError* error) {

@@ -160,8 +160,8 @@ bool parse_uri_into(std::string_view text, Uri& uri) {
 
 std::optional<Uri> parse_uri(std::string_view text) {
   std::optional<Uri> uri(std::in_place);
-  if (!parse_uri_into(text, *uri)) return std::nullopt;
-  return uri;
+  if (!parse_uri_into(text, *uri)) uri.reset();
+  return uri;  // (one return object, so no move)
 }
 
 std::optional<std::string_view> Uri::param(std::string_view name) const {
@@ -210,25 +210,26 @@ std::string Uri::str() const {
 
 // name-addr = [ display-name ] LAQUOT addr-spec RAQUOT; display-name = *(token LWS) /
 // quoted-string. The wildcard "*" is Contact's (§20.10).
-std::optional<NameAddr> parse_name_addr(std::string_view text) {
+namespace {
+
+bool parse_name_addr_into(std::string_view text, NameAddr& result) {
   text = grammar::trim_lws(text);
-  if (text.empty()) return std::nullopt;
-  std::optional<NameAddr> result(std::in_place);
+  if (text.empty()) return false;
   if (text == "*") {
-    result->wildcard = true;
-    return result;
+    result.wildcard = true;
+    return true;
   }
 
   std::size_t pos = 0;
   if (text.front() == '"') {
-    pos = grammar::skip_lws(text, grammar::scan_quoted_string(text, 0, &result->display_name));
-    if (pos >= text.size() || text[pos] != '<') return std::nullopt;
+    pos = grammar::skip_lws(text, grammar::scan_quoted_string(text, 0, &result.display_name));
+    if (pos >= text.size() || text[pos] != '<') return false;
   } else {
     // Tokens then "<" make a display name; RFC 4475 §3.1.1.6 (lwsdisp) asks us to accept one
     // with no white space before the "<".
     while (pos < text.size() && is(text[pos], grammar::kToken | grammar::kLws)) ++pos;
     if (pos < text.size() && text[pos] == '<') {
-      result->display_name = grammar::trim_lws(text.substr(0, pos));
+      result.display_name = grammar::trim_lws(text.substr(0, pos));
     } else {
       pos = 0;
     }
@@ -238,7 +239,7 @@ std::optional<NameAddr> parse_name_addr(std::string_view text) {
   if (pos < text.size() && text[pos] == '<') {
     // No white space inside the brackets (RFC 4475 §3.1.2.15 badaspec).
     const std::size_t raquot = text.find('>', pos + 1);
-    if (raquot == std::string_view::npos) return std::nullopt;
+    if (raquot == std::string_view::npos) return false;
     uri_text = text.substr(pos + 1, raquot - pos - 1);
     pos = raquot + 1;
   } else {
@@ -246,13 +247,18 @@ std::optional<NameAddr> parse_name_addr(std::string_view text) {
     // a comma, question mark or semicolon must be in angle brackets (RFC 4475 §3.1.2.13 regbadct).
     while (pos < text.size() && text[pos] != ';' && !grammar::is_lws(text[pos])) ++pos;
     uri_text = text.substr(0, pos);
-    if (uri_text.find_first_of(",?") != std::string_view::npos) return std::nullopt;
+    if (uri_text.find_first_of(",?") != std::string_view::npos) return false;
   }
-  if (!parse_uri_into(uri_text, result->uri) ||
-      !parse_generic_params(text.substr(pos), result->params)) {
-    return std::nullopt;
-  }
-  return result;
+  return parse_uri_into(uri_text, result.uri) &&
+         parse_generic_params(text.substr(pos), result.params);
+}
+
+}  // namespace
+
+std::optional<NameAddr> parse_name_addr(std::string_view text) {
+  std::optional<NameAddr> result(std::in_place);
+  if (!parse_name_addr_into(text, *result)) result.reset();
+  return result;  // (one return object, so no move)
 }
 
 std::optional<std::string_view> NameAddr::param(std::string_view name) const {
