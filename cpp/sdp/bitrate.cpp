@@ -67,39 +67,30 @@ void set_bandwidth(MediaSection& section, uint32_t bits_per_second) {
 std::string capped_fmtp(std::string_view format, std::string_view params, uint32_t cap) {
   std::string out(format);
   out += ' ';
-  const std::size_t start = out.size();
   bool found = false;
-  for (std::size_t position = 0;;) {
-    const std::size_t end = std::min(params.find(';', position), params.size());
-    const std::string_view param = params.substr(position, end - position);
+  // Blank parameters are dropped: maxaveragebitrate is then alone.
+  for (std::string_view rest = trim(params).empty() ? std::string_view() : params;;) {
+    const std::size_t end = rest.find(';');
+    const std::string_view param = rest.substr(0, end);
     const std::size_t equals = param.find('=');
+    const std::string_view name = param.substr(0, equals);
     // (Without "=" the value read is the name itself, which is no number: it is replaced.)
-    if (iequals(trim(param.substr(0, equals)), kMaxAverageBitrate)) {
-      found = true;
-      if (!decimal(trim(param.substr(equals + 1)), cap)) {
-        out += param.substr(0, equals);
-        out += '=';
-        text::append_decimal(out, cap);
-      } else {
-        out += param;
-      }
-    } else {
-      out += param;
+    const bool ours = iequals(trim(name), kMaxAverageBitrate);
+    const bool replace = ours && !decimal(trim(param.substr(equals + 1)), cap);
+    found = found || ours;
+    const bool last = end == std::string_view::npos;
+    const bool add = last && !found;  // added last, after a ';' (put when missing)
+    out += replace ? name : param;
+    if (add && !param.empty()) out += ';';
+    if (add) out += kMaxAverageBitrate;
+    if (replace || add) {
+      out += '=';
+      text::append_decimal(out, cap);
     }
-    if (end == params.size()) break;
+    if (last) return out;
     out += ';';
-    position = end + 1;
+    rest.remove_prefix(end + 1);
   }
-  if (found) return out;
-  if (trim(std::string_view(out).substr(start)).empty()) {
-    out.resize(start);
-  } else if (out.back() != ';') {
-    out += ';';
-  }
-  out += kMaxAverageBitrate;
-  out += '=';
-  text::append_decimal(out, cap);
-  return out;
 }
 
 // The payload type an a=fmtp or a=rtcp-fb value starts with, when it is an RTP one.
