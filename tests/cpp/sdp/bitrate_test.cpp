@@ -124,6 +124,21 @@ TEST(CapAudioBitrate, FmtpSeparatorsBlanksAndRepeats) {
             std::optional<std::string_view>("maxaveragebitrate=1;maxaveragebitrate=16000;"));
 }
 
+TEST(CapAudioBitrate, FmtpBeforeRtpmapAndRepeatedRtpmap) {
+  SessionDescription sdp = parsed(kHead +
+                                  "m=audio 9 RTP/AVP 111 112\r\na=fmtp:111 x=1\r\n"
+                                  "a=rtpmap:111 opus/48000/2\r\na=rtpmap:112 opus/48000/2\r\n"
+                                  "a=rtpmap:112 opus/48000/2\r\na=fmtp:113 y=1\r\n");
+  cap_audio_bitrate(sdp, 16000);
+  const std::vector<Attribute> expected = {{"fmtp", "111 x=1;maxaveragebitrate=16000", true},
+                                           {"rtpmap", "111 opus/48000/2", true},
+                                           {"rtpmap", "112 opus/48000/2", true},
+                                           {"fmtp", "112 maxaveragebitrate=16000", true},
+                                           {"rtpmap", "112 opus/48000/2", true},
+                                           {"fmtp", "113 y=1", true}};
+  EXPECT_EQ(sdp.media[0].attributes, expected);
+}
+
 TEST(CapAudioBitrate, ClampsToTheOpusRange) {
   SessionDescription low = parsed(kHead + "m=audio 9 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n");
   SessionDescription high = low;
