@@ -49,7 +49,6 @@ void set_bandwidth(MediaSection& section, uint32_t bits_per_second) {
     if (!line.empty() && (line[0] == 'i' || line[0] == 'c')) after = i + 1;
   }
   std::vector<std::string> lines;
-  lines.reserve(section.lines.size() + 2);
   for (std::size_t i = 0; i <= section.lines.size(); ++i) {
     if (i == after) {
       lines.push_back(std::move(as));
