@@ -49,7 +49,6 @@ void set_bandwidth(MediaSection& section, uint32_t bits_per_second) {
     if (!line.empty() && (line[0] == 'i' || line[0] == 'c')) after = i + 1;
   }
   std::vector<std::string> lines;
-  lines.reserve(section.lines.size() + 2);
   for (std::size_t i = 0; i <= section.lines.size(); ++i) {
     if (i == after) {
       lines.push_back(std::move(as));
@@ -64,42 +63,36 @@ void set_bandwidth(MediaSection& section, uint32_t bits_per_second) {
 
 // The a=fmtp value "<format> <params>" with maxaveragebitrate at most cap in the parameters
 // "a=b;c=d": lowered when higher or unreadable, added when absent, kept when already lower.
-std::string capped_fmtp(std::string_view format, std::string_view params, uint32_t cap) {
+std::string capped_fmtp(std::string_view value, uint32_t cap) {
+  const std::size_t space = value.find(' ');
+  const std::string_view format = value.substr(0, space);
+  const std::string_view params = value.substr(format.size() + (space != value.npos));
   std::string out(format);
   out += ' ';
-  const std::size_t start = out.size();
   bool found = false;
-  for (std::size_t position = 0;;) {
-    const std::size_t end = std::min(params.find(';', position), params.size());
-    const std::string_view param = params.substr(position, end - position);
+  // Blank parameters are dropped: maxaveragebitrate is then alone.
+  for (std::string_view rest = trim(params).empty() ? std::string_view() : params;;) {
+    const std::size_t end = rest.find(';');
+    const std::string_view param = rest.substr(0, end);
     const std::size_t equals = param.find('=');
+    const std::string_view name = param.substr(0, equals);
     // (Without "=" the value read is the name itself, which is no number: it is replaced.)
-    if (iequals(trim(param.substr(0, equals)), kMaxAverageBitrate)) {
-      found = true;
-      if (!decimal(trim(param.substr(equals + 1)), cap)) {
-        out += param.substr(0, equals);
-        out += '=';
-        text::append_decimal(out, cap);
-      } else {
-        out += param;
-      }
-    } else {
-      out += param;
+    const bool ours = iequals(trim(name), kMaxAverageBitrate);
+    const bool replace = ours && !decimal(trim(param.substr(equals + 1)), cap);
+    found = found || ours;
+    const bool last = end == std::string_view::npos;
+    const bool add = last && !found;  // added last, after a ';' (put when missing)
+    out += replace ? name : param;
+    if (add && !param.empty()) out += ';';
+    if (add) out += kMaxAverageBitrate;
+    if (replace || add) {
+      out += '=';
+      text::append_decimal(out, cap);
     }
-    if (end == params.size()) break;
+    if (last) return out;
     out += ';';
-    position = end + 1;
+    rest.remove_prefix(end + 1);
   }
-  if (found) return out;
-  if (trim(std::string_view(out).substr(start)).empty()) {
-    out.resize(start);
-  } else if (out.back() != ';') {
-    out += ';';
-  }
-  out += kMaxAverageBitrate;
-  out += '=';
-  text::append_decimal(out, cap);
-  return out;
 }
 
 // The payload type an a=fmtp or a=rtcp-fb value starts with, when it is an RTP one.
@@ -107,6 +100,10 @@ std::optional<uint64_t> leading_payload_type(const Attribute& attribute) {
   if (!attribute.has_value) return std::nullopt;
   const std::string_view value = attribute.value;
   return decimal(value.substr(0, value.find(' ')), kPayloadTypes - 1);
+}
+
+std::optional<uint64_t> fmtp_payload_type(const Attribute& attribute) {
+  return attribute.name == "fmtp" ? leading_payload_type(attribute) : std::nullopt;
 }
 
 // The payload type of an a=rtpmap:<pt> opus/..., else nullopt.
@@ -121,37 +118,31 @@ std::optional<uint64_t> opus_payload_type(const Attribute& attribute) {
 
 void cap_opus(MediaSection& section, uint32_t cap) {
   auto& attributes = section.attributes;
-  std::array<bool, kPayloadTypes> opus{};
+  enum : uint8_t { kOpus = 1, kFmtp = 2 };
+  std::array<uint8_t, kPayloadTypes> state{};
   for (const Attribute& attribute : attributes) {
-    if (const auto pt = opus_payload_type(attribute)) opus[*pt] = true;
+    if (const auto pt = opus_payload_type(attribute)) state[*pt] |= kOpus;
+    if (const auto pt = fmtp_payload_type(attribute)) state[*pt] |= kFmtp;
   }
-  std::array<bool, kPayloadTypes> has_fmtp{};
-  for (Attribute& attribute : attributes) {
-    const auto pt = attribute.name == "fmtp" ? leading_payload_type(attribute) : std::nullopt;
-    if (!pt || !opus[*pt]) continue;
-    has_fmtp[*pt] = true;
-    const std::size_t space = attribute.value.find(' ');
-    const std::string_view value = attribute.value;
-    attribute.value =
-        capped_fmtp(value.substr(0, space),
-                    space == std::string_view::npos ? "" : value.substr(space + 1), cap);
-  }
-  // An Opus payload type without a=fmtp gets one after its a=rtpmap and a=rtcp-fb lines, where
-  // browsers write it.
+  // Every Opus a=fmtp is capped; an Opus payload type without one gets one after its a=rtpmap
+  // and a=rtcp-fb lines, where browsers write it.
   std::vector<Attribute> rebuilt;
-  rebuilt.reserve(attributes.size() + 4);
   std::optional<uint64_t> pending;
   for (std::size_t i = 0; i < attributes.size(); ++i) {
-    if (const auto pt = opus_payload_type(attributes[i]); pt && !has_fmtp[*pt]) {
-      has_fmtp[*pt] = true;
+    Attribute& attribute = attributes[i];
+    if (const auto pt = fmtp_payload_type(attribute); pt && (state[*pt] & kOpus)) {
+      attribute.value = capped_fmtp(attribute.value, cap);
+    }
+    if (const auto pt = opus_payload_type(attribute); pt && state[*pt] == kOpus) {
+      state[*pt] = kOpus | kFmtp;
       pending = pt;
     }
-    rebuilt.push_back(std::move(attributes[i]));
+    rebuilt.push_back(std::move(attribute));
     if (!pending) continue;
     const bool feedback = i + 1 < attributes.size() && attributes[i + 1].name == "rtcp-fb" &&
                           leading_payload_type(attributes[i + 1]) == pending;
     if (feedback) continue;
-    rebuilt.push_back(Attribute{"fmtp", capped_fmtp(text::decimal(*pending), {}, cap), true});
+    rebuilt.push_back(Attribute{"fmtp", capped_fmtp(text::decimal(*pending), cap), true});
     pending.reset();
   }
   attributes = std::move(rebuilt);

@@ -51,7 +51,6 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
       }
     }
     std::vector<std::string> reordered;
-    reordered.reserve(count);
     for (std::size_t r = 0; r <= encodings.size(); ++r) {
       for (std::size_t i = 0; i < count; ++i) {
         if (rank[i] == r) reordered.push_back(std::move(section.formats[i]));

@@ -95,7 +95,6 @@ const char* parse_media_line(std::string_view value, MediaSection* out) {
   out->port = static_cast<uint16_t>(*port);
   out->port_count = static_cast<uint16_t>(port_count);
   out->protocol.assign(*protocol);
-  out->formats.reserve(format_count);
   while (!fields.at_end()) out->formats.push_back(std::string(*fields.next()));
   return nullptr;
 }
@@ -344,7 +343,6 @@ std::optional<std::string_view> SessionDescription::attribute(std::string_view w
 
 std::string SessionDescription::str() const {
   std::string out;
-  out.reserve(1024);
   out += "v=";
   text::append_signed_decimal(out, version);
   out += "\r\n";

@@ -106,6 +106,39 @@ TEST(CapAudioBitrate, EmptyOrBareOpusFmtp) {
             (Attribute{"fmtp", "112 a=1;maxaveragebitrate=16000", true}));
 }
 
+TEST(CapAudioBitrate, FmtpSeparatorsBlanksAndRepeats) {
+  SessionDescription sdp =
+      parsed(kHead +
+             "m=audio 9 RTP/AVP 111 112 113 114 115\r\na=rtpmap:111 opus/48000/2\r\n"
+             "a=fmtp:111 \t\r\na=rtpmap:112 opus/48000/2\r\na=fmtp:112 a=1;  \r\n"
+             "a=rtpmap:113 opus/48000/2\r\na=fmtp:113  ; \r\na=rtpmap:114 opus/48000/2\r\n"
+             "a=fmtp:114 x;MAXAVERAGEBITRATE=7000;y\r\na=rtpmap:115 opus/48000/2\r\n"
+             "a=fmtp:115 maxaveragebitrate=1;maxaveragebitrate=99999;\r\n");
+  cap_audio_bitrate(sdp, 16000);
+  const auto& media = sdp.media[0];
+  EXPECT_EQ(media.fmtp(111), std::optional<std::string_view>("maxaveragebitrate=16000"));
+  EXPECT_EQ(media.fmtp(112), std::optional<std::string_view>("a=1;  ;maxaveragebitrate=16000"));
+  EXPECT_EQ(media.fmtp(113), std::optional<std::string_view>(" ; ;maxaveragebitrate=16000"));
+  EXPECT_EQ(media.fmtp(114), std::optional<std::string_view>("x;MAXAVERAGEBITRATE=7000;y"));
+  EXPECT_EQ(media.fmtp(115),
+            std::optional<std::string_view>("maxaveragebitrate=1;maxaveragebitrate=16000;"));
+}
+
+TEST(CapAudioBitrate, FmtpBeforeRtpmapAndRepeatedRtpmap) {
+  SessionDescription sdp = parsed(kHead +
+                                  "m=audio 9 RTP/AVP 111 112\r\na=fmtp:111 x=1\r\n"
+                                  "a=rtpmap:111 opus/48000/2\r\na=rtpmap:112 opus/48000/2\r\n"
+                                  "a=rtpmap:112 opus/48000/2\r\na=fmtp:113 y=1\r\n");
+  cap_audio_bitrate(sdp, 16000);
+  const std::vector<Attribute> expected = {{"fmtp", "111 x=1;maxaveragebitrate=16000", true},
+                                           {"rtpmap", "111 opus/48000/2", true},
+                                           {"rtpmap", "112 opus/48000/2", true},
+                                           {"fmtp", "112 maxaveragebitrate=16000", true},
+                                           {"rtpmap", "112 opus/48000/2", true},
+                                           {"fmtp", "113 y=1", true}};
+  EXPECT_EQ(sdp.media[0].attributes, expected);
+}
+
 TEST(CapAudioBitrate, ClampsToTheOpusRange) {
   SessionDescription low = parsed(kHead + "m=audio 9 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n");
   SessionDescription high = low;
