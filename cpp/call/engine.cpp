@@ -271,7 +271,7 @@ CallResult Engine::handle(const Input& input) {
       journal_ += '\n';
     } else {
       recording_ = false;
-      log(1, "journal full: recording stopped");
+      log(1, {"journal full: recording stopped"});
     }
   }
   return dispatch(input);
@@ -292,19 +292,19 @@ CallResult Engine::dispatch(const Input& input) {
   switch (input.kind) {
     case InputKind::kSocketOpened:
       if (socket_ != SocketState::kConnecting) {
-        log(2, "socket opened while not connecting: ignored");
+        log(2, {"socket opened while not connecting: ignored"});
         break;
       }
       socket_ = SocketState::kOpen;
       connect_deadline_ = sip::kNever;
-      log(2, "websocket connected");
+      log(2, {"websocket connected"});
       registration_.on_transport_up();
       ice_servers_.on_transport_up();
       break;
 
     case InputKind::kSocketClosed:
       if (socket_ == SocketState::kConnecting || socket_ == SocketState::kOpen) {
-        log(2, "websocket disconnected");
+        log(2, {"websocket disconnected"});
         transport_lost(now);
       }
       break;
@@ -315,8 +315,8 @@ CallResult Engine::dispatch(const Input& input) {
 
     case InputKind::kTimeout:
       if (socket_ == SocketState::kConnecting && now >= connect_deadline_) {
-        log(1, "websocket connection timed out");
-        emit(make_output(OutputKind::kCloseSocket));
+        log(1, {"websocket connection timed out"});
+        push(OutputKind::kCloseSocket);
         transport_lost(now);
       }
       if (socket_ == SocketState::kBackoff && now >= reconnect_at_) {
@@ -368,7 +368,7 @@ CallResult Engine::dispatch(const Input& input) {
       auto error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
       if (!error.empty()) return {0, std::string(error)};
       if (!call || call->outgoing || call->state != CallState::kOffered) {
-        log(2, "answer() ignored: the call is not an unanswered incoming call");
+        log(2, {"answer() ignored: the call is not an unanswered incoming call"});
         break;
       }
       call->options = input.options;
@@ -404,7 +404,7 @@ CallResult Engine::dispatch(const Input& input) {
       if (!media_up) return {0, std::string(errors::kDtmfSendError)};
       std::string digits = input.text;
       for (char& c : digits) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      emit(make_output(OutputKind::kSendDtmf, call->handle, {}, std::move(digits)));
+      push(OutputKind::kSendDtmf, call->handle).text = std::move(digits);
       break;
     }
 
@@ -493,8 +493,8 @@ void Engine::drive(int64_t now) {
   // client stops its user agent when it has no calls and no token).
   if (!socket_wanted()) {
     if (socket_ == SocketState::kOpen && transactions_.size() == 0) {
-      log(2, "websocket no longer needed: closing");
-      emit(make_output(OutputKind::kCloseSocket));
+      log(2, {"websocket no longer needed: closing"});
+      push(OutputKind::kCloseSocket);
       socket_ = SocketState::kClosed;
       registration_.on_transport_lost();
       ice_servers_.on_transport_lost();
@@ -506,7 +506,7 @@ void Engine::drive(int64_t now) {
 }
 
 void Engine::open_socket(int64_t now) {
-  emit(make_output(OutputKind::kOpenSocket, 0, {}, config_.url));
+  push(OutputKind::kOpenSocket).text = config_.url;
   socket_ = SocketState::kConnecting;
   connect_deadline_ = now + kConnectTimeout;
   reconnect_at_ = sip::kNever;
@@ -527,7 +527,8 @@ void Engine::transport_lost(int64_t now) {
   if (socket_wanted()) {
     socket_ = SocketState::kBackoff;
     reconnect_at_ = now + reconnect_wait(reconnect_attempts_++, random_.next());
-    log(2, "websocket reconnect in " + text::signed_decimal(reconnect_at_ - now) + " ms");
+    if (logs(2))
+      log(2, {"websocket reconnect in ", text::signed_decimal(reconnect_at_ - now), " ms"});
   }
 }
 
@@ -543,20 +544,20 @@ void Engine::purge_calls() {
 
 void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& timeout) {
   if (!timeout.client) {
-    log(2, "no ACK for a failure response (Timer H)");
+    log(2, {"no ACK for a failure response (Timer H)"});
     return;
   }
   if (timeout.id == registration_.in_flight()) {
-    log(1, "REGISTER timed out (Timer F)");
+    log(1, {"REGISTER timed out (Timer F)"});
     registration_.on_timeout(now, random_);
   } else if (timeout.id == ice_servers_.in_flight()) {
-    log(1, "OPTIONS for ICE servers timed out (Timer F)");
+    log(1, {"OPTIONS for ICE servers timed out (Timer F)"});
     ice_servers_.on_timeout(now);
   } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
-    log(1, "INVITE timed out (Timer B)");
+    log(1, {"INVITE timed out (Timer B)"});
     terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
   } else {
-    log(3, timeout.method + " timed out");
+    log(3, {timeout.method, " timed out"});
   }
 }
 
@@ -571,11 +572,11 @@ void Engine::call_timers(int64_t now, Call& call) {
   if (call.ack_deadline <= now) {
     call.retransmit_at = call.ack_deadline = sip::kNever;
     if (call.reoffer == Reoffer::kAwaitingAck) {
-      log(2, "no ACK for the 2xx to a re-INVITE");
+      log(2, {"no ACK for the 2xx to a re-INVITE"});
       call.reoffer = Reoffer::kNone;
     } else if (call.state == CallState::kAnswered) {
       // §13.3.1.4: no ACK in 64*T1: the session ends with BYE.
-      log(1, "no ACK for our 2xx: ending the call");
+      log(1, {"no ACK for our 2xx: ending the call"});
       send_bye(now, call);
       terminate(call, cause::kFailed);
     } else if (call.bye_after_ack) {
@@ -586,7 +587,7 @@ void Engine::call_timers(int64_t now, Call& call) {
   if (call.expires_at <= now) {
     call.expires_at = sip::kNever;
     if (call.state == CallState::kInviting || call.state == CallState::kEarly) {
-      log(2, "no answer in time (Timer C): cancelling");
+      log(2, {"no answer in time (Timer C): cancelling"});
       cancel(now, call, cause::kNoAnswer);
     }
   }
@@ -602,15 +603,20 @@ void Engine::call_timers(int64_t now, Call& call) {
 
 sip::TransactionId Engine::send_request(int64_t now, sip::Message request) {
   sip::TransactionId id = transactions_.send_request(std::move(request), now);
-  if (id == 0) log(1, "too many transactions: request not sent");
+  if (id == 0) log(1, {"too many transactions: request not sent"});
   flush();
   return id;
 }
 
 void Engine::respond(int64_t now, sip::TransactionId tx, sip::Message response) {
   if (!transactions_.respond(tx, std::move(response), now))
-    log(3, "response for a finished transaction dropped");
+    log(3, {"response for a finished transaction dropped"});
   flush();
+}
+
+void Engine::reply(int64_t now, sip::TransactionId tx, const sip::Message& request, int status,
+                   std::string_view to_tag) {
+  respond(now, tx, ua_.response(request, status, to_tag));
 }
 
 void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Message response) {
@@ -631,35 +637,60 @@ void Engine::send_bye(int64_t now, Call& call, std::string_view reason) {
 
 void Engine::send_message(const sip::Message& message) {
   std::string text = message.serialize();
-  if (config_.log_level >= 6) log(6, "send:\n" + text);
-  emit(make_output(OutputKind::kSendFrame, 0, {}, std::move(text)));
+  log(6, {"send:\n", text});
+  push(OutputKind::kSendFrame).text = std::move(text);
 }
 
 void Engine::flush() {
   for (const auto& message : transactions_.take_outbox()) send_message(message);
 }
 
-void Engine::emit(Output output) {
-  outputs_.push_back(std::move(output));
+Output& Engine::push(OutputKind kind, CallHandle call) {
+  Output& output = outputs_.emplace_back();
+  output.kind = kind;
+  output.call = call;
+  return output;
 }
 
-void Engine::log(int level, std::string text) {
-  if (level <= config_.log_level)
-    emit(make_output(OutputKind::kLog, 0, {}, std::move(text), {}, level));
+void Engine::log(int level, std::initializer_list<std::string_view> parts) {
+  if (!logs(level)) return;
+  std::string text;
+  for (auto part : parts) text += part;
+  Output& output = push(OutputKind::kLog);
+  output.text = std::move(text);
+  output.level = level;
 }
 
 void Engine::callback(CallHandle call, std::string_view name, std::string json) {
-  emit(make_output(OutputKind::kCallback, call, std::string(name), {}, std::move(json)));
+  Output& output = push(OutputKind::kCallback, call);
+  output.name = name;
+  output.json = std::move(json);
 }
 
 void Engine::terminate(Call& call, std::string_view cause) {
   if (call.state == CallState::kTerminated) return;
-  log(2, "call " + text::decimal(call.handle) + " ends: " + std::string(cause));
+  if (logs(2)) log(2, {"call ", text::decimal(call.handle), " ends: ", cause});
   call.state = CallState::kTerminated;
   call.expires_at = call.cancel_deadline = sip::kNever;
   if (!call.bye_after_ack) call.retransmit_at = call.ack_deadline = sip::kNever;
-  if (call.peer_created) emit(make_output(OutputKind::kClosePeer, call.handle));
+  if (call.peer_created) push(OutputKind::kClosePeer, call.handle);
   callback(call.handle, "onDisconnect", disconnect_payload(cause));
+}
+
+void Engine::create_peer(Call& call) {
+  std::string json =
+      peer_payload(ice_servers_.policy(), call.options.receive_audio, call.options.receive_video);
+  Output& output = push(OutputKind::kCreatePeer, call.handle);
+  output.text = ice_servers_.servers();
+  output.json = std::move(json);
+  call.peer_created = true;
+}
+
+void Engine::describe_remote(const Call& call, std::string_view type, std::string_view sdp) {
+  Output& output = push(OutputKind::kSetRemoteDescription, call.handle);
+  output.name = type;
+  output.text = sdp;
+  if (type == "offer") push(OutputKind::kCreateAnswer, call.handle);
 }
 
 std::string Engine::munge(const Call& call, std::string_view sdp) {

@@ -47,7 +47,7 @@ CallResult Engine::start_outgoing(int64_t now, std::string target, std::string t
   call.options = options;
   check_extra_sip_headers(options.extra_sip_headers, &call.extra_headers);
   const CallHandle handle = call.handle;
-  log(2, "call " + text::decimal(handle) + " to " + call.target);
+  if (logs(2)) log(2, {"call ", text::decimal(handle), " to ", call.target});
   calls_.push_back(std::move(call));
   // drive() asks for the offer once the socket is open and the ICE servers are known (the
   // public client waits for the same before its INVITE).
@@ -56,11 +56,8 @@ CallResult Engine::start_outgoing(int64_t now, std::string target, std::string t
 
 void Engine::create_offer(int64_t now, Call& call) {
   (void)now;
-  emit(make_output(
-      OutputKind::kCreatePeer, call.handle, {}, ice_servers_.servers(),
-      peer_payload(ice_servers_.policy(), call.options.receive_audio, call.options.receive_video)));
-  emit(make_output(OutputKind::kCreateOffer, call.handle));
-  call.peer_created = true;
+  create_peer(call);
+  push(OutputKind::kCreateOffer, call.handle);
   call.state = CallState::kCreatingOffer;
 }
 
@@ -122,7 +119,7 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
   }
   auto dialog = sip::Dialog::from_uac(call.invite, response);
   if (!dialog) {
-    log(1, "2xx without a To tag: cannot confirm the call");
+    log(1, {"2xx without a To tag: cannot confirm the call"});
     terminate(call, cause::kError);
     return;
   }
@@ -146,7 +143,7 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
   }
   if (has_sdp(response)) apply_remote_answer(now, call, response);
   if (!call.remote_answer_applied) {
-    log(1, "2xx without a usable SDP answer: ending the call");
+    log(1, {"2xx without a usable SDP answer: ending the call"});
     send_bye(now, call);
     terminate(call, cause::kError);
     return;
@@ -162,11 +159,10 @@ void Engine::apply_remote_answer(int64_t now, Call& call, const sip::Message& me
   if (call.remote_answer_applied) return;
   std::string error;
   if (!sdp::parse(message.body(), &error)) {
-    log(1, "SDP answer not understood: " + error);
+    log(1, {"SDP answer not understood: ", error});
     return;
   }
-  emit(make_output(OutputKind::kSetRemoteDescription, call.handle, "answer",
-                   std::string(message.body())));
+  describe_remote(call, "answer", message.body());
   call.remote_answer_applied = true;
 }
 
