@@ -5,6 +5,7 @@
 
 #include "call/cause.hpp"
 #include "call/engine.hpp"
+#include "call/join.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
 #include "text/decimal.hpp"
@@ -51,7 +52,7 @@ void Engine::reject_call(int64_t now, Call& call, int code) {
   }
   const int status = reject_status(code);
   // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
-  std::string reason = "SIP; cause=" + text::signed_decimal(status) + "; text=\"Rejected\"";
+  std::string reason = join({"SIP; cause=", text::signed_decimal(status), "; text=\"Rejected\""});
   switch (call.state) {
     case CallState::kAnswered:
       call.bye_reason = std::move(reason);

@@ -8,6 +8,7 @@
 
 #include "call/backoff.hpp"
 #include "call/cause.hpp"
+#include "call/join.hpp"
 #include "call/journal.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
@@ -69,7 +70,7 @@ Engine::Engine(Config config)
   if (config_.url.empty()) config_.url = addresses.default_url();
   // RFC 7118 §5: random Contact user and .invalid host, fixed for this client's life.
   std::string contact_user = base36(random_.next(), 8);
-  std::string via_host = base36(random_.next(), 12) + ".invalid";
+  std::string via_host = join({base36(random_.next(), 12), ".invalid"});
   ua_ = UserAgent(std::move(addresses), contact_user, std::move(via_host));
   std::string call_id = sip::make_call_id(random_.next(), random_.next());
   registration_ =
@@ -141,85 +142,72 @@ std::optional<Output> Engine::poll() {
 
 // ---------------------------------------------------------------- inputs
 
+CallResult Engine::input(InputKind kind, int64_t now, CallHandle call, std::string_view text,
+                         std::string_view text2, int number, const CallOptions* options) {
+  Input input = make_input(kind, now, call, std::string(text), std::string(text2));
+  input.number = number;
+  if (options) input.options = *options;
+  return handle(input);
+}
+
 void Engine::socket_opened(int64_t now) {
-  handle(make_input(InputKind::kSocketOpened, now));
+  input(InputKind::kSocketOpened, now);
 }
 void Engine::socket_closed(int64_t now) {
-  handle(make_input(InputKind::kSocketClosed, now));
+  input(InputKind::kSocketClosed, now);
 }
 void Engine::timeout(int64_t now) {
-  handle(make_input(InputKind::kTimeout, now));
+  input(InputKind::kTimeout, now);
 }
 
 void Engine::frame_received(int64_t now, std::string_view text) {
-  Input input = make_input(InputKind::kFrame, now);
-  input.text = std::string(text);
-  handle(input);
+  input(InputKind::kFrame, now, 0, text);
 }
 
 std::string Engine::enable_incoming(int64_t now, std::string_view token) {
-  Input input = make_input(InputKind::kEnableIncoming, now);
-  input.text = std::string(token);
-  return handle(input).error;
+  return input(InputKind::kEnableIncoming, now, 0, token).error;
 }
 
 std::string Engine::disable_incoming(int64_t now) {
-  return handle(make_input(InputKind::kDisableIncoming, now)).error;
+  return input(InputKind::kDisableIncoming, now).error;
 }
 
 CallResult Engine::call_service(int64_t now, std::string_view service_name,
                                 const CallOptions& options) {
-  Input input = make_input(InputKind::kCallService, now);
-  input.text = std::string(service_name);
-  input.options = options;
-  return handle(input);
+  return input(InputKind::kCallService, now, 0, service_name, {}, 0, &options);
 }
 
 CallResult Engine::call_client(int64_t now, std::string_view client_id, std::string_view token,
                                const CallOptions& options) {
-  Input input = make_input(InputKind::kCallClient, now);
-  input.text = std::string(client_id);
-  input.text2 = std::string(token);
-  input.options = options;
-  return handle(input);
+  return input(InputKind::kCallClient, now, 0, client_id, token, 0, &options);
 }
 
 std::string Engine::answer(int64_t now, CallHandle call, const CallOptions& options) {
-  Input input = make_input(InputKind::kAnswer, now, call);
-  input.options = options;
-  return handle(input).error;
+  return input(InputKind::kAnswer, now, call, {}, {}, 0, &options).error;
 }
 
 std::string Engine::ringing(int64_t now, CallHandle call) {
-  return handle(make_input(InputKind::kRinging, now, call)).error;
+  return input(InputKind::kRinging, now, call).error;
 }
 
 std::string Engine::reject(int64_t now, CallHandle call, int code) {
-  Input input = make_input(InputKind::kReject, now, call);
-  input.number = code;
-  return handle(input).error;
+  return input(InputKind::kReject, now, call, {}, {}, code).error;
 }
 
 std::string Engine::disconnect(int64_t now, CallHandle call) {
-  return handle(make_input(InputKind::kDisconnect, now, call)).error;
+  return input(InputKind::kDisconnect, now, call).error;
 }
 
 std::string Engine::send_dtmf(int64_t now, CallHandle call, std::string_view digits) {
-  Input input = make_input(InputKind::kSendDtmf, now, call);
-  input.text = std::string(digits);
-  return handle(input).error;
+  return input(InputKind::kSendDtmf, now, call, digits).error;
 }
 
 std::string Engine::set_max_concurrent(int64_t now, int max_concurrent) {
-  Input input = make_input(InputKind::kSetMaxConcurrent, now);
-  input.number = max_concurrent;
-  return handle(input).error;
+  return input(InputKind::kSetMaxConcurrent, now, 0, {}, {}, max_concurrent).error;
 }
 
 void Engine::set_has_incoming_handler(int64_t now, bool has_handler) {
-  Input input = make_input(InputKind::kSetIncomingHandler, now);
-  input.number = has_handler ? 1 : 0;
-  handle(input);
+  input(InputKind::kSetIncomingHandler, now, 0, {}, {}, has_handler ? 1 : 0);
 }
 
 std::string Engine::set_peer_connection_configuration(int64_t now,
@@ -232,27 +220,20 @@ std::string Engine::set_peer_connection_configuration(int64_t now,
 }
 
 void Engine::close(int64_t now) {
-  handle(make_input(InputKind::kClose, now));
+  input(InputKind::kClose, now);
 }
 
 void Engine::sdp_created(int64_t now, CallHandle call, std::string_view sdp) {
-  Input input = make_input(InputKind::kSdpCreated, now, call);
-  input.text = std::string(sdp);
-  handle(input);
+  input(InputKind::kSdpCreated, now, call, sdp);
 }
 
 void Engine::local_description_ready(int64_t now, CallHandle call, std::string_view sdp) {
-  Input input = make_input(InputKind::kLocalDescriptionReady, now, call);
-  input.text = std::string(sdp);
-  handle(input);
+  input(InputKind::kLocalDescriptionReady, now, call, sdp);
 }
 
 void Engine::media_failed(int64_t now, CallHandle call, std::string_view cause,
                           std::string_view detail) {
-  Input input = make_input(InputKind::kMediaFailed, now, call);
-  input.text = std::string(cause);
-  input.text2 = std::string(detail);
-  handle(input);
+  input(InputKind::kMediaFailed, now, call, cause, detail);
 }
 
 bool Engine::start_recording() {
@@ -279,17 +260,24 @@ CallResult Engine::handle(const Input& input) {
 
 CallResult Engine::dispatch(const Input& input) {
   const int64_t now = input.now;
-  const bool command = input.kind != InputKind::kSocketOpened &&
-                       input.kind != InputKind::kSocketClosed && input.kind != InputKind::kFrame &&
-                       input.kind != InputKind::kTimeout && input.kind != InputKind::kSdpCreated &&
-                       input.kind != InputKind::kLocalDescriptionReady &&
-                       input.kind != InputKind::kMediaFailed;
-  if (!config_error_.empty()) return {0, command ? config_error_ : std::string()};
-  if (closed_) return {0, command ? std::string(errors::kClientClosed) : std::string()};
+  const InputKind kind = input.kind;
+  const bool command = kind != InputKind::kSocketOpened && kind != InputKind::kSocketClosed &&
+                       kind != InputKind::kFrame && kind != InputKind::kTimeout &&
+                       kind != InputKind::kSdpCreated &&
+                       kind != InputKind::kLocalDescriptionReady && kind != InputKind::kMediaFailed;
+  // The error thrown to the page; a command with one changes nothing.
+  std::string_view error;
+  if (!config_error_.empty()) {
+    error = config_error_;
+  } else if (closed_) {
+    error = errors::kClientClosed;
+  }
+  if (!error.empty()) return {0, command ? std::string(error) : std::string()};
 
   CallResult result;
   Call* call = input.call != 0 ? find(input.call) : nullptr;
-  switch (input.kind) {
+  const bool live = call && call->active();
+  switch (kind) {
     case InputKind::kSocketOpened:
       if (socket_ != SocketState::kConnecting) {
         log(2, {"socket opened while not connecting: ignored"});
@@ -329,44 +317,39 @@ CallResult Engine::dispatch(const Input& input) {
       for (auto& c : calls_) call_timers(now, c);
       break;
 
-    case InputKind::kEnableIncoming: {
-      auto error = check_token(input.text);
-      if (!error.empty()) return {0, std::string(error)};
-      registration_.enable(input.text);
+    case InputKind::kEnableIncoming:
+      error = check_token(input.text);
+      if (error.empty()) registration_.enable(input.text);
       break;
-    }
 
     case InputKind::kDisableIncoming:
       registration_.disable();
       break;
 
-    case InputKind::kCallService: {
-      std::string name;
-      auto error = check_service_name(input.text, &name);
-      if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, nullptr);
-      if (error.empty() && active_calls() >= static_cast<std::size_t>(max_concurrent_))
-        error = errors::kTooManyCalls;
-      if (!error.empty()) return {0, std::string(error)};
-      result = start_outgoing(now, ua_.addresses().service_uri(name), {}, input.options);
-      break;
-    }
-
+    case InputKind::kCallService:
     case InputKind::kCallClient: {
-      std::string id;
-      auto error = check_client_id(input.text, &id);
-      if (error.empty() && active_calls() >= static_cast<std::size_t>(max_concurrent_))
-        error = errors::kTooManyCalls;
-      if (error.empty()) error = check_token(input.text2);
+      const bool service = kind == InputKind::kCallService;
+      const bool full = active_calls() >= static_cast<std::size_t>(max_concurrent_);
+      std::string name;
+      // The public client's order of checks: callClient's count comes before the token and the
+      // headers, callService's after the headers.
+      error = service ? check_service_name(input.text, &name) : check_client_id(input.text, &name);
+      if (error.empty() && !service)
+        error = full ? errors::kTooManyCalls : check_token(input.text2);
       if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, nullptr);
-      if (!error.empty()) return {0, std::string(error)};
-      result = start_outgoing(now, ua_.addresses().client_uri(id), input.text2, input.options);
+      if (error.empty() && full) error = errors::kTooManyCalls;
+      if (!error.empty()) break;
+      const CloudAddresses& addresses = ua_.addresses();
+      result =
+          start_outgoing(now, service ? addresses.service_uri(name) : addresses.client_uri(name),
+                         service ? std::string() : input.text2, input.options);
       break;
     }
 
     case InputKind::kAnswer: {
       std::vector<sip::HeaderField> extra;
-      auto error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
-      if (!error.empty()) return {0, std::string(error)};
+      error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
+      if (!error.empty()) break;
       if (!call || call->outgoing || call->state != CallState::kOffered) {
         log(2, {"answer() ignored: the call is not an unanswered incoming call"});
         break;
@@ -378,73 +361,70 @@ CallResult Engine::dispatch(const Input& input) {
     }
 
     case InputKind::kRinging:
-      if (call && !call->outgoing &&
-          (call->state == CallState::kOffered || call->state == CallState::kAnswerPending ||
-           call->state == CallState::kCreatingAnswer ||
-           call->state == CallState::kGatheringAnswer)) {
+      if (call && call->unanswered()) {
         respond(now, call->invite_tx, ua_.invite_response(call->invite, 180, call->local_tag, {}));
       }
       break;
 
     case InputKind::kReject:
-      if (call && call->active()) reject_call(now, *call, input.number);
+      if (live) reject_call(now, *call, input.number);
       break;
 
     case InputKind::kDisconnect:
-      if (call && call->active()) hang_up(now, *call);
+      if (live) hang_up(now, *call);
       break;
 
     case InputKind::kSendDtmf: {
-      auto error = check_dtmf(input.text);
-      if (!error.empty()) return {0, std::string(error)};
-      bool media_up = call && call->active() && call->peer_created &&
+      error = check_dtmf(input.text);
+      if (!error.empty()) break;
+      bool media_up = live && call->peer_created &&
                       (call->outgoing ? call->remote_answer_applied
                                       : call->state == CallState::kAnswered ||
                                             call->state == CallState::kConfirmed);
-      if (!media_up) return {0, std::string(errors::kDtmfSendError)};
+      if (!media_up) {
+        error = errors::kDtmfSendError;
+        break;
+      }
       std::string digits = input.text;
       for (char& c : digits) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       push(OutputKind::kSendDtmf, call->handle).text = std::move(digits);
       break;
     }
 
-    case InputKind::kSetMaxConcurrent: {
-      auto error = check_max_concurrent(input.number);
-      if (!error.empty()) return {0, std::string(error)};
-      max_concurrent_ = std::min<int>(input.number, static_cast<int>(kMaxCalls));
+    case InputKind::kSetMaxConcurrent:
+      error = check_max_concurrent(input.number);
+      if (error.empty()) max_concurrent_ = std::min<int>(input.number, static_cast<int>(kMaxCalls));
       break;
-    }
 
     case InputKind::kSetIncomingHandler:
       has_incoming_handler_ = input.number != 0;
       break;
 
-    case InputKind::kSetPeerConnectionConfiguration: {
-      auto error = check_ice_transport_policy(input.text2);
+    case InputKind::kSetPeerConnectionConfiguration:
+      error = check_ice_transport_policy(input.text2);
       if (error.empty() && input.ice_servers && !looks_like_json_array(*input.ice_servers)) {
         error = errors::kInvalidIceServers;
       }
-      if (!error.empty()) return {0, std::string(error)};
-      ice_servers_.set_override(input.ice_servers, input.text2);
+      if (error.empty()) ice_servers_.set_override(input.ice_servers, input.text2);
       break;
-    }
 
     case InputKind::kClose:
       close_client(now);
       return result;
 
     case InputKind::kSdpCreated:
-      if (call && call->active()) media_described(now, *call, input.text);
+      if (live) media_described(now, *call, input.text);
       break;
 
     case InputKind::kLocalDescriptionReady:
-      if (call && call->active()) media_gathered(now, *call, input.text);
+      if (live) media_gathered(now, *call, input.text);
       break;
 
     case InputKind::kMediaFailed:
-      if (call && call->active()) media_failure(now, *call, input.text, input.text2);
+      if (live) media_failure(now, *call, input.text, input.text2);
       break;
   }
+  if (!error.empty()) return {0, std::string(error)};
   drive(now);
   return result;
 }
@@ -530,6 +510,14 @@ void Engine::transport_lost(int64_t now) {
     if (logs(2))
       log(2, {"websocket reconnect in ", text::signed_decimal(reconnect_at_ - now), " ms"});
   }
+}
+
+Call& Engine::new_call(bool outgoing, CallState state) {
+  Call& call = calls_.emplace_back();
+  call.handle = next_handle_++;
+  call.outgoing = outgoing;
+  call.state = state;
+  return call;
 }
 
 void Engine::purge_calls() {
@@ -654,8 +642,7 @@ Output& Engine::push(OutputKind kind, CallHandle call) {
 
 void Engine::log(int level, std::initializer_list<std::string_view> parts) {
   if (!logs(level)) return;
-  std::string text;
-  for (auto part : parts) text += part;
+  std::string text = join(parts);
   Output& output = push(OutputKind::kLog);
   output.text = std::move(text);
   output.level = level;

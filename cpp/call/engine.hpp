@@ -121,6 +121,10 @@ class Engine {
   enum class SocketState { kClosed, kConnecting, kOpen, kBackoff };
 
   // engine.cpp: dispatch, the pump, socket, timers, sending; routing.cpp: what arrives
+  // The record of a command or event (all but setPeerConnectionConfiguration), handled.
+  CallResult input(InputKind kind, int64_t now, CallHandle call = 0, std::string_view text = {},
+                   std::string_view text2 = {}, int number = 0,
+                   const CallOptions* options = nullptr);
   CallResult dispatch(const Input& input);
   void drive(int64_t now);
   void open_socket(int64_t now);
@@ -158,6 +162,8 @@ class Engine {
   Call* find_by_dialog(const sip::DialogId& id);
   Call* find_by_invite(sip::TransactionId tx);
   void purge_calls();
+  // A call appended to calls_ with the next handle.
+  Call& new_call(bool outgoing, CallState state);
   std::string munge(const Call& call, std::string_view sdp);
   // CreatePeer with the ICE servers and the call's options.
   void create_peer(Call& call);

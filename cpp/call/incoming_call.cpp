@@ -12,19 +12,9 @@
 namespace acw::call {
 namespace {
 
-bool is_sdp(const sip::Message& message) {
-  auto type = message.header("Content-Type").value_or("");
-  constexpr std::string_view kSdp = "application/sdp";
-  if (message.body().empty() || type.size() < kSdp.size()) return false;
-  for (std::size_t i = 0; i < kSdp.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(type[i])) != kSdp[i]) return false;
-  }
-  return true;
-}
-
 // An offer the page can take: SDP with an audio or video section that is not rejected.
 std::optional<sdp::SessionDescription> usable_offer(const sip::Message& invite) {
-  if (!is_sdp(invite)) return std::nullopt;
+  if (!has_sdp_body(invite)) return std::nullopt;
   auto offer = sdp::parse(invite.body());
   if (!offer) return std::nullopt;
   for (const auto& media : offer->media) {
@@ -62,10 +52,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   }
   auto from = sip::parse_name_addr(invite.header("From").value_or(""));
 
-  Call call;
-  call.handle = next_handle_++;
-  call.outgoing = false;
-  call.state = CallState::kOffered;
+  Call& call = new_call(false, CallState::kOffered);
   call.call_id = std::string(invite.call_id());
   call.local_tag = local_tag;
   call.invite = invite;
@@ -74,7 +61,6 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   call.remote_offer = std::string(invite.body());
   call.dialog = std::move(dialog);
   const CallHandle handle = call.handle;
-  calls_.push_back(std::move(call));
   std::string from_user = from ? from->uri.user : std::string();
   std::string_view type =
       from ? ua_.addresses().caller_type(from->uri.host) : std::string_view("other");
@@ -110,7 +96,7 @@ void Engine::reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::
   }
   // An INVITE without an offer would need one from us in the 2xx: not supported, nor is an
   // offer we cannot read.
-  if (!is_sdp(invite) || !sdp::parse(invite.body()) || !call.peer_created) {
+  if (!has_sdp_body(invite) || !sdp::parse(invite.body()) || !call.peer_created) {
     reply(now, tx, invite, 488);
     return;
   }

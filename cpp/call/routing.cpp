@@ -250,11 +250,7 @@ void Engine::receive_cancel(int64_t now, sip::TransactionId tx, sip::Transaction
   Call* call = find_by_invite(cancels);
   // §9.2: the To tag of the 200 to CANCEL matches the one of the responses to the INVITE.
   reply(now, tx, cancel, 200, call ? std::string_view(call->local_tag) : std::string_view());
-  if (call && !call->outgoing &&
-      (call->state == CallState::kOffered || call->state == CallState::kAnswerPending ||
-       call->state == CallState::kCreatingAnswer || call->state == CallState::kGatheringAnswer)) {
-    end_unanswered(now, *call, 487, cause::kNoAnswer);
-  }
+  if (call && call->unanswered()) end_unanswered(now, *call, 487, cause::kNoAnswer);
 }
 
 }  // namespace acw::call
