@@ -72,7 +72,8 @@ void Engine::reject_call(int64_t now, Call& call, int code) {
 void Engine::close_client(int64_t now) {
   // Everything ends now; the frames queued before CloseSocket still go out (WebSocket close()
   // sends buffered data first), so there is no waiting for answers.
-  for (auto& call : calls_) {
+  for (auto& each : calls_) {
+    Call& call = *each;
     if (call.active()) {
       if (call.outgoing &&
           (call.state == CallState::kInviting || call.state == CallState::kEarly)) {

@@ -98,7 +98,7 @@ int64_t Engine::next_deadline() const {
   }
   for (const auto& call : calls_) {
     next = std::min(
-        {next, call.expires_at, call.cancel_deadline, call.retransmit_at, call.ack_deadline});
+        {next, call->expires_at, call->cancel_deadline, call->retransmit_at, call->ack_deadline});
   }
   return next == sip::kNever ? -1 : next;
 }
@@ -118,7 +118,7 @@ std::vector<std::string> Engine::sip_headers(CallHandle handle, std::string_view
 
 std::size_t Engine::active_calls() const {
   return static_cast<std::size_t>(
-      std::count_if(calls_.begin(), calls_.end(), [](const Call& call) { return call.active(); }));
+      std::count_if(calls_.begin(), calls_.end(), [](const auto& call) { return call->active(); }));
 }
 
 bool Engine::socket_wanted() const {
@@ -314,7 +314,7 @@ CallResult Engine::dispatch(const Input& input) {
       for (const auto& t : transactions_.handle_timeout(now)) transaction_timeout(now, t);
       flush();
       registration_.handle_timeout(now);
-      for (auto& c : calls_) call_timers(now, c);
+      for (auto& c : calls_) call_timers(now, *c);
       break;
 
     case InputKind::kEnableIncoming:
@@ -457,8 +457,8 @@ void Engine::drive(int64_t now) {
     }
     if (ice_servers_.ready()) {
       for (auto& call : calls_) {
-        if (call.state == CallState::kWaitingForClient) create_offer(now, call);
-        if (call.state == CallState::kAnswerPending) create_answer(now, call);
+        if (call->state == CallState::kWaitingForClient) create_offer(now, *call);
+        if (call->state == CallState::kAnswerPending) create_answer(now, *call);
       }
     }
   }
@@ -500,8 +500,8 @@ void Engine::transport_lost(int64_t now) {
   ice_servers_.on_transport_lost();
   // The public client ends every call when the connection drops.
   for (auto& call : calls_) {
-    call.bye_after_ack = false;
-    terminate(call, cause::kFailed);
+    call->bye_after_ack = false;
+    terminate(*call, cause::kFailed);
   }
   purge_calls();
   if (socket_wanted()) {
@@ -513,7 +513,7 @@ void Engine::transport_lost(int64_t now) {
 }
 
 Call& Engine::new_call(bool outgoing, CallState state) {
-  Call& call = calls_.emplace_back();
+  Call& call = *calls_.emplace_back(std::make_unique<Call>());
   call.handle = next_handle_++;
   call.outgoing = outgoing;
   call.state = state;
@@ -521,13 +521,9 @@ Call& Engine::new_call(bool outgoing, CallState state) {
 }
 
 void Engine::purge_calls() {
-  for (auto it = calls_.begin(); it != calls_.end();) {
-    if (it->state == CallState::kTerminated && !it->bye_after_ack) {
-      it = calls_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  std::erase_if(calls_, [](const auto& call) {
+    return call->state == CallState::kTerminated && !call->bye_after_ack;
+  });
 }
 
 void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& timeout) {
@@ -703,21 +699,18 @@ std::string Engine::munge(const Call& call, std::string_view sdp) {
 
 Call* Engine::find(CallHandle handle) {
   for (auto& call : calls_) {
-    if (call.handle == handle) return &call;
+    if (call->handle == handle) return call.get();
   }
   return nullptr;
 }
 
 const Call* Engine::find(CallHandle handle) const {
-  for (auto& call : calls_) {
-    if (call.handle == handle) return &call;
-  }
-  return nullptr;
+  return const_cast<Engine*>(this)->find(handle);
 }
 
 Call* Engine::find_by_dialog(const sip::DialogId& id) {
   for (auto& call : calls_) {
-    if (call.dialog && call.dialog->id == id) return &call;
+    if (call->dialog && call->dialog->id == id) return call.get();
   }
   return nullptr;
 }
@@ -725,7 +718,7 @@ Call* Engine::find_by_dialog(const sip::DialogId& id) {
 Call* Engine::find_by_invite(sip::TransactionId tx) {
   if (tx == 0) return nullptr;
   for (auto& call : calls_) {
-    if (call.invite_tx == tx) return &call;
+    if (call->invite_tx == tx) return call.get();
   }
   return nullptr;
 }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -217,7 +218,8 @@ class Engine {
 
   // In creation order, which is handle order (handles only grow). Calls are added only while no
   // Call& is held (a new command or a new INVITE), so references stay valid where they are used.
-  std::vector<Call> calls_;
+  // Each call on the heap: the vector moves pointers, never a Call (whose move code is large).
+  std::vector<std::unique_ptr<Call>> calls_;
   CallHandle next_handle_ = 1;
   int max_concurrent_ = 1;
   bool has_incoming_handler_ = false;

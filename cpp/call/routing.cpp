@@ -80,9 +80,9 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
     auto cseq = sip::parse_cseq(response.header("CSeq").value_or(""));
     if (cseq && cseq->method == "INVITE" && response.status() >= 200 && response.status() < 300) {
       for (auto& call : calls_) {
-        if (call.outgoing && call.dialog && call.dialog->matches_response(response) &&
-            !call.last_ack.fields().empty()) {
-          send_message(call.last_ack);
+        if (call->outgoing && call->dialog && call->dialog->matches_response(response) &&
+            !call->last_ack.fields().empty()) {
+          send_message(call->last_ack);
           return;
         }
       }
