@@ -23,6 +23,10 @@
 namespace acw::call {
 namespace {
 
+CloudAddresses addresses(const Config& config) {
+  return {config.cloud_id, config.web_rtc_access_key, config.client_id};
+}
+
 std::string base36(uint64_t random, int digits) {
   static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
   std::string out;
@@ -53,29 +57,34 @@ std::vector<std::string> codec_names(const std::vector<std::string>& codecs,
 
 }  // namespace
 
-Engine::Engine(Config config)
-    : config_(std::move(config)),
-      random_(config_.seed),
-      ua_({}, {}, {}),
-      registration_({}, {}, {}) {
+namespace {
+
+// The constructor's checks: the config normalized (clientId without its scheme, the default URL,
+// the log level in range) and the error text, "" when it is valid.
+Config checked(Config config, std::string* error_text) {
   std::string client_id;
-  std::string_view error = check_cloud_id(config_.cloud_id);
-  if (error.empty()) error = check_access_key(config_.web_rtc_access_key);
-  if (error.empty()) error = check_client_id(config_.client_id, &client_id);
-  if (error.empty() && !config_.url.empty()) error = check_url(config_.url);
-  config_error_ = std::string(error);
-  if (error.empty()) config_.client_id = client_id;
-  config_.log_level = std::clamp(config_.log_level, 0, 6);
-  CloudAddresses addresses{config_.cloud_id, config_.web_rtc_access_key, config_.client_id};
-  if (config_.url.empty()) config_.url = addresses.default_url();
-  // RFC 7118 §5: random Contact user and .invalid host, fixed for this client's life.
-  std::string contact_user = base36(random_.next(), 8);
-  std::string via_host = join({base36(random_.next(), 12), ".invalid"});
-  ua_ = UserAgent(std::move(addresses), contact_user, std::move(via_host));
-  std::string call_id = sip::make_call_id(random_.next(), random_.next());
-  registration_ =
-      Registration(std::move(call_id), sip::make_tag(random_.next()), std::move(contact_user));
+  std::string_view error = check_cloud_id(config.cloud_id);
+  if (error.empty()) error = check_access_key(config.web_rtc_access_key);
+  if (error.empty()) error = check_client_id(config.client_id, &client_id);
+  if (error.empty() && !config.url.empty()) error = check_url(config.url);
+  *error_text = std::string(error);
+  if (error.empty()) config.client_id = std::move(client_id);
+  config.log_level = std::clamp(config.log_level, 0, 6);
+  if (config.url.empty()) config.url = addresses(config).default_url();
+  return config;
 }
+
+}  // namespace
+
+// RFC 7118 §5: a random Contact user and .invalid host, fixed for this client's life. The braces
+// keep the order of the random draws (contact user, Via host, then the REGISTER Call-ID and tag).
+Engine::Engine(Config config)
+    : config_(checked(std::move(config), &config_error_)),
+      random_(config_.seed),
+      ua_{addresses(config_), base36(random_.next(), 8),
+          join({base36(random_.next(), 12), ".invalid"})},
+      registration_{sip::make_call_id(random_.next(), random_.next()),
+                    sip::make_tag(random_.next()), ua_.contact_user()} {}
 
 // ---------------------------------------------------------------- getters
 

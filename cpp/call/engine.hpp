@@ -202,8 +202,8 @@ class Engine {
   void reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& invite);
   void end_unanswered(int64_t now, Call& call, int status, std::string_view cause);
 
+  std::string config_error_;  // before config_, whose initialisation sets it
   Config config_;
-  std::string config_error_;
   Random random_;
   UserAgent ua_;
   sip::TransactionLayer transactions_{kMaxTransactions};
