@@ -79,6 +79,10 @@ struct Call {
   sip::Message reoffer_request;
 
   bool active() const { return state != CallState::kTerminated; }
+  // Incoming and not answered yet (Offered, AnswerPending, CreatingAnswer, GatheringAnswer).
+  bool unanswered() const {
+    return !outgoing && state >= CallState::kOffered && state <= CallState::kGatheringAnswer;
+  }
 };
 
 }  // namespace acw::call

@@ -5,6 +5,7 @@
 
 #include "call/cause.hpp"
 #include "call/engine.hpp"
+#include "call/join.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
 #include "text/decimal.hpp"
@@ -51,7 +52,7 @@ void Engine::reject_call(int64_t now, Call& call, int code) {
   }
   const int status = reject_status(code);
   // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
-  std::string reason = "SIP; cause=" + text::signed_decimal(status) + "; text=\"Rejected\"";
+  std::string reason = join({"SIP; cause=", text::signed_decimal(status), "; text=\"Rejected\""});
   switch (call.state) {
     case CallState::kAnswered:
       call.bye_reason = std::move(reason);
@@ -71,7 +72,8 @@ void Engine::reject_call(int64_t now, Call& call, int code) {
 void Engine::close_client(int64_t now) {
   // Everything ends now; the frames queued before CloseSocket still go out (WebSocket close()
   // sends buffered data first), so there is no waiting for answers.
-  for (auto& call : calls_) {
+  for (auto& each : calls_) {
+    Call& call = *each;
     if (call.active()) {
       if (call.outgoing &&
           (call.state == CallState::kInviting || call.state == CallState::kEarly)) {
@@ -79,7 +81,7 @@ void Engine::close_client(int64_t now) {
       } else if (call.state == CallState::kAnswered || call.state == CallState::kConfirmed) {
         send_bye(now, call);
       } else if (!call.outgoing) {
-        respond(now, call.invite_tx, ua_.response(call.invite, 480, call.local_tag));
+        reply(now, call.invite_tx, call.invite, 480, call.local_tag);
       }
       terminate(call, cause::kNormal);
     } else if (call.bye_after_ack) {
@@ -97,7 +99,7 @@ void Engine::close_client(int64_t now) {
              incoming_state_payload(report->ready, report->cause, report->retry));
   }
   if (socket_ == SocketState::kOpen || socket_ == SocketState::kConnecting) {
-    emit(make_output(OutputKind::kCloseSocket));
+    push(OutputKind::kCloseSocket);
   }
   socket_ = SocketState::kClosed;
   transactions_.clear();
@@ -110,18 +112,22 @@ void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
     return;
   }
   // The codec order and bitrate cap go in before the browser sets the description.
+  std::string_view type = "answer";
   if (call.state == CallState::kCreatingOffer) {
-    emit(make_output(OutputKind::kSetLocalDescription, call.handle, "offer", munge(call, sdp)));
+    type = "offer";
     call.state = CallState::kGatheringOffer;
   } else if (call.state == CallState::kCreatingAnswer) {
-    emit(make_output(OutputKind::kSetLocalDescription, call.handle, "answer", munge(call, sdp)));
     call.state = CallState::kGatheringAnswer;
   } else if (call.reoffer == Reoffer::kCreatingAnswer) {
-    emit(make_output(OutputKind::kSetLocalDescription, call.handle, "answer", munge(call, sdp)));
     call.reoffer = Reoffer::kGatheringAnswer;
   } else {
-    log(2, "sdp_created ignored in state " + std::string(call_state_name(call.state)));
+    log(2, {"sdp_created ignored in state ", call_state_name(call.state)});
+    return;
   }
+  std::string text = munge(call, sdp);  // may log first
+  Output& output = push(OutputKind::kSetLocalDescription, call.handle);
+  output.name = type;
+  output.text = std::move(text);
 }
 
 void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
@@ -140,17 +146,17 @@ void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
     send_2xx(now, call, call.reoffer_tx, std::move(ok));
     call.reoffer = Reoffer::kAwaitingAck;
   } else {
-    log(2, "local_description_ready ignored in state " + std::string(call_state_name(call.state)));
+    log(2, {"local_description_ready ignored in state ", call_state_name(call.state)});
   }
 }
 
 void Engine::media_failure(int64_t now, Call& call, std::string_view failure,
                            std::string_view detail) {
   std::string_view why = failure == cause::kDeviceError ? cause::kDeviceError : cause::kError;
-  log(1, "media failed (" + std::string(why) + "): " + std::string(detail));
+  log(1, {"media failed (", why, "): ", detail});
   if (call.reoffer == Reoffer::kCreatingAnswer || call.reoffer == Reoffer::kGatheringAnswer) {
     // The new offer cannot be taken; the call goes on as it was (§14.2).
-    respond(now, call.reoffer_tx, ua_.response(call.reoffer_request, 488));
+    reply(now, call.reoffer_tx, call.reoffer_request, 488);
     call.reoffer = Reoffer::kNone;
     return;
   }

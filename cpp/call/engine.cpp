@@ -7,6 +7,7 @@
 
 #include "call/backoff.hpp"
 #include "call/cause.hpp"
+#include "call/join.hpp"
 #include "call/journal.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
@@ -21,6 +22,10 @@
 namespace acw::call {
 namespace {
 
+CloudAddresses addresses(const Config& config) {
+  return {config.cloud_id, config.web_rtc_access_key, config.client_id};
+}
+
 std::string base36(uint64_t random, int digits) {
   static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
   std::string out;
@@ -33,29 +38,34 @@ std::string base36(uint64_t random, int digits) {
 
 }  // namespace
 
-Engine::Engine(Config config)
-    : config_(std::move(config)),
-      random_(config_.seed),
-      ua_({}, {}, {}),
-      registration_({}, {}, {}) {
+namespace {
+
+// The constructor's checks: the config normalized (clientId without its scheme, the default URL,
+// the log level in range) and the error text, "" when it is valid.
+Config checked(Config config, std::string* error_text) {
   std::string client_id;
-  std::string_view error = check_cloud_id(config_.cloud_id);
-  if (error.empty()) error = check_access_key(config_.web_rtc_access_key);
-  if (error.empty()) error = check_client_id(config_.client_id, &client_id);
-  if (error.empty() && !config_.url.empty()) error = check_url(config_.url);
-  config_error_ = std::string(error);
-  if (error.empty()) config_.client_id = client_id;
-  config_.log_level = std::clamp(config_.log_level, 0, 6);
-  CloudAddresses addresses{config_.cloud_id, config_.web_rtc_access_key, config_.client_id};
-  if (config_.url.empty()) config_.url = addresses.default_url();
-  // RFC 7118 §5: random Contact user and .invalid host, fixed for this client's life.
-  std::string contact_user = base36(random_.next(), 8);
-  std::string via_host = base36(random_.next(), 12) + ".invalid";
-  ua_ = UserAgent(std::move(addresses), contact_user, std::move(via_host));
-  std::string call_id = sip::make_call_id(random_.next(), random_.next());
-  registration_ =
-      Registration(std::move(call_id), sip::make_tag(random_.next()), std::move(contact_user));
+  std::string_view error = check_cloud_id(config.cloud_id);
+  if (error.empty()) error = check_access_key(config.web_rtc_access_key);
+  if (error.empty()) error = check_client_id(config.client_id, &client_id);
+  if (error.empty() && !config.url.empty()) error = check_url(config.url);
+  *error_text = std::string(error);
+  if (error.empty()) config.client_id = std::move(client_id);
+  config.log_level = std::clamp(config.log_level, 0, 6);
+  if (config.url.empty()) config.url = addresses(config).default_url();
+  return config;
 }
+
+}  // namespace
+
+// RFC 7118 §5: a random Contact user and .invalid host, fixed for this client's life. The braces
+// keep the order of the random draws (contact user, Via host, then the REGISTER Call-ID and tag).
+Engine::Engine(Config config)
+    : config_(checked(std::move(config), &config_error_)),
+      random_(config_.seed),
+      ua_{addresses(config_), base36(random_.next(), 8),
+          join({base36(random_.next(), 12), ".invalid"})},
+      registration_{sip::make_call_id(random_.next(), random_.next()),
+                    sip::make_tag(random_.next()), ua_.contact_user()} {}
 
 // ---------------------------------------------------------------- getters
 
@@ -78,7 +88,7 @@ int64_t Engine::next_deadline() const {
   }
   for (const auto& call : calls_) {
     next = std::min(
-        {next, call.expires_at, call.cancel_deadline, call.retransmit_at, call.ack_deadline});
+        {next, call->expires_at, call->cancel_deadline, call->retransmit_at, call->ack_deadline});
   }
   return next == sip::kNever ? -1 : next;
 }
@@ -98,7 +108,7 @@ std::vector<std::string> Engine::sip_headers(CallHandle handle, std::string_view
 
 std::size_t Engine::active_calls() const {
   return static_cast<std::size_t>(
-      std::count_if(calls_.begin(), calls_.end(), [](const Call& call) { return call.active(); }));
+      std::count_if(calls_.begin(), calls_.end(), [](const auto& call) { return call->active(); }));
 }
 
 bool Engine::socket_wanted() const {
@@ -122,85 +132,72 @@ std::optional<Output> Engine::poll() {
 
 // ---------------------------------------------------------------- inputs
 
+CallResult Engine::input(InputKind kind, int64_t now, CallHandle call, std::string_view text,
+                         std::string_view text2, int number, const CallOptions* options) {
+  Input input = make_input(kind, now, call, std::string(text), std::string(text2));
+  input.number = number;
+  if (options) input.options = *options;
+  return handle(input);
+}
+
 void Engine::socket_opened(int64_t now) {
-  handle(make_input(InputKind::kSocketOpened, now));
+  input(InputKind::kSocketOpened, now);
 }
 void Engine::socket_closed(int64_t now) {
-  handle(make_input(InputKind::kSocketClosed, now));
+  input(InputKind::kSocketClosed, now);
 }
 void Engine::timeout(int64_t now) {
-  handle(make_input(InputKind::kTimeout, now));
+  input(InputKind::kTimeout, now);
 }
 
 void Engine::frame_received(int64_t now, std::string_view text) {
-  Input input = make_input(InputKind::kFrame, now);
-  input.text = std::string(text);
-  handle(input);
+  input(InputKind::kFrame, now, 0, text);
 }
 
 std::string Engine::enable_incoming(int64_t now, std::string_view token) {
-  Input input = make_input(InputKind::kEnableIncoming, now);
-  input.text = std::string(token);
-  return handle(input).error;
+  return input(InputKind::kEnableIncoming, now, 0, token).error;
 }
 
 std::string Engine::disable_incoming(int64_t now) {
-  return handle(make_input(InputKind::kDisableIncoming, now)).error;
+  return input(InputKind::kDisableIncoming, now).error;
 }
 
 CallResult Engine::call_service(int64_t now, std::string_view service_name,
                                 const CallOptions& options) {
-  Input input = make_input(InputKind::kCallService, now);
-  input.text = std::string(service_name);
-  input.options = options;
-  return handle(input);
+  return input(InputKind::kCallService, now, 0, service_name, {}, 0, &options);
 }
 
 CallResult Engine::call_client(int64_t now, std::string_view client_id, std::string_view token,
                                const CallOptions& options) {
-  Input input = make_input(InputKind::kCallClient, now);
-  input.text = std::string(client_id);
-  input.text2 = std::string(token);
-  input.options = options;
-  return handle(input);
+  return input(InputKind::kCallClient, now, 0, client_id, token, 0, &options);
 }
 
 std::string Engine::answer(int64_t now, CallHandle call, const CallOptions& options) {
-  Input input = make_input(InputKind::kAnswer, now, call);
-  input.options = options;
-  return handle(input).error;
+  return input(InputKind::kAnswer, now, call, {}, {}, 0, &options).error;
 }
 
 std::string Engine::ringing(int64_t now, CallHandle call) {
-  return handle(make_input(InputKind::kRinging, now, call)).error;
+  return input(InputKind::kRinging, now, call).error;
 }
 
 std::string Engine::reject(int64_t now, CallHandle call, int code) {
-  Input input = make_input(InputKind::kReject, now, call);
-  input.number = code;
-  return handle(input).error;
+  return input(InputKind::kReject, now, call, {}, {}, code).error;
 }
 
 std::string Engine::disconnect(int64_t now, CallHandle call) {
-  return handle(make_input(InputKind::kDisconnect, now, call)).error;
+  return input(InputKind::kDisconnect, now, call).error;
 }
 
 std::string Engine::send_dtmf(int64_t now, CallHandle call, std::string_view digits) {
-  Input input = make_input(InputKind::kSendDtmf, now, call);
-  input.text = std::string(digits);
-  return handle(input).error;
+  return input(InputKind::kSendDtmf, now, call, digits).error;
 }
 
 std::string Engine::set_max_concurrent(int64_t now, int max_concurrent) {
-  Input input = make_input(InputKind::kSetMaxConcurrent, now);
-  input.number = max_concurrent;
-  return handle(input).error;
+  return input(InputKind::kSetMaxConcurrent, now, 0, {}, {}, max_concurrent).error;
 }
 
 void Engine::set_has_incoming_handler(int64_t now, bool has_handler) {
-  Input input = make_input(InputKind::kSetIncomingHandler, now);
-  input.number = has_handler ? 1 : 0;
-  handle(input);
+  input(InputKind::kSetIncomingHandler, now, 0, {}, {}, has_handler ? 1 : 0);
 }
 
 std::string Engine::set_peer_connection_configuration(int64_t now,
@@ -213,27 +210,20 @@ std::string Engine::set_peer_connection_configuration(int64_t now,
 }
 
 void Engine::close(int64_t now) {
-  handle(make_input(InputKind::kClose, now));
+  input(InputKind::kClose, now);
 }
 
 void Engine::sdp_created(int64_t now, CallHandle call, std::string_view sdp) {
-  Input input = make_input(InputKind::kSdpCreated, now, call);
-  input.text = std::string(sdp);
-  handle(input);
+  input(InputKind::kSdpCreated, now, call, sdp);
 }
 
 void Engine::local_description_ready(int64_t now, CallHandle call, std::string_view sdp) {
-  Input input = make_input(InputKind::kLocalDescriptionReady, now, call);
-  input.text = std::string(sdp);
-  handle(input);
+  input(InputKind::kLocalDescriptionReady, now, call, sdp);
 }
 
 void Engine::media_failed(int64_t now, CallHandle call, std::string_view cause,
                           std::string_view detail) {
-  Input input = make_input(InputKind::kMediaFailed, now, call);
-  input.text = std::string(cause);
-  input.text2 = std::string(detail);
-  handle(input);
+  input(InputKind::kMediaFailed, now, call, cause, detail);
 }
 
 bool Engine::start_recording() {
@@ -252,7 +242,7 @@ CallResult Engine::handle(const Input& input) {
       journal_ += '\n';
     } else {
       recording_ = false;
-      log(1, "journal full: recording stopped");
+      log(1, {"journal full: recording stopped"});
     }
   }
   return dispatch(input);
@@ -260,32 +250,39 @@ CallResult Engine::handle(const Input& input) {
 
 CallResult Engine::dispatch(const Input& input) {
   const int64_t now = input.now;
-  const bool command = input.kind != InputKind::kSocketOpened &&
-                       input.kind != InputKind::kSocketClosed && input.kind != InputKind::kFrame &&
-                       input.kind != InputKind::kTimeout && input.kind != InputKind::kSdpCreated &&
-                       input.kind != InputKind::kLocalDescriptionReady &&
-                       input.kind != InputKind::kMediaFailed;
-  if (!config_error_.empty()) return {0, command ? config_error_ : std::string()};
-  if (closed_) return {0, command ? std::string(errors::kClientClosed) : std::string()};
+  const InputKind kind = input.kind;
+  const bool command = kind != InputKind::kSocketOpened && kind != InputKind::kSocketClosed &&
+                       kind != InputKind::kFrame && kind != InputKind::kTimeout &&
+                       kind != InputKind::kSdpCreated &&
+                       kind != InputKind::kLocalDescriptionReady && kind != InputKind::kMediaFailed;
+  // The error thrown to the page; a command with one changes nothing.
+  std::string_view error;
+  if (!config_error_.empty()) {
+    error = config_error_;
+  } else if (closed_) {
+    error = errors::kClientClosed;
+  }
+  if (!error.empty()) return {0, command ? std::string(error) : std::string()};
 
   CallResult result;
   Call* call = input.call != 0 ? find(input.call) : nullptr;
-  switch (input.kind) {
+  const bool live = call && call->active();
+  switch (kind) {
     case InputKind::kSocketOpened:
       if (socket_ != SocketState::kConnecting) {
-        log(2, "socket opened while not connecting: ignored");
+        log(2, {"socket opened while not connecting: ignored"});
         break;
       }
       socket_ = SocketState::kOpen;
       connect_deadline_ = sip::kNever;
-      log(2, "websocket connected");
+      log(2, {"websocket connected"});
       registration_.on_transport_up();
       ice_servers_.on_transport_up();
       break;
 
     case InputKind::kSocketClosed:
       if (socket_ == SocketState::kConnecting || socket_ == SocketState::kOpen) {
-        log(2, "websocket disconnected");
+        log(2, {"websocket disconnected"});
         transport_lost(now);
       }
       break;
@@ -296,8 +293,8 @@ CallResult Engine::dispatch(const Input& input) {
 
     case InputKind::kTimeout:
       if (socket_ == SocketState::kConnecting && now >= connect_deadline_) {
-        log(1, "websocket connection timed out");
-        emit(make_output(OutputKind::kCloseSocket));
+        log(1, {"websocket connection timed out"});
+        push(OutputKind::kCloseSocket);
         transport_lost(now);
       }
       if (socket_ == SocketState::kBackoff && now >= reconnect_at_) {
@@ -307,49 +304,44 @@ CallResult Engine::dispatch(const Input& input) {
       for (const auto& t : transactions_.handle_timeout(now)) transaction_timeout(now, t);
       flush();
       registration_.handle_timeout(now);
-      for (auto& c : calls_) call_timers(now, c);
+      for (auto& c : calls_) call_timers(now, *c);
       break;
 
-    case InputKind::kEnableIncoming: {
-      auto error = check_token(input.text);
-      if (!error.empty()) return {0, std::string(error)};
-      registration_.enable(input.text);
+    case InputKind::kEnableIncoming:
+      error = check_token(input.text);
+      if (error.empty()) registration_.enable(input.text);
       break;
-    }
 
     case InputKind::kDisableIncoming:
       registration_.disable();
       break;
 
-    case InputKind::kCallService: {
-      std::string name;
-      auto error = check_service_name(input.text, &name);
-      if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, nullptr);
-      if (error.empty() && active_calls() >= static_cast<std::size_t>(max_concurrent_))
-        error = errors::kTooManyCalls;
-      if (!error.empty()) return {0, std::string(error)};
-      result = start_outgoing(now, ua_.addresses().service_uri(name), {}, input.options);
-      break;
-    }
-
+    case InputKind::kCallService:
     case InputKind::kCallClient: {
-      std::string id;
-      auto error = check_client_id(input.text, &id);
-      if (error.empty() && active_calls() >= static_cast<std::size_t>(max_concurrent_))
-        error = errors::kTooManyCalls;
-      if (error.empty()) error = check_token(input.text2);
+      const bool service = kind == InputKind::kCallService;
+      const bool full = active_calls() >= static_cast<std::size_t>(max_concurrent_);
+      std::string name;
+      // The public client's order of checks: callClient's count comes before the token and the
+      // headers, callService's after the headers.
+      error = service ? check_service_name(input.text, &name) : check_client_id(input.text, &name);
+      if (error.empty() && !service)
+        error = full ? errors::kTooManyCalls : check_token(input.text2);
       if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, nullptr);
-      if (!error.empty()) return {0, std::string(error)};
-      result = start_outgoing(now, ua_.addresses().client_uri(id), input.text2, input.options);
+      if (error.empty() && full) error = errors::kTooManyCalls;
+      if (!error.empty()) break;
+      const CloudAddresses& addresses = ua_.addresses();
+      result =
+          start_outgoing(now, service ? addresses.service_uri(name) : addresses.client_uri(name),
+                         service ? std::string() : input.text2, input.options);
       break;
     }
 
     case InputKind::kAnswer: {
       std::vector<sip::HeaderField> extra;
-      auto error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
-      if (!error.empty()) return {0, std::string(error)};
+      error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
+      if (!error.empty()) break;
       if (!call || call->outgoing || call->state != CallState::kOffered) {
-        log(2, "answer() ignored: the call is not an unanswered incoming call");
+        log(2, {"answer() ignored: the call is not an unanswered incoming call"});
         break;
       }
       call->options = input.options;
@@ -359,73 +351,70 @@ CallResult Engine::dispatch(const Input& input) {
     }
 
     case InputKind::kRinging:
-      if (call && !call->outgoing &&
-          (call->state == CallState::kOffered || call->state == CallState::kAnswerPending ||
-           call->state == CallState::kCreatingAnswer ||
-           call->state == CallState::kGatheringAnswer)) {
+      if (call && call->unanswered()) {
         respond(now, call->invite_tx, ua_.invite_response(call->invite, 180, call->local_tag, {}));
       }
       break;
 
     case InputKind::kReject:
-      if (call && call->active()) reject_call(now, *call, input.number);
+      if (live) reject_call(now, *call, input.number);
       break;
 
     case InputKind::kDisconnect:
-      if (call && call->active()) hang_up(now, *call);
+      if (live) hang_up(now, *call);
       break;
 
     case InputKind::kSendDtmf: {
-      auto error = check_dtmf(input.text);
-      if (!error.empty()) return {0, std::string(error)};
-      bool media_up = call && call->active() && call->peer_created &&
+      error = check_dtmf(input.text);
+      if (!error.empty()) break;
+      bool media_up = live && call->peer_created &&
                       (call->outgoing ? call->remote_answer_applied
                                       : call->state == CallState::kAnswered ||
                                             call->state == CallState::kConfirmed);
-      if (!media_up) return {0, std::string(errors::kDtmfSendError)};
+      if (!media_up) {
+        error = errors::kDtmfSendError;
+        break;
+      }
       std::string digits = input.text;
       for (char& c : digits) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      emit(make_output(OutputKind::kSendDtmf, call->handle, {}, std::move(digits)));
+      push(OutputKind::kSendDtmf, call->handle).text = std::move(digits);
       break;
     }
 
-    case InputKind::kSetMaxConcurrent: {
-      auto error = check_max_concurrent(input.number);
-      if (!error.empty()) return {0, std::string(error)};
-      max_concurrent_ = std::min<int>(input.number, static_cast<int>(kMaxCalls));
+    case InputKind::kSetMaxConcurrent:
+      error = check_max_concurrent(input.number);
+      if (error.empty()) max_concurrent_ = std::min<int>(input.number, static_cast<int>(kMaxCalls));
       break;
-    }
 
     case InputKind::kSetIncomingHandler:
       has_incoming_handler_ = input.number != 0;
       break;
 
-    case InputKind::kSetPeerConnectionConfiguration: {
-      auto error = check_ice_transport_policy(input.text2);
+    case InputKind::kSetPeerConnectionConfiguration:
+      error = check_ice_transport_policy(input.text2);
       if (error.empty() && input.ice_servers && !looks_like_json_array(*input.ice_servers)) {
         error = errors::kInvalidIceServers;
       }
-      if (!error.empty()) return {0, std::string(error)};
-      ice_servers_.set_override(input.ice_servers, input.text2);
+      if (error.empty()) ice_servers_.set_override(input.ice_servers, input.text2);
       break;
-    }
 
     case InputKind::kClose:
       close_client(now);
       return result;
 
     case InputKind::kSdpCreated:
-      if (call && call->active()) media_described(now, *call, input.text);
+      if (live) media_described(now, *call, input.text);
       break;
 
     case InputKind::kLocalDescriptionReady:
-      if (call && call->active()) media_gathered(now, *call, input.text);
+      if (live) media_gathered(now, *call, input.text);
       break;
 
     case InputKind::kMediaFailed:
-      if (call && call->active()) media_failure(now, *call, input.text, input.text2);
+      if (live) media_failure(now, *call, input.text, input.text2);
       break;
   }
+  if (!error.empty()) return {0, std::string(error)};
   drive(now);
   return result;
 }
@@ -458,8 +447,8 @@ void Engine::drive(int64_t now) {
     }
     if (ice_servers_.ready()) {
       for (auto& call : calls_) {
-        if (call.state == CallState::kWaitingForClient) create_offer(now, call);
-        if (call.state == CallState::kAnswerPending) create_answer(now, call);
+        if (call->state == CallState::kWaitingForClient) create_offer(now, *call);
+        if (call->state == CallState::kAnswerPending) create_answer(now, *call);
       }
     }
   }
@@ -474,8 +463,8 @@ void Engine::drive(int64_t now) {
   // client stops its user agent when it has no calls and no token).
   if (!socket_wanted()) {
     if (socket_ == SocketState::kOpen && transactions_.size() == 0) {
-      log(2, "websocket no longer needed: closing");
-      emit(make_output(OutputKind::kCloseSocket));
+      log(2, {"websocket no longer needed: closing"});
+      push(OutputKind::kCloseSocket);
       socket_ = SocketState::kClosed;
       registration_.on_transport_lost();
       ice_servers_.on_transport_lost();
@@ -487,7 +476,7 @@ void Engine::drive(int64_t now) {
 }
 
 void Engine::open_socket(int64_t now) {
-  emit(make_output(OutputKind::kOpenSocket, 0, {}, config_.url));
+  push(OutputKind::kOpenSocket).text = config_.url;
   socket_ = SocketState::kConnecting;
   connect_deadline_ = now + kConnectTimeout;
   reconnect_at_ = sip::kNever;
@@ -501,43 +490,48 @@ void Engine::transport_lost(int64_t now) {
   ice_servers_.on_transport_lost();
   // The public client ends every call when the connection drops.
   for (auto& call : calls_) {
-    call.bye_after_ack = false;
-    terminate(call, cause::kFailed);
+    call->bye_after_ack = false;
+    terminate(*call, cause::kFailed);
   }
   purge_calls();
   if (socket_wanted()) {
     socket_ = SocketState::kBackoff;
     reconnect_at_ = now + reconnect_wait(reconnect_attempts_++, random_.next());
-    log(2, "websocket reconnect in " + text::signed_decimal(reconnect_at_ - now) + " ms");
+    if (logs(2))
+      log(2, {"websocket reconnect in ", text::signed_decimal(reconnect_at_ - now), " ms"});
   }
 }
 
+Call& Engine::new_call(bool outgoing, CallState state) {
+  Call& call = *calls_.emplace_back(std::make_unique<Call>());
+  call.handle = next_handle_++;
+  call.outgoing = outgoing;
+  call.state = state;
+  return call;
+}
+
 void Engine::purge_calls() {
-  for (auto it = calls_.begin(); it != calls_.end();) {
-    if (it->state == CallState::kTerminated && !it->bye_after_ack) {
-      it = calls_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  std::erase_if(calls_, [](const auto& call) {
+    return call->state == CallState::kTerminated && !call->bye_after_ack;
+  });
 }
 
 void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& timeout) {
   if (!timeout.client) {
-    log(2, "no ACK for a failure response (Timer H)");
+    log(2, {"no ACK for a failure response (Timer H)"});
     return;
   }
   if (timeout.id == registration_.in_flight()) {
-    log(1, "REGISTER timed out (Timer F)");
+    log(1, {"REGISTER timed out (Timer F)"});
     registration_.on_timeout(now, random_);
   } else if (timeout.id == ice_servers_.in_flight()) {
-    log(1, "OPTIONS for ICE servers timed out (Timer F)");
+    log(1, {"OPTIONS for ICE servers timed out (Timer F)"});
     ice_servers_.on_timeout(now);
   } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
-    log(1, "INVITE timed out (Timer B)");
+    log(1, {"INVITE timed out (Timer B)"});
     terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
   } else {
-    log(3, timeout.method + " timed out");
+    log(3, {timeout.method, " timed out"});
   }
 }
 
@@ -552,11 +546,11 @@ void Engine::call_timers(int64_t now, Call& call) {
   if (call.ack_deadline <= now) {
     call.retransmit_at = call.ack_deadline = sip::kNever;
     if (call.reoffer == Reoffer::kAwaitingAck) {
-      log(2, "no ACK for the 2xx to a re-INVITE");
+      log(2, {"no ACK for the 2xx to a re-INVITE"});
       call.reoffer = Reoffer::kNone;
     } else if (call.state == CallState::kAnswered) {
       // §13.3.1.4: no ACK in 64*T1: the session ends with BYE.
-      log(1, "no ACK for our 2xx: ending the call");
+      log(1, {"no ACK for our 2xx: ending the call"});
       send_bye(now, call);
       terminate(call, cause::kFailed);
     } else if (call.bye_after_ack) {
@@ -567,7 +561,7 @@ void Engine::call_timers(int64_t now, Call& call) {
   if (call.expires_at <= now) {
     call.expires_at = sip::kNever;
     if (call.state == CallState::kInviting || call.state == CallState::kEarly) {
-      log(2, "no answer in time (Timer C): cancelling");
+      log(2, {"no answer in time (Timer C): cancelling"});
       cancel(now, call, cause::kNoAnswer);
     }
   }
@@ -583,15 +577,20 @@ void Engine::call_timers(int64_t now, Call& call) {
 
 sip::TransactionId Engine::send_request(int64_t now, sip::Message request) {
   sip::TransactionId id = transactions_.send_request(std::move(request), now);
-  if (id == 0) log(1, "too many transactions: request not sent");
+  if (id == 0) log(1, {"too many transactions: request not sent"});
   flush();
   return id;
 }
 
 void Engine::respond(int64_t now, sip::TransactionId tx, sip::Message response) {
   if (!transactions_.respond(tx, std::move(response), now))
-    log(3, "response for a finished transaction dropped");
+    log(3, {"response for a finished transaction dropped"});
   flush();
+}
+
+void Engine::reply(int64_t now, sip::TransactionId tx, const sip::Message& request, int status,
+                   std::string_view to_tag) {
+  respond(now, tx, ua_.response(request, status, to_tag));
 }
 
 void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Message response) {
@@ -612,35 +611,59 @@ void Engine::send_bye(int64_t now, Call& call, std::string_view reason) {
 
 void Engine::send_message(const sip::Message& message) {
   std::string text = message.serialize();
-  if (config_.log_level >= 6) log(6, "send:\n" + text);
-  emit(make_output(OutputKind::kSendFrame, 0, {}, std::move(text)));
+  log(6, {"send:\n", text});
+  push(OutputKind::kSendFrame).text = std::move(text);
 }
 
 void Engine::flush() {
   for (const auto& message : transactions_.take_outbox()) send_message(message);
 }
 
-void Engine::emit(Output output) {
-  outputs_.push_back(std::move(output));
+Output& Engine::push(OutputKind kind, CallHandle call) {
+  Output& output = outputs_.emplace_back();
+  output.kind = kind;
+  output.call = call;
+  return output;
 }
 
-void Engine::log(int level, std::string text) {
-  if (level <= config_.log_level)
-    emit(make_output(OutputKind::kLog, 0, {}, std::move(text), {}, level));
+void Engine::log(int level, std::initializer_list<std::string_view> parts) {
+  if (!logs(level)) return;
+  std::string text = join(parts);
+  Output& output = push(OutputKind::kLog);
+  output.text = std::move(text);
+  output.level = level;
 }
 
 void Engine::callback(CallHandle call, std::string_view name, std::string json) {
-  emit(make_output(OutputKind::kCallback, call, std::string(name), {}, std::move(json)));
+  Output& output = push(OutputKind::kCallback, call);
+  output.name = name;
+  output.json = std::move(json);
 }
 
 void Engine::terminate(Call& call, std::string_view cause) {
   if (call.state == CallState::kTerminated) return;
-  log(2, "call " + text::decimal(call.handle) + " ends: " + std::string(cause));
+  if (logs(2)) log(2, {"call ", text::decimal(call.handle), " ends: ", cause});
   call.state = CallState::kTerminated;
   call.expires_at = call.cancel_deadline = sip::kNever;
   if (!call.bye_after_ack) call.retransmit_at = call.ack_deadline = sip::kNever;
-  if (call.peer_created) emit(make_output(OutputKind::kClosePeer, call.handle));
+  if (call.peer_created) push(OutputKind::kClosePeer, call.handle);
   callback(call.handle, "onDisconnect", disconnect_payload(cause));
+}
+
+void Engine::create_peer(Call& call) {
+  std::string json =
+      peer_payload(ice_servers_.policy(), call.options.receive_audio, call.options.receive_video);
+  Output& output = push(OutputKind::kCreatePeer, call.handle);
+  output.text = ice_servers_.servers();
+  output.json = std::move(json);
+  call.peer_created = true;
+}
+
+void Engine::describe_remote(const Call& call, std::string_view type, std::string_view sdp) {
+  Output& output = push(OutputKind::kSetRemoteDescription, call.handle);
+  output.name = type;
+  output.text = sdp;
+  if (type == "offer") push(OutputKind::kCreateAnswer, call.handle);
 }
 
 std::string Engine::munge(const Call& call, std::string_view sdp) {
@@ -665,21 +688,18 @@ std::string Engine::munge(const Call& call, std::string_view sdp) {
 
 Call* Engine::find(CallHandle handle) {
   for (auto& call : calls_) {
-    if (call.handle == handle) return &call;
+    if (call->handle == handle) return call.get();
   }
   return nullptr;
 }
 
 const Call* Engine::find(CallHandle handle) const {
-  for (auto& call : calls_) {
-    if (call.handle == handle) return &call;
-  }
-  return nullptr;
+  return const_cast<Engine*>(this)->find(handle);
 }
 
 Call* Engine::find_by_dialog(const sip::DialogId& id) {
   for (auto& call : calls_) {
-    if (call.dialog && call.dialog->id == id) return &call;
+    if (call->dialog && call->dialog->id == id) return call.get();
   }
   return nullptr;
 }
@@ -687,7 +707,7 @@ Call* Engine::find_by_dialog(const sip::DialogId& id) {
 Call* Engine::find_by_invite(sip::TransactionId tx) {
   if (tx == 0) return nullptr;
   for (auto& call : calls_) {
-    if (call.invite_tx == tx) return &call;
+    if (call->invite_tx == tx) return call.get();
   }
   return nullptr;
 }

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -120,6 +122,10 @@ class Engine {
   enum class SocketState { kClosed, kConnecting, kOpen, kBackoff };
 
   // engine.cpp: dispatch, the pump, socket, timers, sending; routing.cpp: what arrives
+  // The record of a command or event (all but setPeerConnectionConfiguration), handled.
+  CallResult input(InputKind kind, int64_t now, CallHandle call = 0, std::string_view text = {},
+                   std::string_view text2 = {}, int number = 0,
+                   const CallOptions* options = nullptr);
   CallResult dispatch(const Input& input);
   void drive(int64_t now);
   void open_socket(int64_t now);
@@ -129,7 +135,9 @@ class Engine {
   void receive_response(int64_t now, const sip::Message& response);
   void receive_in_dialog(int64_t now, Call& call, sip::TransactionId tx,
                          const sip::Message& request);
-  void receive_out_of_dialog(int64_t now, sip::TransactionId tx, const sip::Message& request);
+  // What is not a call's INVITE, BYE or CANCEL, inside a dialog or not.
+  void receive_other(int64_t now, sip::TransactionId tx, const sip::Message& request,
+                     bool in_dialog);
   void receive_ack(int64_t now, const sip::Message& ack);
   void receive_cancel(int64_t now, sip::TransactionId tx, sip::TransactionId cancels,
                       const sip::Message& cancel);
@@ -138,16 +146,30 @@ class Engine {
   sip::TransactionId send_request(int64_t now, sip::Message request);
   void send_message(const sip::Message& message);
   void respond(int64_t now, sip::TransactionId tx, sip::Message response);
+  // respond() with ua_.response(request, status, to_tag): one call site each instead of the
+  // response's construction and destruction inlined at every one.
+  void reply(int64_t now, sip::TransactionId tx, const sip::Message& request, int status,
+             std::string_view to_tag = {});
   void flush();
-  void emit(Output output);
-  void log(int level, std::string text);
+  // Appends an output and returns it to be filled in (valid until the next push).
+  Output& push(OutputKind kind, CallHandle call = 0);
+  // A log line: the parts joined, built only when `level` is logged.
+  void log(int level, std::initializer_list<std::string_view> parts);
+  void log(int level, std::string_view text) { log(level, {text}); }
+  bool logs(int level) const { return level <= config_.log_level; }
   void callback(CallHandle call, std::string_view name, std::string json);
   Call* find(CallHandle handle);
   const Call* find(CallHandle handle) const;
   Call* find_by_dialog(const sip::DialogId& id);
   Call* find_by_invite(sip::TransactionId tx);
   void purge_calls();
+  // A call appended to calls_ with the next handle.
+  Call& new_call(bool outgoing, CallState state);
   std::string munge(const Call& call, std::string_view sdp);
+  // CreatePeer with the ICE servers and the call's options.
+  void create_peer(Call& call);
+  // SetRemoteDescription, then CreateAnswer when `type` is "offer".
+  void describe_remote(const Call& call, std::string_view type, std::string_view sdp);
   void terminate(Call& call, std::string_view cause);
   void send_bye(int64_t now, Call& call, std::string_view reason = {});
   void send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Message response);
@@ -180,8 +202,8 @@ class Engine {
   void reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& invite);
   void end_unanswered(int64_t now, Call& call, int status, std::string_view cause);
 
+  std::string config_error_;  // before config_, whose initialisation sets it
   Config config_;
-  std::string config_error_;
   Random random_;
   UserAgent ua_;
   sip::TransactionLayer transactions_{kMaxTransactions};
@@ -196,7 +218,8 @@ class Engine {
 
   // In creation order, which is handle order (handles only grow). Calls are added only while no
   // Call& is held (a new command or a new INVITE), so references stay valid where they are used.
-  std::vector<Call> calls_;
+  // Each call on the heap: the vector moves pointers, never a Call (whose move code is large).
+  std::vector<std::unique_ptr<Call>> calls_;
   CallHandle next_handle_ = 1;
   int max_concurrent_ = 1;
   bool has_incoming_handler_ = false;

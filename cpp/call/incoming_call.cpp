@@ -12,19 +12,9 @@
 namespace acw::call {
 namespace {
 
-bool is_sdp(const sip::Message& message) {
-  auto type = message.header("Content-Type").value_or("");
-  constexpr std::string_view kSdp = "application/sdp";
-  if (message.body().empty() || type.size() < kSdp.size()) return false;
-  for (std::size_t i = 0; i < kSdp.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(type[i])) != kSdp[i]) return false;
-  }
-  return true;
-}
-
 // An offer the page can take: SDP with an audio or video section that is not rejected.
 std::optional<sdp::SessionDescription> usable_offer(const sip::Message& invite) {
-  if (!is_sdp(invite)) return std::nullopt;
+  if (!has_sdp_body(invite)) return std::nullopt;
   auto offer = sdp::parse(invite.body());
   if (!offer) return std::nullopt;
   for (const auto& media : offer->media) {
@@ -38,35 +28,31 @@ std::optional<sdp::SessionDescription> usable_offer(const sip::Message& invite) 
 void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Message& invite) {
   const std::string local_tag = sip::make_tag(random_.next());
   // 100 Trying at once, as the public client does (trace 2), so the cloud stops retransmitting.
-  respond(now, tx, ua_.response(invite, 100));
+  reply(now, tx, invite, 100);
+  int refusal = 0;
+  std::optional<sdp::SessionDescription> offer;
+  std::optional<sip::Dialog> dialog;
   if (!has_incoming_handler_) {
-    log(2, "incoming call rejected: no onIncoming");
-    respond(now, tx, ua_.response(invite, 480, local_tag));
-    return;
-  }
-  if (active_calls() >= static_cast<std::size_t>(max_concurrent_) || calls_.size() >= kMaxCalls) {
-    log(2, "incoming call rejected: maxConcurrent calls already");
-    respond(now, tx, ua_.response(invite, 486, local_tag));
-    return;
-  }
-  auto offer = usable_offer(invite);
-  if (!offer) {
+    log(2, {"incoming call rejected: no onIncoming"});
+    refusal = 480;
+  } else if (active_calls() >= static_cast<std::size_t>(max_concurrent_) ||
+             calls_.size() >= kMaxCalls) {
+    log(2, {"incoming call rejected: maxConcurrent calls already"});
+    refusal = 486;
+  } else if (!(offer = usable_offer(invite))) {
     // No offer we can answer (no SDP, or no audio/video): the page could not take it.
-    log(1, "incoming call rejected: no usable SDP offer");
-    respond(now, tx, ua_.response(invite, 488, local_tag));
-    return;
+    log(1, {"incoming call rejected: no usable SDP offer"});
+    refusal = 488;
+  } else if (!(dialog = sip::Dialog::from_uas(invite, local_tag))) {
+    refusal = 400;  // no Contact: no dialog
   }
-  auto dialog = sip::Dialog::from_uas(invite, local_tag);
-  if (!dialog) {
-    respond(now, tx, ua_.response(invite, 400, local_tag));  // no Contact: no dialog
+  if (refusal != 0) {
+    reply(now, tx, invite, refusal, local_tag);
     return;
   }
   auto from = sip::parse_name_addr(invite.header("From").value_or(""));
 
-  Call call;
-  call.handle = next_handle_++;
-  call.outgoing = false;
-  call.state = CallState::kOffered;
+  Call& call = new_call(false, CallState::kOffered);
   call.call_id = std::string(invite.call_id());
   call.local_tag = local_tag;
   call.invite = invite;
@@ -75,7 +61,6 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   call.remote_offer = std::string(invite.body());
   call.dialog = std::move(dialog);
   const CallHandle handle = call.handle;
-  calls_.push_back(std::move(call));
   std::string from_user = from ? from->uri.user : std::string();
   std::string_view type =
       from ? ua_.addresses().caller_type(from->uri.host) : std::string_view("other");
@@ -85,12 +70,8 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
 
 void Engine::create_answer(int64_t now, Call& call) {
   (void)now;
-  emit(make_output(
-      OutputKind::kCreatePeer, call.handle, {}, ice_servers_.servers(),
-      peer_payload(ice_servers_.policy(), call.options.receive_audio, call.options.receive_video)));
-  emit(make_output(OutputKind::kSetRemoteDescription, call.handle, "offer", call.remote_offer));
-  emit(make_output(OutputKind::kCreateAnswer, call.handle));
-  call.peer_created = true;
+  create_peer(call);
+  describe_remote(call, "offer", call.remote_offer);
   call.state = CallState::kCreatingAnswer;
 }
 
@@ -103,29 +84,27 @@ void Engine::send_answer(int64_t now, Call& call, std::string_view sdp) {
 }
 
 void Engine::end_unanswered(int64_t now, Call& call, int status, std::string_view cause) {
-  respond(now, call.invite_tx, ua_.response(call.invite, status, call.local_tag));
+  reply(now, call.invite_tx, call.invite, status, call.local_tag);
   terminate(call, cause);
 }
 
 void Engine::reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& invite) {
   // §14.2: one offer/answer at a time; an offer while ours is open gets 491.
   if (call.state != CallState::kConfirmed || call.reoffer != Reoffer::kNone) {
-    respond(now, tx, ua_.response(invite, 491));
+    reply(now, tx, invite, 491);
     return;
   }
   // An INVITE without an offer would need one from us in the 2xx: not supported, nor is an
   // offer we cannot read.
-  if (!is_sdp(invite) || !sdp::parse(invite.body()) || !call.peer_created) {
-    respond(now, tx, ua_.response(invite, 488));
+  if (!has_sdp_body(invite) || !sdp::parse(invite.body()) || !call.peer_created) {
+    reply(now, tx, invite, 488);
     return;
   }
   call.dialog->refresh_target(invite);  // §12.2.2 target refresh
   call.reoffer = Reoffer::kCreatingAnswer;
   call.reoffer_tx = tx;
   call.reoffer_request = invite;
-  emit(make_output(OutputKind::kSetRemoteDescription, call.handle, "offer",
-                   std::string(invite.body())));
-  emit(make_output(OutputKind::kCreateAnswer, call.handle));
+  describe_remote(call, "offer", invite.body());
 }
 
 }  // namespace acw::call

@@ -15,17 +15,6 @@
 namespace acw::call {
 namespace {
 
-bool has_sdp(const sip::Message& message) {
-  if (message.body().empty()) return false;
-  auto type = message.header("Content-Type").value_or("");
-  constexpr std::string_view kSdp = "application/sdp";
-  if (type.size() < kSdp.size()) return false;
-  for (std::size_t i = 0; i < kSdp.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(type[i])) != kSdp[i]) return false;
-  }
-  return true;
-}
-
 uint32_t cseq_number(const sip::Message& message) {
   auto cseq = sip::parse_cseq(message.header("CSeq").value_or(""));
   return cseq ? cseq->number : 1;
@@ -36,10 +25,7 @@ uint32_t cseq_number(const sip::Message& message) {
 CallResult Engine::start_outgoing(int64_t now, std::string target, std::string token,
                                   const CallOptions& options) {
   (void)now;
-  Call call;
-  call.handle = next_handle_++;
-  call.outgoing = true;
-  call.state = CallState::kWaitingForClient;
+  Call& call = new_call(true, CallState::kWaitingForClient);
   call.call_id = sip::make_call_id(random_.next(), random_.next());
   call.local_tag = sip::make_tag(random_.next());
   call.target = std::move(target);
@@ -47,8 +33,7 @@ CallResult Engine::start_outgoing(int64_t now, std::string target, std::string t
   call.options = options;
   check_extra_sip_headers(options.extra_sip_headers, &call.extra_headers);
   const CallHandle handle = call.handle;
-  log(2, "call " + text::decimal(handle) + " to " + call.target);
-  calls_.push_back(std::move(call));
+  if (logs(2)) log(2, {"call ", text::decimal(handle), " to ", call.target});
   // drive() asks for the offer once the socket is open and the ICE servers are known (the
   // public client waits for the same before its INVITE).
   return {handle, {}};
@@ -56,11 +41,8 @@ CallResult Engine::start_outgoing(int64_t now, std::string target, std::string t
 
 void Engine::create_offer(int64_t now, Call& call) {
   (void)now;
-  emit(make_output(
-      OutputKind::kCreatePeer, call.handle, {}, ice_servers_.servers(),
-      peer_payload(ice_servers_.policy(), call.options.receive_audio, call.options.receive_video)));
-  emit(make_output(OutputKind::kCreateOffer, call.handle));
-  call.peer_created = true;
+  create_peer(call);
+  push(OutputKind::kCreateOffer, call.handle);
   call.state = CallState::kCreatingOffer;
 }
 
@@ -100,7 +82,7 @@ void Engine::invite_response(int64_t now, Call& call, const sip::Message& respon
     }
     if (status == 180) callback(call.handle, "onRinging", empty_payload());
     // 183 Session Progress (or any 1xx) with SDP: early media, the answer to our offer.
-    if (has_sdp(response)) apply_remote_answer(now, call, response);
+    if (has_sdp_body(response)) apply_remote_answer(now, call, response);
     return;
   }
   if (status < 300) {
@@ -122,7 +104,7 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
   }
   auto dialog = sip::Dialog::from_uac(call.invite, response);
   if (!dialog) {
-    log(1, "2xx without a To tag: cannot confirm the call");
+    log(1, {"2xx without a To tag: cannot confirm the call"});
     terminate(call, cause::kError);
     return;
   }
@@ -144,9 +126,9 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
     terminate(call, call.end_cause);
     return;
   }
-  if (has_sdp(response)) apply_remote_answer(now, call, response);
+  if (has_sdp_body(response)) apply_remote_answer(now, call, response);
   if (!call.remote_answer_applied) {
-    log(1, "2xx without a usable SDP answer: ending the call");
+    log(1, {"2xx without a usable SDP answer: ending the call"});
     send_bye(now, call);
     terminate(call, cause::kError);
     return;
@@ -162,11 +144,10 @@ void Engine::apply_remote_answer(int64_t now, Call& call, const sip::Message& me
   if (call.remote_answer_applied) return;
   std::string error;
   if (!sdp::parse(message.body(), &error)) {
-    log(1, "SDP answer not understood: " + error);
+    log(1, {"SDP answer not understood: ", error});
     return;
   }
-  emit(make_output(OutputKind::kSetRemoteDescription, call.handle, "answer",
-                   std::string(message.body())));
+  describe_remote(call, "answer", message.body());
   call.remote_answer_applied = true;
 }
 

@@ -36,26 +36,26 @@ bool known_method(std::string_view method) {
 
 void Engine::receive(int64_t now, std::string_view text) {
   if (socket_ != SocketState::kOpen) {
-    log(2, "frame while the socket is not open: ignored");
+    log(2, {"frame while the socket is not open: ignored"});
     return;
   }
   if (text.size() > sip::kMaxFrameSize) {
-    log(1, "frame of " + acw::text::decimal(text.size()) + " bytes refused");
+    if (logs(1)) log(1, {"frame of ", acw::text::decimal(text.size()), " bytes refused"});
     return;
   }
   if (is_blank(text)) return;  // RFC 5626 §4.4.1 CRLF keep-alive
-  if (config_.log_level >= 6) log(6, "recv:\n" + std::string(text));
+  log(6, {"recv:\n", text});
   sip::ParseError error;
   auto message = sip::parse_message(text, &error);
   if (!message) {
-    log(1, "malformed SIP message dropped: " + error.reason);
+    log(1, {"malformed SIP message dropped: ", error.reason});
     return;
   }
   reconnect_attempts_ = 0;  // the link carries SIP: back-off starts again from the shortest wait
   if (message->is_request()) {
     std::string problem = sip::validate_request(*message);
     if (!problem.empty()) {
-      log(1, "bad " + std::string(message->method()) + " request: " + problem);
+      log(1, {"bad ", message->method(), " request: ", problem});
       // §8.2: a request we can answer gets 400; an ACK never gets a response.
       if (message->method() != "ACK" && answerable(*message))
         send_message(ua_.response(*message, 400));
@@ -65,7 +65,7 @@ void Engine::receive(int64_t now, std::string_view text) {
   } else {
     std::string problem = sip::validate_response(*message);
     if (!problem.empty()) {
-      log(1, "bad response dropped: " + problem);
+      log(1, {"bad response dropped: ", problem});
       return;
     }
     receive_response(now, *message);
@@ -80,15 +80,16 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
     auto cseq = sip::parse_cseq(response.header("CSeq").value_or(""));
     if (cseq && cseq->method == "INVITE" && response.status() >= 200 && response.status() < 300) {
       for (auto& call : calls_) {
-        if (call.outgoing && call.dialog && call.dialog->matches_response(response) &&
-            !call.last_ack.fields().empty()) {
-          send_message(call.last_ack);
+        if (call->outgoing && call->dialog && call->dialog->matches_response(response) &&
+            !call->last_ack.fields().empty()) {
+          send_message(call->last_ack);
           return;
         }
       }
     }
-    log(3,
-        "response " + text::signed_decimal(response.status()) + " matches no transaction: ignored");
+    if (logs(3))
+      log(3, {"response ", text::signed_decimal(response.status()),
+              " matches no transaction: ignored"});
     return;
   }
   if (!match->to_tu) return;
@@ -102,8 +103,9 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
     // A 2xx for a call already given up: confirm and end it at once (§15).
     if (const auto* t = transactions_.client(match->id)) ack_and_bye(now, t->request, response);
   } else {
-    log(4,
-        "response " + text::signed_decimal(response.status()) + " to " + match->method + " noted");
+    if (logs(4))
+      log(4,
+          {"response ", text::signed_decimal(response.status()), " to ", match->method, " noted"});
   }
 }
 
@@ -115,7 +117,7 @@ void Engine::receive_request(int64_t now, const sip::Message& request) {
     case sip::RequestMatch::kAckAbsorbed:
       return;
     case sip::RequestMatch::kRefused:
-      log(1, "too many transactions: " + std::string(request.method()) + " refused");
+      log(1, {"too many transactions: ", request.method(), " refused"});
       return;
     case sip::RequestMatch::kAckForTu:
       receive_ack(now, request);
@@ -133,7 +135,7 @@ void Engine::receive_request(int64_t now, const sip::Message& request) {
     if (Call* call = find_by_dialog(id)) {
       receive_in_dialog(now, *call, tx, request);
     } else {
-      respond(now, tx, ua_.response(request, 481));  // §12.2.2: no such dialog
+      reply(now, tx, request, 481);  // §12.2.2: no such dialog
     }
     return;
   }
@@ -141,30 +143,32 @@ void Engine::receive_request(int64_t now, const sip::Message& request) {
     incoming_invite(now, tx, request);
     return;
   }
-  receive_out_of_dialog(now, tx, request);
+  receive_other(now, tx, request, false);
 }
 
-void Engine::receive_out_of_dialog(int64_t now, sip::TransactionId tx,
-                                   const sip::Message& request) {
+void Engine::receive_other(int64_t now, sip::TransactionId tx, const sip::Message& request,
+                           bool in_dialog) {
   const std::string_view method = request.method();
+  int status = 501;
   if (method == "OPTIONS") {
-    // §11.2: what we can do.
-    sip::Message ok = ua_.response(request, 200);
-    ok.add_header("Allow", std::string(kAllowRequest));
-    ok.add_header("Accept", "application/sdp");
-    respond(now, tx, std::move(ok));
+    status = 200;  // §11.2: what we can do (Allow below)
   } else if (method == "MESSAGE") {
-    log(2, "MESSAGE received (no API for it): accepted");
-    respond(now, tx, ua_.response(request, 200));
-  } else if (method == "BYE" || method == "INFO" || method == "NOTIFY") {
-    respond(now, tx, ua_.response(request, 481));  // these need a dialog
+    status = 200;
+    if (!in_dialog) log(2, {"MESSAGE received (no API for it): accepted"});
+  } else if (method == "INFO" || method == "NOTIFY") {
+    status = in_dialog ? 200 : 481;  // these need a dialog
+  } else if (method == "BYE") {
+    status = 481;  // a BYE in a dialog does not come here
+  } else if (in_dialog && method == "REFER") {
+    status = 603;  // no transfers from the page's calls
   } else if (known_method(method)) {
-    sip::Message refusal = ua_.response(request, 405);
-    refusal.add_header("Allow", std::string(kAllowRequest));
-    respond(now, tx, std::move(refusal));
-  } else {
-    respond(now, tx, ua_.response(request, 501));
+    status = 405;
   }
+  sip::Message response = ua_.response(request, status);
+  if (status == 405 || method == "OPTIONS")
+    response.add_header("Allow", std::string(kAllowRequest));
+  if (!in_dialog && method == "OPTIONS") response.add_header("Accept", "application/sdp");
+  respond(now, tx, std::move(response));
 }
 
 void Engine::receive_in_dialog(int64_t now, Call& call, sip::TransactionId tx,
@@ -173,20 +177,20 @@ void Engine::receive_in_dialog(int64_t now, Call& call, sip::TransactionId tx,
   if (call.state == CallState::kTerminated) {
     // Ended here while our 2xx waited for its ACK: a BYE ends it there too.
     if (method == "BYE") {
-      respond(now, tx, ua_.response(request, 200));
+      reply(now, tx, request, 200);
       call.bye_after_ack = false;
     } else {
-      respond(now, tx, ua_.response(request, 481));
+      reply(now, tx, request, 481);
     }
     return;
   }
   auto cseq = sip::parse_cseq(request.header("CSeq").value_or(""));
   if (!cseq || !call.dialog->accept_remote_cseq(cseq->number)) {
-    respond(now, tx, ua_.response(request, 500));  // §12.2.2: out of order
+    reply(now, tx, request, 500);  // §12.2.2: out of order
     return;
   }
   if (method == "BYE") {
-    respond(now, tx, ua_.response(request, 200));
+    reply(now, tx, request, 200);
     const bool unanswered =
         !call.outgoing && call.state != CallState::kAnswered && call.state != CallState::kConfirmed;
     if (unanswered) {
@@ -204,27 +208,15 @@ void Engine::receive_in_dialog(int64_t now, Call& call, sip::TransactionId tx,
     terminate(call, why);
   } else if (method == "INVITE") {
     reoffer(now, call, tx, request);
-  } else if (method == "INFO" || method == "NOTIFY" || method == "MESSAGE") {
-    respond(now, tx, ua_.response(request, 200));
-  } else if (method == "OPTIONS") {
-    sip::Message ok = ua_.response(request, 200);
-    ok.add_header("Allow", std::string(kAllowRequest));
-    respond(now, tx, std::move(ok));
-  } else if (method == "REFER") {
-    respond(now, tx, ua_.response(request, 603));  // no transfers from the page's calls
-  } else if (known_method(method)) {
-    sip::Message refusal = ua_.response(request, 405);
-    refusal.add_header("Allow", std::string(kAllowRequest));
-    respond(now, tx, std::move(refusal));
   } else {
-    respond(now, tx, ua_.response(request, 501));
+    receive_other(now, tx, request, true);
   }
 }
 
 void Engine::receive_ack(int64_t now, const sip::Message& ack) {
   Call* call = find_by_dialog(sip::request_dialog_id(ack));
   if (!call) {
-    log(3, "ACK for no call: ignored");
+    log(3, {"ACK for no call: ignored"});
     return;
   }
   if (call->state == CallState::kAnswered ||
@@ -252,18 +244,13 @@ void Engine::handle_ack_for_2xx(int64_t now, Call& call) {
 void Engine::receive_cancel(int64_t now, sip::TransactionId tx, sip::TransactionId cancels,
                             const sip::Message& cancel) {
   if (cancels == 0) {
-    respond(now, tx, ua_.response(cancel, 481));  // §9.2: no transaction to cancel
+    reply(now, tx, cancel, 481);  // §9.2: no transaction to cancel
     return;
   }
   Call* call = find_by_invite(cancels);
   // §9.2: the To tag of the 200 to CANCEL matches the one of the responses to the INVITE.
-  respond(now, tx,
-          ua_.response(cancel, 200, call ? std::string_view(call->local_tag) : std::string_view()));
-  if (call && !call->outgoing &&
-      (call->state == CallState::kOffered || call->state == CallState::kAnswerPending ||
-       call->state == CallState::kCreatingAnswer || call->state == CallState::kGatheringAnswer)) {
-    end_unanswered(now, *call, 487, cause::kNoAnswer);
-  }
+  reply(now, tx, cancel, 200, call ? std::string_view(call->local_tag) : std::string_view());
+  if (call && call->unanswered()) end_unanswered(now, *call, 487, cause::kNoAnswer);
 }
 
 }  // namespace acw::call

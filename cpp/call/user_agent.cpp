@@ -4,48 +4,72 @@
 
 #include <utility>
 
+#include "call/join.hpp"
+#include "sip/grammar.hpp"
 #include "sip/transaction.hpp"
 #include "text/decimal.hpp"
 
 namespace acw::call {
+namespace {
+
+// One header whose value is joined from parts (one call where each site built its temporaries).
+void add(sip::Message& m, std::string_view name, std::initializer_list<std::string_view> value) {
+  m.add_header(std::string(name), join(value));
+}
+
+void add_authorization(sip::Message& m, std::string_view token) {
+  // RFC 8898 bearer token.
+  if (!token.empty()) add(m, "Authorization", {"Bearer ", token});
+}
+
+}  // namespace
+
+bool has_sdp_body(const sip::Message& message) {
+  return !message.body().empty() &&
+         sip::grammar::istarts_with(message.header("Content-Type").value_or(""), "application/sdp");
+}
 
 std::string UserAgent::via(std::string_view branch) const {
-  return "SIP/2.0/WSS " + via_host_ + ";branch=" + std::string(branch);
+  return join({"SIP/2.0/WSS ", via_host_, ";branch=", branch});
 }
 
 std::string UserAgent::contact(bool outbound) const {
-  return "<sip:" + contact_user_ + "@" + via_host_ + ";transport=ws" + (outbound ? ";ob>" : ">");
+  return join({"<sip:", contact_user_, "@", via_host_, ";transport=ws", outbound ? ";ob>" : ">"});
+}
+
+sip::Message UserAgent::request(std::string_view method, std::string_view uri, std::string_view to,
+                                std::string_view call_id, std::string_view from_tag, uint32_t cseq,
+                                std::string_view branch) const {
+  sip::Message m = sip::Message::request(std::string(method), std::string(uri));
+  add(m, "Via", {via(branch)});
+  add(m, "To", {"<", to, ">"});
+  add(m, "From", {"<", addresses_.aor(), ">;tag=", from_tag});
+  add(m, "CSeq", {text::decimal(cseq), " ", method});
+  add(m, "Call-ID", {call_id});
+  add(m, "Max-Forwards", {"70"});
+  return m;
 }
 
 sip::Message UserAgent::register_request(std::string_view call_id, std::string_view from_tag,
                                          uint32_t cseq, std::string_view branch,
                                          std::string_view token, uint32_t expires) const {
-  sip::Message m = sip::Message::request("REGISTER", addresses_.registrar());
-  m.add_header("Via", via(branch));
-  m.add_header("To", "<" + addresses_.aor() + ">");
-  m.add_header("From", "<" + addresses_.aor() + ">;tag=" + std::string(from_tag));
-  m.add_header("CSeq", text::decimal(cseq) + " REGISTER");
-  m.add_header("Call-ID", std::string(call_id));
-  m.add_header("Max-Forwards", "70");
-  // RFC 8898 bearer token; the public client leaves it off the unregister (trace 2).
-  if (!token.empty()) m.add_header("Authorization", "Bearer " + std::string(token));
-  m.add_header("Contact", contact(false) + ";expires=" + text::decimal(expires));
-  if (expires > 0) m.add_header("Allow", std::string(kAllowRequest));
-  m.add_header("Supported", "outbound, path, gruu");
-  m.add_header("User-Agent", std::string(kUserAgent));
+  const std::string registrar = addresses_.registrar();
+  sip::Message m =
+      request("REGISTER", registrar, addresses_.aor(), call_id, from_tag, cseq, branch);
+  // The public client leaves the token off the unregister (trace 2).
+  add_authorization(m, token);
+  add(m, "Contact", {contact(false), ";expires=", text::decimal(expires)});
+  if (expires > 0) add(m, "Allow", {kAllowRequest});
+  add(m, "Supported", {"outbound, path, gruu"});
+  add(m, "User-Agent", {kUserAgent});
   return m;
 }
 
 sip::Message UserAgent::ice_server_request(std::string_view call_id, std::string_view from_tag,
                                            std::string_view branch) const {
-  sip::Message m = sip::Message::request("OPTIONS", addresses_.ice_server_uri());
-  m.add_header("Via", via(branch));
-  m.add_header("To", "<" + addresses_.ice_server_uri() + ">");
-  m.add_header("From", "<" + addresses_.aor() + ">;tag=" + std::string(from_tag));
-  m.add_header("CSeq", "1 OPTIONS");
-  m.add_header("Call-ID", std::string(call_id));
-  m.add_header("Max-Forwards", "70");
-  m.add_header("X-AculabTurnRequest", "1");
+  const std::string uri = addresses_.ice_server_uri();
+  sip::Message m = request("OPTIONS", uri, uri, call_id, from_tag, 1, branch);
+  add(m, "X-AculabTurnRequest", {"1"});
   finish_request(m);
   return m;
 }
@@ -55,32 +79,25 @@ sip::Message UserAgent::invite_request(std::string_view target, std::string_view
                                        std::string_view token,
                                        const std::vector<sip::HeaderField>& extra,
                                        std::string sdp) const {
-  sip::Message m = sip::Message::request("INVITE", std::string(target));
-  m.add_header("Via", via(branch));
-  m.add_header("To", "<" + std::string(target) + ">");
-  m.add_header("From", "<" + addresses_.aor() + ">;tag=" + std::string(from_tag));
-  m.add_header("CSeq", "1 INVITE");
-  m.add_header("Call-ID", std::string(call_id));
-  m.add_header("Max-Forwards", "70");
-  if (!token.empty()) m.add_header("Authorization", "Bearer " + std::string(token));
+  sip::Message m = request("INVITE", target, target, call_id, from_tag, 1, branch);
+  add_authorization(m, token);
   for (const auto& field : extra) m.add_header(field.name, field.value);
-  m.add_header("Contact", contact(true));
-  m.add_header("Allow", std::string(kAllowRequest));
+  add(m, "Contact", {contact(true)});
+  add(m, "Allow", {kAllowRequest});
   finish_request(m);
   m.set_body(std::move(sdp), "application/sdp");
   return m;
 }
 
 void UserAgent::finish_request(sip::Message& request) const {
-  request.add_header("Supported", "outbound");
-  request.add_header("User-Agent", std::string(kUserAgent));
+  add(request, "Supported", {"outbound"});
+  add(request, "User-Agent", {kUserAgent});
 }
 
 sip::Message UserAgent::response(const sip::Message& request, int status,
                                  std::string_view to_tag) const {
   sip::Message m = sip::make_response(request, status, to_tag);
-  m.add_header("Supported", "outbound");
-  m.add_header("User-Agent", std::string(kUserAgent));
+  finish_request(m);
   return m;
 }
 
@@ -95,10 +112,9 @@ sip::Message UserAgent::invite_response(const sip::Message& invite, int status,
       m.add_header("Record-Route", field.value);
   }
   for (const auto& field : extra) m.add_header(field.name, field.value);
-  m.add_header("Supported", "outbound");
-  m.add_header("User-Agent", std::string(kUserAgent));
-  if (status >= 200 && status < 300) m.add_header("Allow", std::string(kAllowAnswer));
-  m.add_header("Contact", contact(false));
+  finish_request(m);
+  if (status >= 200 && status < 300) add(m, "Allow", {kAllowAnswer});
+  add(m, "Contact", {contact(false)});
   if (!sdp.empty()) m.set_body(std::move(sdp), "application/sdp");
   return m;
 }

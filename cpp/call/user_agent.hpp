@@ -20,6 +20,9 @@ inline constexpr std::string_view kAllowRequest =
 inline constexpr std::string_view kAllowAnswer =
     "ACK,BYE,CANCEL,INFO,INVITE,MESSAGE,NOTIFY,OPTIONS,PRACK,REFER,REGISTER,SUBSCRIBE";
 
+// A message with a body and Content-Type application/sdp (any case, parameters allowed).
+bool has_sdp_body(const sip::Message& message);
+
 class UserAgent {
  public:
   // RFC 7118 §5: a WebSocket client has no reachable address, so Contact and Via use a random
@@ -66,6 +69,12 @@ class UserAgent {
                                std::string sdp = {}) const;
 
  private:
+  // The request line and the fields every request starts with: Via, To <to>, From, CSeq,
+  // Call-ID, Max-Forwards.
+  sip::Message request(std::string_view method, std::string_view uri, std::string_view to,
+                       std::string_view call_id, std::string_view from_tag, uint32_t cseq,
+                       std::string_view branch) const;
+
   CloudAddresses addresses_;
   std::string contact_user_;
   std::string via_host_;

@@ -161,6 +161,14 @@ TEST_F(Bad, OutOfDialogRequests) {
   EXPECT_TRUE(h.take_response(481));
   h.deliver(request("INFO"));
   EXPECT_TRUE(h.take_response(481));
+  h.deliver(request("MESSAGE"));
+  auto message_ok = h.take_response(200);
+  ASSERT_TRUE(message_ok);
+  EXPECT_FALSE(message_ok->has_header("Allow"));
+  h.deliver(request("NOTIFY"));
+  EXPECT_TRUE(h.take_response(481));
+  h.deliver(request("REFER"));
+  EXPECT_TRUE(h.take_response(405));  // outside a call REFER is only not allowed
   h.deliver(request("SUBSCRIBE"));
   auto not_allowed = h.take_response(405);
   ASSERT_TRUE(not_allowed);

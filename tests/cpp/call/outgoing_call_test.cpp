@@ -350,6 +350,13 @@ TEST(OutgoingCall, ArgumentErrorsUseTheDocumentedStrings) {
   EXPECT_EQ(h.engine.set_max_concurrent(h.now, 0), "maxConcurrent must be 1 or greater");
   EXPECT_EQ(h.engine.set_max_concurrent(h.now, 2), "");
   EXPECT_EQ(h.engine.call_service(h.now, "caf%C3%A9%20bar_(x)!~*.-", {}).error, "");
+  // At the limit: callService reports bad headers before the count, callClient the count before
+  // its token and headers (the public client's order).
+  bad.extra_sip_headers = {"Subject: hi"};
+  EXPECT_EQ(h.engine.call_service(h.now, "echo", bad).error, "extraHeader must start with 'X-'");
+  EXPECT_EQ(h.engine.call_service(h.now, "bad name", {}).error, "Invalid serviceName");
+  EXPECT_EQ(h.engine.call_client(h.now, "bob", "nope", bad).error, "Too many calls");
+  EXPECT_EQ(h.engine.call_client(h.now, "bob smith", "nope", bad).error, "Invalid clientId");
 }
 
 TEST(OutgoingCall, EscapedServiceNameGoesIntoTheRequestUri) {
@@ -468,6 +475,15 @@ TEST(OutgoingCall, InDialogRequestsAreAnswered) {
   auto ok = h.take_response(200);
   ASSERT_TRUE(ok);
   EXPECT_TRUE(ok->has_header("Allow"));
+  EXPECT_FALSE(ok->has_header("Accept"));  // only the out-of-dialog answer says what it takes
+  h.deliver(Harness::in_dialog("MESSAGE", c.ack, 5, "z9hG4bKi7", true));
+  auto message_ok = h.take_response(200);
+  ASSERT_TRUE(message_ok);
+  EXPECT_FALSE(message_ok->has_header("Allow"));
+  h.deliver(Harness::in_dialog("REFER", c.ack, 5, "z9hG4bKi8", true));
+  auto declined = h.take_response(603);  // no transfers in a call
+  ASSERT_TRUE(declined);
+  EXPECT_FALSE(declined->has_header("Allow"));
   h.deliver(Harness::in_dialog("UPDATE", c.ack, 5, "z9hG4bKi4", true));
   auto not_allowed = h.take_response(405);
   ASSERT_TRUE(not_allowed);
