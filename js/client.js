@@ -248,12 +248,14 @@ export class AculabCloudClient {
     return out;
   }
 
-  // The engine's next output as { kind, call, name, text, json, level }, or null when none is left.
+  // The engine's next output as { kind, call, name, text, json, level }, or null when none is left
+  // (bindings/core.cpp: poll() packs the numbers, output() joins the strings with NULs).
   _poll() {
     const e = this._engine;
-    const kind = core.poll(e);
-    if (kind < 0) return null;
-    return { kind, call: core.outputCall(e), name: core.outputName(e), text: core.outputText(e), json: core.outputJson(e), level: core.outputLevel(e) };
+    const r = core.poll(e);
+    if (r < 0) return null;
+    const [name, json, ...text] = core.output(e).split('\0');
+    return { kind: r % 16, call: Math.floor(r / 256), name, text: text.join('\0'), json, level: Math.floor(r / 16) % 16 };
   }
 
   // Drains the engine's outputs; inputs fed from inside (a callback calling the API) are drained
