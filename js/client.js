@@ -4,9 +4,6 @@ import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } fro
 import { FrameWriter } from './frames.js';
 import { PeerSession } from './peer.js';
 
-// OutputKind in cpp/call/output.hpp, in order.
-const OPEN_SOCKET = 0, CLOSE_SOCKET = 1, SEND_FRAME = 2, CREATE_PEER = 3, CREATE_OFFER = 4,
-  CREATE_ANSWER = 5, SET_LOCAL = 6, SET_REMOTE = 7, CLOSE_PEER = 8, SEND_DTMF = 9, CALLBACK = 10, LOG = 11;
 
 // The engine's text for a command on a client that is done (cpp/call/validation.hpp).
 const CLIENT_CLOSED = 'Client closed';
@@ -327,23 +324,24 @@ export class AculabCloudClient {
     (level <= 1 ? console.error : console.log)(text);
   }
 
+  // o.kind: OutputKind in cpp/call/output.hpp (0 kOpenSocket .. 11 kLog).
   #carryOut(o) {
     switch (o.kind) {
-      case OPEN_SOCKET: return this.#openSocket(o.text);
-      case CLOSE_SOCKET: return this.#dropSocket();
-      case SEND_FRAME:
+      case 0 /* OPEN_SOCKET */: return this.#openSocket(o.text);
+      case 1 /* CLOSE_SOCKET */: return this.#dropSocket();
+      case 2 /* SEND_FRAME */:
         if (this.#ws && this.#ws.readyState === 1) this.#ws.send(o.text);
         else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
-      case CREATE_PEER: return this.#createPeer(o);
-      case CREATE_OFFER: return this.#media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createOffer()));
-      case CREATE_ANSWER: return this.#media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createAnswer()));
-      case SET_LOCAL: return this.#media(o.call, async (p) => this._input('localDescriptionReady', o.call, await p.setLocal(o.name, o.text)));
-      case SET_REMOTE: return this.#media(o.call, async (p) => {
+      case 3 /* CREATE_PEER */: return this.#createPeer(o);
+      case 4 /* CREATE_OFFER */: return this.#media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createOffer()));
+      case 5 /* CREATE_ANSWER */: return this.#media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createAnswer()));
+      case 6 /* SET_LOCAL */: return this.#media(o.call, async (p) => this._input('localDescriptionReady', o.call, await p.setLocal(o.name, o.text)));
+      case 7 /* SET_REMOTE */: return this.#media(o.call, async (p) => {
         await p.setRemote(o.name, o.text);
         this.#emptiedStreams(o.call);
       });
-      case CLOSE_PEER: {
+      case 8 /* CLOSE_PEER */: {
         const call = this.#calls.get(o.call);
         if (call && call._peer) {
           call._peer.close();
@@ -351,13 +349,13 @@ export class AculabCloudClient {
         }
         return undefined;
       }
-      case SEND_DTMF: {
+      case 9 /* SEND_DTMF */: {
         const call = this.#calls.get(o.call);
         if (!call || !call._peer || !call._peer.sendDtmf(o.text)) this.#log(1, 'AculabCloudClient: DTMF not sent: no RTCDTMFSender');
         return undefined;
       }
-      case CALLBACK: return this.#callback(o.call, o.name, o.json ? JSON.parse(o.json) : {});
-      case LOG: return this.#log(o.level, o.text);
+      case 10 /* CALLBACK */: return this.#callback(o.call, o.name, o.json ? JSON.parse(o.json) : {});
+      case 11 /* LOG */: return this.#log(o.level, o.text);
       default: return this.#log(1, `AculabCloudClient: unknown output ${o.kind}`);
     }
   }
