@@ -143,8 +143,10 @@ function engineOf(core, ...args) {
   const h = core.create(...args);
   const own = {
     poll: () => {
-      const kind = core.poll(h);
-      return kind < 0 ? { kind } : { kind, call: core.outputCall(h), name: core.outputName(h), text: core.outputText(h), json: core.outputJson(h), level: core.outputLevel(h) };
+      const r = core.poll(h); // as js/client.js's _poll
+      if (r < 0) return { kind: -1 };
+      const [name, json, ...text] = core.output(h).split('\0');
+      return { kind: r % 16, call: Math.floor(r / 256), name, text: text.join('\0'), json, level: Math.floor(r / 16) % 16 };
     },
     withOptions: (o, command, ...before) => {
       [o.audioCodecs, o.videoCodecs, o.extraSipHeaders].forEach((xs, i) => xs.forEach((x) => core.addOption(h, i, x)));

@@ -68,12 +68,25 @@ class JsEngine {
   }
   uint32_t last_call() const { return last_call_; }
 
-  int poll() {
+  // The next output's kind + 16 * level + 256 * call (a double holds the 32-bit call handle
+  // exactly), or -1 when none is left; output() then gives its strings.
+  double poll() {
     auto o = engine_.poll();
-    output_ = o ? std::move(*o) : acw::call::Output();
-    return o ? static_cast<int>(output_.kind) : -1;
+    if (!o) return -1;
+    output_ = std::move(*o);
+    return static_cast<int>(output_.kind) + 16.0 * std::clamp(output_.level, 0, 15) +
+           256.0 * output_.call;
   }
-  const acw::call::Output& output() const { return output_; }
+  // name, json and text, in that order, each after a NUL but the first: name and json never hold
+  // one (JSON escapes controls), text may, so it comes last and takes the rest.
+  std::string output() const {
+    std::string s = output_.name;
+    s += '\0';
+    s += output_.json;
+    s += '\0';
+    s += output_.text;
+    return s;
+  }
 
   int sip_headers(uint32_t call, const std::string& name) {
     headers_ = engine_.sip_headers(call, name);
@@ -142,23 +155,11 @@ std::string sip_header(Handle h, int i) {
   return js(h).sip_header(i);
 }
 
-int poll(Handle h) {
+double poll(Handle h) {
   return js(h).poll();
 }
-uint32_t output_call(Handle h) {
-  return js(h).output().call;
-}
-int output_level(Handle h) {
-  return js(h).output().level;
-}
-std::string output_name(Handle h) {
-  return js(h).output().name;
-}
-std::string output_text(Handle h) {
-  return js(h).output().text;
-}
-std::string output_json(Handle h) {
-  return js(h).output().json;
+std::string output(Handle h) {
+  return js(h).output();
 }
 
 void socket_opened(Handle h, double now) {
@@ -281,11 +282,7 @@ EMSCRIPTEN_BINDINGS(acw_core) {
   function("sipHeaders", &sip_headers);
   function("sipHeader", &sip_header);
   function("poll", &poll);
-  function("outputCall", &output_call);
-  function("outputLevel", &output_level);
-  function("outputName", &output_name);
-  function("outputText", &output_text);
-  function("outputJson", &output_json);
+  function("output", &output);
   function("socketOpened", &socket_opened);
   function("socketClosed", &socket_closed);
   function("frameReceived", &frame_received);

@@ -4,9 +4,6 @@ import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } fro
 import { FrameWriter } from './frames.js';
 import { PeerSession } from './peer.js';
 
-// OutputKind in cpp/call/output.hpp, in order.
-const OPEN_SOCKET = 0, CLOSE_SOCKET = 1, SEND_FRAME = 2, CREATE_PEER = 3, CREATE_OFFER = 4,
-  CREATE_ANSWER = 5, SET_LOCAL = 6, SET_REMOTE = 7, CLOSE_PEER = 8, SEND_DTMF = 9, CALLBACK = 10, LOG = 11;
 
 // The engine's text for a command on a client that is done (cpp/call/validation.hpp).
 const CLIENT_CLOSED = 'Client closed';
@@ -42,6 +39,21 @@ const now = () => (g.performance ? g.performance.now() : Date.now());
 const describe = (e) => (e && e.stack) || String(e);
 
 export class AculabCloudClient {
+  // # members are the client's own; the _ ones are shared with the call classes (call.js).
+  #logLevel;
+  #env;
+  #logger;
+  #frames;
+  #calls;
+  #ws;
+  #timer;
+  #deadline;
+  #draining;
+  #maxConcurrent;
+  #onIncoming;
+  #iceServers;
+  #iceTransportPolicy;
+
   /**
    * @param {string} cloudId
    * @param {string} webRtcAccessKey
@@ -53,30 +65,30 @@ export class AculabCloudClient {
   constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
     if (!core) throw 'AculabCloudClient: the wasm core is not loaded';
     const opts = options && typeof options === 'object' ? options : {};
-    this._logLevel = Math.max(0, Math.min(6, Math.floor(Number(logLevel)) || 0));
-    this._env = opts.environment || defaultEnv || browserEnv();
-    this._logger = typeof opts.logger === 'function' ? opts.logger : null;
+    this.#logLevel = Math.max(0, Math.min(6, Math.floor(Number(logLevel)) || 0));
+    this.#env = opts.environment || defaultEnv || browserEnv();
+    this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const seed = new Uint32Array(randomBytes(8).buffer);
     // The engine's handle in the core (bindings/core.cpp: plain functions over it).
     this._engine = core.create(String(cloudId), String(webRtcAccessKey), String(clientId),
-      opts.url ? String(opts.url) : '', seed[0], seed[1], this._logLevel);
+      opts.url ? String(opts.url) : '', seed[0], seed[1], this.#logLevel);
     const err = core.configError(this._engine);
     if (err) {
       core.destroy(this._engine);
       this._engine = null;
       throw err;
     }
-    this._frames = new FrameWriter(core, this._engine);
-    this._calls = new Map();
-    this._ws = null;
-    this._timer = null;
-    this._deadline = -1;
-    this._draining = false;
-    this._maxConcurrent = 1;
-    this._onIncoming = null;
-    this._iceServers = null;
-    this._iceTransportPolicy = 'all';
+    this.#frames = new FrameWriter(core, this._engine);
+    this.#calls = new Map();
+    this.#ws = null;
+    this.#timer = null;
+    this.#deadline = -1;
+    this.#draining = false;
+    this.#maxConcurrent = 1;
+    this.#onIncoming = null;
+    this.#iceServers = null;
+    this.#iceTransportPolicy = 'all';
     this.onIncomingState = null;
   }
 
@@ -99,31 +111,31 @@ export class AculabCloudClient {
   }
 
   get maxConcurrent() {
-    return this._maxConcurrent;
+    return this.#maxConcurrent;
   }
 
   set maxConcurrent(n) {
     const v = Number(n);
     this._command('setMaxConcurrent', v >= 1 ? Math.min(Math.floor(v), 0x7fffffff) : 0);
-    this._maxConcurrent = n;
+    this.#maxConcurrent = n;
   }
 
   get onIncoming() {
-    return this._onIncoming;
+    return this.#onIncoming;
   }
 
   set onIncoming(fn) {
-    this._onIncoming = typeof fn === 'function' ? fn : null;
-    if (this._engine) this._input('setHasIncomingHandler', !!this._onIncoming);
+    this.#onIncoming = typeof fn === 'function' ? fn : null;
+    if (this._engine) this._input('setHasIncomingHandler', !!this.#onIncoming);
   }
 
   // Deprecated in favour of setPeerConnectionConfiguration, still honoured.
   get iceServers() {
-    return this._iceServers;
+    return this.#iceServers;
   }
 
   set iceServers(servers) {
-    this.setPeerConnectionConfiguration({ iceServers: servers, iceTransportPolicy: this._iceTransportPolicy });
+    this.setPeerConnectionConfiguration({ iceServers: servers, iceTransportPolicy: this.#iceTransportPolicy });
   }
 
   setPeerConnectionConfiguration(config) {
@@ -132,8 +144,8 @@ export class AculabCloudClient {
     if (servers !== null && !Array.isArray(servers)) throw 'iceServers must be null or an array';
     const policy = c.iceTransportPolicy === undefined ? 'all' : String(c.iceTransportPolicy);
     this._command('setPeerConnectionConfiguration', servers === null ? '' : JSON.stringify(servers), policy);
-    this._iceServers = servers;
-    this._iceTransportPolicy = policy;
+    this.#iceServers = servers;
+    this.#iceTransportPolicy = policy;
   }
 
   enableIncoming(token) {
@@ -147,7 +159,7 @@ export class AculabCloudClient {
   callService(serviceName, options) {
     const opts = options || {};
     const name = typeof serviceName === 'string' ? serviceName : '';
-    return this._newCall(opts, (...o) => core.callService(this._engine, now(), name, ...o));
+    return this.#newCall(opts, (...o) => core.callService(this._engine, now(), name, ...o));
   }
 
   // Deprecated alias of callService.
@@ -159,7 +171,7 @@ export class AculabCloudClient {
     if (typeof clientId !== 'string') throw 'clientId is not a string';
     const opts = options || {};
     const jwt = typeof token === 'string' ? token : '';
-    return this._newCall(opts, (...o) => core.callClient(this._engine, now(), clientId, jwt, ...o));
+    return this.#newCall(opts, (...o) => core.callClient(this._engine, now(), clientId, jwt, ...o));
   }
 
   // Ends every call, removes the registration, closes the socket and frees the engine.
@@ -169,21 +181,21 @@ export class AculabCloudClient {
     core.close(this._engine, now());
     // Carried out here even when close() is called from inside a callback (the loop that was
     // draining stops once the engine is gone): the BYEs and the unREGISTER still go out.
-    for (let o = this._poll(); o; o = this._poll()) {
+    for (let o = this.#poll(); o; o = this.#poll()) {
       try {
-        this._carryOut(o);
+        this.#carryOut(o);
       } catch (e) {
-        this._log(1, `AculabCloudClient: output ${o.kind} failed: ${describe(e)}`);
+        this.#log(1, `AculabCloudClient: output ${o.kind} failed: ${describe(e)}`);
       }
     }
-    this._clearTimer();
-    for (const call of this._calls.values()) {
+    this.#clearTimer();
+    for (const call of this.#calls.values()) {
       call._done = true;
       if (call._peer) call._peer.close();
       call._peer = null;
     }
-    this._calls.clear();
-    this._dropSocket();
+    this.#calls.clear();
+    this.#dropSocket();
     core.destroy(this._engine);
     this._engine = null;
   }
@@ -192,16 +204,16 @@ export class AculabCloudClient {
 
   // The call object exists before the engine's first outputs for it are carried out (with the
   // socket open and the ICE servers known, the engine asks for its peer connection at once).
-  _newCall(opts, start) {
+  #newCall(opts, start) {
     if (!this._engine) throw CLIENT_CLOSED;
     const error = this._withOptions(opts, start);
     let call = null;
     if (!error) {
       const handle = core.lastCall(this._engine);
       call = new AculabCloudOutgoingCall(this, handle, opts);
-      this._calls.set(handle, call);
+      this.#calls.set(handle, call);
     }
-    this._drain();
+    this.#drain();
     if (error) throw error;
     return call;
   }
@@ -235,7 +247,7 @@ export class AculabCloudClient {
   _input(name, ...args) {
     if (!this._engine) throw CLIENT_CLOSED;
     const r = core[name](this._engine, now(), ...args);
-    this._drain();
+    this.#drain();
     return r;
   }
 
@@ -248,60 +260,62 @@ export class AculabCloudClient {
     return out;
   }
 
-  // The engine's next output as { kind, call, name, text, json, level }, or null when none is left.
-  _poll() {
+  // The engine's next output as { kind, call, name, text, json, level }, or null when none is left
+  // (bindings/core.cpp: poll() packs the numbers, output() joins the strings with NULs).
+  #poll() {
     const e = this._engine;
-    const kind = core.poll(e);
-    if (kind < 0) return null;
-    return { kind, call: core.outputCall(e), name: core.outputName(e), text: core.outputText(e), json: core.outputJson(e), level: core.outputLevel(e) };
+    const r = core.poll(e);
+    if (r < 0) return null;
+    const [name, json, ...text] = core.output(e).split('\0');
+    return { kind: r % 16, call: Math.floor(r / 256), name, text: text.join('\0'), json, level: Math.floor(r / 16) % 16 };
   }
 
   // Drains the engine's outputs; inputs fed from inside (a callback calling the API) are drained
   // by this same loop, in order.
-  _drain() {
-    if (this._draining || !this._engine) return;
-    this._draining = true;
+  #drain() {
+    if (this.#draining || !this._engine) return;
+    this.#draining = true;
     try {
       for (;;) {
-        const o = this._poll();
+        const o = this.#poll();
         if (!o) break;
         try {
-          this._carryOut(o);
+          this.#carryOut(o);
         } catch (e) {
-          this._log(1, `AculabCloudClient: output ${o.kind} failed: ${describe(e)}`);
+          this.#log(1, `AculabCloudClient: output ${o.kind} failed: ${describe(e)}`);
         }
         if (!this._engine) return;
       }
     } finally {
-      this._draining = false;
+      this.#draining = false;
     }
-    this._armTimer();
+    this.#armTimer();
   }
 
-  _armTimer() {
+  #armTimer() {
     const d = core.nextDeadline(this._engine);
-    if (d === this._deadline && (this._timer || d < 0)) return;
-    this._clearTimer();
-    this._deadline = d;
+    if (d === this.#deadline && (this.#timer || d < 0)) return;
+    this.#clearTimer();
+    this.#deadline = d;
     if (d < 0) return;
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      this._deadline = -1;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#deadline = -1;
       if (this._engine) this._input('timeout');
     }, Math.max(0, Math.ceil(d - now())));
   }
 
-  _clearTimer() {
-    if (this._timer) clearTimeout(this._timer);
-    this._timer = null;
-    this._deadline = -1;
+  #clearTimer() {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#deadline = -1;
   }
 
-  _log(level, text) {
-    if (level > this._logLevel) return;
-    if (this._logger) {
+  #log(level, text) {
+    if (level > this.#logLevel) return;
+    if (this.#logger) {
       try {
-        this._logger(level, text);
+        this.#logger(level, text);
       } catch {
         // a page's logger cannot break the client either
       }
@@ -310,73 +324,74 @@ export class AculabCloudClient {
     (level <= 1 ? console.error : console.log)(text);
   }
 
-  _carryOut(o) {
+  // o.kind: OutputKind in cpp/call/output.hpp (0 kOpenSocket .. 11 kLog).
+  #carryOut(o) {
     switch (o.kind) {
-      case OPEN_SOCKET: return this._openSocket(o.text);
-      case CLOSE_SOCKET: return this._dropSocket();
-      case SEND_FRAME:
-        if (this._ws && this._ws.readyState === 1) this._ws.send(o.text);
-        else this._log(2, 'AculabCloudClient: frame dropped, socket not open');
+      case 0 /* OPEN_SOCKET */: return this.#openSocket(o.text);
+      case 1 /* CLOSE_SOCKET */: return this.#dropSocket();
+      case 2 /* SEND_FRAME */:
+        if (this.#ws && this.#ws.readyState === 1) this.#ws.send(o.text);
+        else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
-      case CREATE_PEER: return this._createPeer(o);
-      case CREATE_OFFER: return this._media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createOffer()));
-      case CREATE_ANSWER: return this._media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createAnswer()));
-      case SET_LOCAL: return this._media(o.call, async (p) => this._input('localDescriptionReady', o.call, await p.setLocal(o.name, o.text)));
-      case SET_REMOTE: return this._media(o.call, async (p) => {
+      case 3 /* CREATE_PEER */: return this.#createPeer(o);
+      case 4 /* CREATE_OFFER */: return this.#media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createOffer()));
+      case 5 /* CREATE_ANSWER */: return this.#media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createAnswer()));
+      case 6 /* SET_LOCAL */: return this.#media(o.call, async (p) => this._input('localDescriptionReady', o.call, await p.setLocal(o.name, o.text)));
+      case 7 /* SET_REMOTE */: return this.#media(o.call, async (p) => {
         await p.setRemote(o.name, o.text);
-        this._emptiedStreams(o.call);
+        this.#emptiedStreams(o.call);
       });
-      case CLOSE_PEER: {
-        const call = this._calls.get(o.call);
+      case 8 /* CLOSE_PEER */: {
+        const call = this.#calls.get(o.call);
         if (call && call._peer) {
           call._peer.close();
           call._peer = null;
         }
         return undefined;
       }
-      case SEND_DTMF: {
-        const call = this._calls.get(o.call);
-        if (!call || !call._peer || !call._peer.sendDtmf(o.text)) this._log(1, 'AculabCloudClient: DTMF not sent: no RTCDTMFSender');
+      case 9 /* SEND_DTMF */: {
+        const call = this.#calls.get(o.call);
+        if (!call || !call._peer || !call._peer.sendDtmf(o.text)) this.#log(1, 'AculabCloudClient: DTMF not sent: no RTCDTMFSender');
         return undefined;
       }
-      case CALLBACK: return this._callback(o.call, o.name, o.json ? JSON.parse(o.json) : {});
-      case LOG: return this._log(o.level, o.text);
-      default: return this._log(1, `AculabCloudClient: unknown output ${o.kind}`);
+      case 10 /* CALLBACK */: return this.#callback(o.call, o.name, o.json ? JSON.parse(o.json) : {});
+      case 11 /* LOG */: return this.#log(o.level, o.text);
+      default: return this.#log(1, `AculabCloudClient: unknown output ${o.kind}`);
     }
   }
 
-  _openSocket(url) {
-    this._dropSocket();
+  #openSocket(url) {
+    this.#dropSocket();
     let ws;
     try {
-      ws = new this._env.WebSocket(url, 'sip');
+      ws = new this.#env.WebSocket(url, 'sip');
     } catch (e) {
-      this._log(1, `AculabCloudClient: cannot open ${url}: ${e}`);
+      this.#log(1, `AculabCloudClient: cannot open ${url}: ${e}`);
       queueMicrotask(() => this._engine && this._input('socketClosed'));
       return;
     }
-    this._ws = ws;
+    this.#ws = ws;
     const lost = () => {
-      if (this._ws !== ws) return;
-      this._ws = null;
+      if (this.#ws !== ws) return;
+      this.#ws = null;
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       if (this._engine) this._input('socketClosed');
     };
     ws.onopen = () => {
-      if (this._ws === ws && this._engine) this._input('socketOpened');
+      if (this.#ws === ws && this._engine) this._input('socketOpened');
     };
     ws.onmessage = (ev) => {
-      if (this._ws !== ws || !this._engine) return;
-      if (typeof ev.data === 'string') this._input('frameReceivedInBuffer', this._frames.write(ev.data));
-      else this._log(2, 'AculabCloudClient: binary frame ignored');
+      if (this.#ws !== ws || !this._engine) return;
+      if (typeof ev.data === 'string') this._input('frameReceivedInBuffer', this.#frames.write(ev.data));
+      else this.#log(2, 'AculabCloudClient: binary frame ignored');
     };
     ws.onclose = lost;
     ws.onerror = lost;
   }
 
-  _dropSocket() {
-    const ws = this._ws;
-    this._ws = null;
+  #dropSocket() {
+    const ws = this.#ws;
+    this.#ws = null;
     if (!ws) return;
     ws.onopen = ws.onmessage = ws.onclose = null;
     // Closing a socket that is still connecting reports an error; nobody needs it (and Node's ws
@@ -389,15 +404,15 @@ export class AculabCloudClient {
     }
   }
 
-  _createPeer(o) {
-    const call = this._calls.get(o.call);
+  #createPeer(o) {
+    const call = this.#calls.get(o.call);
     if (!call) return;
     const extra = o.json ? JSON.parse(o.json) : {};
     let iceServers = [];
     try {
       iceServers = o.text ? JSON.parse(o.text) : [];
     } catch (e) {
-      this._log(1, `AculabCloudClient: bad iceServers: ${e}`);
+      this.#log(1, `AculabCloudClient: bad iceServers: ${e}`);
     }
     const options = {
       ...call._options,
@@ -405,45 +420,45 @@ export class AculabCloudClient {
       receiveVideo: extra.receiveVideo ?? call._options.receiveVideo,
     };
     const notified = call._remoteStreams;
-    const peer = new PeerSession(this._env, { iceServers, iceTransportPolicy: extra.iceTransportPolicy || 'all' }, options, {
+    const peer = new PeerSession(this.#env, { iceServers, iceTransportPolicy: extra.iceTransportPolicy || 'all' }, options, {
       track: (stream, track) => {
-        if (track && track.kind === 'video') this._watchRemoteVideo(call, stream, track);
+        if (track && track.kind === 'video') this.#watchRemoteVideo(call, stream, track);
         if (notified.has(stream)) return;
         notified.add(stream);
-        if (typeof stream.addEventListener === 'function') stream.addEventListener('removetrack', () => this._emptiedStreams(o.call));
+        if (typeof stream.addEventListener === 'function') stream.addEventListener('removetrack', () => this.#emptiedStreams(o.call));
         // The stream again as a second argument: the guide's sample gotMedia(call, stream) then
         // plays it (the documented single object comes first, as the interface says).
-        this._fire(call, 'onMedia', { call, stream }, stream);
+        this.#fire(call, 'onMedia', { call, stream }, stream);
       },
       // The public client calls onLocalMedia, or else the older onConnecting.
-      localStream: (stream) => this._fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream }),
+      localStream: (stream) => this.#fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream }),
       iceState: (state) => {
-        if (state === 'failed') this._mediaFailed(o.call, 'ERROR', 'ICE failed');
+        if (state === 'failed') this.#mediaFailed(o.call, 'ERROR', 'ICE failed');
       },
-      log: (level, text) => this._log(level, text),
+      log: (level, text) => this.#log(level, text),
     });
     call._peer = peer;
     call._chain = peer.open().then(() => {
       if (call._muted) this._mute(call);
     });
-    call._chain.catch((cause) => this._mediaFailed(o.call, cause));
+    call._chain.catch((cause) => this.#mediaFailed(o.call, cause));
   }
 
   // A renegotiation that takes away every track of a stream onMedia gave removes that stream.
   // Browsers fire removetrack; @roamhq/wrtc does not, so this also runs after each remote description.
-  _emptiedStreams(handle) {
-    const call = this._calls.get(handle);
+  #emptiedStreams(handle) {
+    const call = this.#calls.get(handle);
     if (!call) return;
     for (const stream of [...call._remoteStreams]) {
       if (stream.getTracks().length) continue;
       call._remoteStreams.delete(stream);
-      this._fire(call, 'onMediaRemove', { call, stream }, stream);
+      this.#fire(call, 'onMediaRemove', { call, stream }, stream);
     }
   }
 
-  _watchRemoteVideo(call, stream, track) {
-    track.onmute = () => this._fire(call, 'onRemoteVideoMute', { call, stream, track });
-    track.onunmute = () => this._fire(call, 'onRemoteVideoUnmute', { call, stream, track });
+  #watchRemoteVideo(call, stream, track) {
+    track.onmute = () => this.#fire(call, 'onRemoteVideoMute', { call, stream, track });
+    track.onunmute = () => this.#fire(call, 'onRemoteVideoUnmute', { call, stream, track });
   }
 
   _mute(call) {
@@ -451,34 +466,34 @@ export class AculabCloudClient {
     if (!peer) return;
     const changed = peer.mute(...call._muted);
     for (const track of changed) {
-      this._fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: peer.localStream, track });
+      this.#fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: peer.localStream, track });
     }
   }
 
   // Media steps of one call run in order, each after the previous one finished.
-  _media(handle, step) {
-    const call = this._calls.get(handle);
+  #media(handle, step) {
+    const call = this.#calls.get(handle);
     if (!call || !call._peer) return;
     const peer = call._peer;
     call._chain = (call._chain || Promise.resolve()).then(() => {
       if (call._peer !== peer || peer.closed) return undefined;
       return step(peer);
     });
-    call._chain.catch((cause) => this._mediaFailed(handle, cause));
+    call._chain.catch((cause) => this.#mediaFailed(handle, cause));
   }
 
-  _mediaFailed(handle, cause, detail) {
-    const call = this._calls.get(handle);
+  #mediaFailed(handle, cause, detail) {
+    const call = this.#calls.get(handle);
     if (!this._engine || !call || call._failed || (call._peer && call._peer.closed)) return;
     call._failed = true;
     const known = cause === 'DEVICE_ERROR' ? 'DEVICE_ERROR' : 'ERROR';
     this._input('mediaFailed', handle, known, String(detail || (cause && cause.message) || cause));
   }
 
-  _callback(handle, name, payload) {
-    if (name === 'onIncoming') return this._incoming(handle, payload);
-    if (handle === 0) return this._fire(this, name, payload);
-    const call = this._calls.get(handle);
+  #callback(handle, name, payload) {
+    if (name === 'onIncoming') return this.#incoming(handle, payload);
+    if (handle === 0) return this.#fire(this, name, payload);
+    const call = this.#calls.get(handle);
     if (!call) return undefined;
     if (name === 'onDisconnect') {
       call._done = true;
@@ -486,37 +501,37 @@ export class AculabCloudClient {
         call._peer.close();
         call._peer = null;
       }
-      this._calls.delete(handle);
+      this.#calls.delete(handle);
       // Every stream onMedia gave is gone with the call: onMediaRemove for each, then onDisconnect.
-      for (const stream of call._remoteStreams) this._fire(call, 'onMediaRemove', { call, stream }, stream);
+      for (const stream of call._remoteStreams) this.#fire(call, 'onMediaRemove', { call, stream }, stream);
       call._remoteStreams.clear();
     }
-    return this._fire(call, name, { ...payload, call });
+    return this.#fire(call, name, { ...payload, call });
   }
 
-  _incoming(handle, payload) {
+  #incoming(handle, payload) {
     const call = new AculabCloudIncomingCall(this, handle, {});
-    this._calls.set(handle, call);
+    this.#calls.set(handle, call);
     const { callId: _callId, ...fields } = payload;
     try {
-      if (!this._onIncoming) throw new Error('no onIncoming');
-      this._onIncoming({ ...fields, call });
+      if (!this.#onIncoming) throw new Error('no onIncoming');
+      this.#onIncoming({ ...fields, call });
     } catch (e) {
       // interface.md: if onIncoming throws, the incoming call is rejected (the public client
       // uses 500).
-      this._log(1, `AculabCloudClient: onIncoming threw: ${describe(e)}`);
+      this.#log(1, `AculabCloudClient: onIncoming threw: ${describe(e)}`);
       if (!call._done && this._engine) this._input('reject', handle, 500);
     }
   }
 
   // Page callbacks never break the client: an exception is caught and logged.
-  _fire(target, name, ...args) {
+  #fire(target, name, ...args) {
     const fn = target[name];
     if (typeof fn !== 'function') return;
     try {
       fn.apply(target, args);
     } catch (e) {
-      this._log(1, `AculabCloudClient: ${name} callback threw: ${describe(e)}`);
+      this.#log(1, `AculabCloudClient: ${name} callback threw: ${describe(e)}`);
     }
   }
 }

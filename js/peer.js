@@ -7,6 +7,19 @@ const ICE_GATHER_CAP_MS = 5000;
 const HOST_SETTLE_MS = 10;
 
 export class PeerSession {
+  // (# members are this file's own; pc, localStream, closed and gathered are read from outside)
+  #env;
+  #config;
+  #options;
+  #events;
+  #ownStream = false;
+  #remoteStream = null;
+  #audioSender = null;
+  #gatherTimer = null;
+  #pendingDtmf;
+  #dtmfTimer;
+  #receive;
+
   /**
    * @param {object} env  { RTCPeerConnection, getUserMedia, MediaStream } (the page's, or @roamhq/wrtc's)
    * @param {object} config  RTCConfiguration (iceServers, iceTransportPolicy)
@@ -14,65 +27,61 @@ export class PeerSession {
    * @param {object} events  { track(stream, track), localStream(stream), iceState(state), log(level, text) }
    */
   constructor(env, config, options, events) {
-    this.env = env;
-    this.config = config;
-    this.options = options || {};
-    this.events = events;
+    this.#env = env;
+    this.#config = config;
+    this.#options = options || {};
+    this.#events = events;
     this.pc = null;
     this.localStream = null;
-    this.ownStream = false;
-    this.remoteStream = null;
-    this.audioSender = null;
     this.closed = false;
-    this.gatherTimer = null;
   }
 
   // Gets local media and makes the peer connection. Rejects with 'DEVICE_ERROR' when the
   // microphone or camera cannot be had.
   async open() {
-    const o = this.options;
+    const o = this.#options;
     if (o.localStream) {
       this.localStream = o.localStream;
     } else {
       const constraints = o.constraints || { audio: true, video: false };
       try {
-        this.localStream = await this.env.getUserMedia(constraints);
-        this.ownStream = true;
+        this.localStream = await this.#env.getUserMedia(constraints);
+        this.#ownStream = true;
       } catch (e) {
-        this.events.log(1, `getUserMedia failed: ${e && (e.name || e.message || e)}`);
+        this.#events.log(1, `getUserMedia failed: ${e && (e.name || e.message || e)}`);
         throw 'DEVICE_ERROR';
       }
     }
     if (this.closed) {
-      this.stopOwnTracks();
+      this.#stopOwnTracks();
       return;
     }
-    const pc = new this.env.RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...this.config });
+    const pc = new this.#env.RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...this.#config });
     this.pc = pc;
     pc.ontrack = (ev) => {
-      const stream = (ev.streams && ev.streams[0]) || this.remoteStream || new this.env.MediaStream();
+      const stream = (ev.streams && ev.streams[0]) || this.#remoteStream || new this.#env.MediaStream();
       if (!ev.streams || !ev.streams[0]) stream.addTrack(ev.track);
-      this.events.track(stream, ev.track);
-      this.remoteStream = stream;
+      this.#events.track(stream, ev.track);
+      this.#remoteStream = stream;
     };
-    pc.oniceconnectionstatechange = () => this.events.iceState(pc.iceConnectionState);
+    pc.oniceconnectionstatechange = () => this.#events.iceState(pc.iceConnectionState);
     // addTrack, not addTransceiver: only a transceiver made by addTrack takes the m= section of
     // a remote offer (JSEP §5.10), so the same code sends audio whether we offer or answer.
-    this.receive = {};
+    this.#receive = {};
     for (const kind of ['audio', 'video']) {
       const tracks = kind === 'audio' ? this.localStream.getAudioTracks() : this.localStream.getVideoTracks();
       // receiveAudio/receiveVideo: undefined means "receive if we send" (interface.md).
       const want = kind === 'audio' ? o.receiveAudio : o.receiveVideo;
       const receive = want === undefined || want === null ? tracks.length > 0 : !!want;
-      this.receive[kind] = receive;
+      this.#receive[kind] = receive;
       for (const t of tracks) {
         const sender = pc.addTrack(t, this.localStream);
-        if (kind === 'audio' && !this.audioSender) this.audioSender = sender;
-        if (!receive) this.setDirection(t, 'sendonly');
+        if (kind === 'audio' && !this.#audioSender) this.#audioSender = sender;
+        if (!receive) this.#setDirection(t, 'sendonly');
       }
       if (!tracks.length && receive) pc.addTransceiver(kind, { direction: 'recvonly' });
     }
-    this.events.localStream(this.localStream);
+    this.#events.localStream(this.localStream);
   }
 
   async createOffer() {
@@ -101,16 +110,16 @@ export class PeerSession {
   // the full wait stays.
   async setLocal(type, sdp) {
     const pc = this.pc;
-    const early = this.noIceServers() ? this.hostCandidateWatch(pc) : null;
+    const early = this.#noIceServers() ? this.#hostCandidateWatch(pc) : null;
     try {
       await pc.setLocalDescription({ type, sdp });
       if (pc.iceGatheringState !== 'complete' && !this.closed) {
         await new Promise((resolve) => {
           let settleTimer = null;
           const done = () => {
-            clearTimeout(this.gatherTimer);
+            clearTimeout(this.#gatherTimer);
             clearTimeout(settleTimer);
-            this.gatherTimer = null;
+            this.#gatherTimer = null;
             pc.removeEventListener('icegatheringstatechange', check);
             pc.removeEventListener('icecandidate', candidate);
             this.gathered = null;
@@ -127,7 +136,7 @@ export class PeerSession {
             if (!ev.candidate) done();
             else if (early && early.ready()) settle();
           };
-          this.gatherTimer = setTimeout(done, ICE_GATHER_CAP_MS);
+          this.#gatherTimer = setTimeout(done, ICE_GATHER_CAP_MS);
           this.gathered = done;
           pc.addEventListener('icegatheringstatechange', check);
           pc.addEventListener('icecandidate', candidate);
@@ -143,15 +152,15 @@ export class PeerSession {
   }
 
   // True when no STUN/TURN server is configured (so only host candidates can be gathered).
-  noIceServers() {
-    const servers = this.config.iceServers;
+  #noIceServers() {
+    const servers = this.#config.iceServers;
     if (Array.isArray(servers) && servers.length) return false;
-    return !this.config.iceTransportPolicy || this.config.iceTransportPolicy === 'all';
+    return !this.#config.iceTransportPolicy || this.#config.iceTransportPolicy === 'all';
   }
 
   // Watches the candidates from before setLocalDescription: ready() is true once every transport
   // of the transceivers in use has a UDP host candidate; false whenever that cannot be told.
-  hostCandidateWatch(pc) {
+  #hostCandidateWatch(pc) {
     const mids = new Set();
     let unknown = false;
     const seen = (ev) => {
@@ -188,12 +197,12 @@ export class PeerSession {
     // The offer made transceivers for what it sends: refuse to receive what the options refuse.
     for (const tr of this.pc.getTransceivers()) {
       const kind = tr.receiver && tr.receiver.track && tr.receiver.track.kind;
-      if (!kind || this.receive[kind] !== false || tr.stopped) continue;
+      if (!kind || this.#receive[kind] !== false || tr.stopped) continue;
       tr.direction = tr.sender && tr.sender.track ? 'sendonly' : 'inactive';
     }
   }
 
-  setDirection(track, direction) {
+  #setDirection(track, direction) {
     for (const tr of this.pc.getTransceivers()) {
       if (tr.sender && tr.sender.track && tr.sender.track.id === track.id) tr.direction = direction;
     }
@@ -204,31 +213,31 @@ export class PeerSession {
   // before DTLS is up (onConnected comes with the SIP 200) the sender cannot take digits yet, so
   // they wait (up to 10 s) rather than being lost.
   sendDtmf(digits) {
-    const dtmf = this.audioSender && this.audioSender.dtmf;
+    const dtmf = this.#audioSender && this.#audioSender.dtmf;
     if (!dtmf) return false;
-    this.pendingDtmf = (this.pendingDtmf || '') + digits;
-    this.flushDtmf(dtmf, Date.now() + 10000);
+    this.#pendingDtmf = (this.#pendingDtmf || '') + digits;
+    this.#flushDtmf(dtmf, Date.now() + 10000);
     return true;
   }
 
-  flushDtmf(dtmf, giveUpAt) {
-    if (this.closed || !this.pendingDtmf) return;
+  #flushDtmf(dtmf, giveUpAt) {
+    if (this.closed || !this.#pendingDtmf) return;
     if (dtmf.canInsertDTMF !== false) {
       try {
-        dtmf.insertDTMF(dtmf.toneBuffer + this.pendingDtmf, 100, 70);
-        this.pendingDtmf = '';
+        dtmf.insertDTMF(dtmf.toneBuffer + this.#pendingDtmf, 100, 70);
+        this.#pendingDtmf = '';
         return;
       } catch (e) {
         if (!e || e.name !== 'InvalidStateError') throw e;
       }
     }
     if (Date.now() > giveUpAt) {
-      this.events.log(1, `DTMF "${this.pendingDtmf}" not sent: the audio sender never became ready`);
-      this.pendingDtmf = '';
+      this.#events.log(1, `DTMF "${this.#pendingDtmf}" not sent: the audio sender never became ready`);
+      this.#pendingDtmf = '';
       return;
     }
-    clearTimeout(this.dtmfTimer);
-    this.dtmfTimer = setTimeout(() => this.flushDtmf(dtmf, giveUpAt), 50);
+    clearTimeout(this.#dtmfTimer);
+    this.#dtmfTimer = setTimeout(() => this.#flushDtmf(dtmf, giveUpAt), 50);
   }
 
   // Muting sends silence (track.enabled = false), it does not renegotiate; returns the local
@@ -254,14 +263,14 @@ export class PeerSession {
     return this.pc ? this.pc.getStats() : Promise.resolve(new Map());
   }
 
-  stopOwnTracks() {
-    if (this.ownStream && this.localStream) for (const t of this.localStream.getTracks()) t.stop();
+  #stopOwnTracks() {
+    if (this.#ownStream && this.localStream) for (const t of this.localStream.getTracks()) t.stop();
   }
 
   close() {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.dtmfTimer);
+    clearTimeout(this.#dtmfTimer);
     if (this.gathered) this.gathered();
     if (this.pc) {
       this.pc.ontrack = null;
@@ -272,6 +281,6 @@ export class PeerSession {
         // already closed
       }
     }
-    this.stopOwnTracks();
+    this.#stopOwnTracks();
   }
 }
