@@ -26,20 +26,12 @@ bool is_ipv4(std::string_view text) {
 // IPv6address = hexpart [ ":" IPv4address ]; hexpart = hexseq / hexseq "::" [ hexseq ] /
 // "::" [ hexseq ]; hexseq = hex4 *( ":" hex4 ); hex4 = 1*4HEXDIG.
 bool is_ipv6(std::string_view text) {
-  if (text.empty()) return false;
   int groups = 0;
-  bool compressed = false;
-  std::size_t pos = 0;
-  if (text.substr(0, 2) == "::") {
-    compressed = true;
-    pos = 2;
-    if (pos == text.size()) return true;
-  } else if (text[0] == ':') {
-    return false;
-  }
+  bool compressed = text.substr(0, 2) == "::";
+  std::size_t pos = compressed ? 2 : 0;
   while (pos < text.size()) {
     std::size_t end = pos;
-    while (end < text.size() && is(text[end], kHex) && end - pos < 5) ++end;
+    while (end < text.size() && is(text[end], kHex)) ++end;
     if (end < text.size() && text[end] == '.') {
       // The trailing IPv4address stands for the last two groups.
       if (!is_ipv4(text.substr(pos))) return false;
@@ -50,14 +42,12 @@ bool is_ipv6(std::string_view text) {
     ++groups;
     pos = end;
     if (pos == text.size()) break;
-    if (text[pos] != ':') return false;
-    ++pos;
-    if (pos < text.size() && text[pos] == ':') {
+    // ":" then another group, or "::" (once) then the end or another group.
+    if (text[pos] != ':' || ++pos == text.size()) return false;
+    if (text[pos] == ':') {
       if (compressed) return false;
       compressed = true;
       ++pos;
-    } else if (pos == text.size()) {
-      return false;
     }
   }
   return compressed ? groups <= 7 : groups == 8;

@@ -51,7 +51,7 @@ bool parse_via_into(std::string_view value, Via& via) {
   // LWS is required before sent-by; an IPv6 reference ends at its "]".
   const std::size_t host_begin = skip_lws(value, pos);
   if (host_begin == pos) return false;
-  const bool bracket = value.substr(host_begin, 1) == "[";
+  const bool bracket = host_begin < value.size() && value[host_begin] == '[';
   pos = std::min(value.find_first_of(bracket ? "]" : ":; \t", host_begin), value.size());
   if (bracket && pos++ == value.size()) return false;
   const std::string_view host = value.substr(host_begin, pos - host_begin);
@@ -66,8 +66,11 @@ bool parse_via_into(std::string_view value, Via& via) {
     via.port = *port;
   }
   if (!parse_generic_params(value.substr(pos), via.params)) return false;
-  via.protocol.assign(parts[0]).append("/").append(parts[1]);
-  for (char c : parts[2]) via.transport += grammar::ascii_upper(c);
+  via.protocol = parts[0];
+  via.protocol += '/';
+  via.protocol += parts[1];
+  via.transport = parts[2];
+  for (char& c : via.transport) c = grammar::ascii_upper(c);
   via.host = host;
   return true;
 }

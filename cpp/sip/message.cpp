@@ -220,11 +220,7 @@ void Message::set_body(std::string body, std::string_view content_type) {
 // message serializes to the same text), any other is rewritten, and it is added when missing.
 std::string Message::serialize() const {
   const std::string length = text::decimal(body_.size());
-
-  std::size_t size = method_.size() + request_uri_.size() + reason_.size() + 64 + body_.size();
-  for (const HeaderField& field : fields_) size += field.name.size() + field.value.size() + 4;
   std::string out;
-  out.reserve(size);
 
   if (is_request()) {
     out.append(method_).append(" ").append(request_uri_).append(" SIP/2.0\r\n");

@@ -34,6 +34,15 @@ std::string unfold(std::string_view raw) {
   return out;
 }
 
+// How many fields have this name; `first` is the first one's value.
+std::size_t count_fields(const Message& message, std::string_view name, std::string_view& first) {
+  std::size_t count = 0;
+  for (const HeaderField& field : message.fields()) {
+    if (header_name_equals(field.name, name) && count++ == 0) first = field.value;
+  }
+  return count;
+}
+
 }  // namespace
 
 // Builds the Message straight from views into the frame; a friend of Message.
@@ -134,8 +143,6 @@ const char* Parser::read(std::string_view frame, Message& message, int& status,
   std::size_t value_begin = 0;
   std::size_t value_end = 0;
   bool folded = false;
-  std::size_t content_lengths = 0;
-  std::size_t content_length = 0;  // the index of the field
   while (true) {
     next = frame.find('\n', pos);
     if (next == npos) return "no empty line after the header fields";
@@ -153,13 +160,8 @@ const char* Parser::read(std::string_view frame, Message& message, int& status,
     }
     if (!name.empty()) {
       const std::string_view raw = frame.substr(value_begin, value_end - value_begin);
-      std::string unfolded;
-      if (folded) unfolded = unfold(raw);
-      message.add_header(name, folded ? std::string_view(unfolded) : grammar::trim_lws(raw));
-      if (header_name_equals(name, "l")) {
-        ++content_lengths;
-        content_length = message.fields_.size() - 1;
-      }
+      message.fields_.push_back(
+          HeaderField{std::string(name), folded ? unfold(raw) : std::string(grammar::trim_lws(raw))});
       name = {};
       folded = false;
     }
@@ -187,9 +189,11 @@ const char* Parser::read(std::string_view frame, Message& message, int& status,
   // §18.3 / RFC 7118 §5.1: one message per frame, so Content-Length must match the rest of the
   // frame exactly; without it the rest of the frame is the body.
   const std::string_view body = frame.substr(pos);
+  std::string_view length_text;
+  const std::size_t content_lengths = count_fields(message, "l", length_text);
   if (content_lengths > 1) return "more than one Content-Length";
   if (content_lengths == 1) {
-    const auto length = parse_uint(message.fields_[content_length].value);
+    const auto length = parse_uint(length_text);
     if (!length) return "bad Content-Length";
     if (*length > body.size()) return "body shorter than Content-Length";
     if (*length < body.size()) return "body longer than Content-Length";
@@ -221,15 +225,6 @@ std::optional<Message> parse_message(std::string_view frame, ParseError* error) 
 }
 
 namespace {
-
-// How many fields have this name; `first` is the first one's value.
-std::size_t count_fields(const Message& message, std::string_view name, std::string_view& first) {
-  std::size_t count = 0;
-  for (const HeaderField& field : message.fields()) {
-    if (header_name_equals(field.name, name) && count++ == 0) first = field.value;
-  }
-  return count;
-}
 
 // callid = word [ "@" word ]
 bool is_call_id(std::string_view value) {
