@@ -273,29 +273,24 @@ int64_t TransactionLayer::next_deadline() const {
 
 std::vector<TransactionTimeout> TransactionLayer::handle_timeout(int64_t now) {
   std::vector<TransactionTimeout> failures;
-  for (auto it = clients_.begin(); it != clients_.end();) {
-    const ClientTransaction& t = *it;
-    if (t.deadline <= now) {
-      // Timer B fires only in Calling (§17.1.1.2) and Timer F in Trying/Proceeding (§17.1.2.2):
-      // both report a timeout. M, D and K just end the transaction.
-      bool failed = t.state == TransactionState::kCalling || t.state == TransactionState::kTrying ||
-                    (t.state == TransactionState::kProceeding && t.method != "INVITE");
-      if (failed) failures.push_back({t.id, true, t.method});
-      it = clients_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  for (auto it = servers_.begin(); it != servers_.end();) {
-    const ServerTransaction& t = *it;
-    if (t.deadline <= now) {
-      // §17.2.1: Timer H (no ACK for a failure) is a transaction failure for the TU.
-      if (t.state == TransactionState::kCompleted && t.method == "INVITE") {
-        failures.push_back({t.id, false, t.method});
+  for (std::vector<Transaction>* table : {&clients_, &servers_}) {
+    const bool client = table == &clients_;
+    for (auto it = table->begin(); it != table->end();) {
+      const Transaction& t = *it;
+      if (t.deadline > now) {
+        ++it;
+        continue;
       }
-      it = servers_.erase(it);
-    } else {
-      ++it;
+      using enum TransactionState;
+      const bool invite = t.method == "INVITE";
+      // Client: Timer B fires only in Calling (§17.1.1.2) and Timer F in Trying/Proceeding
+      // (§17.1.2.2): both report a timeout; M, D and K just end the transaction. Server: Timer H
+      // (no ACK for a failure, §17.2.1) is a transaction failure for the TU; L just ends it.
+      const bool failed =
+          client ? t.state == kCalling || t.state == kTrying || (t.state == kProceeding && !invite)
+                 : t.state == kCompleted && invite;
+      if (failed) failures.push_back({t.id, client, t.method});
+      it = table->erase(it);
     }
   }
   return failures;

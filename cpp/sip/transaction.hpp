@@ -33,25 +33,22 @@ enum class TransactionState {
 };
 std::string_view state_name(TransactionState state);
 
-struct ClientTransaction {
+// A client (§17.1) or a server (§17.2) transaction: one type for both tables, so that they share
+// their code (vector growth, erase, moves) in the wasm. Each side leaves the other's members
+// empty.
+struct Transaction {
   TransactionId id = 0;
-  std::string branch;
+  std::string branch;  // client: the branch of the request's top Via
+  std::string key;     // server: the §17.2.3 matching key (see transaction.cpp)
   std::string method;  // of the request that created it: INVITE, CANCEL, BYE, REGISTER...
   Message request;
-  TransactionState state = TransactionState::kCalling;
-  int64_t deadline = kNever;  // the one running timer: B, F or M
-  int last_status = 0;
+  TransactionState state = TransactionState::kCalling;  // set by the layer on creation
+  int64_t deadline = kNever;  // the one running timer: client B, F or M; server H or L
+  int last_status = 0;        // client: of the last response received
+  std::optional<Message> last_response;  // server: the last response sent
 };
-
-struct ServerTransaction {
-  TransactionId id = 0;
-  std::string key;     // §17.2.3 matching key (see transaction.cpp)
-  std::string method;  // INVITE, CANCEL, BYE, ...
-  Message request;
-  TransactionState state = TransactionState::kTrying;
-  std::optional<Message> last_response;
-  int64_t deadline = kNever;  // H or L
-};
+using ClientTransaction = Transaction;
+using ServerTransaction = Transaction;
 
 // A response matched to a client transaction (§17.1.3).
 struct ResponseMatch {
