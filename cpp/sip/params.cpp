@@ -16,7 +16,8 @@ bool parse_generic_params(std::string_view text, std::vector<Param>& out) {
     std::size_t begin = pos;
     while (pos < text.size() && grammar::is(text[pos], grammar::kToken)) ++pos;
     if (pos == begin) return false;
-    Param& param = out.emplace_back();
+    out.push_back({});
+    Param& param = out.back();
     param.name = text.substr(begin, pos - begin);
     pos = skip_lws(text, pos);
     if (pos < text.size() && text[pos] == '=') {
@@ -69,7 +70,7 @@ void set_param(std::vector<Param>& params, std::string_view name, std::string_vi
     ++kept;
   }
   params.erase(params.begin() + static_cast<std::ptrdiff_t>(kept), params.end());
-  if (!found) params.emplace_back() = Param{std::string(name), std::string(value), !value.empty()};
+  if (!found) params.push_back(Param{std::string(name), std::string(value), !value.empty()});
 }
 
 }  // namespace acw::sip

@@ -61,7 +61,8 @@ bool parse_items(std::string_view& rest, char lead, uint16_t allowed, bool heade
                  std::vector<Param>& out) {
   while (!rest.empty() && rest.front() == lead) {
     rest.remove_prefix(1);
-    Param& item = out.emplace_back();
+    out.push_back({});
+    Param& item = out.back();
     std::size_t n = run_of(rest, allowed);
     if (n == 0 || !append_unescaped(item.name, rest.substr(0, n), allowed)) return false;
     rest.remove_prefix(n);

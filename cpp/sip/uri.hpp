@@ -7,15 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include "sip/message.hpp"
+
 namespace acw::sip {
 
-struct Param {
-  std::string name;   // case as written; unescaped for URI params
-  std::string value;  // empty for a flag parameter ("lr", "ob"); unescaped for URI params;
-                      // header params (tag, expires, branch...) keep quotes: ="a b" is "\"a b\""
-  bool has_value = false;
-  friend bool operator==(const Param&, const Param&) = default;
-};
+// A URI or header parameter: name, value and whether "=value" was written (see HeaderField).
+using Param = HeaderField;
 
 // A SIP or SIPS URI: sip:user:password@host:port;params?headers. Other schemes (tel:, urn:...)
 // parse with only scheme and `opaque` set.
