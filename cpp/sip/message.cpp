@@ -89,10 +89,6 @@ std::string_view lookup(std::string_view table, std::string_view key, std::size_
   return {};
 }
 
-bool is_list_header(std::string_view name) {
-  return lookup(kListHeaders, expand_compact_name(name), std::string_view::npos).data();
-}
-
 // For a list header, splits on commas outside quoted strings and <...>, trims, and drops empty
 // elements; any other value is only trimmed.
 void split_list(std::string_view value, bool list, std::vector<std::string_view>& out) {
@@ -171,8 +167,8 @@ std::optional<std::string_view> Message::header(std::string_view name) const {
 
 std::vector<std::string_view> Message::header_values(std::string_view name) const {
   std::vector<std::string_view> values;
-  const bool list = is_list_header(name);
   name = expand_compact_name(name);
+  const bool list = lookup(kListHeaders, name, std::string_view::npos).data();
   for (const HeaderField& field : fields_) {
     if (!iequals(expand_compact_name(field.name), name)) continue;
     split_list(field.value, list, values);

@@ -106,7 +106,7 @@ bool parse_sip_uri(std::string_view rest, Uri& uri) {
   const std::string_view hostport = rest.substr(0, rest.find_first_of(";?"));
   rest.remove_prefix(hostport.size());
   const std::size_t colon =
-      hostport.find(':', hostport.substr(0, 1) == "[" ? hostport.find(']') : 0);
+      hostport.find(':', grammar::istarts_with(hostport, "[") ? hostport.find(']') : 0);
   if (!grammar::is_host(hostport.substr(0, colon))) return false;
   uri.host = hostport.substr(0, colon);
   if (colon != std::string_view::npos) {
