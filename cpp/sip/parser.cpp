@@ -160,8 +160,8 @@ const char* Parser::read(std::string_view frame, Message& message, int& status,
     }
     if (!name.empty()) {
       const std::string_view raw = frame.substr(value_begin, value_end - value_begin);
-      message.fields_.push_back(
-          HeaderField{std::string(name), folded ? unfold(raw) : std::string(grammar::trim_lws(raw))});
+      message.fields_.push_back(HeaderField{
+          std::string(name), folded ? unfold(raw) : std::string(grammar::trim_lws(raw))});
       name = {};
       folded = false;
     }

@@ -93,7 +93,8 @@ TransactionId TransactionLayer::send_request(Message request, int64_t now) {
   auto via = top_via(request);
   auto cseq = cseq_of(request);
   if (!via || via->branch().empty() || !cseq || cseq->method == "ACK" || full()) return 0;
-  ClientTransaction t;
+  auto owned = std::make_unique<Transaction>();
+  Transaction& t = *owned;
   t.id = next_id_++;
   t.branch = std::string(via->branch());
   t.method = cseq->method;
@@ -109,7 +110,7 @@ TransactionId TransactionLayer::send_request(Message request, int64_t now) {
   outbox_.push_back(request);
   t.request = std::move(request);
   TransactionId id = t.id;
-  clients_.push_back(std::move(t));
+  clients_.push_back(std::move(owned));
   return id;
 }
 
@@ -122,10 +123,10 @@ std::optional<ResponseMatch> TransactionLayer::receive_response(const Message& r
   // (a CANCEL shares its INVITE's branch but is a transaction of its own).
   auto it = clients_.begin();
   for (; it != clients_.end(); ++it) {
-    if (it->branch == via->branch() && it->method == cseq->method) break;
+    if ((*it)->branch == via->branch() && (*it)->method == cseq->method) break;
   }
   if (it == clients_.end()) return std::nullopt;
-  ClientTransaction& t = *it;
+  Transaction& t = **it;
   const int status = response.status();
   ResponseMatch match{t.id, t.method, true};
 
@@ -185,7 +186,7 @@ RequestDisposition TransactionLayer::receive_request(const Message& request, int
 
   if (method == "ACK") {
     if (it == servers_.end()) return {RequestMatch::kAckForTu, 0, 0};
-    ServerTransaction& t = *it;
+    Transaction& t = **it;
     if (t.state == TransactionState::kCompleted) {
       // §17.2.1: the ACK for a failure moves Completed to Confirmed; Timer I is zero here.
       t.state = TransactionState::kConfirmed;
@@ -199,7 +200,7 @@ RequestDisposition TransactionLayer::receive_request(const Message& request, int
   }
 
   if (it != servers_.end()) {
-    const ServerTransaction& t = *it;
+    const Transaction& t = **it;
     // §17.2.1, §17.2.2: a retransmitted request gets the most recent response again; in
     // Accepted (RFC 6026 §8.7) the TU retransmits its 2xx itself.
     if (t.last_response && t.state != TransactionState::kAccepted)
@@ -214,7 +215,8 @@ RequestDisposition TransactionLayer::receive_request(const Message& request, int
     return {RequestMatch::kRefused, 0, 0};
   }
 
-  ServerTransaction t;
+  auto owned = std::make_unique<Transaction>();
+  Transaction& t = *owned;
   t.id = next_id_++;
   t.key = key;
   t.method = method;
@@ -225,17 +227,17 @@ RequestDisposition TransactionLayer::receive_request(const Message& request, int
   if (method == "CANCEL") {
     // §9.2: the CANCEL matches the INVITE server transaction with the same branch and sent-by.
     auto invite = find_server_key(server_key(request, "INVITE"));
-    if (invite != servers_.end()) disposition.cancels = invite->id;
+    if (invite != servers_.end()) disposition.cancels = (*invite)->id;
   }
-  servers_.push_back(std::move(t));
+  servers_.push_back(std::move(owned));
   return disposition;
 }
 
 bool TransactionLayer::respond(TransactionId id, Message response, int64_t now) {
-  auto it = std::find_if(servers_.begin(), servers_.end(),
-                         [id](const ServerTransaction& t) { return t.id == id; });
+  auto it =
+      std::find_if(servers_.begin(), servers_.end(), [id](const auto& t) { return t->id == id; });
   if (it == servers_.end()) return false;
-  ServerTransaction& t = *it;
+  Transaction& t = **it;
   if (t.state != TransactionState::kTrying && t.state != TransactionState::kProceeding)
     return false;
   const int status = response.status();
@@ -266,17 +268,17 @@ bool TransactionLayer::respond(TransactionId id, Message response, int64_t now) 
 
 int64_t TransactionLayer::next_deadline() const {
   int64_t next = kNever;
-  for (const auto& t : clients_) next = std::min(next, t.deadline);
-  for (const auto& t : servers_) next = std::min(next, t.deadline);
+  for (const auto& t : clients_) next = std::min(next, t->deadline);
+  for (const auto& t : servers_) next = std::min(next, t->deadline);
   return next;
 }
 
 std::vector<TransactionTimeout> TransactionLayer::handle_timeout(int64_t now) {
   std::vector<TransactionTimeout> failures;
-  for (std::vector<Transaction>* table : {&clients_, &servers_}) {
+  for (Table* table : {&clients_, &servers_}) {
     const bool client = table == &clients_;
     for (auto it = table->begin(); it != table->end();) {
-      const Transaction& t = *it;
+      const Transaction& t = **it;
       if (t.deadline > now) {
         ++it;
         continue;
@@ -304,14 +306,14 @@ std::vector<Message> TransactionLayer::take_outbox() {
 
 const ClientTransaction* TransactionLayer::client(TransactionId id) const {
   for (const auto& t : clients_) {
-    if (t.id == id) return &t;
+    if (t->id == id) return t.get();
   }
   return nullptr;
 }
 
 const ServerTransaction* TransactionLayer::server(TransactionId id) const {
   for (const auto& t : servers_) {
-    if (t.id == id) return &t;
+    if (t->id == id) return t.get();
   }
   return nullptr;
 }
@@ -321,9 +323,9 @@ void TransactionLayer::clear() {
   servers_.clear();
 }
 
-std::vector<ServerTransaction>::iterator TransactionLayer::find_server_key(std::string_view key) {
+TransactionLayer::Table::iterator TransactionLayer::find_server_key(std::string_view key) {
   return std::find_if(servers_.begin(), servers_.end(),
-                      [key](const ServerTransaction& t) { return t.key == key; });
+                      [key](const auto& t) { return t->key == key; });
 }
 
 Message make_response(const Message& request, int status, std::string_view to_tag) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,8 +44,8 @@ struct Transaction {
   std::string method;  // of the request that created it: INVITE, CANCEL, BYE, REGISTER...
   Message request;
   TransactionState state = TransactionState::kCalling;  // set by the layer on creation
-  int64_t deadline = kNever;  // the one running timer: client B, F or M; server H or L
-  int last_status = 0;        // client: of the last response received
+  int64_t deadline = kNever;             // the one running timer: client B, F or M; server H or L
+  int last_status = 0;                   // client: of the last response received
   std::optional<Message> last_response;  // server: the last response sent
 };
 using ClientTransaction = Transaction;
@@ -124,14 +125,16 @@ class TransactionLayer {
 
  private:
   bool full() const { return size() >= max_; }
-  std::vector<ServerTransaction>::iterator find_server_key(std::string_view key);
+  // Each transaction on the heap: growing or erasing from a table moves pointers only.
+  using Table = std::vector<std::unique_ptr<Transaction>>;
+  Table::iterator find_server_key(std::string_view key);
 
   std::size_t max_;
   TransactionId next_id_ = 1;
   // In creation order, which is id order (ids only grow). A live server transaction's key is
   // unique among them: a request with a known key is a retransmission, never a new transaction.
-  std::vector<ClientTransaction> clients_;
-  std::vector<ServerTransaction> servers_;
+  Table clients_;
+  Table servers_;
   std::vector<Message> outbox_;
 };
 
