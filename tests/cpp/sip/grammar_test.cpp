@@ -57,6 +57,14 @@ TEST(GrammarTest, Hosts) {
   EXPECT_TRUE(is_ipv6("1:2:3:4:5:6:7::"));
   EXPECT_TRUE(is_ipv6_reference("[::1]"));
   EXPECT_FALSE(is_ipv6_reference("::1"));
+  // Group and "::" edges (the check was rewritten as one loop).
+  for (const char* good : {"1::", "::1:2:3:4:5:6:7", "1:2::3:4", "::ffff:192.0.2.1", "ABCD::ef"}) {
+    EXPECT_TRUE(is_ipv6(good)) << good;
+  }
+  for (const char* bad : {"", ":", ":1", "1:", "1::2:", "1:::2", "1::2::3", "12345::",
+                          "::1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7", "1.2.3.4", "::1.2.3", "g::1"}) {
+    EXPECT_FALSE(is_ipv6(bad)) << bad;
+  }
   EXPECT_TRUE(is_hostname("a"));
   EXPECT_TRUE(is_hostname("x1.example.com."));
   EXPECT_TRUE(is_hostname("7g6an991ogs2.invalid"));

@@ -57,6 +57,13 @@ TEST(ViaTest, WhiteSpaceEverywhereTheGrammarAllowsIt) {
   ASSERT_TRUE(third.has_value());
   EXPECT_EQ(third->port, 5060);
   EXPECT_EQ(third->str(), "SIP/2.0/UDP host:5060;branch=1");
+  // The transport is written in upper case; the protocol name and version keep their case.
+  const auto lower = parse_via("sip / 2.0 / wss [::1]");
+  ASSERT_TRUE(lower.has_value());
+  EXPECT_EQ(lower->protocol, "sip/2.0");
+  EXPECT_EQ(lower->transport, "WSS");
+  EXPECT_EQ(lower->host, "[::1]");
+  EXPECT_FALSE(parse_via("SIP/2.0/WSS [::1").has_value());
 }
 
 TEST(ViaTest, RefusesBrokenValues) {

@@ -238,6 +238,9 @@ TEST(ParserTest, HeaderFieldNamesAndValues) {
   EXPECT_EQ(message->fields()[6].name, "Subject");
   EXPECT_EQ(message->fields()[6].value, "");
   EXPECT_EQ(message->fields()[7].value, "");
+  // A header field is the same type as a parameter: its has_value stays false.
+  EXPECT_EQ(message->fields()[5], (HeaderField{"Max-Forwards", "70"}));
+  EXPECT_FALSE(message->fields()[5].has_value);
   EXPECT_EQ(parse_message(message->serialize()), message);
 }
 
@@ -364,6 +367,15 @@ TEST(ParserTest, BodyMustMatchContentLength) {
       "bad Content-Length");
   EXPECT_EQ(
       parse_error(replace(with_body, "Content-Length: 5", "Content-Length: 5\r\nl: 5")).reason,
+      "more than one Content-Length");
+  // Counted over the parsed fields: a folded value counts as read, and a second field is refused
+  // before the first one's value is looked at.
+  const auto folded =
+      parse_message(replace(with_body, "Content-Length: 5", "Content-Length:\r\n 5"));
+  ASSERT_TRUE(folded.has_value());
+  EXPECT_EQ(folded->body(), "hello");
+  EXPECT_EQ(
+      parse_error(replace(with_body, "Content-Length: 5", "l: x\r\nContent-length: 5")).reason,
       "more than one Content-Length");
 }
 

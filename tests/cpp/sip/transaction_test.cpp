@@ -230,6 +230,35 @@ TEST(ServerTransaction, NonInviteEndsOnFinal) {
   EXPECT_FALSE(layer.exists(d.id));  // Timer J zero
 }
 
+// Client and server timeouts due at once: client failures first, each table in creation order;
+// the transactions that end without a failure (Timer L) go too, the others stay.
+TEST(TransactionTimeouts, BothSidesAtOnce) {
+  TransactionLayer layer;
+  const TransactionId options = layer.send_request(request("OPTIONS", "z9hG4bKo1"), 0);
+  const TransactionId invite = layer.send_request(request("INVITE", "z9hG4bKi1"), 0);
+  const TransactionId later = layer.send_request(request("BYE", "z9hG4bKb1"), 10);
+  Message incoming = request("INVITE", "z9hG4bKs1");
+  const auto failed = layer.receive_request(incoming, 0);
+  EXPECT_TRUE(layer.respond(failed.id, make_response(incoming, 486, "t"), 0));
+  Message accepted_invite = request("INVITE", "z9hG4bKs2");
+  const auto accepted = layer.receive_request(accepted_invite, 0);
+  EXPECT_TRUE(layer.respond(accepted.id, make_response(accepted_invite, 200, "t"), 0));
+  EXPECT_EQ(layer.size(), 5u);
+  const auto fired = layer.handle_timeout(32000);
+  ASSERT_EQ(fired.size(), 3u);
+  EXPECT_EQ(fired[0].id, options);
+  EXPECT_TRUE(fired[0].client);
+  EXPECT_EQ(fired[0].method, "OPTIONS");
+  EXPECT_EQ(fired[1].id, invite);
+  EXPECT_EQ(fired[2].id, failed.id);
+  EXPECT_FALSE(fired[2].client);
+  EXPECT_EQ(fired[2].method, "INVITE");
+  EXPECT_FALSE(layer.exists(accepted.id));  // Timer L (32 s) ends it without a failure
+  ASSERT_NE(layer.client(later), nullptr);
+  EXPECT_EQ(layer.client(later)->method, "BYE");
+  EXPECT_EQ(layer.size(), 1u);
+}
+
 TEST(ServerTransaction, Rfc2543RequestsMatchWithoutTheCookie) {
   TransactionLayer layer;
   Message old = request("INVITE", "old1");
