@@ -92,11 +92,10 @@ constexpr std::size_t skip_lws(std::string_view text, std::size_t pos) {
 }
 
 constexpr std::string_view trim_lws(std::string_view text) {
-  std::size_t begin = 0;
+  const std::size_t begin = skip_lws(text, 0);
   std::size_t end = text.size();
-  while (begin < end && is_lws(text[begin])) ++begin;
   while (end > begin && is_lws(text[end - 1])) --end;
-  return text.substr(begin, end - begin);
+  return std::string_view(text.data() + begin, end - begin);
 }
 
 // ASCII case-insensitive equality (header names, parameter names, schemes).
@@ -109,7 +108,7 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
 }
 
 constexpr bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() && iequals({text.data(), prefix.size()}, prefix);
 }
 
 // Host forms of RFC 3261 §25.1: hostname, IPv4address, IPv6reference ("[...]").

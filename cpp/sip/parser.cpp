@@ -229,9 +229,8 @@ namespace {
 // callid = word [ "@" word ]
 bool is_call_id(std::string_view value) {
   const std::size_t at = value.find('@');
-  if (at == npos) return grammar::all_of(value, grammar::kWord);
   return grammar::all_of(value.substr(0, at), grammar::kWord) &&
-         grammar::all_of(value.substr(at + 1), grammar::kWord);
+         (at == npos || grammar::all_of(value.substr(at + 1), grammar::kWord));
 }
 
 bool is_address(std::string_view value) {

@@ -37,6 +37,16 @@ TEST(GrammarTest, TrimAndCase) {
   EXPECT_FALSE(iequals("[", "{"));
   EXPECT_TRUE(istarts_with("sip/2.0", "SIP/"));
   EXPECT_FALSE(istarts_with("SI", "SIP/"));
+  // Edges of the substr-free forms.
+  EXPECT_EQ(trim_lws(""), "");
+  EXPECT_EQ(trim_lws("x"), "x");
+  EXPECT_EQ(trim_lws("\tx y"), "x y");
+  EXPECT_EQ(trim_lws("x \t"), "x");
+  EXPECT_TRUE(istarts_with("SIP/", "sip/"));
+  EXPECT_TRUE(istarts_with("", ""));
+  EXPECT_TRUE(istarts_with("x", ""));
+  EXPECT_FALSE(istarts_with("", "x"));
+  EXPECT_FALSE(istarts_with("SIQ/2.0", "SIP/"));
 }
 
 TEST(GrammarTest, Hosts) {

@@ -41,6 +41,10 @@ TEST(CompactNameTest, ExpandsTheRfc3261Letters) {
   EXPECT_EQ(expand_compact_name("q"), "q");
   EXPECT_EQ(expand_compact_name("Via"), "Via");
   EXPECT_EQ(expand_compact_name(""), "");
+  // The first and last entries of the table, and a name that is only a prefix of an entry's.
+  EXPECT_EQ(expand_compact_name("a"), "Accept-Contact");
+  EXPECT_EQ(expand_compact_name("Y"), "Identity");
+  EXPECT_EQ(expand_compact_name("Vi"), "Vi");
 }
 
 TEST(CompactNameTest, NamesCompareWithoutCaseAndForm) {
