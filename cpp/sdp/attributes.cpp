@@ -42,9 +42,9 @@ bool is_foundation(std::string_view s) {
 //   t  a token                         a  any field
 //   f  an ICE foundation               c  a component id: 1*3DIGIT, 1 to 256
 //   P  a priority: 1*10DIGIT, 32 bits  p  a port: 0 to 65535
-//   y  the word "typ"                  e  an extmap entry: <id 1-65535>["/" <direction>]
-//   s  what follows an ssrc-id: <att-field token>[":" <value>] (may hold spaces)
-//   .  anything (or nothing) follows   +  only tokens follow, if anything
+//   N  a decimal up to 2^64-1         y  the word "typ"                  e  an extmap entry: <id
+//   1-65535>["/" <direction>] s  what follows an ssrc-id: <att-field token>[":" <value>] (may hold
+//   spaces) .  anything (or nothing) follows   +  only tokens follow, if anything
 //   *  only candidate extensions follow: <name> <value> pairs, rport's value a port
 //   (end of the string) nothing follows
 // RFC 8866 §6.15 fmtp: fmt SP format-specific-params
@@ -68,6 +68,8 @@ bool is_decimal(std::string_view field, uint64_t max, std::size_t digits, bool n
   const auto number = digits == 0 || field.size() <= digits ? decimal(field, max) : std::nullopt;
   return number && (!nonzero || *number != 0);
 }
+
+}  // namespace
 
 bool check_fields(std::string_view value, const char* spec) {
   FieldReader fields(value);
@@ -112,6 +114,9 @@ bool check_fields(std::string_view value, const char* spec) {
       case 'p':
         ok = is_decimal(*field, kMaxPort, 0, false);
         break;
+      case 'N':
+        ok = is_decimal(*field, std::numeric_limits<uint64_t>::max(), 0, false);
+        break;
       case 'y':
         ok = *field == "typ";
         break;
@@ -127,6 +132,8 @@ bool check_fields(std::string_view value, const char* spec) {
     if (!ok) return false;
   }
 }
+
+namespace {
 
 // The typed readers below fill *out from a value that check_fields has accepted with their
 // grammar, so that the views and parse() agree on what is well formed.

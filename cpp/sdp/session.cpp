@@ -30,13 +30,10 @@ int rank(char type, std::string_view order) {
 // Exactly count fields separated by single spaces: o= (RFC 8866 §5.2, 6 fields:
 // <username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>) and c= (§5.7, 3
 // fields: <nettype> <addrtype> <connection-address>).
-bool has_fields(std::string_view value, int count) {
-  FieldReader fields(value);
-  for (int i = 0; i < count; ++i) {
-    if (!fields.next()) return false;
-  }
-  return fields.at_end();
-}
+constexpr const char* kOriginFields = "aaaaaa";
+constexpr const char* kConnectionFields = "aaa";
+// RFC 8866 §5.9: t=<start-time> <stop-time>, NTP seconds
+constexpr const char* kTimingFields = "NN";
 
 // RFC 8866 §5.8: b=<bwtype>:<bandwidth>
 bool is_bandwidth(std::string_view value) {
@@ -44,15 +41,6 @@ bool is_bandwidth(std::string_view value) {
   if (colon == std::string_view::npos) return false;
   return is_token(value.substr(0, colon)) &&
          decimal(value.substr(colon + 1), std::numeric_limits<uint32_t>::max()).has_value();
-}
-
-// RFC 8866 §5.9: t=<start-time> <stop-time>, NTP seconds
-bool is_timing(std::string_view value) {
-  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
-  FieldReader fields(value);
-  const auto start = fields.next();
-  const auto stop = fields.next();
-  return start && stop && fields.at_end() && decimal(*start, kMax) && decimal(*stop, kMax);
 }
 
 // RFC 8866 §5.14: m=<media> <port>[/<number of ports>] <proto> <fmt> ...
@@ -226,9 +214,9 @@ bool Parser::body_line(const Line& line) {
                     ? "v=, o= or s= repeated"
                     : "line type not allowed at session level");
   }
-  if (type == 'c' && !has_fields(value, 3)) return fail("bad c= line");
+  if (type == 'c' && !check_fields(value, kConnectionFields)) return fail("bad c= line");
   if (type == 'b' && !is_bandwidth(value)) return fail("bad b= line");
-  if (type == 't' && !is_timing(value)) return fail("bad t= line");
+  if (type == 't' && !check_fields(value, kTimingFields)) return fail("bad t= line");
   (in_media ? result_.media.back().lines : result_.lines).push_back(std::string(line.text));
   return true;
 }
@@ -264,7 +252,7 @@ std::optional<SessionDescription> Parser::run() {
     const std::string_view value = line ? line->value() : std::string_view();
     bool ok = line && line->type() == "vos"[i];
     if (i == 0) ok = ok && value == "0";
-    if (i == 1) ok = ok && has_fields(value, 6);
+    if (i == 1) ok = ok && check_fields(value, kOriginFields);
     if (!ok) {
       fail(kFirstLines[i]);
       return std::nullopt;

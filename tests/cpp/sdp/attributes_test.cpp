@@ -266,5 +266,16 @@ TEST(CheckAttribute, AgreesWithTheTypedViews) {
   EXPECT_EQ(parse_ssrc("7 cname"), (SsrcAttribute{7, "cname", ""}));
 }
 
+TEST(CheckFields, CountsAndNumbers) {
+  EXPECT_TRUE(check_fields("IN IP4 0.0.0.0", "aaa"));
+  EXPECT_FALSE(check_fields("IN IP4", "aaa"));
+  EXPECT_FALSE(check_fields("IN IP4 0.0.0.0 x", "aaa"));
+  EXPECT_FALSE(check_fields("", "aaa"));
+  EXPECT_TRUE(check_fields("18446744073709551615 0", "NN"));
+  EXPECT_FALSE(check_fields("18446744073709551616 0", "NN"));
+  EXPECT_TRUE(check_fields("x", "t."));
+  EXPECT_TRUE(check_fields("x  y", "t."));
+}
+
 }  // namespace
 }  // namespace acw::sdp
