@@ -305,20 +305,39 @@ std::optional<Group> parse_group(std::string_view value) {
 }
 
 namespace {
-// RFC 3551 §6, Tables 4 (audio) and 5 (video): clock rates in units of 25 Hz to keep rows small.
+// RFC 3551 §6, Tables 4 (audio) and 5 (video): clock rates in units of 25 Hz to keep rows small,
+// the encoding names in the rows themselves (no pointers), NUL-padded.
 struct StaticEntry {
   uint8_t payload_type;
   uint8_t channels;
   uint16_t clock_rate_25;
-  const char* encoding;
+  char encoding[5];
 };
 constexpr StaticEntry kStaticTable[] = {
-    {0, 1, 320, "PCMU"},   {3, 1, 320, "GSM"},    {4, 1, 320, "G723"},   {5, 1, 320, "DVI4"},
-    {6, 1, 640, "DVI4"},   {7, 1, 320, "LPC"},    {8, 1, 320, "PCMA"},   {9, 1, 320, "G722"},
-    {10, 2, 1764, "L16"},  {11, 1, 1764, "L16"},  {12, 1, 320, "QCELP"}, {13, 1, 320, "CN"},
-    {14, 1, 3600, "MPA"},  {15, 1, 320, "G728"},  {16, 1, 441, "DVI4"},  {17, 1, 882, "DVI4"},
-    {18, 1, 320, "G729"},  {25, 1, 3600, "CelB"}, {26, 1, 3600, "JPEG"}, {28, 1, 3600, "nv"},
-    {31, 1, 3600, "H261"}, {32, 1, 3600, "MPV"},  {33, 1, 3600, "MP2T"}, {34, 1, 3600, "H263"},
+    {0, 1, 320, "PCMU"},
+    {3, 1, 320, "GSM"},
+    {4, 1, 320, "G723"},
+    {5, 1, 320, "DVI4"},
+    {6, 1, 640, "DVI4"},
+    {7, 1, 320, "LPC"},
+    {8, 1, 320, "PCMA"},
+    {9, 1, 320, "G722"},
+    {10, 2, 1764, "L16"},
+    {11, 1, 1764, "L16"},
+    {12, 1, 320, {'Q', 'C', 'E', 'L', 'P'}},
+    {13, 1, 320, "CN"},
+    {14, 1, 3600, "MPA"},
+    {15, 1, 320, "G728"},
+    {16, 1, 441, "DVI4"},
+    {17, 1, 882, "DVI4"},
+    {18, 1, 320, "G729"},
+    {25, 1, 3600, "CelB"},
+    {26, 1, 3600, "JPEG"},
+    {28, 1, 3600, "nv"},
+    {31, 1, 3600, "H261"},
+    {32, 1, 3600, "MPV"},
+    {33, 1, 3600, "MP2T"},
+    {34, 1, 3600, "H263"},
 };
 
 const StaticEntry* static_entry(int payload_type) {
@@ -327,17 +346,23 @@ const StaticEntry* static_entry(int payload_type) {
   }
   return nullptr;
 }
+
+std::string_view encoding_of(const StaticEntry& entry) {
+  const std::string_view name(entry.encoding, sizeof entry.encoding);
+  return name.substr(0, name.find('\0'));
+}
 }  // namespace
 
 std::optional<Rtpmap> static_rtpmap(int payload_type) {
   const StaticEntry* entry = static_entry(payload_type);
   if (entry == nullptr) return std::nullopt;
-  return Rtpmap{payload_type, entry->encoding, entry->clock_rate_25 * 25u, entry->channels};
+  return Rtpmap{payload_type, std::string(encoding_of(*entry)), entry->clock_rate_25 * 25u,
+                entry->channels};
 }
 
 std::string_view static_encoding(int payload_type) {
   const StaticEntry* entry = static_entry(payload_type);
-  return entry == nullptr ? std::string_view() : std::string_view(entry->encoding);
+  return entry == nullptr ? std::string_view() : encoding_of(*entry);
 }
 
 const char* check_attribute(std::string_view name, bool has_value, std::string_view value) {

@@ -170,6 +170,10 @@ TEST(StaticPayloadTypes, Rfc3551Tables) {
   EXPECT_EQ(static_rtpmap(34), (Rtpmap{34, "H263", 90000, 1}));
   EXPECT_EQ(static_rtpmap(1), std::nullopt);  // reserved
   EXPECT_EQ(static_rtpmap(96), std::nullopt);
+  EXPECT_EQ(static_rtpmap(12), (Rtpmap{12, "QCELP", 8000, 1}));  // a name that fills its row
+  EXPECT_EQ(static_encoding(28), "nv");
+  EXPECT_EQ(static_encoding(16), "DVI4");
+  EXPECT_EQ(static_encoding(35), "");
 }
 
 TEST(Direction, NamesRoundTrip) {
