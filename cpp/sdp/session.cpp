@@ -72,13 +72,12 @@ const char* parse_media_line(std::string_view value, MediaSection* out) {
     port_count = *count;
   }
   // Formats are checked before anything is copied, so that a refused line allocates nothing.
-  std::size_t format_count = 0;
-  for (FieldReader formats = fields; !formats.at_end(); ++format_count) {
-    const auto format = formats.next();
-    if (!format || !is_token(*format)) return "bad m= format";
+  if (fields.at_end()) return "m= line without formats";
+  const std::string_view formats = fields.rest();
+  if (!check_fields(formats, "t+")) return "bad m= format";  // tokens, one SP apart
+  if (static_cast<std::size_t>(std::count(formats.begin(), formats.end(), ' ')) >= kMaxFormats) {
+    return "too many m= formats";
   }
-  if (format_count == 0) return "m= line without formats";
-  if (format_count > kMaxFormats) return "too many m= formats";
   out->media.assign(*media);
   out->port = static_cast<uint16_t>(*port);
   out->port_count = static_cast<uint16_t>(port_count);

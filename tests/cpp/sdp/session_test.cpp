@@ -170,7 +170,8 @@ TEST(SessionDescription, SizeLimits) {
   for (std::size_t i = 0; i < kMaxFormats; ++i) formats += " 0";
   const std::string head = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nm=audio 9 RTP/AVP";
   EXPECT_TRUE(parse(head + formats + "\r\n").has_value());
-  EXPECT_FALSE(parse(head + formats + " 0\r\n").has_value());
+  EXPECT_FALSE(parse(head + formats + " 0\r\n", &error).has_value());
+  EXPECT_EQ(error, "line 4: too many m= formats");
 
   std::string big = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=x:";
   big += std::string(kMaxSessionDescriptionSize - big.size() - 2, 'x') + "\r\n";
