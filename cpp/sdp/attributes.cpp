@@ -82,48 +82,48 @@ bool check_fields(std::string_view value, const char* spec) {
       return is_token(rest.substr(0, rest.find(':')));
     }
     if ((op == '+' || op == '*') && fields.at_end()) return true;
-    const auto field = fields.next();
-    if (!field) return false;
+    const std::string_view field = fields.next();
+    if (field.empty()) return false;
     bool ok = true;
     switch (op) {
       case '+':
         --spec;  // again, until the end
         [[fallthrough]];
       case 't':
-        ok = is_token(*field);
+        ok = is_token(field);
         break;
       case '*': {
-        const auto extension_value = fields.next();
-        ok = extension_value &&
-             (*field != "rport" || is_decimal(*extension_value, kMaxPort, 0, false));
+        const std::string_view extension_value = fields.next();
+        ok = !extension_value.empty() &&
+             (field != "rport" || is_decimal(extension_value, kMaxPort, 0, false));
         --spec;
         break;
       }
       case 'f':
-        ok = is_foundation(*field);
+        ok = is_foundation(field);
         break;
       case 'c':
-        ok = is_decimal(*field, 256, 3, true);  // RFC 8445 §4 numbers components from 1 to 256
+        ok = is_decimal(field, 256, 3, true);  // RFC 8445 §4 numbers components from 1 to 256
         break;
       case 'P':
-        ok = is_decimal(*field, kMaxUint32, 10, false);
+        ok = is_decimal(field, kMaxUint32, 10, false);
         break;
       case 'U':
-        ok = is_decimal(*field, kMaxUint32, 0, false);
+        ok = is_decimal(field, kMaxUint32, 0, false);
         break;
       case 'p':
-        ok = is_decimal(*field, kMaxPort, 0, false);
+        ok = is_decimal(field, kMaxPort, 0, false);
         break;
       case 'N':
-        ok = is_decimal(*field, std::numeric_limits<uint64_t>::max(), 0, false);
+        ok = is_decimal(field, std::numeric_limits<uint64_t>::max(), 0, false);
         break;
       case 'y':
-        ok = *field == "typ";
+        ok = field == "typ";
         break;
       case 'e': {
-        const std::size_t slash = field->find('/');
-        ok = is_decimal(field->substr(0, slash), kMaxPort, 0, true) &&
-             (slash == std::string_view::npos || direction_from_name(field->substr(slash + 1)));
+        const std::size_t slash = field.find('/');
+        ok = is_decimal(field.substr(0, slash), kMaxPort, 0, true) &&
+             (slash == std::string_view::npos || direction_from_name(field.substr(slash + 1)));
         break;
       }
       default:  // 'a'
@@ -141,8 +141,8 @@ namespace {
 bool read_rtcp_feedback(std::string_view value, RtcpFeedback* out) {
   if (!check_fields(value, kRtcpFeedbackFields)) return false;
   FieldReader fields(value);
-  out->payload_type = std::string(*fields.next());
-  out->type = std::string(*fields.next());
+  out->payload_type = std::string(fields.next());
+  out->type = std::string(fields.next());
   out->parameters = std::string(fields.rest());
   return true;
 }
@@ -150,12 +150,12 @@ bool read_rtcp_feedback(std::string_view value, RtcpFeedback* out) {
 bool read_extmap(std::string_view value, Extmap* out) {
   if (!check_fields(value, kExtmapFields)) return false;
   FieldReader fields(value);
-  const std::string_view entry = *fields.next();
+  const std::string_view entry = fields.next();
   const std::size_t slash = entry.find('/');
   out->id = static_cast<int>(*decimal(entry.substr(0, slash), kMaxPort));
   if (slash != std::string_view::npos)
     out->direction = direction_from_name(entry.substr(slash + 1));
-  out->uri = std::string(*fields.next());
+  out->uri = std::string(fields.next());
   out->attributes = std::string(fields.rest());
   return true;
 }
@@ -176,7 +176,7 @@ bool read_candidate(std::string_view value, Candidate* out) {
   FieldReader fields(value);
   std::string_view
       field[8];  // foundation, component, transport, priority, address, port, "typ", type
-  for (std::string_view& f : field) f = *fields.next();
+  for (std::string_view& f : field) f = fields.next();
   out->foundation = std::string(field[0]);
   out->component = static_cast<int>(*decimal(field[1], 256));
   out->transport = std::string(field[2]);
@@ -186,8 +186,8 @@ bool read_candidate(std::string_view value, Candidate* out) {
   out->type = std::string(field[7]);
   // What follows is name/value pairs: raddr and rport first when present, then extensions.
   while (!fields.at_end()) {
-    const std::string_view name = *fields.next();
-    const std::string_view field_value = *fields.next();
+    const std::string_view name = fields.next();
+    const std::string_view field_value = fields.next();
     if (name == "rport") {
       out->related_port = static_cast<uint16_t>(*decimal(field_value, kMaxPort));
     } else if (name == "raddr") {
@@ -202,8 +202,8 @@ bool read_candidate(std::string_view value, Candidate* out) {
 bool read_group(std::string_view value, Group* out) {
   if (!check_fields(value, kGroupFields)) return false;
   FieldReader fields(value);
-  out->semantics = std::string(*fields.next());
-  while (!fields.at_end()) out->mids.emplace_back(*fields.next());
+  out->semantics = std::string(fields.next());
+  while (!fields.at_end()) out->mids.emplace_back(fields.next());
   return true;
 }
 
@@ -253,14 +253,14 @@ constexpr std::string_view kDirectionNames[] = {"sendrecv", "sendonly", "recvonl
 // RFC 8866 §6.6: payload-type SP encoding-name "/" clock-rate ["/" encoding-params]
 bool read_rtpmap(std::string_view value, RtpmapView* out) {
   FieldReader fields(value);
-  const auto pt = fields.next();
-  const auto spec = fields.next();
-  if (!pt || !spec || !fields.at_end()) return false;
-  const auto payload_type = decimal(*pt, kMaxPayloadType);
-  const std::size_t slash = spec->find('/');
+  const std::string_view pt = fields.next();
+  const std::string_view spec = fields.next();
+  if (pt.empty() || spec.empty() || !fields.at_end()) return false;
+  const auto payload_type = decimal(pt, kMaxPayloadType);
+  const std::size_t slash = spec.find('/');
   if (!payload_type || slash == std::string_view::npos) return false;
-  const std::string_view encoding = spec->substr(0, slash);
-  std::string_view rate = spec->substr(slash + 1);
+  const std::string_view encoding = spec.substr(0, slash);
+  std::string_view rate = spec.substr(slash + 1);
   uint64_t channels = 1;
   if (const std::size_t second = rate.find('/'); second != std::string_view::npos) {
     const auto parameter = decimal(rate.substr(second + 1), 255);

@@ -56,18 +56,18 @@ bool is_protocol(std::string_view value) {
 
 const char* parse_media_line(std::string_view value, MediaSection* out) {
   FieldReader fields(value);
-  const auto media = fields.next();
-  const auto ports = fields.next();
-  const auto protocol = fields.next();
-  if (!media || !ports || !protocol || !is_token(*media) || !is_protocol(*protocol)) {
+  const std::string_view media = fields.next();
+  const std::string_view ports = fields.next();
+  const std::string_view protocol = fields.next();
+  if (ports.empty() || !is_token(media) || !is_protocol(protocol)) {
     return "bad m= line";
   }
-  const std::size_t slash = ports->find('/');
-  const auto port = decimal(ports->substr(0, slash), std::numeric_limits<uint16_t>::max());
+  const std::size_t slash = ports.find('/');
+  const auto port = decimal(ports.substr(0, slash), std::numeric_limits<uint16_t>::max());
   if (!port) return "m= port out of range";
   uint64_t port_count = 0;
   if (slash != std::string_view::npos) {
-    const auto count = decimal(ports->substr(slash + 1), std::numeric_limits<uint16_t>::max());
+    const auto count = decimal(ports.substr(slash + 1), std::numeric_limits<uint16_t>::max());
     if (!count || *count == 0) return "bad m= number of ports";
     port_count = *count;
   }
@@ -78,11 +78,11 @@ const char* parse_media_line(std::string_view value, MediaSection* out) {
   if (static_cast<std::size_t>(std::count(formats.begin(), formats.end(), ' ')) >= kMaxFormats) {
     return "too many m= formats";
   }
-  out->media.assign(*media);
+  out->media.assign(media);
   out->port = static_cast<uint16_t>(*port);
   out->port_count = static_cast<uint16_t>(port_count);
-  out->protocol.assign(*protocol);
-  while (!fields.at_end()) out->formats.push_back(std::string(*fields.next()));
+  out->protocol.assign(protocol);
+  while (!fields.at_end()) out->formats.push_back(std::string(fields.next()));
   return nullptr;
 }
 
@@ -228,8 +228,8 @@ bool Parser::check_groups() {
     if (attribute.name != "group") continue;
     FieldReader fields(attribute.value);
     fields.next();  // the semantics
-    while (const auto mid = fields.next()) {
-      if (std::find(mids_.begin(), mids_.end(), *mid) == mids_.end()) {
+    for (std::string_view mid; !(mid = fields.next()).empty();) {
+      if (std::find(mids_.begin(), mids_.end(), mid) == mids_.end()) {
         return fail("a=group names an unknown mid");
       }
     }
