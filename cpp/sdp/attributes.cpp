@@ -123,7 +123,7 @@ bool check_fields(std::string_view value, const char* spec) {
       case 'e': {
         const std::size_t slash = field.find('/');
         ok = is_decimal(field.substr(0, slash), kMaxPort, 0, true) &&
-             (slash == std::string_view::npos || direction_from_name(field.substr(slash + 1)));
+             (slash == std::string_view::npos || direction_index(field.substr(slash + 1)) >= 0);
         break;
       }
       default:  // 'a'
@@ -241,7 +241,8 @@ bool check_rtpmap(std::string_view value) {
 // RFC 8866 §6.7: at most one direction attribute applies; the first one written wins.
 Direction direction_of(const std::vector<Attribute>& attributes, Direction fallback) {
   for (const Attribute& attribute : attributes) {
-    if (auto direction = direction_from_name(attribute.name)) return *direction;
+    const int direction = direction_index(attribute.name);
+    if (direction >= 0) return static_cast<Direction>(direction);
   }
   return fallback;
 }
@@ -366,7 +367,7 @@ std::string_view static_encoding(int payload_type) {
 }
 
 const char* check_attribute(std::string_view name, bool has_value, std::string_view value) {
-  if (direction_from_name(name)) {
+  if (direction_index(name) >= 0) {
     return has_value ? "a direction attribute takes no value" : nullptr;
   }
   // Each reason names its attribute after "bad a=", which is where the name is read from.
@@ -398,11 +399,17 @@ std::string_view direction_name(Direction direction) {
   return kDirectionNames[index < 4 ? index : 0];
 }
 
-std::optional<Direction> direction_from_name(std::string_view name) {
-  for (std::size_t i = 0; i < 4; ++i) {
-    if (name == kDirectionNames[i]) return static_cast<Direction>(i);
+int direction_index(std::string_view name) {
+  for (int i = 0; i < 4; ++i) {
+    if (name == kDirectionNames[i]) return i;
   }
-  return std::nullopt;
+  return -1;
+}
+
+std::optional<Direction> direction_from_name(std::string_view name) {
+  const int index = direction_index(name);
+  if (index < 0) return std::nullopt;
+  return static_cast<Direction>(index);
 }
 
 std::vector<Rtpmap> MediaSection::rtpmaps() const {

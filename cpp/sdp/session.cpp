@@ -86,13 +86,6 @@ const char* parse_media_line(std::string_view value, MediaSection* out) {
   return nullptr;
 }
 
-// One line of the description (RFC 8866 §5: <type>=<value>), a view into the input text.
-struct Line {
-  std::string_view text;
-  char type() const { return text[0]; }
-  std::string_view value() const { return text.substr(2); }
-};
-
 class Parser {
  public:
   Parser(std::string_view text, std::string* error) : rest_(text), error_(error) {}
@@ -100,10 +93,11 @@ class Parser {
   std::optional<SessionDescription> run();
 
  private:
-  // The next line, nullopt at the end of the text or on a malformed line (then failed_ is set).
-  std::optional<Line> next_line();
+  // The next line (RFC 8866 §5: <type>=<value>), a view into the input text; empty at the end of
+  // the text or on a malformed line (then failed_ is set).
+  std::string_view next_line();
   bool fail(const char* reason);
-  bool body_line(const Line& line);  // a line after s=
+  bool body_line(std::string_view line);  // a line after s=
   bool attribute_line(std::string_view value, std::vector<Attribute>* attributes,
                       bool* has_direction);
   bool check_groups();
@@ -133,8 +127,8 @@ bool Parser::fail(const char* reason) {
   return false;
 }
 
-std::optional<Line> Parser::next_line() {
-  if (rest_.empty()) return std::nullopt;
+std::string_view Parser::next_line() {
+  if (rest_.empty()) return {};
   ++line_number_;
   const std::size_t end = rest_.find('\n');
   std::string_view text = rest_.substr(0, end);
@@ -145,7 +139,7 @@ std::optional<Line> Parser::next_line() {
     // RFC 8866 §5 has no empty lines; some senders end the body with an extra CRLF: allow that.
     if (rest_.find_first_not_of("\r\n") == std::string_view::npos) {
       rest_ = {};
-      return std::nullopt;
+      return {};
     }
     reason = "empty line";
   } else if (text.find('\r') != std::string_view::npos ||
@@ -156,9 +150,9 @@ std::optional<Line> Parser::next_line() {
   }
   if (reason != nullptr) {
     fail(reason);
-    return std::nullopt;
+    return {};
   }
-  return Line{text};
+  return text;
 }
 
 bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attributes,
@@ -171,7 +165,7 @@ bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attr
   if (!is_token(name)) return fail("bad attribute name");
   if (const char* reason = check_attribute(name, has_value, attribute_value)) return fail(reason);
   // RFC 3264 §5.1 / RFC 8866 §6.7: one direction per level; two would leave it undefined.
-  if (direction_from_name(name)) {
+  if (direction_index(name) >= 0) {
     if (*has_direction) return fail("more than one direction attribute");
     *has_direction = true;
   }
@@ -191,9 +185,9 @@ bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attr
   return true;
 }
 
-bool Parser::body_line(const Line& line) {
-  const char type = line.type();
-  const std::string_view value = line.value();
+bool Parser::body_line(std::string_view line) {
+  const char type = line[0];
+  const std::string_view value = line.substr(2);
   if (type == 'm') {
     if (result_.media.size() == kMaxMediaSections) return fail("too many media sections");
     result_.media.emplace_back();
@@ -216,7 +210,7 @@ bool Parser::body_line(const Line& line) {
   if (type == 'c' && !check_fields(value, kConnectionFields)) return fail("bad c= line");
   if (type == 'b' && !is_bandwidth(value)) return fail("bad b= line");
   if (type == 't' && !check_fields(value, kTimingFields)) return fail("bad t= line");
-  (in_media ? result_.media.back().lines : result_.lines).push_back(std::string(line.text));
+  (in_media ? result_.media.back().lines : result_.lines).push_back(std::string(line));
   return true;
 }
 
@@ -246,10 +240,10 @@ std::optional<SessionDescription> Parser::run() {
   static constexpr const char* kFirstLines[] = {
       "first line must be v=0", "second line must be a valid o=", "third line must be s="};
   for (int i = 0; i < 3; ++i) {
-    const auto line = next_line();
+    const std::string_view line = next_line();
     if (failed_) return std::nullopt;
-    const std::string_view value = line ? line->value() : std::string_view();
-    bool ok = line && line->type() == "vos"[i];
+    const std::string_view value = line.empty() ? line : line.substr(2);
+    bool ok = !line.empty() && line[0] == "vos"[i];
     if (i == 0) ok = ok && value == "0";
     if (i == 1) ok = ok && check_fields(value, kOriginFields);
     if (!ok) {
@@ -258,8 +252,8 @@ std::optional<SessionDescription> Parser::run() {
     }
     if (i != 0) (i == 1 ? result_.origin : result_.name) = value;
   }
-  while (const auto line = next_line()) {
-    if (!body_line(*line)) return std::nullopt;
+  for (std::string_view line; !(line = next_line()).empty();) {
+    if (!body_line(line)) return std::nullopt;
   }
   if (failed_ || !check_groups()) return std::nullopt;
   return std::move(result_);
