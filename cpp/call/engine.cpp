@@ -674,7 +674,7 @@ std::string Engine::munge(const Call& call, std::string_view sdp) {
   std::string error;
   auto parsed = sdp::parse(sdp, &error);
   if (!parsed) {
-    log(1, "local SDP not understood, used as it is: " + error);
+    log(1, {"local SDP not understood, used as it is: ", error});
     return std::string(sdp);
   }
   // prefer_codecs reads "audio/opus" as "opus", and an empty list changes nothing.

@@ -34,6 +34,14 @@ struct RtpmapView {
 // Fills *out and returns true when the value is a well-formed a=rtpmap (else leaves it).
 bool read_rtpmap(std::string_view value, RtpmapView* out);
 
+// Whether value is fields separated by single spaces as spec, one letter per field, describes
+// them (the letters are listed in attributes.cpp; "aaa" is exactly three fields of any text).
+bool check_fields(std::string_view value, const char* spec);
+
+// The Direction value of a direction attribute's name ("sendrecv" 0, ...), or -1: what
+// direction_from_name says, as a plain int for the parser.
+int direction_index(std::string_view name);
+
 // Checks one attribute whose syntax this library knows, without copying anything.
 // Returns nullptr when it is well-formed or unknown to us, else a short reason for the error.
 const char* check_attribute(std::string_view name, bool has_value, std::string_view value);

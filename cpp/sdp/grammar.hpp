@@ -50,13 +50,14 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
 }
 
 // Reads fields separated by exactly one SP, as the grammar writes them. An empty field (two SPs
-// in a row, or a leading or trailing SP) reads as nullopt, the same as reading past the end.
+// in a row, or a leading or trailing SP) reads as empty, the same as reading past the end.
 class FieldReader {
  public:
   constexpr explicit FieldReader(std::string_view text) : rest_(text), end_(text.empty()) {}
 
-  constexpr std::optional<std::string_view> next() {
-    if (end_) return std::nullopt;
+  // The next field; empty when there is none (a field is never empty).
+  constexpr std::string_view next() {
+    if (end_) return {};
     std::string_view field = rest_;
     const std::size_t space = rest_.find(' ');
     if (space == std::string_view::npos) {
@@ -65,7 +66,6 @@ class FieldReader {
       field = rest_.substr(0, space);
       rest_.remove_prefix(space + 1);
     }
-    if (field.empty()) return std::nullopt;
     return field;
   }
   constexpr bool at_end() const { return end_; }

@@ -30,13 +30,10 @@ int rank(char type, std::string_view order) {
 // Exactly count fields separated by single spaces: o= (RFC 8866 §5.2, 6 fields:
 // <username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>) and c= (§5.7, 3
 // fields: <nettype> <addrtype> <connection-address>).
-bool has_fields(std::string_view value, int count) {
-  FieldReader fields(value);
-  for (int i = 0; i < count; ++i) {
-    if (!fields.next()) return false;
-  }
-  return fields.at_end();
-}
+constexpr const char* kOriginFields = "aaaaaa";
+constexpr const char* kConnectionFields = "aaa";
+// RFC 8866 §5.9: t=<start-time> <stop-time>, NTP seconds
+constexpr const char* kTimingFields = "NN";
 
 // RFC 8866 §5.8: b=<bwtype>:<bandwidth>
 bool is_bandwidth(std::string_view value) {
@@ -44,15 +41,6 @@ bool is_bandwidth(std::string_view value) {
   if (colon == std::string_view::npos) return false;
   return is_token(value.substr(0, colon)) &&
          decimal(value.substr(colon + 1), std::numeric_limits<uint32_t>::max()).has_value();
-}
-
-// RFC 8866 §5.9: t=<start-time> <stop-time>, NTP seconds
-bool is_timing(std::string_view value) {
-  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
-  FieldReader fields(value);
-  const auto start = fields.next();
-  const auto stop = fields.next();
-  return start && stop && fields.at_end() && decimal(*start, kMax) && decimal(*stop, kMax);
 }
 
 // RFC 8866 §5.14: m=<media> <port>[/<number of ports>] <proto> <fmt> ...
@@ -68,43 +56,35 @@ bool is_protocol(std::string_view value) {
 
 const char* parse_media_line(std::string_view value, MediaSection* out) {
   FieldReader fields(value);
-  const auto media = fields.next();
-  const auto ports = fields.next();
-  const auto protocol = fields.next();
-  if (!media || !ports || !protocol || !is_token(*media) || !is_protocol(*protocol)) {
+  const std::string_view media = fields.next();
+  const std::string_view ports = fields.next();
+  const std::string_view protocol = fields.next();
+  if (ports.empty() || !is_token(media) || !is_protocol(protocol)) {
     return "bad m= line";
   }
-  const std::size_t slash = ports->find('/');
-  const auto port = decimal(ports->substr(0, slash), std::numeric_limits<uint16_t>::max());
+  const std::size_t slash = ports.find('/');
+  const auto port = decimal(ports.substr(0, slash), std::numeric_limits<uint16_t>::max());
   if (!port) return "m= port out of range";
   uint64_t port_count = 0;
   if (slash != std::string_view::npos) {
-    const auto count = decimal(ports->substr(slash + 1), std::numeric_limits<uint16_t>::max());
+    const auto count = decimal(ports.substr(slash + 1), std::numeric_limits<uint16_t>::max());
     if (!count || *count == 0) return "bad m= number of ports";
     port_count = *count;
   }
   // Formats are checked before anything is copied, so that a refused line allocates nothing.
-  std::size_t format_count = 0;
-  for (FieldReader formats = fields; !formats.at_end(); ++format_count) {
-    const auto format = formats.next();
-    if (!format || !is_token(*format)) return "bad m= format";
+  if (fields.at_end()) return "m= line without formats";
+  const std::string_view formats = fields.rest();
+  if (!check_fields(formats, "t+")) return "bad m= format";  // tokens, one SP apart
+  if (static_cast<std::size_t>(std::count(formats.begin(), formats.end(), ' ')) >= kMaxFormats) {
+    return "too many m= formats";
   }
-  if (format_count == 0) return "m= line without formats";
-  if (format_count > kMaxFormats) return "too many m= formats";
-  out->media.assign(*media);
+  out->media.assign(media);
   out->port = static_cast<uint16_t>(*port);
   out->port_count = static_cast<uint16_t>(port_count);
-  out->protocol.assign(*protocol);
-  while (!fields.at_end()) out->formats.push_back(std::string(*fields.next()));
+  out->protocol.assign(protocol);
+  while (!fields.at_end()) out->formats.push_back(std::string(fields.next()));
   return nullptr;
 }
-
-// One line of the description (RFC 8866 §5: <type>=<value>), a view into the input text.
-struct Line {
-  std::string_view text;
-  char type() const { return text[0]; }
-  std::string_view value() const { return text.substr(2); }
-};
 
 class Parser {
  public:
@@ -113,10 +93,11 @@ class Parser {
   std::optional<SessionDescription> run();
 
  private:
-  // The next line, nullopt at the end of the text or on a malformed line (then failed_ is set).
-  std::optional<Line> next_line();
+  // The next line (RFC 8866 §5: <type>=<value>), a view into the input text; empty at the end of
+  // the text or on a malformed line (then failed_ is set).
+  std::string_view next_line();
   bool fail(const char* reason);
-  bool body_line(const Line& line);  // a line after s=
+  bool body_line(std::string_view line);  // a line after s=
   bool attribute_line(std::string_view value, std::vector<Attribute>* attributes,
                       bool* has_direction);
   bool check_groups();
@@ -146,8 +127,8 @@ bool Parser::fail(const char* reason) {
   return false;
 }
 
-std::optional<Line> Parser::next_line() {
-  if (rest_.empty()) return std::nullopt;
+std::string_view Parser::next_line() {
+  if (rest_.empty()) return {};
   ++line_number_;
   const std::size_t end = rest_.find('\n');
   std::string_view text = rest_.substr(0, end);
@@ -158,7 +139,7 @@ std::optional<Line> Parser::next_line() {
     // RFC 8866 §5 has no empty lines; some senders end the body with an extra CRLF: allow that.
     if (rest_.find_first_not_of("\r\n") == std::string_view::npos) {
       rest_ = {};
-      return std::nullopt;
+      return {};
     }
     reason = "empty line";
   } else if (text.find('\r') != std::string_view::npos ||
@@ -169,9 +150,9 @@ std::optional<Line> Parser::next_line() {
   }
   if (reason != nullptr) {
     fail(reason);
-    return std::nullopt;
+    return {};
   }
-  return Line{text};
+  return text;
 }
 
 bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attributes,
@@ -184,7 +165,7 @@ bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attr
   if (!is_token(name)) return fail("bad attribute name");
   if (const char* reason = check_attribute(name, has_value, attribute_value)) return fail(reason);
   // RFC 3264 §5.1 / RFC 8866 §6.7: one direction per level; two would leave it undefined.
-  if (direction_from_name(name)) {
+  if (direction_index(name) >= 0) {
     if (*has_direction) return fail("more than one direction attribute");
     *has_direction = true;
   }
@@ -204,9 +185,9 @@ bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attr
   return true;
 }
 
-bool Parser::body_line(const Line& line) {
-  const char type = line.type();
-  const std::string_view value = line.value();
+bool Parser::body_line(std::string_view line) {
+  const char type = line[0];
+  const std::string_view value = line.substr(2);
   if (type == 'm') {
     if (result_.media.size() == kMaxMediaSections) return fail("too many media sections");
     result_.media.emplace_back();
@@ -226,10 +207,10 @@ bool Parser::body_line(const Line& line) {
                     ? "v=, o= or s= repeated"
                     : "line type not allowed at session level");
   }
-  if (type == 'c' && !has_fields(value, 3)) return fail("bad c= line");
+  if (type == 'c' && !check_fields(value, kConnectionFields)) return fail("bad c= line");
   if (type == 'b' && !is_bandwidth(value)) return fail("bad b= line");
-  if (type == 't' && !is_timing(value)) return fail("bad t= line");
-  (in_media ? result_.media.back().lines : result_.lines).push_back(std::string(line.text));
+  if (type == 't' && !check_fields(value, kTimingFields)) return fail("bad t= line");
+  (in_media ? result_.media.back().lines : result_.lines).push_back(std::string(line));
   return true;
 }
 
@@ -241,8 +222,8 @@ bool Parser::check_groups() {
     if (attribute.name != "group") continue;
     FieldReader fields(attribute.value);
     fields.next();  // the semantics
-    while (const auto mid = fields.next()) {
-      if (std::find(mids_.begin(), mids_.end(), *mid) == mids_.end()) {
+    for (std::string_view mid; !(mid = fields.next()).empty();) {
+      if (std::find(mids_.begin(), mids_.end(), mid) == mids_.end()) {
         return fail("a=group names an unknown mid");
       }
     }
@@ -259,20 +240,20 @@ std::optional<SessionDescription> Parser::run() {
   static constexpr const char* kFirstLines[] = {
       "first line must be v=0", "second line must be a valid o=", "third line must be s="};
   for (int i = 0; i < 3; ++i) {
-    const auto line = next_line();
+    const std::string_view line = next_line();
     if (failed_) return std::nullopt;
-    const std::string_view value = line ? line->value() : std::string_view();
-    bool ok = line && line->type() == "vos"[i];
+    const std::string_view value = line.empty() ? line : line.substr(2);
+    bool ok = !line.empty() && line[0] == "vos"[i];
     if (i == 0) ok = ok && value == "0";
-    if (i == 1) ok = ok && has_fields(value, 6);
+    if (i == 1) ok = ok && check_fields(value, kOriginFields);
     if (!ok) {
       fail(kFirstLines[i]);
       return std::nullopt;
     }
     if (i != 0) (i == 1 ? result_.origin : result_.name) = value;
   }
-  while (const auto line = next_line()) {
-    if (!body_line(*line)) return std::nullopt;
+  for (std::string_view line; !(line = next_line()).empty();) {
+    if (!body_line(line)) return std::nullopt;
   }
   if (failed_ || !check_groups()) return std::nullopt;
   return std::move(result_);

@@ -170,6 +170,10 @@ TEST(StaticPayloadTypes, Rfc3551Tables) {
   EXPECT_EQ(static_rtpmap(34), (Rtpmap{34, "H263", 90000, 1}));
   EXPECT_EQ(static_rtpmap(1), std::nullopt);  // reserved
   EXPECT_EQ(static_rtpmap(96), std::nullopt);
+  EXPECT_EQ(static_rtpmap(12), (Rtpmap{12, "QCELP", 8000, 1}));  // a name that fills its row
+  EXPECT_EQ(static_encoding(28), "nv");
+  EXPECT_EQ(static_encoding(16), "DVI4");
+  EXPECT_EQ(static_encoding(35), "");
 }
 
 TEST(Direction, NamesRoundTrip) {
@@ -206,6 +210,75 @@ TEST(CheckAttribute, UnknownAttributesAreNotChecked) {
   EXPECT_EQ(check_attribute("x-anything", true, "  any  thing "), nullptr);
   EXPECT_STREQ(check_attribute("rtpmap", false, ""), "bad a=rtpmap");
   EXPECT_STREQ(check_attribute("inactive", true, ""), "a direction attribute takes no value");
+}
+
+// parse() checks these attributes with the grammar the typed views read (one field-grammar routine
+// for both): what it accepts the view reads, what it refuses the view does not.
+TEST(CheckAttribute, AgreesWithTheTypedViews) {
+  struct Case {
+    const char* name;
+    const char* value;
+    bool valid;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"candidate", "1 1 udp 1 192.0.2.1 9 typ host raddr 0.0.0.0 rport 0 generation 0", true},
+           {"candidate", "1 1 udp 1 192.0.2.1 9 typ host generation", false},  // odd extension
+           {"candidate", "1 1 udp 1 192.0.2.1 9 typ host ", false},
+           {"candidate", "1 0 udp 1 192.0.2.1 9 typ host", false},
+           {"candidate", "1 0256 udp 1 192.0.2.1 9 typ host", false},  // 4 digits
+           {"candidate", "1 1 udp 04294967295 a 9 typ host", false},   // 11 digits
+           {"candidate", "1 1 udp 4294967296 a 9 typ host", false},
+           {"candidate", "1 1 udp 1 a 9 type host", false},
+           {"candidate", "1 1 udp 1 a 65536 typ host", false},
+           {"extmap", "1/recvonly urn:x a b", true},
+           {"extmap", "1/both urn:x", false},
+           {"extmap", "0001 urn:x", true},
+           {"extmap", "1", false},
+           {"extmap", "65536 urn:x", false},
+           {"ssrc", "1 cname:a b", true},
+           {"ssrc", "1", false},
+           {"ssrc", "1 ", false},
+           {"ssrc", "1  cname", false},
+           {"ssrc", "4294967296 cname", false},
+           {"rtcp-fb", "* nack pli", true},
+           {"rtcp-fb", "96", false},
+           {"rtcp-fb", "96  nack", false},
+           {"group", "BUNDLE", true},
+           {"group", "BUNDLE a b", true},
+           {"group", "BUNDLE a  b", false},
+           {"mid", "a", true},
+           {"mid", "a b", false},
+           {"mid", "a ", false},
+           {"mid", "", false},
+           {"fmtp", "96", true},
+           {"fmtp", " 96", false},
+       }) {
+    const bool checked = check_attribute(c.name, true, c.value) == nullptr;
+    EXPECT_EQ(checked, c.valid) << c.name << ":" << c.value;
+    const std::string_view name = c.name;
+    std::optional<bool> read;
+    if (name == "candidate") read = parse_candidate(c.value).has_value();
+    if (name == "extmap") read = parse_extmap(c.value).has_value();
+    if (name == "ssrc") read = parse_ssrc(c.value).has_value();
+    if (name == "rtcp-fb") read = parse_rtcp_feedback(c.value).has_value();
+    if (name == "group") read = parse_group(c.value).has_value();
+    if (read) {
+      EXPECT_EQ(*read, c.valid) << c.name << ":" << c.value;
+    }
+  }
+  EXPECT_EQ(parse_extmap("0001/sendonly urn:x"), (Extmap{1, Direction::kSendOnly, "urn:x", ""}));
+  EXPECT_EQ(parse_ssrc("7 cname"), (SsrcAttribute{7, "cname", ""}));
+}
+
+TEST(CheckFields, CountsAndNumbers) {
+  EXPECT_TRUE(check_fields("IN IP4 0.0.0.0", "aaa"));
+  EXPECT_FALSE(check_fields("IN IP4", "aaa"));
+  EXPECT_FALSE(check_fields("IN IP4 0.0.0.0 x", "aaa"));
+  EXPECT_FALSE(check_fields("", "aaa"));
+  EXPECT_TRUE(check_fields("18446744073709551615 0", "NN"));
+  EXPECT_FALSE(check_fields("18446744073709551616 0", "NN"));
+  EXPECT_TRUE(check_fields("x", "t."));
+  EXPECT_TRUE(check_fields("x  y", "t."));
 }
 
 }  // namespace

@@ -170,7 +170,8 @@ TEST(SessionDescription, SizeLimits) {
   for (std::size_t i = 0; i < kMaxFormats; ++i) formats += " 0";
   const std::string head = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nm=audio 9 RTP/AVP";
   EXPECT_TRUE(parse(head + formats + "\r\n").has_value());
-  EXPECT_FALSE(parse(head + formats + " 0\r\n").has_value());
+  EXPECT_FALSE(parse(head + formats + " 0\r\n", &error).has_value());
+  EXPECT_EQ(error, "line 4: too many m= formats");
 
   std::string big = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\na=x:";
   big += std::string(kMaxSessionDescriptionSize - big.size() - 2, 'x') + "\r\n";
@@ -224,6 +225,15 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"bad c=", kHead + "c=IN IP4\r\n", "line 5: bad c= line"},
         Malformed{"bad b=", kHead + "b=AS:lots\r\n", "line 5: bad b= line"},
         Malformed{"bad t=", kHead + "t=0\r\n", "line 5: bad t= line"},
+        Malformed{"o= with seven fields", "v=0\r\no=- 1 1 IN IP4 0.0.0.0 x\r\ns=-\r\n",
+                  "line 2: second line must be a valid o="},
+        Malformed{"o= with two spaces", "v=0\r\no=- 1  1 IN IP4 0.0.0.0\r\ns=-\r\n",
+                  "line 2: second line must be a valid o="},
+        Malformed{"c= with four fields", kHead + "c=IN IP4 0.0.0.0 x\r\n", "line 5: bad c= line"},
+        Malformed{"c= trailing space", kHead + "c=IN IP4 0.0.0.0 \r\n", "line 5: bad c= line"},
+        Malformed{"t= past 64 bits", kHead + "t=0 18446744073709551616\r\n", "line 5: bad t= line"},
+        Malformed{"t= three fields", kHead + "t=0 0 0\r\n", "line 5: bad t= line"},
+        Malformed{"t= not a number", kHead + "t=0 x\r\n", "line 5: bad t= line"},
         Malformed{"port out of range", kHead + "m=audio 65536 RTP/AVP 0\r\n",
                   "line 5: m= port out of range"},
         Malformed{"port not a number", kHead + "m=audio abc RTP/AVP 0\r\n",
