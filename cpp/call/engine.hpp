@@ -129,6 +129,8 @@ class Engine {
   CallResult dispatch(const Input& input);
   void drive(int64_t now);
   void open_socket(int64_t now);
+  // The registration's reports to the page (onIncomingState).
+  void report_incoming_state();
   void transport_lost(int64_t now);
   void receive(int64_t now, std::string_view text);
   void receive_request(int64_t now, const sip::Message& request);
@@ -176,8 +178,11 @@ class Engine {
   void handle_ack_for_2xx(int64_t now, Call& call);
 
   // commands.cpp
-  void hang_up(int64_t now, Call& call);
-  void reject_call(int64_t now, Call& call, int code);
+  // How disconnect(), reject() and a media failure end a call, by its state: CANCEL before the
+  // answer (outgoing), `status` to an unanswered INVITE, BYE (with `reason`) once answered, after
+  // the ACK of our 2xx; `early_cause` for a CANCEL or a call whose INVITE has not gone out.
+  void end_call(int64_t now, Call& call, int status, std::string_view cause,
+                std::string_view early_cause, std::string reason = {});
   void close_client(int64_t now);
   void media_described(int64_t now, Call& call, std::string_view sdp);
   void media_gathered(int64_t now, Call& call, std::string_view sdp);

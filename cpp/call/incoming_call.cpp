@@ -37,7 +37,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
     refusal = 480;
   } else if (active_calls() >= static_cast<std::size_t>(max_concurrent_) ||
              calls_.size() >= kMaxCalls) {
-    log(2, {"incoming call rejected: maxConcurrent calls already"});
+    log(2, {"incoming call rejected: maxConcurrent reached"});
     refusal = 486;
   } else if (!(offer = usable_offer(invite))) {
     // No offer we can answer (no SDP, or no audio/video): the page could not take it.

@@ -104,7 +104,7 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
   }
   auto dialog = sip::Dialog::from_uac(call.invite, response);
   if (!dialog) {
-    log(1, {"2xx without a To tag: cannot confirm the call"});
+    log(1, {"2xx without To tag: ending call"});
     terminate(call, cause::kError);
     return;
   }
@@ -128,7 +128,7 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
   }
   if (has_sdp_body(response)) apply_remote_answer(now, call, response);
   if (!call.remote_answer_applied) {
-    log(1, {"2xx without a usable SDP answer: ending the call"});
+    log(1, {"2xx without usable SDP answer: ending call"});
     send_bye(now, call);
     terminate(call, cause::kError);
     return;
