@@ -50,7 +50,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
     reply(now, tx, invite, refusal, local_tag);
     return;
   }
-  auto from = sip::parse_name_addr(invite.header("From").value_or(""));
+  auto from = sip::parse_name_addr(header_text(invite, "From"));
 
   Call& call = new_call(false, CallState::kOffered);
   call.call_id = std::string(invite.call_id());

@@ -16,7 +16,7 @@ namespace acw::call {
 namespace {
 
 uint32_t cseq_number(const sip::Message& message) {
-  auto cseq = sip::parse_cseq(message.header("CSeq").value_or(""));
+  auto cseq = message_cseq(message);
   return cseq ? cseq->number : 1;
 }
 

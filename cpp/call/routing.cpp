@@ -86,7 +86,7 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
   flush();
   if (!match) {
     // §13.2.2.4: a 2xx retransmitted after the INVITE transaction ended is ACKed again.
-    auto cseq = sip::parse_cseq(response.header("CSeq").value_or(""));
+    auto cseq = message_cseq(response);
     if (cseq && cseq->method == "INVITE" && response.status() >= 200 && response.status() < 300) {
       for (auto& call : calls_) {
         if (call->outgoing && call->dialog && call->dialog->matches_response(response) &&
@@ -183,7 +183,7 @@ void Engine::receive_in_dialog(int64_t now, Call& call, sip::TransactionId tx,
     }
     return;
   }
-  auto cseq = sip::parse_cseq(request.header("CSeq").value_or(""));
+  auto cseq = message_cseq(request);
   if (!cseq || !call.dialog->accept_remote_cseq(cseq->number)) {
     reply(now, tx, request, 500);  // §12.2.2: out of order
     return;
