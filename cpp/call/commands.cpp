@@ -72,6 +72,10 @@ void Engine::close_client(int64_t now) {
   closed_ = true;
 }
 
+void Engine::ignored(const Call& call, std::string_view what) {
+  log(2, {what, " ignored in ", call_state_name(call.state)});
+}
+
 void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
   if (sdp.empty()) {
     media_failure(now, call, cause::kError, "empty SDP");
@@ -87,7 +91,7 @@ void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
   } else if (call.reoffer == Reoffer::kCreatingAnswer) {
     call.reoffer = Reoffer::kGatheringAnswer;
   } else {
-    log(2, {"sdp_created ignored in ", call_state_name(call.state)});
+    ignored(call, "sdp_created");
     return;
   }
   std::string text = munge(call, sdp);  // may log first
@@ -112,7 +116,7 @@ void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
     send_2xx(now, call, call.reoffer_tx, std::move(ok));
     call.reoffer = Reoffer::kAwaitingAck;
   } else {
-    log(2, {"local_description_ready ignored in ", call_state_name(call.state)});
+    ignored(call, "local_description_ready");
   }
 }
 

@@ -326,13 +326,14 @@ CallResult Engine::dispatch(const Input& input) {
       error = service ? check_service_name(input.text, &name) : check_client_id(input.text, &name);
       if (error.empty() && !service)
         error = full ? errors::kTooManyCalls : check_token(input.text2);
-      if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, nullptr);
+      std::vector<sip::HeaderField> extra;
+      if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
       if (error.empty() && full) error = errors::kTooManyCalls;
       if (!error.empty()) break;
       const CloudAddresses& addresses = ua_.addresses();
       result =
           start_outgoing(now, service ? addresses.service_uri(name) : addresses.client_uri(name),
-                         service ? std::string() : input.text2, input.options);
+                         service ? std::string() : input.text2, input.options, std::move(extra));
       break;
     }
 
@@ -617,7 +618,7 @@ void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Messa
 void Engine::send_bye(int64_t now, Call& call, std::string_view reason) {
   if (!call.dialog) return;
   sip::Message bye = call.dialog->make_request("BYE", ua_.via(sip::make_branch(random_.next())));
-  if (!reason.empty()) bye.add_header("Reason", std::string(reason));
+  if (!reason.empty()) bye.add_header("Reason", reason);
   ua_.finish_request(bye);
   send_request(now, std::move(bye));
 }

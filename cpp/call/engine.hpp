@@ -184,13 +184,15 @@ class Engine {
   void end_call(int64_t now, Call& call, int status, std::string_view cause,
                 std::string_view early_cause, std::string reason = {});
   void close_client(int64_t now);
+  // "<what> ignored in <state>": a media result the call's state does not expect.
+  void ignored(const Call& call, std::string_view what);
   void media_described(int64_t now, Call& call, std::string_view sdp);
   void media_gathered(int64_t now, Call& call, std::string_view sdp);
   void media_failure(int64_t now, Call& call, std::string_view failure, std::string_view detail);
 
   // outgoing_call.cpp
   CallResult start_outgoing(int64_t now, std::string target, std::string token,
-                            const CallOptions& options);
+                            const CallOptions& options, std::vector<sip::HeaderField> extra);
   void create_offer(int64_t now, Call& call);
   void send_invite(int64_t now, Call& call, std::string_view sdp);
   void invite_response(int64_t now, Call& call, const sip::Message& response);

@@ -3,6 +3,7 @@
 #include "call/journal.hpp"
 
 #include "call/engine.hpp"
+#include "call/join.hpp"
 #include "call/json_object.hpp"
 #include "text/decimal.hpp"
 
@@ -33,7 +34,7 @@ void put_text(JsonObject& j, std::string_view name, const std::string& value,
   if (valid_utf8(value)) {
     j.string(name, value);
   } else {
-    j.string(std::string(name) + "Hex", hex(value));
+    j.string(join({name, "Hex"}), hex(value));
   }
 }
 

@@ -23,7 +23,7 @@ uint32_t cseq_number(const sip::Message& message) {
 }  // namespace
 
 CallResult Engine::start_outgoing(int64_t now, std::string target, std::string token,
-                                  const CallOptions& options) {
+                                  const CallOptions& options, std::vector<sip::HeaderField> extra) {
   (void)now;
   Call& call = new_call(true, CallState::kWaitingForClient);
   call.call_id = sip::make_call_id(random_.next(), random_.next());
@@ -31,7 +31,7 @@ CallResult Engine::start_outgoing(int64_t now, std::string target, std::string t
   call.target = std::move(target);
   call.token = std::move(token);
   call.options = options;
-  check_extra_sip_headers(options.extra_sip_headers, &call.extra_headers);
+  call.extra_headers = std::move(extra);
   const CallHandle handle = call.handle;
   if (logs(2)) log(2, {"call ", text::decimal(handle), " to ", call.target});
   // drive() asks for the offer once the socket is open and the ICE servers are known (the

@@ -222,9 +222,9 @@ void Registration::handle_timeout(int64_t now) {
 }
 
 std::optional<Registration::Report> Registration::take_report() {
-  if (reports_.empty()) return std::nullopt;
-  Report r = reports_.front();
-  reports_.erase(reports_.begin());  // at most 16: a vector is smaller code than std::deque
+  if (report_count_ == 0) return std::nullopt;
+  Report r = reports_[0];
+  std::copy(reports_.begin() + 1, reports_.begin() + report_count_--, reports_.begin());
   return r;
 }
 
@@ -233,7 +233,7 @@ void Registration::report(bool ready, std::string_view cause, bool retry) {
   if (!api_change_ && last_report_ == r) return;  // nothing new for the page
   api_change_ = false;
   last_report_ = r;
-  if (reports_.size() < 16) reports_.push_back(r);
+  if (report_count_ < reports_.size()) reports_[report_count_++] = r;
 }
 
 uint32_t Registration::granted_expires(const sip::Message& response) const {

@@ -164,8 +164,7 @@ void Engine::receive_other(int64_t now, sip::TransactionId tx, const sip::Messag
   }
   if (!in_dialog && method == "MESSAGE") log(2, {"MESSAGE accepted (no API for it)"});
   sip::Message response = ua_.response(request, status);
-  if (status == 405 || method == "OPTIONS")
-    response.add_header("Allow", std::string(kAllowRequest));
+  if (status == 405 || method == "OPTIONS") response.add_header("Allow", kAllowRequest);
   if (!in_dialog && method == "OPTIONS") response.add_header("Accept", "application/sdp");
   respond(now, tx, std::move(response));
 }

@@ -15,7 +15,7 @@ namespace {
 
 // One header whose value is joined from parts (one call where each site built its temporaries).
 void add(sip::Message& m, std::string_view name, std::initializer_list<std::string_view> value) {
-  m.add_header(std::string(name), join(value));
+  m.add_header(name, join(value));
 }
 
 void add_authorization(sip::Message& m, std::string_view token) {
