@@ -616,8 +616,11 @@ void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Messa
 }
 
 void Engine::send_bye(int64_t now, Call& call, std::string_view reason) {
-  if (!call.dialog) return;
-  sip::Message bye = call.dialog->make_request("BYE", ua_.via(sip::make_branch(random_.next())));
+  if (call.dialog) send_bye(now, *call.dialog, reason);
+}
+
+void Engine::send_bye(int64_t now, sip::Dialog& dialog, std::string_view reason) {
+  sip::Message bye = dialog.make_request("BYE", ua_.via(sip::make_branch(random_.next())));
   if (!reason.empty()) bye.add_header("Reason", reason);
   ua_.finish_request(bye);
   send_request(now, std::move(bye));

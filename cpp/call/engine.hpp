@@ -174,6 +174,9 @@ class Engine {
   void describe_remote(const Call& call, std::string_view type, std::string_view sdp);
   void terminate(Call& call, std::string_view cause);
   void send_bye(int64_t now, Call& call, std::string_view reason = {});
+  void send_bye(int64_t now, sip::Dialog& dialog, std::string_view reason = {});
+  // §13.2.2.4: the ACK of a 2xx, sent (a new branch, the INVITE's CSeq) and returned.
+  sip::Message send_ack(const sip::Dialog& dialog, const sip::Message& invite);
   void send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Message response);
   void handle_ack_for_2xx(int64_t now, Call& call);
 

@@ -112,11 +112,7 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
   if (!call.dialog || !(call.dialog->id == dialog->id)) call.dialog = std::move(dialog);
   call.dialog->confirm_with(response);
   // §13.2.2.4: ACK the 2xx ourselves, a new branch, the INVITE's CSeq.
-  sip::Message ack =
-      call.dialog->make_ack(cseq_number(call.invite), ua_.via(sip::make_branch(random_.next())));
-  ua_.finish_request(ack);
-  send_message(ack);
-  call.last_ack = std::move(ack);
+  call.last_ack = send_ack(*call.dialog, call.invite);
   call.remote = response;
   call.expires_at = call.cancel_deadline = sip::kNever;
 
@@ -155,13 +151,16 @@ void Engine::ack_and_bye(int64_t now, const sip::Message& invite, const sip::Mes
   auto dialog = sip::Dialog::from_uac(invite, response);
   if (!dialog) return;
   dialog->confirm_with(response);
+  send_ack(*dialog, invite);
+  send_bye(now, *dialog);
+}
+
+sip::Message Engine::send_ack(const sip::Dialog& dialog, const sip::Message& invite) {
   sip::Message ack =
-      dialog->make_ack(cseq_number(invite), ua_.via(sip::make_branch(random_.next())));
+      dialog.make_ack(cseq_number(invite), ua_.via(sip::make_branch(random_.next())));
   ua_.finish_request(ack);
   send_message(ack);
-  sip::Message bye = dialog->make_request("BYE", ua_.via(sip::make_branch(random_.next())));
-  ua_.finish_request(bye);
-  send_request(now, std::move(bye));
+  return ack;
 }
 
 void Engine::cancel(int64_t now, Call& call, std::string_view cause) {
