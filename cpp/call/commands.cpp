@@ -109,11 +109,12 @@ void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
   if (call.state == CallState::kGatheringOffer) {
     send_invite(now, call, munge(call, sdp));
   } else if (call.state == CallState::kGatheringAnswer) {
-    send_answer(now, call, munge(call, sdp));
+    // §13.3.1.4: the 200 with the answer, Contact and Allow as the trace; retransmitted until
+    // the ACK.
+    send_2xx(now, call, call.invite_tx, call.invite, munge(call, sdp));
+    call.state = CallState::kAnswered;
   } else if (call.reoffer == Reoffer::kGatheringAnswer) {
-    sip::Message ok = ua_.invite_response(call.reoffer_request, 200, call.local_tag,
-                                          call.extra_headers, munge(call, sdp));
-    send_2xx(now, call, call.reoffer_tx, std::move(ok));
+    send_2xx(now, call, call.reoffer_tx, call.reoffer_request, munge(call, sdp));
     call.reoffer = Reoffer::kAwaitingAck;
   } else {
     ignored(call, "local_description_ready");

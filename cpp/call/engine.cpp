@@ -607,7 +607,10 @@ void Engine::reply(int64_t now, sip::TransactionId tx, const sip::Message& reque
   respond(now, tx, ua_.response(request, status, to_tag));
 }
 
-void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Message response) {
+void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& request,
+                      std::string sdp) {
+  sip::Message response =
+      ua_.invite_response(request, 200, call.local_tag, call.extra_headers, std::move(sdp));
   call.last_2xx = response;
   respond(now, tx, std::move(response));
   call.retransmit_interval = sip::timers::k2xxRetransmitFirst;

@@ -177,7 +177,9 @@ class Engine {
   void send_bye(int64_t now, sip::Dialog& dialog, std::string_view reason = {});
   // §13.2.2.4: the ACK of a 2xx, sent (a new branch, the INVITE's CSeq) and returned.
   sip::Message send_ack(const sip::Dialog& dialog, const sip::Message& invite);
-  void send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Message response);
+  // The 200 with our SDP to `request` (the INVITE or a re-INVITE), kept for retransmission.
+  void send_2xx(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& request,
+                std::string sdp);
   void handle_ack_for_2xx(int64_t now, Call& call);
 
   // commands.cpp
@@ -208,7 +210,6 @@ class Engine {
   // incoming_call.cpp
   void incoming_invite(int64_t now, sip::TransactionId tx, const sip::Message& invite);
   void create_answer(int64_t now, Call& call);
-  void send_answer(int64_t now, Call& call, std::string_view sdp);
   void reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& invite);
   void end_unanswered(int64_t now, Call& call, int status, std::string_view cause);
 

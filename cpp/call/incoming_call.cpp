@@ -75,14 +75,6 @@ void Engine::create_answer(int64_t now, Call& call) {
   call.state = CallState::kCreatingAnswer;
 }
 
-void Engine::send_answer(int64_t now, Call& call, std::string_view sdp) {
-  // §13.3.1.4: the 200 with the answer, Contact and Allow as the trace; retransmitted until ACK.
-  sip::Message ok =
-      ua_.invite_response(call.invite, 200, call.local_tag, call.extra_headers, std::string(sdp));
-  send_2xx(now, call, call.invite_tx, std::move(ok));
-  call.state = CallState::kAnswered;
-}
-
 void Engine::end_unanswered(int64_t now, Call& call, int status, std::string_view cause) {
   reply(now, call.invite_tx, call.invite, status, call.local_tag);
   terminate(call, cause);
