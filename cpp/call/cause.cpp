@@ -1,7 +1,7 @@
 // SIP status code -> onDisconnect cause, as a table (PROTOCOL.md "Calls").
 #include "call/cause.hpp"
 
-#include <cctype>
+#include "sip/grammar.hpp"
 
 namespace acw::call {
 namespace {
@@ -22,23 +22,6 @@ constexpr CauseRule kCauseRules[] = {
     {600, 699, cause::kRejected},     {400, 599, cause::kFailed},
 };
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::string_view cause_for_status(int status) {
@@ -55,16 +38,19 @@ std::optional<int> reason_sip_cause(std::string_view reason) {
   auto comma = reason.find(',');
   if (comma != std::string_view::npos) reason = reason.substr(0, comma);
   auto semi = reason.find(';');
-  if (semi == std::string_view::npos || !iequals(trim(reason.substr(0, semi)), "SIP"))
+  if (semi == std::string_view::npos ||
+      !sip::grammar::iequals(sip::grammar::trim_lws(reason.substr(0, semi)), "SIP"))
     return std::nullopt;
   std::string_view params = reason.substr(semi + 1);
   while (!params.empty()) {
     auto next = params.find(';');
-    std::string_view param = trim(params.substr(0, next));
+    std::string_view param = sip::grammar::trim_lws(params.substr(0, next));
     params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
     auto eq = param.find('=');
-    if (eq == std::string_view::npos || !iequals(trim(param.substr(0, eq)), "cause")) continue;
-    std::string_view digits = trim(param.substr(eq + 1));
+    if (eq == std::string_view::npos ||
+        !sip::grammar::iequals(sip::grammar::trim_lws(param.substr(0, eq)), "cause"))
+      continue;
+    std::string_view digits = sip::grammar::trim_lws(param.substr(eq + 1));
     if (digits.size() != 3) return std::nullopt;
     int code = 0;
     for (char c : digits) {

@@ -5,68 +5,37 @@
 
 #include "call/cause.hpp"
 #include "call/engine.hpp"
-#include "call/join.hpp"
 #include "call/payload.hpp"
-#include "call/validation.hpp"
-#include "text/decimal.hpp"
 
 namespace acw::call {
 
-void Engine::hang_up(int64_t now, Call& call) {
-  if (call.outgoing) {
-    switch (call.state) {
-      case CallState::kInviting:
-      case CallState::kEarly:
-        // The public client reports a call given up before the answer as NOANSWER (trace 2).
-        cancel(now, call, cause::kNoAnswer);
-        return;
-      case CallState::kConfirmed:
-        send_bye(now, call);
-        terminate(call, cause::kNormal);
-        return;
-      default:  // no INVITE sent yet
-        terminate(call, cause::kNoAnswer);
-        return;
-    }
-  }
+void Engine::end_call(int64_t now, Call& call, int status, std::string_view cause,
+                      std::string_view early_cause, std::string reason) {
   switch (call.state) {
+    case CallState::kInviting:
+    case CallState::kEarly:
+      // The public client reports a call given up before the answer as NOANSWER (trace 2).
+      cancel(now, call, early_cause);
+      return;
     case CallState::kAnswered:
       // §15: the BYE waits for the ACK of our 2xx.
-      call.bye_after_ack = true;
-      terminate(call, cause::kNormal);
-      return;
-    case CallState::kConfirmed:
-      send_bye(now, call);
-      terminate(call, cause::kNormal);
-      return;
-    default:  // the public client rejects an unanswered call with 486
-      end_unanswered(now, call, 486, cause::kNormal);
-      return;
-  }
-}
-
-void Engine::reject_call(int64_t now, Call& call, int code) {
-  if (call.outgoing) {
-    hang_up(now, call);
-    return;
-  }
-  const int status = reject_status(code);
-  // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
-  std::string reason = join({"SIP; cause=", text::signed_decimal(status), "; text=\"Rejected\""});
-  switch (call.state) {
-    case CallState::kAnswered:
       call.bye_reason = std::move(reason);
       call.bye_after_ack = true;
-      terminate(call, cause::kNormal);
-      return;
+      break;
     case CallState::kConfirmed:
       send_bye(now, call, reason);
-      terminate(call, cause::kNormal);
+      break;
+    case CallState::kOffered:
+    case CallState::kAnswerPending:
+    case CallState::kCreatingAnswer:
+    case CallState::kGatheringAnswer:
+      end_unanswered(now, call, status, cause);
       return;
-    default:
-      end_unanswered(now, call, status, cause::kNormal);
-      return;
+    default:  // no INVITE sent yet (or already ended)
+      cause = early_cause;
+      break;
   }
+  terminate(call, cause);
 }
 
 void Engine::close_client(int64_t now) {
@@ -94,16 +63,17 @@ void Engine::close_client(int64_t now) {
     if (auto request = registration_.next_request(now, ua_, random_)) send_message(*request);
   }
   registration_.close();
-  while (auto report = registration_.take_report()) {
-    callback(0, "onIncomingState",
-             incoming_state_payload(report->ready, report->cause, report->retry));
-  }
+  report_incoming_state();
   if (socket_ == SocketState::kOpen || socket_ == SocketState::kConnecting) {
     push(OutputKind::kCloseSocket);
   }
   socket_ = SocketState::kClosed;
   transactions_.clear();
   closed_ = true;
+}
+
+void Engine::ignored(const Call& call, std::string_view what) {
+  log(2, {what, " ignored in ", call_state_name(call.state)});
 }
 
 void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
@@ -121,7 +91,7 @@ void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
   } else if (call.reoffer == Reoffer::kCreatingAnswer) {
     call.reoffer = Reoffer::kGatheringAnswer;
   } else {
-    log(2, {"sdp_created ignored in state ", call_state_name(call.state)});
+    ignored(call, "sdp_created");
     return;
   }
   std::string text = munge(call, sdp);  // may log first
@@ -139,14 +109,15 @@ void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
   if (call.state == CallState::kGatheringOffer) {
     send_invite(now, call, munge(call, sdp));
   } else if (call.state == CallState::kGatheringAnswer) {
-    send_answer(now, call, munge(call, sdp));
+    // §13.3.1.4: the 200 with the answer, Contact and Allow as the trace; retransmitted until
+    // the ACK.
+    send_2xx(now, call, call.invite_tx, call.invite, munge(call, sdp));
+    call.state = CallState::kAnswered;
   } else if (call.reoffer == Reoffer::kGatheringAnswer) {
-    sip::Message ok = ua_.invite_response(call.reoffer_request, 200, call.local_tag,
-                                          call.extra_headers, munge(call, sdp));
-    send_2xx(now, call, call.reoffer_tx, std::move(ok));
+    send_2xx(now, call, call.reoffer_tx, call.reoffer_request, munge(call, sdp));
     call.reoffer = Reoffer::kAwaitingAck;
   } else {
-    log(2, {"local_description_ready ignored in state ", call_state_name(call.state)});
+    ignored(call, "local_description_ready");
   }
 }
 
@@ -162,29 +133,8 @@ void Engine::media_failure(int64_t now, Call& call, std::string_view failure,
   }
   // The guide's onError: the page hears what failed, then onDisconnect with the cause.
   if (call.active()) callback(call.handle, "onError", error_payload(why, detail));
-  switch (call.state) {
-    case CallState::kInviting:
-    case CallState::kEarly:
-      cancel(now, call, why);
-      return;
-    case CallState::kAnswered:
-      call.bye_after_ack = true;
-      terminate(call, why);
-      return;
-    case CallState::kConfirmed:
-      send_bye(now, call);
-      terminate(call, why);
-      return;
-    case CallState::kOffered:
-    case CallState::kAnswerPending:
-    case CallState::kCreatingAnswer:
-    case CallState::kGatheringAnswer:
-      end_unanswered(now, call, 488, why);  // §13.3.1.3: the offer cannot be answered here
-      return;
-    default:  // before our INVITE went out
-      terminate(call, why);
-      return;
-  }
+  // §13.3.1.3: an incoming offer that cannot be answered here gets 488.
+  end_call(now, call, 488, why, why);
 }
 
 }  // namespace acw::call

@@ -242,7 +242,7 @@ CallResult Engine::handle(const Input& input) {
       journal_ += '\n';
     } else {
       recording_ = false;
-      log(1, {"journal full: recording stopped"});
+      log(1, {"journal full: not recording"});
     }
   }
   return dispatch(input);
@@ -270,7 +270,7 @@ CallResult Engine::dispatch(const Input& input) {
   switch (kind) {
     case InputKind::kSocketOpened:
       if (socket_ != SocketState::kConnecting) {
-        log(2, {"socket opened while not connecting: ignored"});
+        log(2, {"socket open ignored: not connecting"});
         break;
       }
       socket_ = SocketState::kOpen;
@@ -293,7 +293,7 @@ CallResult Engine::dispatch(const Input& input) {
 
     case InputKind::kTimeout:
       if (socket_ == SocketState::kConnecting && now >= connect_deadline_) {
-        log(1, {"websocket connection timed out"});
+        log(1, {"websocket connect timed out"});
         push(OutputKind::kCloseSocket);
         transport_lost(now);
       }
@@ -326,13 +326,14 @@ CallResult Engine::dispatch(const Input& input) {
       error = service ? check_service_name(input.text, &name) : check_client_id(input.text, &name);
       if (error.empty() && !service)
         error = full ? errors::kTooManyCalls : check_token(input.text2);
-      if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, nullptr);
+      std::vector<sip::HeaderField> extra;
+      if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
       if (error.empty() && full) error = errors::kTooManyCalls;
       if (!error.empty()) break;
       const CloudAddresses& addresses = ua_.addresses();
       result =
           start_outgoing(now, service ? addresses.service_uri(name) : addresses.client_uri(name),
-                         service ? std::string() : input.text2, input.options);
+                         service ? std::string() : input.text2, input.options, std::move(extra));
       break;
     }
 
@@ -341,7 +342,7 @@ CallResult Engine::dispatch(const Input& input) {
       error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
       if (!error.empty()) break;
       if (!call || call->outgoing || call->state != CallState::kOffered) {
-        log(2, {"answer() ignored: the call is not an unanswered incoming call"});
+        log(2, {"answer() ignored: not an unanswered incoming call"});
         break;
       }
       call->options = input.options;
@@ -357,11 +358,17 @@ CallResult Engine::dispatch(const Input& input) {
       break;
 
     case InputKind::kReject:
-      if (live) reject_call(now, *call, input.number);
-      break;
-
     case InputKind::kDisconnect:
-      if (live) hang_up(now, *call);
+      if (live) {
+        int status = 486;  // disconnect() of an unanswered incoming call, as the public client
+        std::string reason;
+        if (kind == InputKind::kReject && !call->outgoing) {
+          status = reject_status(input.number);
+          // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
+          reason = join({"SIP; cause=", text::signed_decimal(status), "; text=\"Rejected\""});
+        }
+        end_call(now, *call, status, cause::kNormal, cause::kNoAnswer, std::move(reason));
+      }
       break;
 
     case InputKind::kSendDtmf: {
@@ -453,17 +460,14 @@ void Engine::drive(int64_t now) {
     }
   }
 
-  while (auto report = registration_.take_report()) {
-    callback(0, "onIncomingState",
-             incoming_state_payload(report->ready, report->cause, report->retry));
-  }
+  report_incoming_state();
   purge_calls();
 
   // Nothing needs the cloud any more: let the socket go once no transaction is open (the public
   // client stops its user agent when it has no calls and no token).
   if (!socket_wanted()) {
     if (socket_ == SocketState::kOpen && transactions_.size() == 0) {
-      log(2, {"websocket no longer needed: closing"});
+      log(2, {"websocket unneeded: closing"});
       push(OutputKind::kCloseSocket);
       socket_ = SocketState::kClosed;
       registration_.on_transport_lost();
@@ -472,6 +476,13 @@ void Engine::drive(int64_t now) {
       socket_ = SocketState::kClosed;
       reconnect_at_ = sip::kNever;
     }
+  }
+}
+
+void Engine::report_incoming_state() {
+  while (auto report = registration_.take_report()) {
+    callback(0, "onIncomingState",
+             incoming_state_payload(report->ready, report->cause, report->retry));
   }
 }
 
@@ -518,20 +529,23 @@ void Engine::purge_calls() {
 
 void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& timeout) {
   if (!timeout.client) {
-    log(2, {"no ACK for a failure response (Timer H)"});
+    log(2, {"no ACK for a failure (Timer H)"});
     return;
   }
-  if (timeout.id == registration_.in_flight()) {
-    log(1, {"REGISTER timed out (Timer F)"});
+  const bool registration = timeout.id == registration_.in_flight();
+  const bool ice = !registration && timeout.id == ice_servers_.in_flight();
+  Call* call = registration || ice ? nullptr : find_by_invite(timeout.id);
+  if (call && !call->active()) call = nullptr;
+  // REGISTER and OPTIONS (the ICE servers) end with Timer F, an INVITE with Timer B.
+  log(registration || ice || call ? 1 : 3,
+      {timeout.method,
+       timeout.method == "INVITE" ? " timed out (Timer B)" : " timed out (Timer F)"});
+  if (registration) {
     registration_.on_timeout(now, random_);
-  } else if (timeout.id == ice_servers_.in_flight()) {
-    log(1, {"OPTIONS for ICE servers timed out (Timer F)"});
+  } else if (ice) {
     ice_servers_.on_timeout(now);
-  } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
-    log(1, {"INVITE timed out (Timer B)"});
+  } else if (call) {
     terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
-  } else {
-    log(3, {timeout.method, " timed out"});
   }
 }
 
@@ -546,11 +560,11 @@ void Engine::call_timers(int64_t now, Call& call) {
   if (call.ack_deadline <= now) {
     call.retransmit_at = call.ack_deadline = sip::kNever;
     if (call.reoffer == Reoffer::kAwaitingAck) {
-      log(2, {"no ACK for the 2xx to a re-INVITE"});
+      log(2, {"no ACK for a re-INVITE 2xx"});
       call.reoffer = Reoffer::kNone;
     } else if (call.state == CallState::kAnswered) {
       // §13.3.1.4: no ACK in 64*T1: the session ends with BYE.
-      log(1, {"no ACK for our 2xx: ending the call"});
+      log(1, {"no ACK for our 2xx: ending call"});
       send_bye(now, call);
       terminate(call, cause::kFailed);
     } else if (call.bye_after_ack) {
@@ -561,7 +575,7 @@ void Engine::call_timers(int64_t now, Call& call) {
   if (call.expires_at <= now) {
     call.expires_at = sip::kNever;
     if (call.state == CallState::kInviting || call.state == CallState::kEarly) {
-      log(2, {"no answer in time (Timer C): cancelling"});
+      log(2, {"no answer (Timer C): cancelling"});
       cancel(now, call, cause::kNoAnswer);
     }
   }
@@ -577,14 +591,14 @@ void Engine::call_timers(int64_t now, Call& call) {
 
 sip::TransactionId Engine::send_request(int64_t now, sip::Message request) {
   sip::TransactionId id = transactions_.send_request(std::move(request), now);
-  if (id == 0) log(1, {"too many transactions: request not sent"});
+  if (id == 0) log(1, {"too many transactions: not sent"});
   flush();
   return id;
 }
 
 void Engine::respond(int64_t now, sip::TransactionId tx, sip::Message response) {
   if (!transactions_.respond(tx, std::move(response), now))
-    log(3, {"response for a finished transaction dropped"});
+    log(3, {"response to ended transaction dropped"});
   flush();
 }
 
@@ -593,7 +607,10 @@ void Engine::reply(int64_t now, sip::TransactionId tx, const sip::Message& reque
   respond(now, tx, ua_.response(request, status, to_tag));
 }
 
-void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Message response) {
+void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& request,
+                      std::string sdp) {
+  sip::Message response =
+      ua_.invite_response(request, 200, call.local_tag, call.extra_headers, std::move(sdp));
   call.last_2xx = response;
   respond(now, tx, std::move(response));
   call.retransmit_interval = sip::timers::k2xxRetransmitFirst;
@@ -602,9 +619,12 @@ void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Messa
 }
 
 void Engine::send_bye(int64_t now, Call& call, std::string_view reason) {
-  if (!call.dialog) return;
-  sip::Message bye = call.dialog->make_request("BYE", ua_.via(sip::make_branch(random_.next())));
-  if (!reason.empty()) bye.add_header("Reason", std::string(reason));
+  if (call.dialog) send_bye(now, *call.dialog, reason);
+}
+
+void Engine::send_bye(int64_t now, sip::Dialog& dialog, std::string_view reason) {
+  sip::Message bye = dialog.make_request("BYE", ua_.via(sip::make_branch(random_.next())));
+  if (!reason.empty()) bye.add_header("Reason", reason);
   ua_.finish_request(bye);
   send_request(now, std::move(bye));
 }

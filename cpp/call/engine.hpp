@@ -129,6 +129,8 @@ class Engine {
   CallResult dispatch(const Input& input);
   void drive(int64_t now);
   void open_socket(int64_t now);
+  // The registration's reports to the page (onIncomingState).
+  void report_incoming_state();
   void transport_lost(int64_t now);
   void receive(int64_t now, std::string_view text);
   void receive_request(int64_t now, const sip::Message& request);
@@ -172,20 +174,30 @@ class Engine {
   void describe_remote(const Call& call, std::string_view type, std::string_view sdp);
   void terminate(Call& call, std::string_view cause);
   void send_bye(int64_t now, Call& call, std::string_view reason = {});
-  void send_2xx(int64_t now, Call& call, sip::TransactionId tx, sip::Message response);
+  void send_bye(int64_t now, sip::Dialog& dialog, std::string_view reason = {});
+  // §13.2.2.4: the ACK of a 2xx, sent (a new branch, the INVITE's CSeq) and returned.
+  sip::Message send_ack(const sip::Dialog& dialog, const sip::Message& invite);
+  // The 200 with our SDP to `request` (the INVITE or a re-INVITE), kept for retransmission.
+  void send_2xx(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& request,
+                std::string sdp);
   void handle_ack_for_2xx(int64_t now, Call& call);
 
   // commands.cpp
-  void hang_up(int64_t now, Call& call);
-  void reject_call(int64_t now, Call& call, int code);
+  // How disconnect(), reject() and a media failure end a call, by its state: CANCEL before the
+  // answer (outgoing), `status` to an unanswered INVITE, BYE (with `reason`) once answered, after
+  // the ACK of our 2xx; `early_cause` for a CANCEL or a call whose INVITE has not gone out.
+  void end_call(int64_t now, Call& call, int status, std::string_view cause,
+                std::string_view early_cause, std::string reason = {});
   void close_client(int64_t now);
+  // "<what> ignored in <state>": a media result the call's state does not expect.
+  void ignored(const Call& call, std::string_view what);
   void media_described(int64_t now, Call& call, std::string_view sdp);
   void media_gathered(int64_t now, Call& call, std::string_view sdp);
   void media_failure(int64_t now, Call& call, std::string_view failure, std::string_view detail);
 
   // outgoing_call.cpp
   CallResult start_outgoing(int64_t now, std::string target, std::string token,
-                            const CallOptions& options);
+                            const CallOptions& options, std::vector<sip::HeaderField> extra);
   void create_offer(int64_t now, Call& call);
   void send_invite(int64_t now, Call& call, std::string_view sdp);
   void invite_response(int64_t now, Call& call, const sip::Message& response);
@@ -198,7 +210,6 @@ class Engine {
   // incoming_call.cpp
   void incoming_invite(int64_t now, sip::TransactionId tx, const sip::Message& invite);
   void create_answer(int64_t now, Call& call);
-  void send_answer(int64_t now, Call& call, std::string_view sdp);
   void reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& invite);
   void end_unanswered(int64_t now, Call& call, int status, std::string_view cause);
 

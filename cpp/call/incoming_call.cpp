@@ -37,7 +37,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
     refusal = 480;
   } else if (active_calls() >= static_cast<std::size_t>(max_concurrent_) ||
              calls_.size() >= kMaxCalls) {
-    log(2, {"incoming call rejected: maxConcurrent calls already"});
+    log(2, {"incoming call rejected: maxConcurrent reached"});
     refusal = 486;
   } else if (!(offer = usable_offer(invite))) {
     // No offer we can answer (no SDP, or no audio/video): the page could not take it.
@@ -50,7 +50,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
     reply(now, tx, invite, refusal, local_tag);
     return;
   }
-  auto from = sip::parse_name_addr(invite.header("From").value_or(""));
+  auto from = sip::parse_name_addr(header_text(invite, "From"));
 
   Call& call = new_call(false, CallState::kOffered);
   call.call_id = std::string(invite.call_id());
@@ -73,14 +73,6 @@ void Engine::create_answer(int64_t now, Call& call) {
   create_peer(call);
   describe_remote(call, "offer", call.remote_offer);
   call.state = CallState::kCreatingAnswer;
-}
-
-void Engine::send_answer(int64_t now, Call& call, std::string_view sdp) {
-  // §13.3.1.4: the 200 with the answer, Contact and Allow as the trace; retransmitted until ACK.
-  sip::Message ok =
-      ua_.invite_response(call.invite, 200, call.local_tag, call.extra_headers, std::string(sdp));
-  send_2xx(now, call, call.invite_tx, std::move(ok));
-  call.state = CallState::kAnswered;
 }
 
 void Engine::end_unanswered(int64_t now, Call& call, int status, std::string_view cause) {

@@ -3,6 +3,7 @@
 #include "call/journal.hpp"
 
 #include "call/engine.hpp"
+#include "call/join.hpp"
 #include "call/json_object.hpp"
 #include "text/decimal.hpp"
 
@@ -12,34 +13,9 @@ namespace {
 // RFC 3629 well-formed UTF-8 (no overlong forms, no surrogates), so the JSON writer never has
 // to replace a byte and the text reads back as it was.
 bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    if (c < 0x80) {
-      n = 0;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-    } else {
-      return false;
-    }
-    if (n > s.size() - i - 1) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-    }
-    if (n > 0) {
-      auto next = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xe0 && next < 0xa0) || (c == 0xed && next >= 0xa0) || (c == 0xf0 && next < 0x90) ||
-          (c == 0xf4 && next >= 0x90)) {
-        return false;
-      }
-    }
-    i += n + 1;
-  }
-  return true;
+  bool well_formed = true;
+  for (std::size_t i = 0; i < s.size() && well_formed;) i += utf8_sequence(s, i, &well_formed);
+  return well_formed;
 }
 
 std::string hex(std::string_view s) {
@@ -58,7 +34,7 @@ void put_text(JsonObject& j, std::string_view name, const std::string& value,
   if (valid_utf8(value)) {
     j.string(name, value);
   } else {
-    j.string(std::string(name) + "Hex", hex(value));
+    j.string(join({name, "Hex"}), hex(value));
   }
 }
 

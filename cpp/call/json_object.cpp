@@ -5,76 +5,58 @@
 
 namespace acw::call {
 
+std::size_t utf8_sequence(std::string_view s, std::size_t i, bool* well_formed) {
+  auto c = static_cast<unsigned char>(s[i]);
+  // RFC 3629 §4: the lead byte fixes the length; E0, ED, F0 and F4 narrow the second byte's
+  // range (no overlong forms, no surrogates, nothing above U+10FFFF).
+  std::size_t need = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) {
+    need = 1;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    need = 2;
+    if (c == 0xe0) low = 0xa0;
+    if (c == 0xed) high = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    need = 3;
+    if (c == 0xf0) low = 0x90;
+    if (c == 0xf4) high = 0x8f;
+  }
+  std::size_t taken = 1;  // bytes of this sequence that were well-formed so far
+  if (need != 0) {
+    while (taken <= need && i + taken < s.size()) {
+      auto b = static_cast<unsigned char>(s[i + taken]);
+      if (taken == 1 ? (b < low || b > high) : (b & 0xc0) != 0x80) break;
+      ++taken;
+    }
+  }
+  *well_formed = c < 0x80 || (need != 0 && taken == need + 1);
+  return taken;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // RFC 8259 §7: the two-character escapes where JSON has one (each control, then its letter).
+  static constexpr char kEscapes[] = "\"\"\\\\\bb\ff\nn\rr\tt";
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      // RFC 8259 §7: the two-character escapes where JSON has one, \u00XX for other controls.
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          if (c < 0x20) {
-            out += "\\u00";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xf];
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      ++i;
-      continue;
-    }
-    // RFC 3629 §4: the lead byte fixes the length; E0, ED, F0 and F4 narrow the second byte's
-    // range (no overlong forms, no surrogates, nothing above U+10FFFF).
-    std::size_t need = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-      need = 1;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      if (c == 0xe0) low = 0xa0;
-      if (c == 0xed) high = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      if (c == 0xf0) low = 0x90;
-      if (c == 0xf4) high = 0x8f;
-    }
-    std::size_t taken = 1;  // bytes of this sequence that were well-formed so far
-    if (need != 0) {
-      while (taken <= need && i + taken < s.size()) {
-        auto b = static_cast<unsigned char>(s[i + taken]);
-        if (taken == 1 ? (b < low || b > high) : (b & 0xc0) != 0x80) break;
-        ++taken;
-      }
-    }
-    if (need != 0 && taken == need + 1) {
-      out.append(s.substr(i, taken));
-    } else {
+    const char c = s[i];
+    bool well_formed = false;
+    const std::size_t taken = utf8_sequence(s, i, &well_formed);
+    if (static_cast<unsigned char>(c) >= 0x80) {
       // A maximal ill-formed subpart: one U+FFFD; the byte that broke it starts afresh.
-      out += "\xef\xbf\xbd";
+      out.append(well_formed ? s.substr(i, taken) : "\xef\xbf\xbd");
+    } else if (const char* e = std::char_traits<char>::find(kEscapes, sizeof kEscapes - 1, c);
+               e != nullptr && (e - kEscapes) % 2 == 0) {
+      out += '\\';
+      out += e[1];
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += c;
     }
     i += taken;
   }

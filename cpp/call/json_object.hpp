@@ -2,6 +2,7 @@
 // writes, with no JSON library in the wasm client.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,5 +37,9 @@ class JsonObject {
 // 3629: no overlong forms, no surrogates) become U+FFFD, one per maximal ill-formed subpart, as
 // nlohmann::json's error_handler_t::replace did: text from the network never makes bad JSON.
 void append_json_string(std::string& out, std::string_view s);
+
+// The UTF-8 sequence that starts at s[i]: its length, and whether it is well-formed (ASCII is);
+// an ill-formed one's length is its maximal ill-formed subpart (at least 1).
+std::size_t utf8_sequence(std::string_view s, std::size_t i, bool* well_formed);
 
 }  // namespace acw::call

@@ -16,14 +16,14 @@ namespace acw::call {
 namespace {
 
 uint32_t cseq_number(const sip::Message& message) {
-  auto cseq = sip::parse_cseq(message.header("CSeq").value_or(""));
+  auto cseq = message_cseq(message);
   return cseq ? cseq->number : 1;
 }
 
 }  // namespace
 
 CallResult Engine::start_outgoing(int64_t now, std::string target, std::string token,
-                                  const CallOptions& options) {
+                                  const CallOptions& options, std::vector<sip::HeaderField> extra) {
   (void)now;
   Call& call = new_call(true, CallState::kWaitingForClient);
   call.call_id = sip::make_call_id(random_.next(), random_.next());
@@ -31,7 +31,7 @@ CallResult Engine::start_outgoing(int64_t now, std::string target, std::string t
   call.target = std::move(target);
   call.token = std::move(token);
   call.options = options;
-  check_extra_sip_headers(options.extra_sip_headers, &call.extra_headers);
+  call.extra_headers = std::move(extra);
   const CallHandle handle = call.handle;
   if (logs(2)) log(2, {"call ", text::decimal(handle), " to ", call.target});
   // drive() asks for the offer once the socket is open and the ICE servers are known (the
@@ -104,7 +104,7 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
   }
   auto dialog = sip::Dialog::from_uac(call.invite, response);
   if (!dialog) {
-    log(1, {"2xx without a To tag: cannot confirm the call"});
+    log(1, {"2xx without To tag: ending call"});
     terminate(call, cause::kError);
     return;
   }
@@ -112,11 +112,7 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
   if (!call.dialog || !(call.dialog->id == dialog->id)) call.dialog = std::move(dialog);
   call.dialog->confirm_with(response);
   // §13.2.2.4: ACK the 2xx ourselves, a new branch, the INVITE's CSeq.
-  sip::Message ack =
-      call.dialog->make_ack(cseq_number(call.invite), ua_.via(sip::make_branch(random_.next())));
-  ua_.finish_request(ack);
-  send_message(ack);
-  call.last_ack = std::move(ack);
+  call.last_ack = send_ack(*call.dialog, call.invite);
   call.remote = response;
   call.expires_at = call.cancel_deadline = sip::kNever;
 
@@ -128,7 +124,7 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
   }
   if (has_sdp_body(response)) apply_remote_answer(now, call, response);
   if (!call.remote_answer_applied) {
-    log(1, {"2xx without a usable SDP answer: ending the call"});
+    log(1, {"2xx without usable SDP answer: ending call"});
     send_bye(now, call);
     terminate(call, cause::kError);
     return;
@@ -155,13 +151,16 @@ void Engine::ack_and_bye(int64_t now, const sip::Message& invite, const sip::Mes
   auto dialog = sip::Dialog::from_uac(invite, response);
   if (!dialog) return;
   dialog->confirm_with(response);
+  send_ack(*dialog, invite);
+  send_bye(now, *dialog);
+}
+
+sip::Message Engine::send_ack(const sip::Dialog& dialog, const sip::Message& invite) {
   sip::Message ack =
-      dialog->make_ack(cseq_number(invite), ua_.via(sip::make_branch(random_.next())));
+      dialog.make_ack(cseq_number(invite), ua_.via(sip::make_branch(random_.next())));
   ua_.finish_request(ack);
   send_message(ack);
-  sip::Message bye = dialog->make_request("BYE", ua_.via(sip::make_branch(random_.next())));
-  ua_.finish_request(bye);
-  send_request(now, std::move(bye));
+  return ack;
 }
 
 void Engine::cancel(int64_t now, Call& call, std::string_view cause) {

@@ -57,20 +57,18 @@ std::optional<sip::Message> Registration::next_request(int64_t now, const UserAg
     // §10.2.2: remove the binding with expires=0; the public client sends it without the
     // Authorization header (trace 2).
     in_flight_expires_ = 0;
-    in_flight_token_.clear();
     refresh_at_ = retry_at_ = sip::kNever;
-    return ua.register_request(call_id_, from_tag_, ++cseq_, sip::make_branch(random.next()), {},
-                               0);
+  } else {
+    bool due = pending_ || (state_ == State::kRetryWait && now >= retry_at_) ||
+               (state_ == State::kRegistered && now >= refresh_at_);
+    if (!due || state_ == State::kRejected) return std::nullopt;
+    pending_ = false;
+    in_flight_expires_ = requested_expires_;
   }
-  bool due = pending_ || (state_ == State::kRetryWait && now >= retry_at_) ||
-             (state_ == State::kRegistered && now >= refresh_at_);
-  if (!due || state_ == State::kRejected) return std::nullopt;
-  pending_ = false;
-  in_flight_expires_ = requested_expires_;
   in_flight_token_ = token_;
   // §10.2: every REGISTER of this client shares the Call-ID and raises the CSeq by one.
   return ua.register_request(call_id_, from_tag_, ++cseq_, sip::make_branch(random.next()), token_,
-                             requested_expires_);
+                             in_flight_expires_);
 }
 
 void Registration::on_response(const sip::Message& response, int64_t now, Random& random) {
@@ -127,7 +125,7 @@ void Registration::on_response(const sip::Message& response, int64_t now, Random
   if (status == 423 && too_brief_ < 3) {
     // §10.2.8: Interval Too Brief: retry at once with at least Min-Expires.
     ++too_brief_;
-    auto min_expires = sip::parse_uint(response.header("Min-Expires").value_or(""));
+    auto min_expires = header_uint(response, "Min-Expires");
     if (min_expires && *min_expires > 0) {
       requested_expires_ = std::min<uint32_t>(std::max(requested_expires_, *min_expires), 86400);
       pending_ = true;
@@ -149,7 +147,7 @@ void Registration::on_response(const sip::Message& response, int64_t now, Random
 
   // §20.33: Retry-After says when to try again; otherwise back off.
   int64_t wait = register_retry_wait(++failures_, random.next());
-  if (auto retry_after = sip::parse_uint(response.header("Retry-After").value_or(""))) {
+  if (auto retry_after = header_uint(response, "Retry-After")) {
     wait = std::clamp<int64_t>(int64_t{*retry_after} * 1000, 1000, 3600000);
   }
   failed(now, wait);
@@ -224,9 +222,9 @@ void Registration::handle_timeout(int64_t now) {
 }
 
 std::optional<Registration::Report> Registration::take_report() {
-  if (reports_.empty()) return std::nullopt;
-  Report r = reports_.front();
-  reports_.erase(reports_.begin());  // at most 16: a vector is smaller code than std::deque
+  if (report_count_ == 0) return std::nullopt;
+  Report r = reports_[0];
+  std::copy(reports_.begin() + 1, reports_.begin() + report_count_--, reports_.begin());
   return r;
 }
 
@@ -235,7 +233,7 @@ void Registration::report(bool ready, std::string_view cause, bool retry) {
   if (!api_change_ && last_report_ == r) return;  // nothing new for the page
   api_change_ = false;
   last_report_ = r;
-  if (reports_.size() < 16) reports_.push_back(r);
+  if (report_count_ < reports_.size()) reports_[report_count_++] = r;
 }
 
 uint32_t Registration::granted_expires(const sip::Message& response) const {
@@ -248,7 +246,7 @@ uint32_t Registration::granted_expires(const sip::Message& response) const {
       if (auto n = sip::parse_uint(*expires)) return *n;
     }
   }
-  if (auto expires = sip::parse_uint(response.header("Expires").value_or(""))) return *expires;
+  if (auto expires = header_uint(response, "Expires")) return *expires;
   return in_flight_expires_;
 }
 

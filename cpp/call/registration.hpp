@@ -2,6 +2,8 @@
 // refresh, back-off, and the onIncomingState reports.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -106,7 +108,9 @@ class Registration {
   int64_t expires_at_ = sip::kNever;
   int64_t retry_at_ = sip::kNever;
 
-  std::vector<Report> reports_;
+  // Not yet taken, oldest first; at most 16 (a fixed array: less code than a vector or deque).
+  std::array<Report, 16> reports_{};
+  std::size_t report_count_ = 0;
   std::optional<Report> last_report_;
 };
 

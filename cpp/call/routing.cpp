@@ -26,17 +26,26 @@ bool answerable(const sip::Message& request) {
          request.has_header("To") && request.has_header("Call-ID") && request.has_header("CSeq");
 }
 
-// Methods this client understands but does not take (§8.2.1: 405 with Allow). Others get 501.
-bool known_method(std::string_view method) {
-  return method == "REGISTER" || method == "SUBSCRIBE" || method == "PUBLISH" ||
-         method == "UPDATE" || method == "PRACK" || method == "REFER";
-}
+// What a request that is not a call's INVITE, BYE or CANCEL gets, outside a dialog and inside
+// one. OPTIONS: §11.2, what we can do (Allow below). INFO and NOTIFY need a dialog; a BYE in a
+// dialog does not come here; no transfers (REFER) from the page's calls. The others are methods
+// this client understands but does not take (§8.2.1: 405 with Allow); unknown ones get 501.
+struct OtherMethod {
+  char method[10];
+  short outside;
+  short inside;
+};
+constexpr OtherMethod kOtherMethods[] = {
+    {"OPTIONS", 200, 200}, {"MESSAGE", 200, 200}, {"INFO", 481, 200},     {"NOTIFY", 481, 200},
+    {"BYE", 481, 481},     {"REFER", 405, 603},   {"REGISTER", 405, 405}, {"SUBSCRIBE", 405, 405},
+    {"PUBLISH", 405, 405}, {"UPDATE", 405, 405},  {"PRACK", 405, 405},
+};
 
 }  // namespace
 
 void Engine::receive(int64_t now, std::string_view text) {
   if (socket_ != SocketState::kOpen) {
-    log(2, {"frame while the socket is not open: ignored"});
+    log(2, {"frame ignored: socket not open"});
     return;
   }
   if (text.size() > sip::kMaxFrameSize) {
@@ -77,7 +86,7 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
   flush();
   if (!match) {
     // §13.2.2.4: a 2xx retransmitted after the INVITE transaction ended is ACKed again.
-    auto cseq = sip::parse_cseq(response.header("CSeq").value_or(""));
+    auto cseq = message_cseq(response);
     if (cseq && cseq->method == "INVITE" && response.status() >= 200 && response.status() < 300) {
       for (auto& call : calls_) {
         if (call->outgoing && call->dialog && call->dialog->matches_response(response) &&
@@ -150,23 +159,12 @@ void Engine::receive_other(int64_t now, sip::TransactionId tx, const sip::Messag
                            bool in_dialog) {
   const std::string_view method = request.method();
   int status = 501;
-  if (method == "OPTIONS") {
-    status = 200;  // §11.2: what we can do (Allow below)
-  } else if (method == "MESSAGE") {
-    status = 200;
-    if (!in_dialog) log(2, {"MESSAGE received (no API for it): accepted"});
-  } else if (method == "INFO" || method == "NOTIFY") {
-    status = in_dialog ? 200 : 481;  // these need a dialog
-  } else if (method == "BYE") {
-    status = 481;  // a BYE in a dialog does not come here
-  } else if (in_dialog && method == "REFER") {
-    status = 603;  // no transfers from the page's calls
-  } else if (known_method(method)) {
-    status = 405;
+  for (const auto& entry : kOtherMethods) {
+    if (method == entry.method) status = in_dialog ? entry.inside : entry.outside;
   }
+  if (!in_dialog && method == "MESSAGE") log(2, {"MESSAGE accepted (no API for it)"});
   sip::Message response = ua_.response(request, status);
-  if (status == 405 || method == "OPTIONS")
-    response.add_header("Allow", std::string(kAllowRequest));
+  if (status == 405 || method == "OPTIONS") response.add_header("Allow", kAllowRequest);
   if (!in_dialog && method == "OPTIONS") response.add_header("Accept", "application/sdp");
   respond(now, tx, std::move(response));
 }
@@ -184,7 +182,7 @@ void Engine::receive_in_dialog(int64_t now, Call& call, sip::TransactionId tx,
     }
     return;
   }
-  auto cseq = sip::parse_cseq(request.header("CSeq").value_or(""));
+  auto cseq = message_cseq(request);
   if (!cseq || !call.dialog->accept_remote_cseq(cseq->number)) {
     reply(now, tx, request, 500);  // §12.2.2: out of order
     return;

@@ -6,6 +6,7 @@
 
 #include "call/join.hpp"
 #include "sip/grammar.hpp"
+#include "sip/headers.hpp"
 #include "sip/transaction.hpp"
 #include "text/decimal.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 
 // One header whose value is joined from parts (one call where each site built its temporaries).
 void add(sip::Message& m, std::string_view name, std::initializer_list<std::string_view> value) {
-  m.add_header(std::string(name), join(value));
+  m.add_header(name, join(value));
 }
 
 void add_authorization(sip::Message& m, std::string_view token) {
@@ -26,7 +27,19 @@ void add_authorization(sip::Message& m, std::string_view token) {
 
 bool has_sdp_body(const sip::Message& message) {
   return !message.body().empty() &&
-         sip::grammar::istarts_with(message.header("Content-Type").value_or(""), "application/sdp");
+         sip::grammar::istarts_with(header_text(message, "Content-Type"), "application/sdp");
+}
+
+std::string_view header_text(const sip::Message& message, std::string_view name) {
+  return message.header(name).value_or(std::string_view());
+}
+
+std::optional<sip::CSeq> message_cseq(const sip::Message& message) {
+  return sip::parse_cseq(header_text(message, "CSeq"));
+}
+
+std::optional<uint32_t> header_uint(const sip::Message& message, std::string_view name) {
+  return sip::parse_uint(header_text(message, name));
 }
 
 std::string UserAgent::via(std::string_view branch) const {

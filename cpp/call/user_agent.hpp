@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "call/addresses.hpp"
+#include "sip/headers.hpp"
 #include "sip/message.hpp"
 
 namespace acw::call {
@@ -22,6 +24,11 @@ inline constexpr std::string_view kAllowAnswer =
 
 // A message with a body and Content-Type application/sdp (any case, parameters allowed).
 bool has_sdp_body(const sip::Message& message);
+// A header's value ("" when absent), its CSeq and an unsigned number in it (nullopt when absent
+// or malformed): one call where each site did the lookup and the parse.
+std::string_view header_text(const sip::Message& message, std::string_view name);
+std::optional<sip::CSeq> message_cseq(const sip::Message& message);
+std::optional<uint32_t> header_uint(const sip::Message& message, std::string_view name);
 
 class UserAgent {
  public:

@@ -2,7 +2,7 @@
 // PROTOCOL.md "Names").
 #include "call/validation.hpp"
 
-#include <cctype>
+#include "sip/grammar.hpp"
 
 namespace acw::call {
 namespace {
@@ -20,36 +20,13 @@ bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-bool starts_with_icase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Strips "scheme:" or "scheme%3A" (hex in either case) from the front.
 std::string_view strip_scheme(std::string_view s, std::string_view scheme) {
   if (s.size() > scheme.size() && s.compare(0, scheme.size(), scheme) == 0) {
     std::string_view rest = s.substr(scheme.size());
     if (!rest.empty() && rest.front() == ':') return rest.substr(1);
-    if (starts_with_icase(rest, "%3a")) return rest.substr(3);
+    if (sip::grammar::istarts_with(rest, "%3a")) return rest.substr(3);
   }
-  return s;
-}
-
-// RFC 3261 §25.1 token characters.
-bool is_token_char(char c) {
-  return is_alnum(c) || c == '-' || c == '.' || c == '!' || c == '%' || c == '*' || c == '_' ||
-         c == '+' || c == '`' || c == '\'' || c == '~';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
@@ -148,13 +125,12 @@ std::string_view check_extra_sip_headers(const std::vector<std::string>& headers
   std::vector<sip::HeaderField> out;
   for (const auto& header : headers) {
     auto colon = header.find(':');
-    std::string_view name = trim(std::string_view(header).substr(0, colon));
-    if (!starts_with_icase(name, "X-")) return errors::kExtraHeaderNotX;
-    if (colon == std::string::npos || name.size() < 3) return errors::kInvalidExtraHeader;
-    for (char c : name) {
-      if (!is_token_char(c)) return errors::kInvalidExtraHeader;
-    }
-    std::string_view value = trim(std::string_view(header).substr(colon + 1));
+    std::string_view name = sip::grammar::trim_lws(std::string_view(header).substr(0, colon));
+    if (!sip::grammar::istarts_with(name, "X-")) return errors::kExtraHeaderNotX;
+    // RFC 3261 §25.1: the name is a token.
+    if (colon == std::string::npos || name.size() < 3 || !sip::grammar::is_token(name))
+      return errors::kInvalidExtraHeader;
+    std::string_view value = sip::grammar::trim_lws(std::string_view(header).substr(colon + 1));
     for (char c : value) {
       auto u = static_cast<unsigned char>(c);
       if ((u < 0x20 && c != '\t') || u == 0x7f) return errors::kInvalidExtraHeader;

@@ -39,6 +39,10 @@ TEST(Cause, ReasonHeader) {
   EXPECT_EQ(reason_sip_cause("SIP;cause=48"), std::nullopt);
   EXPECT_EQ(reason_sip_cause("SIP;cause=4x6"), std::nullopt);
   EXPECT_EQ(reason_sip_cause(""), std::nullopt);
+  // Blanks (spaces, tabs) around the protocol and parameters; names in any case.
+  EXPECT_EQ(reason_sip_cause("\t Sip\t;\tCAUSE \t= 480 \t; text=x"), 480);
+  EXPECT_EQ(reason_sip_cause("SIPS;cause=480"), std::nullopt);
+  EXPECT_EQ(reason_sip_cause("SIP;causes=480"), std::nullopt);
 }
 
 }  // namespace

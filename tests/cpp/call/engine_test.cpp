@@ -176,6 +176,19 @@ TEST_F(Bad, OutOfDialogRequests) {
             "ACK,CANCEL,INVITE,MESSAGE,BYE,OPTIONS,INFO,NOTIFY,REFER");
   h.deliver(request("FROBNICATE"));
   EXPECT_TRUE(h.take_response(501));
+  for (const char* method : {"PUBLISH", "UPDATE", "PRACK", "REGISTER"}) {
+    h.deliver(request(method));
+    auto refused = h.take_response(405);
+    ASSERT_TRUE(refused) << method;
+    EXPECT_TRUE(refused->has_header("Allow")) << method;
+  }
+  // Methods are case-sensitive (§7.1) and matched whole: none of these is one we know.
+  for (const char* method : {"options", "OPTION", "OPTIONSX", "SUBSCRIBEX"}) {
+    h.deliver(request(method));
+    auto unknown = h.take_response(501);
+    ASSERT_TRUE(unknown) << method;
+    EXPECT_FALSE(unknown->has_header("Allow")) << method;
+  }
   h.deliver(request("ACK", "nosuch"));
   EXPECT_EQ(h.untaken_frames(), 0u) << h.untaken_summary();  // an ACK is never answered
 }

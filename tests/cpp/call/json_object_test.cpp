@@ -58,6 +58,8 @@ TEST(JsonString, Escapes) {
   EXPECT_EQ(json_quoted("a\"b\\c\b\f\n\r\t/\x7f"), R"("a\"b\\c\b\f\n\r\t/)"
                                                    "\x7f\"");
   EXPECT_EQ(json_quoted(std::string_view("\x00\x01\x1f", 3)), R"("\u0000\u0001\u001f")");
+  // The escape letters themselves are plain text.
+  EXPECT_EQ(json_quoted("bfnrtu0"), R"("bfnrtu0")");
   EXPECT_EQ(json_quoted("h\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
             "\"h\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
 }

@@ -157,6 +157,36 @@ TEST(OutgoingCall, ByeFromUs) {
   EXPECT_EQ(h.closes, 1);
 }
 
+// reject() of an outgoing call is disconnect(): a BYE without Reason once up, a CANCEL (NOANSWER)
+// while ringing.
+TEST(OutgoingCall, RejectIsDisconnect) {
+  Harness h;
+  auto c = connect_call(h);
+  EXPECT_EQ(h.engine.reject(h.now, c.call, 603), "");
+  h.drain();
+  auto bye = h.take("BYE");
+  ASSERT_TRUE(bye);
+  EXPECT_FALSE(bye->has_header("Reason"));
+  auto disconnected = h.callback("onDisconnect");
+  ASSERT_TRUE(disconnected);
+  EXPECT_EQ(disconnected->json, R"({"cause":"NORMAL"})");
+
+  CallHandle call = 0;
+  auto invite = h.start_call(&call);
+  ASSERT_TRUE(invite);
+  h.reply(*invite, 180, "stubtag3");
+  h.callback("onRinging");
+  EXPECT_EQ(h.engine.reject(h.now, call, 486), "");
+  h.drain();
+  auto cancel = h.take("CANCEL");
+  ASSERT_TRUE(cancel);
+  h.reply(*cancel, 200, "stubtag3");
+  h.reply(*invite, 487, "stubtag3");
+  disconnected = h.callback("onDisconnect");
+  ASSERT_TRUE(disconnected);
+  EXPECT_EQ(disconnected->json, R"({"cause":"NOANSWER"})");
+}
+
 TEST(OutgoingCall, ByeWithReasonGivesItsCause) {
   Harness h;
   auto c = connect_call(h);

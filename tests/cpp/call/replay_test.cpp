@@ -97,6 +97,23 @@ TEST(Replay, JournalLinesRoundTrip) {
   EXPECT_EQ(journal->inputs[1], binary);
 }
 
+// Well-formed UTF-8 is written as text, anything else as hex (overlong, surrogate, above
+// U+10FFFF, truncated, stray continuation); both read back as they were.
+TEST(Replay, JournalTextOrHexByUtf8) {
+  for (std::string_view text : {"h\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf b\f\n",
+                                "\xc0\xaf", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                "ok \xe2\x82", "\x80", "\xf5\x80\x80\x80"}) {
+    Input input = make_input(InputKind::kFrame, 1, 0, std::string(text));
+    std::string line = journal_line(input);
+    const bool well_formed = text.front() == 'h';
+    EXPECT_EQ(line.find("\"textHex\"") != std::string::npos, !well_formed) << line;
+    auto journal = parse_journal(journal_header(default_config()) + "\n" + line + "\n");
+    ASSERT_TRUE(journal) << line;
+    ASSERT_EQ(journal->inputs.size(), 1u);
+    EXPECT_EQ(journal->inputs[0], input) << line;
+  }
+}
+
 TEST(Replay, BadJournalsAreRefused) {
   std::string error;
   EXPECT_FALSE(parse_journal("", &error));

@@ -91,6 +91,15 @@ TEST(Validation, ExtraSipHeaders) {
                                 std::string("X-A: \0", 6)}) {
     EXPECT_EQ(check_extra_sip_headers({bad}, &parsed), "Invalid extraSipHeaders") << bad;
   }
+  // RFC 3261 §25.1: every token character is allowed in the name, nothing else; the "X-" prefix
+  // in either case, blanks around name and value trimmed.
+  EXPECT_EQ(check_extra_sip_headers({"\t X-a.b!%*_+`'~9 :\t v \t"}, &parsed), "");
+  ASSERT_EQ(parsed.size(), 1u);
+  EXPECT_EQ(parsed[0].name, "X-a.b!%*_+`'~9");
+  EXPECT_EQ(parsed[0].value, "v");
+  for (const char* bad : {"X-a(b: 1", "X-a\"b: 1", "X-a/b: 1", "X-a\xc3\xa9: 1", "X-a\tb: 1"})
+    EXPECT_EQ(check_extra_sip_headers({bad}, &parsed), "Invalid extraSipHeaders") << bad;
+  EXPECT_EQ(check_extra_sip_headers({"X\t-A: 1"}, &parsed), "extraHeader must start with 'X-'");
 }
 
 TEST(Validation, OtherSettings) {
