@@ -53,8 +53,7 @@ export class AculabCloudCall {
 
   // "This can be called at any time": never throws.
   disconnect() {
-    if (this._done || !this.client._engine) return;
-    this.client._input(11 /* disconnect */, this._handle);
+    if (!this._done) this.client._disconnect(this._handle);
   }
 
   // The values of a SIP header of the INVITE (incoming) or of the answer (outgoing).

@@ -58,6 +58,7 @@ export class AculabCloudClient {
   #onIncoming;
   #iceServers;
   #iceTransportPolicy;
+  #engine; // the engine's handle in the core (bindings/core.cpp), null once closed
 
   /**
    * @param {string} cloudId
@@ -75,16 +76,15 @@ export class AculabCloudClient {
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const seed = new Uint32Array(randomBytes(8).buffer);
-    // The engine's handle in the core (bindings/core.cpp: plain functions over it).
-    this._engine = core.create(String(cloudId), String(webRtcAccessKey), String(clientId),
+    this.#engine = core.create(String(cloudId), String(webRtcAccessKey), String(clientId),
       opts.url ? String(opts.url) : '', seed[0], seed[1], this.#logLevel);
-    const err = core.input(this._engine, 40 /* configError */, 0, 0, '', '', 0);
+    const err = core.input(this.#engine, 40 /* configError */, 0, 0, '', '', 0);
     if (err) {
-      num(this._engine, 8 /* destroy */);
-      this._engine = null;
+      num(this.#engine, 8 /* destroy */);
+      this.#engine = null;
       throw err;
     }
-    this.#frames = new FrameWriter(core, this._engine);
+    this.#frames = new FrameWriter(core, this.#engine);
     this.#calls = new Map();
     this.#ws = null;
     this.#timer = null;
@@ -131,7 +131,7 @@ export class AculabCloudClient {
 
   set onIncoming(fn) {
     this.#onIncoming = typeof fn === 'function' ? fn : null;
-    if (this._engine) this._input(14 /* setIncomingHandler */, 0, '', '', this.#onIncoming ? 1 : 0);
+    if (this.#engine) this._input(14 /* setIncomingHandler */, 0, '', '', this.#onIncoming ? 1 : 0);
   }
 
   // Deprecated in favour of setPeerConnectionConfiguration, still honoured.
@@ -182,8 +182,8 @@ export class AculabCloudClient {
   // Ends every call, removes the registration, closes the socket and frees the engine.
   // (Not in the original interface: a page that is done with a client calls it.)
   close() {
-    if (!this._engine) return;
-    core.input(this._engine, 16 /* close */, now(), 0, '', '', 0);
+    if (!this.#engine) return;
+    core.input(this.#engine, 16 /* close */, now(), 0, '', '', 0);
     // Carried out here even when close() is called from inside a callback (the loop that was
     // draining stops once the engine is gone): the BYEs and the unREGISTER still go out.
     for (let o = this.#poll(); o; o = this.#poll()) {
@@ -201,8 +201,8 @@ export class AculabCloudClient {
     }
     this.#calls.clear();
     this.#dropSocket();
-    num(this._engine, 8 /* destroy */);
-    this._engine = null;
+    num(this.#engine, 8 /* destroy */);
+    this.#engine = null;
   }
 
   // ---- inside
@@ -210,12 +210,12 @@ export class AculabCloudClient {
   // The call object exists before the engine's first outputs for it are carried out (with the
   // socket open and the ICE servers known, the engine asks for its peer connection at once).
   #newCall(opts, kind, text, text2 = '') {
-    if (!this._engine) throw CLIENT_CLOSED;
+    if (!this.#engine) throw CLIENT_CLOSED;
     this._withOptions(opts);
-    const error = core.input(this._engine, kind, now(), 0, text, text2, 0);
+    const error = core.input(this.#engine, kind, now(), 0, text, text2, 0);
     let call = null;
     if (!error) {
-      const handle = num(this._engine, 2 /* lastCall */);
+      const handle = num(this.#engine, 2 /* lastCall */);
       call = new AculabCloudOutgoingCall(this, handle, opts);
       this.#calls.set(handle, call);
     }
@@ -236,9 +236,9 @@ export class AculabCloudClient {
     // addOption's lists: 0 audio codecs, 1 video codecs, 2 extra SIP headers.
     const lists = [codecNames(o.codecs && o.codecs.audio), codecNames(o.codecs && o.codecs.video), headers]
       .map((xs) => xs.map(String));
-    if (!this._engine) throw CLIENT_CLOSED;
-    lists.forEach((xs, i) => xs.forEach((x) => core.input(this._engine, 33 /* addOption */, 0, i, x, '', 0)));
-    core.num(this._engine, 6 /* callOptions */, o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? bitrate : -1,
+    if (!this.#engine) throw CLIENT_CLOSED;
+    lists.forEach((xs, i) => xs.forEach((x) => core.input(this.#engine, 33 /* addOption */, 0, i, x, '', 0)));
+    core.num(this.#engine, 6 /* callOptions */, o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? bitrate : -1,
       tri(o.receiveAudio), tri(o.receiveVideo));
   }
 
@@ -250,19 +250,24 @@ export class AculabCloudClient {
 
   // Every input goes to the engine with `now`, then the outputs are carried out.
   _input(kind, call = 0, text = '', text2 = '', number = 0) {
-    if (!this._engine) throw CLIENT_CLOSED;
-    const r = core.input(this._engine, kind, now(), call, text, text2, number);
+    if (!this.#engine) throw CLIENT_CLOSED;
+    const r = core.input(this.#engine, kind, now(), call, text, text2, number);
     this.#drain();
     return r;
   }
 
+  // disconnect(): "can be called at any time", so nothing once the client is closed.
+  _disconnect(call) {
+    if (this.#engine) this._input(11 /* disconnect */, call);
+  }
+
   // The SIP Call-ID of a call, or the values of a SIP header of its INVITE or answer.
   _callId(call) {
-    return this._engine ? core.input(this._engine, 41 /* callId */, 0, call, '', '', 0) : '';
+    return this.#engine ? core.input(this.#engine, 41 /* callId */, 0, call, '', '', 0) : '';
   }
 
   _sipHeaders(call, name) {
-    const e = this._engine;
+    const e = this.#engine;
     const out = [];
     if (!e) return out;
     core.input(e, 43 /* sipHeaders */, 0, call, name, '', 0);
@@ -273,7 +278,7 @@ export class AculabCloudClient {
   // The engine's next output as { kind, call, name, text, json, level }, or null when none is left
   // (bindings/core.cpp: poll() packs the numbers, output() joins the strings with NULs).
   #poll() {
-    const e = this._engine;
+    const e = this.#engine;
     const r = num(e, 0 /* poll */);
     if (r < 0) return null;
     const [name, json, ...text] = core.input(e, 42 /* output */, 0, 0, '', '', 0).split('\0');
@@ -283,7 +288,7 @@ export class AculabCloudClient {
   // Drains the engine's outputs; inputs fed from inside (a callback calling the API) are drained
   // by this same loop, in order.
   #drain() {
-    if (this.#draining || !this._engine) return;
+    if (this.#draining || !this.#engine) return;
     this.#draining = true;
     try {
       for (;;) {
@@ -294,7 +299,7 @@ export class AculabCloudClient {
         } catch (e) {
           this.#log(1, `AculabCloudClient: output ${o.kind} failed: ${describe(e)}`);
         }
-        if (!this._engine) return;
+        if (!this.#engine) return;
       }
     } finally {
       this.#draining = false;
@@ -303,7 +308,7 @@ export class AculabCloudClient {
   }
 
   #armTimer() {
-    const d = num(this._engine, 1 /* nextDeadline */);
+    const d = num(this.#engine, 1 /* nextDeadline */);
     if (d === this.#deadline && (this.#timer || d < 0)) return;
     this.#clearTimer();
     this.#deadline = d;
@@ -311,7 +316,7 @@ export class AculabCloudClient {
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#deadline = -1;
-      if (this._engine) this._input(3 /* timeout */);
+      if (this.#engine) this._input(3 /* timeout */);
     }, Math.max(0, Math.ceil(d - now())));
   }
 
@@ -377,7 +382,7 @@ export class AculabCloudClient {
       ws = new this.#env.WebSocket(url, 'sip');
     } catch (e) {
       this.#log(1, `AculabCloudClient: cannot open ${url}: ${e}`);
-      queueMicrotask(() => this._engine && this._input(1 /* socketClosed */));
+      queueMicrotask(() => this.#engine && this._input(1 /* socketClosed */));
       return;
     }
     this.#ws = ws;
@@ -385,13 +390,13 @@ export class AculabCloudClient {
       if (this.#ws !== ws) return;
       this.#ws = null;
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      if (this._engine) this._input(1 /* socketClosed */);
+      if (this.#engine) this._input(1 /* socketClosed */);
     };
     ws.onopen = () => {
-      if (this.#ws === ws && this._engine) this._input(0 /* socketOpened */);
+      if (this.#ws === ws && this.#engine) this._input(0 /* socketOpened */);
     };
     ws.onmessage = (ev) => {
-      if (this.#ws !== ws || !this._engine) return;
+      if (this.#ws !== ws || !this.#engine) return;
       if (typeof ev.data === 'string') this._input(32 /* frameInBuffer */, 0, '', '', this.#frames.write(ev.data));
       else this.#log(2, 'AculabCloudClient: binary frame ignored');
     };
@@ -494,7 +499,7 @@ export class AculabCloudClient {
 
   #mediaFailed(handle, cause, detail) {
     const call = this.#calls.get(handle);
-    if (!this._engine || !call || call._failed || (call._peer && call._peer.closed)) return;
+    if (!this.#engine || !call || call._failed || (call._peer && call._peer.closed)) return;
     call._failed = true;
     const known = cause === 'DEVICE_ERROR' ? 'DEVICE_ERROR' : 'ERROR';
     this._input(19 /* mediaFailed */, handle, known, String(detail || (cause && cause.message) || cause));
@@ -530,7 +535,7 @@ export class AculabCloudClient {
       // interface.md: if onIncoming throws, the incoming call is rejected (the public client
       // uses 500).
       this.#log(1, `AculabCloudClient: onIncoming threw: ${describe(e)}`);
-      if (!call._done && this._engine) this._input(10 /* reject */, handle, '', '', 500);
+      if (!call._done && this.#engine) this._input(10 /* reject */, handle, '', '', 500);
     }
   }
 
