@@ -148,9 +148,9 @@ function engineOf(core, ...args) {
   const input = (kind, now, call = 0, text = '', text2 = '', number = 0) => core.input(h, kind, now, call, text, text2, number);
   const own = {
     poll: () => {
-      const r = core.num(h, 0, 0, 0, 0); // as js/client.js's #poll
-      if (r < 0) return { kind: -1 };
-      const [name, json, ...text] = core.input(h, 42, 0, 0, '', '', 0).split('\0');
+      const [head, name, json, ...text] = core.input(h, 42, 0, 0, '', '', 0).split('\0'); // as js/client.js's #poll
+      if (!head) return { kind: -1 };
+      const r = +head;
       return { kind: r % 16, call: Math.floor(r / 256), name, text: text.join('\0'), json, level: Math.floor(r / 16) % 16 };
     },
     withOptions: (o) => {

@@ -24,6 +24,7 @@
 #include "call/engine.hpp"
 #include "sip/message.hpp"
 #include "sip/parser.hpp"
+#include "text/decimal.hpp"
 
 namespace {
 
@@ -35,11 +36,11 @@ using acw::call::InputKind;
 // input()'s kinds: 0-19 are the engine's InputKind (cpp/call/input.hpp), the record Engine::handle
 // takes; from 32 on, this file's own.
 enum Kind {
-  kFrameInBuffer = 32,  // number = the frame's length in the frame buffer (see frame_buffer)
+  kFrameInBuffer = 32,  // number = the frame's length in the frame buffer (num's kFrameBuffer)
   kAddOption = 33,      // call = list (0 audio codec, 1 video codec, 2 extra SIP header), text
   kConfigError = 40,    // the constructor's exception text, "" when the config is valid
   kCallId = 41,         // call's SIP Call-ID
-  kOutput = 42,         // the output poll() gave: name, json and text (see output())
+  kPoll = 42,           // the engine's next output (see poll_text), "" when none is left
   kSipHeaders = 43,     // call, text = name: keeps the values; num(kHeaderCount) counts them
   kSipHeader = 44,      // number = index among the values kept
   kJournal = 45,
@@ -47,7 +48,6 @@ enum Kind {
 };
 // num()'s
 enum What {
-  kPoll = 0,  // the next output's kind + 16 * level + 256 * call, or -1
   kNextDeadline = 1,
   kLastCall = 2,        // the call callService/callClient made
   kFrameBuffer = 3,     // a = bytes: the buffer's address
@@ -75,7 +75,7 @@ std::optional<bool> tri(double v) {
 }
 
 // One engine per AculabCloudClient, reached from JS through its address (a number the shim keeps
-// until destroy); what a command or poll gives back beyond one plain value is kept here for the
+// until destroy); what a command gives back beyond one plain value is kept here for the
 // calls that follow it.
 struct JsEngine {
   explicit JsEngine(acw::call::Config config) : engine(std::move(config)) {}
@@ -83,7 +83,6 @@ struct JsEngine {
   Engine engine;
   CallOptions options;  // staged by kAddOption and kCallOptions for the next command
   uint32_t last_call = 0;
-  acw::call::Output output;
   std::vector<std::string> headers;
   // The page's receive path (js/frames.js): JS encodes a text frame as UTF-8 straight into this
   // buffer in the wasm heap (TextEncoder.encodeInto) and passes its length, so no JS string
@@ -108,14 +107,20 @@ double create(std::string cloud_id, std::string key, std::string client_id, std:
       (static_cast<uint64_t>(u32(seed_hi)) << 32) ^ u32(seed_lo), i32(log_level)})));
 }
 
-// name, json and text, in that order, each after a NUL but the first: name and json never hold
-// one (JSON escapes controls), text may, so it comes last and takes the rest.
-std::string output_text(const acw::call::Output& o) {
-  std::string s = o.name;
-  s += '\0';
-  s += o.json;
-  s += '\0';
-  s += o.text;
+// The engine's next output as text: its kind + 16 * level + 256 * call in decimal, then name,
+// json and text, each after a NUL: the number, name and json never hold one (JSON escapes
+// controls), text may, so it comes last and takes the rest. "" when no output is left.
+std::string poll_text(Engine& engine) {
+  std::string s;
+  if (auto o = engine.poll()) {
+    acw::text::append_decimal(s, static_cast<uint64_t>(o->kind) +
+                                     16 * static_cast<uint64_t>(std::clamp(o->level, 0, 15)) +
+                                     256 * static_cast<uint64_t>(o->call));
+    for (const std::string* part : {&o->name, &o->json, &o->text}) {
+      s += '\0';
+      s += *part;
+    }
+  }
   return s;
 }
 
@@ -139,8 +144,8 @@ std::string input(double h, double kind, double now, double call, std::string te
       return e.engine.config_error();
     case kCallId:
       return e.engine.call_id(u32(call));
-    case kOutput:
-      return output_text(e.output);
+    case kPoll:
+      return poll_text(e.engine);
     case kSipHeaders:
       e.headers = e.engine.sip_headers(u32(call), text);
       return {};
@@ -186,13 +191,6 @@ std::string input(double h, double kind, double now, double call, std::string te
 double num(double h, double what, double a, double b, double c) {
   JsEngine& e = js(h);
   switch (i32(what)) {
-    case kPoll: {
-      auto o = e.engine.poll();
-      if (!o) return -1;
-      e.output = std::move(*o);
-      return static_cast<int>(e.output.kind) + 16.0 * std::clamp(e.output.level, 0, 15) +
-             256.0 * e.output.call;
-    }
     case kNextDeadline:
       return static_cast<double>(e.engine.next_deadline());
     case kLastCall:

@@ -276,12 +276,12 @@ export class AculabCloudClient {
   }
 
   // The engine's next output as { kind, call, name, text, json, level }, or null when none is left
-  // (bindings/core.cpp: poll() packs the numbers, output() joins the strings with NULs).
+  // (bindings/core.cpp's poll_text: the packed numbers and the strings, joined with NULs).
   #poll() {
     const e = this.#engine;
-    const r = num(e, 0 /* poll */);
-    if (r < 0) return null;
-    const [name, json, ...text] = core.input(e, 42 /* output */, 0, 0, '', '', 0).split('\0');
+    const [head, name, json, ...text] = core.input(e, 42 /* poll */, 0, 0, '', '', 0).split('\0');
+    if (!head) return null;
+    const r = +head;
     return { kind: r % 16, call: Math.floor(r / 256), name, text: text.join('\0'), json, level: Math.floor(r / 16) % 16 };
   }
 
