@@ -137,29 +137,43 @@ class ScriptedCloud {
 }
 
 /** One engine and the scripted cloud joined in memory, with a virtual clock. */
-// The core's plain functions over one engine handle, as methods (the first argument filled in);
-// poll() gives the whole output, callService/answer take the options as an object of arrays.
+// The core's entry points over one engine handle (bindings/core.cpp: input() and num() with a
+// kind), as methods named after the engine's; poll() gives the whole output, callService/answer
+// take the options as an object of arrays.
+const KIND = { socketOpened: 0, timeout: 3, frameReceived: 2, enableIncoming: 4, callService: 6, answer: 8,
+  disconnect: 11, setHasIncomingHandler: 14, close: 16, sdpCreated: 17, localDescriptionReady: 18 };
 function engineOf(core, ...args) {
   const h = core.create(...args);
+  // an engine input: the fields the kind does not use stay 0 or ''
+  const input = (kind, now, call = 0, text = '', text2 = '', number = 0) => core.input(h, kind, now, call, text, text2, number);
   const own = {
     poll: () => {
-      const r = core.poll(h); // as js/client.js's _poll
-      if (r < 0) return { kind: -1 };
-      const [name, json, ...text] = core.output(h).split('\0');
+      const [head, name, json, ...text] = core.input(h, 42, 0, 0, '', '', 0).split('\0'); // as js/client.js's #poll
+      if (!head) return { kind: -1 };
+      const r = +head;
       return { kind: r % 16, call: Math.floor(r / 256), name, text: text.join('\0'), json, level: Math.floor(r / 16) % 16 };
     },
-    withOptions: (o, command, ...before) => {
-      [o.audioCodecs, o.videoCodecs, o.extraSipHeaders].forEach((xs, i) => xs.forEach((x) => core.addOption(h, i, x)));
-      return core[command](h, ...before, o.maxBitrateAudio, o.receiveAudio, o.receiveVideo);
+    withOptions: (o) => {
+      [o.audioCodecs, o.videoCodecs, o.extraSipHeaders].forEach((xs, i) => xs.forEach((x) => core.input(h, 33, 0, i, x, '', 0)));
+      core.num(h, 6, o.maxBitrateAudio, o.receiveAudio, o.receiveVideo);
     },
     callService: (now, name, o) => {
-      const error = own.withOptions(o, 'callService', now, name);
-      return { call: error ? 0 : core.lastCall(h), error };
+      own.withOptions(o);
+      const error = input(KIND.callService, now, 0, name);
+      return { call: error ? 0 : core.num(h, 2, 0, 0, 0), error };
     },
-    answer: (now, call, o) => own.withOptions(o, 'answer', now, call),
-    delete: () => core.destroy(h),
+    answer: (now, call, o) => {
+      own.withOptions(o);
+      return input(KIND.answer, now, call);
+    },
+    frameReceived: (now, text) => input(KIND.frameReceived, now, 0, text),
+    enableIncoming: (now, token) => input(KIND.enableIncoming, now, 0, token),
+    setHasIncomingHandler: (now, has) => input(KIND.setHasIncomingHandler, now, 0, '', '', has ? 1 : 0),
+    nextDeadline: () => core.num(h, 1, 0, 0, 0),
+    callId: (call) => core.input(h, 41, 0, call, '', '', 0),
+    delete: () => core.num(h, 8, 0, 0, 0),
   };
-  return new Proxy(own, { get: (t, name) => t[name] ?? ((...a) => core[name](h, ...a)) });
+  return new Proxy(own, { get: (t, name) => t[name] ?? ((now, call, text) => input(KIND[name], now, call, text)) });
 }
 
 export class Pair {

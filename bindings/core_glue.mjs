@@ -6,8 +6,8 @@
 // createCoreModule({ locateFile, wasmBinary }) resolves to the module object: one function per
 // EMSCRIPTEN_BINDINGS function() under its name, HEAPU8 (replaced when memory grows), _malloc, _free.
 // Wire format (Emscripten 3.1.6's embind): a std::string crosses as a malloc'd [u32 length][bytes],
-// freed by JS after the call for arguments and after reading for results; numbers and bool as
-// themselves, unsigned integers read back as unsigned.
+// freed by JS after the call for arguments and after reading for results; numbers as
+// themselves (bindings/core.cpp uses no other type than double and std::string).
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const same = (v) => v;
@@ -55,9 +55,6 @@ export default async function createCoreModule(module = {}) {
   // Each registration gives a type's [to wasm, from wasm] conversions.
   const imports = {
     a: {
-      v: (type) => (types[type] = [0, () => {}]),
-      b: (type, name, size, yes, no) => (types[type] = [(v) => (v ? yes : no), (v) => !!v]),
-      i: (type, name, size, min) => (types[type] = [same, min ? same : (v) => (v << (32 - 8 * size)) >>> (32 - 8 * size)]),
       d: (type) => (types[type] = [same, same]),
       s: (type) => (types[type] = string),
       // Types may be registered after the functions that use them (constructor order): functions

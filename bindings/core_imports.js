@@ -3,9 +3,6 @@
 // em++'s own generated glue is not used (bindings/CMakeLists.txt).
 mergeInto(LibraryManager.library, {
   _embind_register_function: function() {},
-  _embind_register_void: function() {},
-  _embind_register_bool: function() {},
-  _embind_register_integer: function() {},
   _embind_register_float: function() {},
   _embind_register_std_string: function() {},
 });

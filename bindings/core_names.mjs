@@ -12,9 +12,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 // name in the wasm -> name in the glue. Imports are all from module "env" and become module "a".
 const IMPORTS = {
   _embind_register_function: 'f',
-  _embind_register_void: 'v',
-  _embind_register_bool: 'b',
-  _embind_register_integer: 'i',
   _embind_register_float: 'd',
   _embind_register_std_string: 's',
   emscripten_resize_heap: 'g',

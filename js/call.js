@@ -27,8 +27,7 @@ export class AculabCloudCall {
 
   // The SIP Call-ID (undefined when the engine has none).
   callId() {
-    const id = this.client._engineCall('callId', this._handle);
-    return id || undefined;
+    return this.client._callId(this._handle) || undefined;
   }
 
   get theCallId() {
@@ -49,18 +48,17 @@ export class AculabCloudCall {
 
   sendDtmf(digits) {
     if (typeof digits !== 'string') throw 'Invalid DTMF string';
-    this.client._command('sendDtmf', this._handle, digits);
+    this.client._command(12 /* sendDtmf */, this._handle, digits);
   }
 
   // "This can be called at any time": never throws.
   disconnect() {
-    if (this._done || !this.client._engine) return;
-    this.client._input('disconnect', this._handle);
+    if (!this._done) this.client._disconnect(this._handle);
   }
 
   // The values of a SIP header of the INVITE (incoming) or of the answer (outgoing).
   getSipHeaders(name) {
-    return this.client._engineCall('sipHeaders', this._handle, String(name));
+    return this.client._sipHeaders(this._handle, String(name));
   }
 
   // Statistics of the peer connection (RTCStatsReport), or an empty Map before media.
@@ -74,16 +72,17 @@ export class AculabCloudOutgoingCall extends AculabCloudCall {}
 export class AculabCloudIncomingCall extends AculabCloudCall {
   answer(options) {
     this._options = options || {};
-    this.client._withOptions(this._options, (...o) => this.client._command('answer', this._handle, ...o));
+    this.client._withOptions(this._options);
+    this.client._command(8 /* answer */, this._handle);
   }
 
   ringing() {
-    this.client._command('ringing', this._handle);
+    this.client._command(9 /* ringing */, this._handle);
   }
 
   // A SIP status 400-699 (number or numeric string); anything else, or nothing, gives 486.
   reject(cause) {
     const code = typeof cause === 'number' ? cause : Number.parseInt(cause, 10);
-    this.client._command('reject', this._handle, Number.isInteger(code) ? code : 0);
+    this.client._command(10 /* reject */, this._handle, '', '', Number.isInteger(code) ? code : 0);
   }
 }

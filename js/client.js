@@ -16,6 +16,11 @@ export function setCore(module) {
   core = module;
 }
 
+// The core's entry points (bindings/core.cpp): input(engine, kind, now, call, text, text2, number)
+// gives a string, num(engine, what, a, b, c) a number; kinds and whats are numbers commented with
+// their names at each use (0-19 are cpp/call/input.hpp's InputKind).
+const num = (engine, what, a = 0) => core.num(engine, what, a, 0, 0);
+
 // Where the browser APIs come from: the page's globals, or what a Node host passes in
 // (for example @roamhq/wrtc) through the constructor's options or AculabCloudClient.setEnvironment.
 function browserEnv() {
@@ -53,6 +58,7 @@ export class AculabCloudClient {
   #onIncoming;
   #iceServers;
   #iceTransportPolicy;
+  #engine; // the engine's handle in the core (bindings/core.cpp), null once closed
 
   /**
    * @param {string} cloudId
@@ -70,16 +76,15 @@ export class AculabCloudClient {
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const seed = new Uint32Array(randomBytes(8).buffer);
-    // The engine's handle in the core (bindings/core.cpp: plain functions over it).
-    this._engine = core.create(String(cloudId), String(webRtcAccessKey), String(clientId),
+    this.#engine = core.create(String(cloudId), String(webRtcAccessKey), String(clientId),
       opts.url ? String(opts.url) : '', seed[0], seed[1], this.#logLevel);
-    const err = core.configError(this._engine);
+    const err = core.input(this.#engine, 40 /* configError */, 0, 0, '', '', 0);
     if (err) {
-      core.destroy(this._engine);
-      this._engine = null;
+      num(this.#engine, 8 /* destroy */);
+      this.#engine = null;
       throw err;
     }
-    this.#frames = new FrameWriter(core, this._engine);
+    this.#frames = new FrameWriter(core, this.#engine);
     this.#calls = new Map();
     this.#ws = null;
     this.#timer = null;
@@ -116,7 +121,7 @@ export class AculabCloudClient {
 
   set maxConcurrent(n) {
     const v = Number(n);
-    this._command('setMaxConcurrent', v >= 1 ? Math.min(Math.floor(v), 0x7fffffff) : 0);
+    this._command(13 /* setMaxConcurrent */, 0, '', '', v >= 1 ? Math.min(Math.floor(v), 0x7fffffff) : 0);
     this.#maxConcurrent = n;
   }
 
@@ -126,7 +131,7 @@ export class AculabCloudClient {
 
   set onIncoming(fn) {
     this.#onIncoming = typeof fn === 'function' ? fn : null;
-    if (this._engine) this._input('setHasIncomingHandler', !!this.#onIncoming);
+    if (this.#engine) this._input(14 /* setIncomingHandler */, 0, '', '', this.#onIncoming ? 1 : 0);
   }
 
   // Deprecated in favour of setPeerConnectionConfiguration, still honoured.
@@ -143,23 +148,23 @@ export class AculabCloudClient {
     const servers = c.iceServers === undefined ? null : c.iceServers;
     if (servers !== null && !Array.isArray(servers)) throw 'iceServers must be null or an array';
     const policy = c.iceTransportPolicy === undefined ? 'all' : String(c.iceTransportPolicy);
-    this._command('setPeerConnectionConfiguration', servers === null ? '' : JSON.stringify(servers), policy);
+    this._command(15 /* setPeerConnectionConfiguration */, 0, servers === null ? '' : JSON.stringify(servers), policy);
     this.#iceServers = servers;
     this.#iceTransportPolicy = policy;
   }
 
   enableIncoming(token) {
-    this._command('enableIncoming', typeof token === 'string' ? token : '');
+    this._command(4 /* enableIncoming */, 0, typeof token === 'string' ? token : '');
   }
 
   disableIncoming() {
-    this._command('disableIncoming');
+    this._command(5 /* disableIncoming */);
   }
 
   callService(serviceName, options) {
     const opts = options || {};
     const name = typeof serviceName === 'string' ? serviceName : '';
-    return this.#newCall(opts, (...o) => core.callService(this._engine, now(), name, ...o));
+    return this.#newCall(opts, 6 /* callService */, name);
   }
 
   // Deprecated alias of callService.
@@ -171,14 +176,14 @@ export class AculabCloudClient {
     if (typeof clientId !== 'string') throw 'clientId is not a string';
     const opts = options || {};
     const jwt = typeof token === 'string' ? token : '';
-    return this.#newCall(opts, (...o) => core.callClient(this._engine, now(), clientId, jwt, ...o));
+    return this.#newCall(opts, 7 /* callClient */, clientId, jwt);
   }
 
   // Ends every call, removes the registration, closes the socket and frees the engine.
   // (Not in the original interface: a page that is done with a client calls it.)
   close() {
-    if (!this._engine) return;
-    core.close(this._engine, now());
+    if (!this.#engine) return;
+    core.input(this.#engine, 16 /* close */, now(), 0, '', '', 0);
     // Carried out here even when close() is called from inside a callback (the loop that was
     // draining stops once the engine is gone): the BYEs and the unREGISTER still go out.
     for (let o = this.#poll(); o; o = this.#poll()) {
@@ -196,20 +201,21 @@ export class AculabCloudClient {
     }
     this.#calls.clear();
     this.#dropSocket();
-    core.destroy(this._engine);
-    this._engine = null;
+    num(this.#engine, 8 /* destroy */);
+    this.#engine = null;
   }
 
   // ---- inside
 
   // The call object exists before the engine's first outputs for it are carried out (with the
   // socket open and the ICE servers known, the engine asks for its peer connection at once).
-  #newCall(opts, start) {
-    if (!this._engine) throw CLIENT_CLOSED;
-    const error = this._withOptions(opts, start);
+  #newCall(opts, kind, text, text2 = '') {
+    if (!this.#engine) throw CLIENT_CLOSED;
+    this._withOptions(opts);
+    const error = core.input(this.#engine, kind, now(), 0, text, text2, 0);
     let call = null;
     if (!error) {
-      const handle = core.lastCall(this._engine);
+      const handle = num(this.#engine, 2 /* lastCall */);
       call = new AculabCloudOutgoingCall(this, handle, opts);
       this.#calls.set(handle, call);
     }
@@ -218,62 +224,71 @@ export class AculabCloudClient {
     return call;
   }
 
-  // AculabCloudCallOptions reduced to what the core reads: the lists are staged in the engine one
-  // string at a time, the rest go to `use` (the command that takes the staged lists) as arguments.
-  _withOptions(o, use) {
+  // AculabCloudCallOptions reduced to what the core reads, staged in the engine (the lists one
+  // string at a time) for the command that follows.
+  _withOptions(o) {
     const codecNames = (xs) => (Array.isArray(xs) ? xs : []).map((c) => (typeof c === 'string' ? c : c && c.mimeType) || '');
     // extraSipHeaders (this interface); extraHeaders is what the public client's options call them.
     const raw = o.extraSipHeaders !== undefined ? o.extraSipHeaders : o.extraHeaders;
     const headers = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
     const tri = (v) => (v === undefined || v === null ? -1 : v ? 1 : 0);
     const bitrate = Number(o.maxBitrateAudio);
-    // addOption's lists: 0 audio codecs, 1 video codecs, 2 extra SIP headers (bindings/core.cpp).
+    // addOption's lists: 0 audio codecs, 1 video codecs, 2 extra SIP headers.
     const lists = [codecNames(o.codecs && o.codecs.audio), codecNames(o.codecs && o.codecs.video), headers]
       .map((xs) => xs.map(String));
-    if (!this._engine) throw CLIENT_CLOSED;
-    lists.forEach((xs, i) => xs.forEach((x) => core.addOption(this._engine, i, x)));
-    return use(o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? bitrate : -1,
+    if (!this.#engine) throw CLIENT_CLOSED;
+    lists.forEach((xs, i) => xs.forEach((x) => core.input(this.#engine, 33 /* addOption */, 0, i, x, '', 0)));
+    core.num(this.#engine, 6 /* callOptions */, o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? bitrate : -1,
       tri(o.receiveAudio), tri(o.receiveVideo));
   }
 
   // A command whose error (the documented string) is thrown to the page.
-  _command(name, ...args) {
-    const err = this._input(name, ...args);
-    if (typeof err === 'string' && err) throw err;
-    return err;
+  _command(kind, call, text, text2, number) {
+    const err = this._input(kind, call, text, text2, number);
+    if (err) throw err;
   }
 
   // Every input goes to the engine with `now`, then the outputs are carried out.
-  _input(name, ...args) {
-    if (!this._engine) throw CLIENT_CLOSED;
-    const r = core[name](this._engine, now(), ...args);
+  _input(kind, call = 0, text = '', text2 = '', number = 0) {
+    if (!this.#engine) throw CLIENT_CLOSED;
+    const r = core.input(this.#engine, kind, now(), call, text, text2, number);
     this.#drain();
     return r;
   }
 
-  _engineCall(name, ...args) {
-    if (!this._engine) return name === 'sipHeaders' ? [] : '';
-    const r = core[name](this._engine, ...args);
-    if (name !== 'sipHeaders') return r;
+  // disconnect(): "can be called at any time", so nothing once the client is closed.
+  _disconnect(call) {
+    if (this.#engine) this._input(11 /* disconnect */, call);
+  }
+
+  // The SIP Call-ID of a call, or the values of a SIP header of its INVITE or answer.
+  _callId(call) {
+    return this.#engine ? core.input(this.#engine, 41 /* callId */, 0, call, '', '', 0) : '';
+  }
+
+  _sipHeaders(call, name) {
+    const e = this.#engine;
     const out = [];
-    for (let i = 0; i < r; i++) out.push(core.sipHeader(this._engine, i));
+    if (!e) return out;
+    core.input(e, 43 /* sipHeaders */, 0, call, name, '', 0);
+    for (let i = 0, n = num(e, 7 /* headerCount */); i < n; i++) out.push(core.input(e, 44 /* sipHeader */, 0, 0, '', '', i));
     return out;
   }
 
   // The engine's next output as { kind, call, name, text, json, level }, or null when none is left
-  // (bindings/core.cpp: poll() packs the numbers, output() joins the strings with NULs).
+  // (bindings/core.cpp's poll_text: the packed numbers and the strings, joined with NULs).
   #poll() {
-    const e = this._engine;
-    const r = core.poll(e);
-    if (r < 0) return null;
-    const [name, json, ...text] = core.output(e).split('\0');
+    const e = this.#engine;
+    const [head, name, json, ...text] = core.input(e, 42 /* poll */, 0, 0, '', '', 0).split('\0');
+    if (!head) return null;
+    const r = +head;
     return { kind: r % 16, call: Math.floor(r / 256), name, text: text.join('\0'), json, level: Math.floor(r / 16) % 16 };
   }
 
   // Drains the engine's outputs; inputs fed from inside (a callback calling the API) are drained
   // by this same loop, in order.
   #drain() {
-    if (this.#draining || !this._engine) return;
+    if (this.#draining || !this.#engine) return;
     this.#draining = true;
     try {
       for (;;) {
@@ -284,7 +299,7 @@ export class AculabCloudClient {
         } catch (e) {
           this.#log(1, `AculabCloudClient: output ${o.kind} failed: ${describe(e)}`);
         }
-        if (!this._engine) return;
+        if (!this.#engine) return;
       }
     } finally {
       this.#draining = false;
@@ -293,7 +308,7 @@ export class AculabCloudClient {
   }
 
   #armTimer() {
-    const d = core.nextDeadline(this._engine);
+    const d = num(this.#engine, 1 /* nextDeadline */);
     if (d === this.#deadline && (this.#timer || d < 0)) return;
     this.#clearTimer();
     this.#deadline = d;
@@ -301,7 +316,7 @@ export class AculabCloudClient {
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#deadline = -1;
-      if (this._engine) this._input('timeout');
+      if (this.#engine) this._input(3 /* timeout */);
     }, Math.max(0, Math.ceil(d - now())));
   }
 
@@ -334,9 +349,9 @@ export class AculabCloudClient {
         else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
       case 3 /* CREATE_PEER */: return this.#createPeer(o);
-      case 4 /* CREATE_OFFER */: return this.#media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createOffer()));
-      case 5 /* CREATE_ANSWER */: return this.#media(o.call, async (p) => this._input('sdpCreated', o.call, await p.createAnswer()));
-      case 6 /* SET_LOCAL */: return this.#media(o.call, async (p) => this._input('localDescriptionReady', o.call, await p.setLocal(o.name, o.text)));
+      case 4 /* CREATE_OFFER */: return this.#media(o.call, async (p) => this._input(17 /* sdpCreated */, o.call, await p.createOffer()));
+      case 5 /* CREATE_ANSWER */: return this.#media(o.call, async (p) => this._input(17 /* sdpCreated */, o.call, await p.createAnswer()));
+      case 6 /* SET_LOCAL */: return this.#media(o.call, async (p) => this._input(18 /* localDescriptionReady */, o.call, await p.setLocal(o.name, o.text)));
       case 7 /* SET_REMOTE */: return this.#media(o.call, async (p) => {
         await p.setRemote(o.name, o.text);
         this.#emptiedStreams(o.call);
@@ -367,7 +382,7 @@ export class AculabCloudClient {
       ws = new this.#env.WebSocket(url, 'sip');
     } catch (e) {
       this.#log(1, `AculabCloudClient: cannot open ${url}: ${e}`);
-      queueMicrotask(() => this._engine && this._input('socketClosed'));
+      queueMicrotask(() => this.#engine && this._input(1 /* socketClosed */));
       return;
     }
     this.#ws = ws;
@@ -375,14 +390,14 @@ export class AculabCloudClient {
       if (this.#ws !== ws) return;
       this.#ws = null;
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      if (this._engine) this._input('socketClosed');
+      if (this.#engine) this._input(1 /* socketClosed */);
     };
     ws.onopen = () => {
-      if (this.#ws === ws && this._engine) this._input('socketOpened');
+      if (this.#ws === ws && this.#engine) this._input(0 /* socketOpened */);
     };
     ws.onmessage = (ev) => {
-      if (this.#ws !== ws || !this._engine) return;
-      if (typeof ev.data === 'string') this._input('frameReceivedInBuffer', this.#frames.write(ev.data));
+      if (this.#ws !== ws || !this.#engine) return;
+      if (typeof ev.data === 'string') this._input(32 /* frameInBuffer */, 0, '', '', this.#frames.write(ev.data));
       else this.#log(2, 'AculabCloudClient: binary frame ignored');
     };
     ws.onclose = lost;
@@ -484,10 +499,10 @@ export class AculabCloudClient {
 
   #mediaFailed(handle, cause, detail) {
     const call = this.#calls.get(handle);
-    if (!this._engine || !call || call._failed || (call._peer && call._peer.closed)) return;
+    if (!this.#engine || !call || call._failed || (call._peer && call._peer.closed)) return;
     call._failed = true;
     const known = cause === 'DEVICE_ERROR' ? 'DEVICE_ERROR' : 'ERROR';
-    this._input('mediaFailed', handle, known, String(detail || (cause && cause.message) || cause));
+    this._input(19 /* mediaFailed */, handle, known, String(detail || (cause && cause.message) || cause));
   }
 
   #callback(handle, name, payload) {
@@ -520,7 +535,7 @@ export class AculabCloudClient {
       // interface.md: if onIncoming throws, the incoming call is rejected (the public client
       // uses 500).
       this.#log(1, `AculabCloudClient: onIncoming threw: ${describe(e)}`);
-      if (!call._done && this._engine) this._input('reject', handle, 500);
+      if (!call._done && this.#engine) this._input(10 /* reject */, handle, '', '', 500);
     }
   }
 

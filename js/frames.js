@@ -1,6 +1,6 @@
 // Received WebSocket text frames go into the core as UTF-8 bytes written straight into the wasm
-// heap: TextEncoder.encodeInto into a buffer the engine owns (frameBuffer), then one call with
-// the byte length (frameReceivedInBuffer). Passing the JS string through embind
+// heap: TextEncoder.encodeInto into a buffer the engine owns (num's frameBuffer), then one call
+// with the byte length (input's frameInBuffer, bindings/core.cpp). Passing the JS string through embind
 // instead costs ~18 µs for a 2.8 KB INVITE (its std::string conversion measures and encodes the
 // UTF-8 in two JS loops), three times the parse itself; encodeInto takes ~0.2 µs.
 const encoder = new TextEncoder();
@@ -13,7 +13,7 @@ const LARGE = 256 * 1024;
 
 export class FrameWriter {
   /**
-   * @param {object} module the core's Emscripten module (HEAPU8, frameBuffer)
+   * @param {object} module the core's Emscripten module (HEAPU8, num)
    * @param {number} engine the engine's handle (the engine owns the buffer)
    */
   constructor(module, engine) {
@@ -28,7 +28,7 @@ export class FrameWriter {
     const need = text.length * BYTES_PER_UNIT;
     if (need > this._size || (this._size > LARGE && need <= SMALL)) {
       this._size = Math.max(need, SMALL);
-      this._ptr = this._module.frameBuffer(this._engine, this._size);
+      this._ptr = this._module.num(this._engine, 3 /* frameBuffer */, this._size, 0, 0);
     }
     // HEAPU8 is read again on every frame: when the wasm memory grows (in frameBuffer or in any
     // earlier call) the old view is detached and Module.HEAPU8 is replaced.
