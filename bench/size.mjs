@@ -4,9 +4,11 @@
 //   node bench/size.mjs --dist DIR            # another build's acw-core.{mjs,wasm} (or ACW_CORE_DIST=DIR)
 //   node bench/size.mjs --names FILE.wasm     # also the .wasm's gzip size by part and the biggest
 //                                             # functions, from a build linked with
-//                                             # --profiling-funcs: the em++ line of
-//                                             # `ninja -C build/wasm -t commands <dist>/acw-core.mjs`
-//                                             # with `-o /tmp/p/acw-core.mjs --profiling-funcs`
+//                                             # --profiling-funcs: the em++ line of `ninja -C
+//                                             # build/wasm -t commands bindings/acw-core-linked.mjs`
+//                                             # with `-o /tmp/p/acw-core.mjs --profiling-funcs`, then
+//                                             # its core_names.mjs and wasm-opt steps (wasm-opt with
+//                                             # --debuginfo) on /tmp/p/acw-core.wasm
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
