@@ -130,7 +130,7 @@ test('onIncoming type and media fields: "client", "other", and the offer\'s dire
 test('reject(code): 400-699 as given; nothing, a non-number or a code out of range gives 486', { timeout: 90000 }, guard(async (t) => {
   const { cloud, incoming, far } = await setUp(t);
   const offer = await far().offer();
-  const cases = [[603, 603], ['480', 480], [400, 400], [699, 699], [undefined, 486], ['busy', 486], [700, 486], [399, 486], [200, 486]];
+  const cases = [[603, 603], ['480', 480], [400, 400], [699, 699], [undefined, 486], ['busy', 486], [700, 486], [399, 486], [200, 486], [2 ** 32 + 603, 486], [-(2 ** 32) + 603, 486], [1e300, 486]];
   for (const [code, want] of cases) {
     const dialog = cloud.invite({ sdp: offer });
     const { payload, log } = await incoming.next('onIncoming');
