@@ -12,13 +12,15 @@
 namespace acw::call {
 namespace {
 
-// An offer the page can take: SDP with an audio or video section that is not rejected.
-std::optional<sdp::SessionDescription> usable_offer(const sip::Message& invite) {
+// The summary of an offer the page can take: SDP with an audio or video section that is not
+// rejected. Only the summary is kept (the parsed SDP is destroyed in one place).
+std::optional<sdp::OfferSummary> usable_offer(const sip::Message& invite) {
   if (!has_sdp_body(invite)) return std::nullopt;
   auto offer = sdp::parse(invite.body());
   if (!offer) return std::nullopt;
   for (const auto& media : offer->media) {
-    if ((media.media == "audio" || media.media == "video") && !media.rejected()) return offer;
+    if ((media.media == "audio" || media.media == "video") && !media.rejected())
+      return sdp::summarize_offer(*offer);
   }
   return std::nullopt;
 }
@@ -30,7 +32,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   // 100 Trying at once, as the public client does (trace 2), so the cloud stops retransmitting.
   reply(now, tx, invite, 100);
   int refusal = 0;
-  std::optional<sdp::SessionDescription> offer;
+  std::optional<sdp::OfferSummary> offer;
   std::optional<sip::Dialog> dialog;
   if (!has_incoming_handler_) {
     log(2, {"incoming call rejected: no onIncoming"});
@@ -64,8 +66,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   std::string from_user = from ? from->uri.user : std::string();
   std::string_view type =
       from ? ua_.addresses().caller_type(from->uri.host) : std::string_view("other");
-  callback(handle, "onIncoming",
-           incoming_payload(from_user, type, sdp::summarize_offer(*offer), invite.call_id()));
+  callback(handle, "onIncoming", incoming_payload(from_user, type, *offer, invite.call_id()));
 }
 
 void Engine::create_answer(int64_t now, Call& call) {
