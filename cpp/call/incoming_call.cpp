@@ -32,23 +32,27 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   // 100 Trying at once, as the public client does (trace 2), so the cloud stops retransmitting.
   reply(now, tx, invite, 100);
   int refusal = 0;
+  int level = 2;
+  std::string_view why;  // what the log says, after "incoming call rejected: "
   std::optional<sdp::OfferSummary> offer;
   std::optional<sip::Dialog> dialog;
   if (!has_incoming_handler_) {
-    log(2, {"incoming call rejected: no onIncoming"});
+    why = "no onIncoming";
     refusal = 480;
   } else if (active_calls() >= static_cast<std::size_t>(max_concurrent_) ||
              calls_.size() >= kMaxCalls) {
-    log(2, {"incoming call rejected: maxConcurrent reached"});
+    why = "maxConcurrent reached";
     refusal = 486;
   } else if (!(offer = usable_offer(invite))) {
     // No offer we can answer (no SDP, or no audio/video): the page could not take it.
-    log(1, {"incoming call rejected: no usable SDP offer"});
+    level = 1;
+    why = "no usable SDP offer";
     refusal = 488;
   } else if (!(dialog = sip::Dialog::from_uas(invite, local_tag))) {
     refusal = 400;  // no Contact: no dialog
   }
   if (refusal != 0) {
+    if (!why.empty()) log(level, {"incoming call rejected: ", why});
     reply(now, tx, invite, refusal, local_tag);
     return;
   }
