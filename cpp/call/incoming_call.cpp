@@ -28,7 +28,7 @@ std::optional<sdp::OfferSummary> usable_offer(const sip::Message& invite) {
 }  // namespace
 
 void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Message& invite) {
-  const std::string local_tag = sip::make_tag(random_.next());
+  std::string local_tag = sip::make_tag(random_.next());
   // 100 Trying at once, as the public client does (trace 2), so the cloud stops retransmitting.
   reply(now, tx, invite, 100);
   int refusal = 0;
@@ -59,15 +59,15 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   auto from = sip::parse_name_addr(header_text(invite, "From"));
 
   Call& call = new_call(false, CallState::kOffered);
-  call.call_id = std::string(invite.call_id());
-  call.local_tag = local_tag;
+  call.call_id = invite.call_id();
+  call.local_tag = std::move(local_tag);
   call.invite = invite;
   call.remote = invite;
   call.invite_tx = tx;
-  call.remote_offer = std::string(invite.body());
+  call.remote_offer = invite.body();
   call.dialog = std::move(dialog);
   const CallHandle handle = call.handle;
-  std::string from_user = from ? from->uri.user : std::string();
+  std::string_view from_user = from ? std::string_view(from->uri.user) : std::string_view();
   std::string_view type =
       from ? ua_.addresses().caller_type(from->uri.host) : std::string_view("other");
   callback(handle, "onIncoming", incoming_payload(from_user, type, *offer, invite.call_id()));
