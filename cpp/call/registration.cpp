@@ -78,14 +78,7 @@ void Registration::on_response(const sip::Message& response, int64_t now, Random
 
   if (in_flight_expires_ == 0) {
     // The unregister completed; whatever the answer, the binding is gone or will expire.
-    bound_ = false;
-    state_ = State::kIdle;
-    expires_at_ = sip::kNever;
-    if (token_.empty()) {
-      report(false, cause::kNormal, false);
-    } else {
-      pending_ = true;  // enabled again meanwhile
-    }
+    unbound();
     return;
   }
 
@@ -156,17 +149,21 @@ void Registration::on_response(const sip::Message& response, int64_t now, Random
 void Registration::on_timeout(int64_t now, Random& random) {
   in_flight_ = 0;
   if (in_flight_expires_ == 0 || token_.empty()) {
-    bound_ = false;
-    state_ = State::kIdle;
-    expires_at_ = sip::kNever;
-    if (token_.empty()) {
-      report(false, cause::kNormal, false);
-    } else {
-      pending_ = true;
-    }
+    unbound();
     return;
   }
   failed(now, register_retry_wait(++failures_, random.next()));
+}
+
+void Registration::unbound() {
+  bound_ = false;
+  state_ = State::kIdle;
+  expires_at_ = sip::kNever;
+  if (token_.empty()) {
+    report(false, cause::kNormal, false);
+  } else {
+    pending_ = true;  // enabled again meanwhile
+  }
 }
 
 void Registration::failed(int64_t now, int64_t wait) {

@@ -85,6 +85,9 @@ class Registration {
  private:
   void report(bool ready, std::string_view cause, bool retry);
   void failed(int64_t now, int64_t wait);
+  // No binding any more (unregistered, or the REGISTER timed out): idle, reported off when
+  // disabled, registering again when enabled meanwhile.
+  void unbound();
   uint32_t granted_expires(const sip::Message& response) const;
 
   std::string call_id_;
