@@ -21,9 +21,11 @@ bool is_blank(std::string_view text) {
 
 // Enough of a request to build a response to it (§8.2.6): the five copied fields.
 bool answerable(const sip::Message& request) {
+  for (std::string_view name : {"From", "To", "Call-ID", "CSeq"}) {
+    if (!request.has_header(name)) return false;
+  }
   auto vias = request.header_values("Via");
-  return !vias.empty() && sip::parse_via(vias.front()) && request.has_header("From") &&
-         request.has_header("To") && request.has_header("Call-ID") && request.has_header("CSeq");
+  return !vias.empty() && sip::parse_via(vias.front());
 }
 
 // What a request that is not a call's INVITE, BYE or CANCEL gets, outside a dialog and inside
