@@ -32,25 +32,32 @@ std::string_view cause_for_status(int status) {
   return cause::kFailed;  // any other non-2xx final
 }
 
+namespace {
+
+// The text before the first `sep` in `rest` (all of it when there is none), trimmed, into
+// `head`; `rest` keeps what follows the separator. Whether there was one.
+bool take(std::string_view& rest, char sep, std::string_view* head) {
+  const auto at = rest.find(sep);
+  *head = sip::grammar::trim_lws(rest.substr(0, at));
+  rest = at == std::string_view::npos ? std::string_view() : rest.substr(at + 1);
+  return at != std::string_view::npos;
+}
+
+}  // namespace
+
 std::optional<int> reason_sip_cause(std::string_view reason) {
   // RFC 3326 §2: Reason = protocol *(SEMI reason-params); cause = "cause" EQUAL 1*DIGIT. Only the
   // first value is read (a Reason with several protocols lists SIP once).
-  auto comma = reason.find(',');
-  if (comma != std::string_view::npos) reason = reason.substr(0, comma);
-  auto semi = reason.find(';');
-  if (semi == std::string_view::npos ||
-      !sip::grammar::iequals(sip::grammar::trim_lws(reason.substr(0, semi)), "SIP"))
-    return std::nullopt;
-  std::string_view params = reason.substr(semi + 1);
+  std::string_view params;
+  std::string_view protocol;
+  take(reason, ',', &params);
+  if (!take(params, ';', &protocol) || !sip::grammar::iequals(protocol, "SIP")) return std::nullopt;
   while (!params.empty()) {
-    auto next = params.find(';');
-    std::string_view param = sip::grammar::trim_lws(params.substr(0, next));
-    params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
-    auto eq = param.find('=');
-    if (eq == std::string_view::npos ||
-        !sip::grammar::iequals(sip::grammar::trim_lws(param.substr(0, eq)), "cause"))
-      continue;
-    std::string_view digits = sip::grammar::trim_lws(param.substr(eq + 1));
+    std::string_view param;
+    std::string_view name;
+    take(params, ';', &param);
+    if (!take(param, '=', &name) || !sip::grammar::iequals(name, "cause")) continue;
+    std::string_view digits = sip::grammar::trim_lws(param);
     if (digits.size() != 3) return std::nullopt;
     int code = 0;
     for (char c : digits) {
