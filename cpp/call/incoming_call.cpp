@@ -31,11 +31,10 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   std::string local_tag = sip::make_tag(random_.next());
   // 100 Trying at once, as the public client does (trace 2), so the cloud stops retransmitting.
   reply(now, tx, invite, 100);
-  int refusal = 0;
+  int refusal = 400;  // without a Contact there is no dialog
   int level = 2;
   std::string_view why;  // what the log says, after "incoming call rejected: "
   std::optional<sdp::OfferSummary> offer;
-  std::optional<sip::Dialog> dialog;
   if (!has_incoming_handler_) {
     why = "no onIncoming";
     refusal = 480;
@@ -48,10 +47,11 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
     level = 1;
     why = "no usable SDP offer";
     refusal = 488;
-  } else if (!(dialog = sip::Dialog::from_uas(invite, local_tag))) {
-    refusal = 400;  // no Contact: no dialog
   }
-  if (refusal != 0) {
+  // A usable offer means every check above passed.
+  std::optional<sip::Dialog> dialog =
+      offer ? sip::Dialog::from_uas(invite, local_tag) : std::nullopt;
+  if (!dialog) {
     if (!why.empty()) log(level, {"incoming call rejected: ", why});
     reply(now, tx, invite, refusal, local_tag);
     return;
