@@ -85,7 +85,7 @@ void Registration::on_response(const sip::Message& response, int64_t now, Random
   if (status >= 200 && status < 300) {
     uint32_t granted = granted_expires(response);
     if (granted == 0) {
-      failed(now, register_retry_wait(++failures_, random.next()));
+      retry_later(now, random);
       return;
     }
     bound_ = true;
@@ -139,11 +139,7 @@ void Registration::on_response(const sip::Message& response, int64_t now, Random
   }
 
   // §20.33: Retry-After says when to try again; otherwise back off.
-  int64_t wait = register_retry_wait(++failures_, random.next());
-  if (auto retry_after = header_uint(response, "Retry-After")) {
-    wait = std::clamp<int64_t>(int64_t{*retry_after} * 1000, 1000, 3600000);
-  }
-  failed(now, wait);
+  retry_later(now, random, header_uint(response, "Retry-After"));
 }
 
 void Registration::on_timeout(int64_t now, Random& random) {
@@ -152,7 +148,7 @@ void Registration::on_timeout(int64_t now, Random& random) {
     unbound();
     return;
   }
-  failed(now, register_retry_wait(++failures_, random.next()));
+  retry_later(now, random);
 }
 
 void Registration::unbound() {
@@ -164,6 +160,12 @@ void Registration::unbound() {
   } else {
     pending_ = true;  // enabled again meanwhile
   }
+}
+
+void Registration::retry_later(int64_t now, Random& random, std::optional<uint32_t> retry_after) {
+  int64_t wait = register_retry_wait(++failures_, random.next());
+  if (retry_after) wait = std::clamp<int64_t>(int64_t{*retry_after} * 1000, 1000, 3600000);
+  failed(now, wait);
 }
 
 void Registration::failed(int64_t now, int64_t wait) {

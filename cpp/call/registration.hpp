@@ -85,6 +85,8 @@ class Registration {
  private:
   void report(bool ready, std::string_view cause, bool retry);
   void failed(int64_t now, int64_t wait);
+  // failed() after the back-off wait for one more failure, or the Retry-After seconds when given.
+  void retry_later(int64_t now, Random& random, std::optional<uint32_t> retry_after = {});
   // No binding any more (unregistered, or the REGISTER timed out): idle, reported off when
   // disabled, registering again when enabled meanwhile.
   void unbound();
