@@ -198,19 +198,15 @@ void Engine::receive_in_dialog(int64_t now, Call& call, sip::TransactionId tx,
   }
   if (method == "BYE") {
     reply(now, tx, request, 200);
-    const bool unanswered =
-        !call.outgoing && call.state != CallState::kAnswered && call.state != CallState::kConfirmed;
-    if (unanswered) {
+    if (call.unanswered()) {
       end_unanswered(now, call, 487, cause::kNoAnswer);
       return;
     }
     // The public client takes the cause from a Reason header when the far side gives one.
     std::string_view why = cause::kNormal;
-    if (auto reason = request.header("Reason")) {
-      if (auto code = reason_sip_cause(*reason)) {
-        auto mapped = cause_for_status(*code);
-        if (!mapped.empty()) why = mapped;
-      }
+    if (auto code = reason_sip_cause(header_text(request, "Reason"))) {
+      auto mapped = cause_for_status(*code);
+      if (!mapped.empty()) why = mapped;
     }
     terminate(call, why);
   } else if (method == "INVITE") {
