@@ -163,7 +163,7 @@ void Engine::receive_other(int64_t now, sip::TransactionId tx, const sip::Messag
                            bool in_dialog) {
   const std::string_view method = request.method();
   int status = 501;
-  std::size_t index = 0;  // in kOtherMethods: 0 OPTIONS, 1 MESSAGE
+  std::size_t index = 0;  // 1 + the place in kOtherMethods (0: none): 1 OPTIONS, 2 MESSAGE
   for (std::size_t i = 0; i < std::size(kOtherMethods); ++i) {
     if (method == kOtherMethods[i].method) {
       status = in_dialog ? kOtherMethods[i].inside : kOtherMethods[i].outside;
