@@ -54,12 +54,12 @@ sip::Message UserAgent::request(std::string_view method, std::string_view uri, s
                                 std::string_view call_id, std::string_view from_tag, uint32_t cseq,
                                 std::string_view branch) const {
   sip::Message m = sip::Message::request(std::string(method), std::string(uri));
-  add(m, "Via", {via(branch)});
+  m.add_header("Via", via(branch));
   add(m, "To", {"<", to, ">"});
   add(m, "From", {"<", addresses_.aor(), ">;tag=", from_tag});
   add(m, "CSeq", {text::decimal(cseq), " ", method});
-  add(m, "Call-ID", {call_id});
-  add(m, "Max-Forwards", {"70"});
+  m.add_header("Call-ID", call_id);
+  m.add_header("Max-Forwards", "70");
   return m;
 }
 
@@ -72,9 +72,9 @@ sip::Message UserAgent::register_request(std::string_view call_id, std::string_v
   // The public client leaves the token off the unregister (trace 2).
   add_authorization(m, token);
   add(m, "Contact", {contact(false), ";expires=", text::decimal(expires)});
-  if (expires > 0) add(m, "Allow", {kAllowRequest});
-  add(m, "Supported", {"outbound, path, gruu"});
-  add(m, "User-Agent", {kUserAgent});
+  if (expires > 0) m.add_header("Allow", kAllowRequest);
+  m.add_header("Supported", "outbound, path, gruu");
+  m.add_header("User-Agent", kUserAgent);
   return m;
 }
 
@@ -82,7 +82,7 @@ sip::Message UserAgent::ice_server_request(std::string_view call_id, std::string
                                            std::string_view branch) const {
   const std::string uri = addresses_.ice_server_uri();
   sip::Message m = request("OPTIONS", uri, uri, call_id, from_tag, 1, branch);
-  add(m, "X-AculabTurnRequest", {"1"});
+  m.add_header("X-AculabTurnRequest", "1");
   finish_request(m);
   return m;
 }
@@ -95,16 +95,16 @@ sip::Message UserAgent::invite_request(std::string_view target, std::string_view
   sip::Message m = request("INVITE", target, target, call_id, from_tag, 1, branch);
   add_authorization(m, token);
   for (const auto& field : extra) m.add_header(field.name, field.value);
-  add(m, "Contact", {contact(true)});
-  add(m, "Allow", {kAllowRequest});
+  m.add_header("Contact", contact(true));
+  m.add_header("Allow", kAllowRequest);
   finish_request(m);
   m.set_body(std::move(sdp), "application/sdp");
   return m;
 }
 
 void UserAgent::finish_request(sip::Message& request) const {
-  add(request, "Supported", {"outbound"});
-  add(request, "User-Agent", {kUserAgent});
+  request.add_header("Supported", "outbound");
+  request.add_header("User-Agent", kUserAgent);
 }
 
 sip::Message UserAgent::response(const sip::Message& request, int status,
@@ -126,8 +126,8 @@ sip::Message UserAgent::invite_response(const sip::Message& invite, int status,
   }
   for (const auto& field : extra) m.add_header(field.name, field.value);
   finish_request(m);
-  if (status >= 200 && status < 300) add(m, "Allow", {kAllowAnswer});
-  add(m, "Contact", {contact(false)});
+  if (status >= 200 && status < 300) m.add_header("Allow", kAllowAnswer);
+  m.add_header("Contact", contact(false));
   if (!sdp.empty()) m.set_body(std::move(sdp), "application/sdp");
   return m;
 }
