@@ -53,7 +53,7 @@ std::string UserAgent::contact(bool outbound) const {
 sip::Message UserAgent::request(std::string_view method, std::string_view uri, std::string_view to,
                                 std::string_view call_id, std::string_view from_tag, uint32_t cseq,
                                 std::string_view branch) const {
-  sip::Message m = sip::Message::request(std::string(method), std::string(uri));
+  sip::Message m = sip::Message::request(method, uri);
   m.add_header("Via", via(branch));
   add(m, "To", {"<", to, ">"});
   add(m, "From", {"<", addresses_.aor(), ">;tag=", from_tag});
