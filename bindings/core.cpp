@@ -76,10 +76,8 @@ std::optional<bool> tri(double v) {
 
 // One engine per AculabCloudClient, reached from JS through its address (a number the shim keeps
 // until destroy); what a command gives back beyond one plain value is kept here for the
-// calls that follow it.
+// calls that follow it. An aggregate: create() builds the Engine in place (no Config moved).
 struct JsEngine {
-  explicit JsEngine(acw::call::Config config) : engine(std::move(config)) {}
-
   Engine engine;
   CallOptions options;  // staged by kAddOption and kCallOptions for the next command
   uint32_t last_call = 0;
@@ -102,9 +100,14 @@ JsEngine& js(double h) {
 
 double create(std::string cloud_id, std::string key, std::string client_id, std::string url,
               double seed_hi, double seed_lo, double log_level) {
-  return static_cast<double>(reinterpret_cast<uintptr_t>(new JsEngine(acw::call::Config{
-      std::move(cloud_id), std::move(key), std::move(client_id), std::move(url),
-      (static_cast<uint64_t>(u32(seed_hi)) << 32) ^ u32(seed_lo), i32(log_level)})));
+  return static_cast<double>(reinterpret_cast<uintptr_t>(
+      new JsEngine{Engine(acw::call::Config{
+                       std::move(cloud_id), std::move(key), std::move(client_id), std::move(url),
+                       (static_cast<uint64_t>(u32(seed_hi)) << 32) ^ u32(seed_lo), i32(log_level)}),
+                   {},
+                   0,
+                   {},
+                   {}}));
 }
 
 // The engine's next output as text: its kind + 16 * level + 256 * call in decimal, then name,

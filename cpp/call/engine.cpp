@@ -40,19 +40,19 @@ std::string base36(uint64_t random, int digits) {
 
 namespace {
 
-// The constructor's checks: the config normalized (clientId without its scheme, the default URL,
-// the log level in range) and the error text, "" when it is valid.
-Config checked(Config config, std::string* error_text) {
+// The constructor's checks: the config normalized in place (clientId without its scheme, the
+// default URL, the log level in range) and the error text, "" when it is valid.
+Config&& checked(Config& config, std::string* error_text) {
   std::string client_id;
   std::string_view error = check_cloud_id(config.cloud_id);
   if (error.empty()) error = check_access_key(config.web_rtc_access_key);
   if (error.empty()) error = check_client_id(config.client_id, &client_id);
   if (error.empty() && !config.url.empty()) error = check_url(config.url);
-  *error_text = std::string(error);
+  *error_text = error;
   if (error.empty()) config.client_id = std::move(client_id);
   config.log_level = std::clamp(config.log_level, 0, 6);
   if (config.url.empty()) config.url = addresses(config).default_url();
-  return config;
+  return std::move(config);
 }
 
 }  // namespace
@@ -60,7 +60,7 @@ Config checked(Config config, std::string* error_text) {
 // RFC 7118 §5: a random Contact user and .invalid host, fixed for this client's life. The braces
 // keep the order of the random draws (contact user, Via host, then the REGISTER Call-ID and tag).
 Engine::Engine(Config config)
-    : config_(checked(std::move(config), &config_error_)),
+    : config_(checked(config, &config_error_)),
       random_(config_.seed),
       ua_{addresses(config_), base36(random_.next(), 8),
           join({base36(random_.next(), 12), ".invalid"})},
