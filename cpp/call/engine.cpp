@@ -383,7 +383,9 @@ CallResult Engine::dispatch(const Input& input) {
         break;
       }
       std::string digits = input.text;
-      for (char& c : digits) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (char& c : digits) {
+        if (c >= 'a') c = static_cast<char>(c - ('a' - 'A'));  // checked: only a-d are lower case
+      }
       push(OutputKind::kSendDtmf, call->handle).text = std::move(digits);
       break;
     }
