@@ -251,10 +251,14 @@ CallResult Engine::handle(const Input& input) {
 CallResult Engine::dispatch(const Input& input) {
   const int64_t now = input.now;
   const InputKind kind = input.kind;
-  const bool command = kind != InputKind::kSocketOpened && kind != InputKind::kSocketClosed &&
-                       kind != InputKind::kFrame && kind != InputKind::kTimeout &&
-                       kind != InputKind::kSdpCreated &&
-                       kind != InputKind::kLocalDescriptionReady && kind != InputKind::kMediaFailed;
+  // The transport, timer and media results are no commands: nothing is thrown for them.
+  constexpr uint32_t kEvents =
+      1u << static_cast<int>(InputKind::kSocketOpened) |
+      1u << static_cast<int>(InputKind::kSocketClosed) | 1u << static_cast<int>(InputKind::kFrame) |
+      1u << static_cast<int>(InputKind::kTimeout) | 1u << static_cast<int>(InputKind::kSdpCreated) |
+      1u << static_cast<int>(InputKind::kLocalDescriptionReady) |
+      1u << static_cast<int>(InputKind::kMediaFailed);
+  const bool command = !(kEvents >> static_cast<int>(kind) & 1);
   // The error thrown to the page; a command with one changes nothing.
   std::string_view error;
   if (!config_error_.empty()) {
