@@ -29,7 +29,10 @@ class JsonObject {
 
  private:
   JsonObject& member(std::string_view name, std::string value);
-  std::vector<std::pair<std::string, std::string>> members_;  // name, value as JSON text
+  // Each member as its value (JSON text), a NUL and its name: one string each, so no vector of
+  // pairs is instantiated for it. The value never holds a NUL (JSON escapes controls), so the
+  // first NUL ends it; the name may hold any byte.
+  std::vector<std::string> members_;
 };
 
 // Appends `s` as a JSON string (quotes included). RFC 8259 §7: '"', '\\' and the controls below
