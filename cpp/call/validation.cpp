@@ -152,10 +152,10 @@ std::string_view check_ice_transport_policy(std::string_view policy) {
 }
 
 bool looks_like_json_array(std::string_view text) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text.size() >= 2 && text.front() == '[' && text.back() == ']';
+  constexpr std::string_view kSpace = " \t\r\n";
+  const std::size_t first = text.find_first_not_of(kSpace);
+  const std::size_t last = text.find_last_not_of(kSpace);
+  return first != std::string_view::npos && last > first && text[first] == '[' && text[last] == ']';
 }
 
 std::string_view check_url(std::string_view url) {
