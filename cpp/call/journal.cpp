@@ -62,7 +62,7 @@ std::string journal_line(const Input& input) {
   if (input.number != 0) j.integer("number", input.number);
   if (input.ice_servers) put_text(j, "iceServers", *input.ice_servers, true);
   const CallOptions& o = input.options;
-  if (!(o == CallOptions{})) {
+  {
     JsonObject options;
     if (!o.audio_codecs.empty()) options.strings("audioCodecs", o.audio_codecs);
     if (!o.video_codecs.empty()) options.strings("videoCodecs", o.video_codecs);
@@ -70,7 +70,7 @@ std::string journal_line(const Input& input) {
     if (o.receive_audio) options.boolean("receiveAudio", *o.receive_audio);
     if (o.receive_video) options.boolean("receiveVideo", *o.receive_video);
     if (!o.extra_sip_headers.empty()) options.strings("extraSipHeaders", o.extra_sip_headers);
-    j.object("options", options);
+    if (!options.empty()) j.object("options", options);
   }
   return j.text();
 }

@@ -26,6 +26,7 @@ class JsonObject {
   JsonObject& object(std::string_view name, const JsonObject& value);
 
   std::string text() const;
+  bool empty() const { return members_.empty(); }
 
  private:
   JsonObject& member(std::string_view name, std::string value);
