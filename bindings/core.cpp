@@ -163,29 +163,21 @@ std::string input(double h, double kind, double now, double call, std::string te
   }
   // An engine input: the record the engine's own methods (engine.cpp) would build, so that a
   // journal reads the same.
-  Input in;
-  in.now = static_cast<int64_t>(std::isfinite(now) ? now : 0);
+  InputKind input_kind = InputKind::kFrame;
+  uint32_t input_call = 0;
+  int input_number = 0;
   if (k == kFrameInBuffer) {
-    in.kind = InputKind::kFrame;
-    in.text = e.frame_text(number);
+    text = e.frame_text(number);
+    text2.clear();
   } else {
     if (k < 0 || k > static_cast<int>(InputKind::kMediaFailed)) return {};
-    in.kind = static_cast<InputKind>(k);
-    in.call = u32(call);
-    in.text2 = std::move(text2);
-    in.number = i32(number);
-    // setPeerConnectionConfiguration: text is the iceServers' JSON text, "" for the cloud's own.
-    if (in.kind == InputKind::kSetPeerConnectionConfiguration) {
-      if (!text.empty()) in.ice_servers = std::move(text);
-    } else {
-      in.text = std::move(text);
-    }
-    if (in.kind == InputKind::kCallService || in.kind == InputKind::kCallClient ||
-        in.kind == InputKind::kAnswer) {
-      in.options = std::move(e.options);
-      e.options = CallOptions();
-    }
+    input_kind = static_cast<InputKind>(k);
+    input_call = u32(call);
+    input_number = i32(number);
   }
+  const Input in = acw::call::make_input(
+      input_kind, static_cast<int64_t>(std::isfinite(now) ? now : 0), input_call, std::move(text),
+      std::move(text2), input_number, &e.options);
   auto r = e.engine.handle(in);
   if (in.kind == InputKind::kCallService || in.kind == InputKind::kCallClient) e.last_call = r.call;
   return std::move(r.error);

@@ -134,10 +134,9 @@ std::optional<Output> Engine::poll() {
 
 CallResult Engine::input(InputKind kind, int64_t now, CallHandle call, std::string_view text,
                          std::string_view text2, int number, const CallOptions* options) {
-  Input input = make_input(kind, now, call, std::string(text), std::string(text2));
-  input.number = number;
-  if (options) input.options = *options;
-  return handle(input);
+  CallOptions staged = options ? *options : CallOptions();
+  return handle(
+      make_input(kind, now, call, std::string(text), std::string(text2), number, &staged));
 }
 
 void Engine::socket_opened(int64_t now) {
