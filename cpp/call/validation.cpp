@@ -122,7 +122,7 @@ int reject_status(int code) {
 
 std::string_view check_extra_sip_headers(const std::vector<std::string>& headers,
                                          std::vector<sip::HeaderField>* parsed) {
-  std::vector<sip::HeaderField> out;
+  parsed->clear();
   for (const auto& header : headers) {
     auto colon = header.find(':');
     std::string_view name = sip::grammar::trim_lws(std::string_view(header).substr(0, colon));
@@ -135,9 +135,8 @@ std::string_view check_extra_sip_headers(const std::vector<std::string>& headers
       auto u = static_cast<unsigned char>(c);
       if ((u < 0x20 && c != '\t') || u == 0x7f) return errors::kInvalidExtraHeader;
     }
-    out.push_back({std::string(name), std::string(value)});
+    parsed->push_back({std::string(name), std::string(value)});
   }
-  if (parsed) *parsed = std::move(out);
   return {};
 }
 
