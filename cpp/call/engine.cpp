@@ -228,7 +228,8 @@ void Engine::media_failed(int64_t now, CallHandle call, std::string_view cause,
 bool Engine::start_recording() {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
-  journal_ = journal_header(config_) + "\n";
+  journal_ = journal_header(config_);
+  journal_ += '\n';
   return true;
 }
 
