@@ -175,11 +175,11 @@ std::string input(double h, double kind, double now, double call, std::string te
     input_call = u32(call);
     input_number = i32(number);
   }
-  const Input in = acw::call::make_input(
+  auto r = e.engine.handle(acw::call::make_input(
       input_kind, static_cast<int64_t>(std::isfinite(now) ? now : 0), input_call, std::move(text),
-      std::move(text2), input_number, &e.options);
-  auto r = e.engine.handle(in);
-  if (in.kind == InputKind::kCallService || in.kind == InputKind::kCallClient) e.last_call = r.call;
+      std::move(text2), input_number, &e.options));
+  if (input_kind == InputKind::kCallService || input_kind == InputKind::kCallClient)
+    e.last_call = r.call;
   return std::move(r.error);
 }
 

@@ -205,7 +205,7 @@ std::string Engine::set_peer_connection_configuration(int64_t now,
   Input input = make_input(InputKind::kSetPeerConnectionConfiguration, now);
   input.ice_servers = std::move(ice_servers);
   input.text2 = std::string(ice_transport_policy);
-  return handle(input).error;
+  return handle(std::move(input)).error;
 }
 
 void Engine::close(int64_t now) {
@@ -233,7 +233,7 @@ bool Engine::start_recording() {
   return true;
 }
 
-CallResult Engine::handle(const Input& input) {
+CallResult Engine::handle(Input input) {
   ++inputs_handled_;
   if (recording_) {
     std::string line = journal_line(input);
@@ -248,7 +248,7 @@ CallResult Engine::handle(const Input& input) {
   return dispatch(input);
 }
 
-CallResult Engine::dispatch(const Input& input) {
+CallResult Engine::dispatch(Input& input) {
   const int64_t now = input.now;
   const InputKind kind = input.kind;
   // The transport, timer and media results are no commands: nothing is thrown for them.
@@ -335,9 +335,9 @@ CallResult Engine::dispatch(const Input& input) {
       if (error.empty() && full) error = errors::kTooManyCalls;
       if (!error.empty()) break;
       const CloudAddresses& addresses = ua_.addresses();
-      result =
-          start_outgoing(now, service ? addresses.service_uri(name) : addresses.client_uri(name),
-                         service ? std::string() : input.text2, input.options, std::move(extra));
+      result = start_outgoing(
+          now, service ? addresses.service_uri(name) : addresses.client_uri(name),
+          service ? std::string() : input.text2, std::move(input.options), std::move(extra));
       break;
     }
 
@@ -349,7 +349,7 @@ CallResult Engine::dispatch(const Input& input) {
         log(2, {"answer() ignored: not an unanswered incoming call"});
         break;
       }
-      call->options = input.options;
+      call->options = std::move(input.options);
       call->extra_headers = std::move(extra);
       call->state = CallState::kAnswerPending;  // drive() goes on once the ICE servers are known
       break;
