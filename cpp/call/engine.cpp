@@ -386,7 +386,7 @@ CallResult Engine::dispatch(Input& input) {
         error = errors::kDtmfSendError;
         break;
       }
-      std::string digits = input.text;
+      std::string& digits = input.text;
       for (char& c : digits) {
         if (c >= 'a') c = static_cast<char>(c - ('a' - 'A'));  // checked: only a-d are lower case
       }
