@@ -26,13 +26,15 @@ CloudAddresses addresses(const Config& config) {
   return {config.cloud_id, config.web_rtc_access_key, config.client_id};
 }
 
-std::string base36(uint64_t random, int digits) {
+// `digits` base-36 digits of `random`, then `suffix`.
+std::string base36(uint64_t random, int digits, std::string_view suffix = {}) {
   static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
   std::string out;
   for (int i = 0; i < digits; ++i) {
     out += kDigits[random % 36];
     random /= 36;
   }
+  out += suffix;
   return out;
 }
 
@@ -62,8 +64,7 @@ Config&& checked(Config& config, std::string* error_text) {
 Engine::Engine(Config config)
     : config_(checked(config, &config_error_)),
       random_(config_.seed),
-      ua_{addresses(config_), base36(random_.next(), 8),
-          join({base36(random_.next(), 12), ".invalid"})},
+      ua_{addresses(config_), base36(random_.next(), 8), base36(random_.next(), 12, ".invalid")},
       registration_{sip::make_call_id(random_.next(), random_.next()),
                     sip::make_tag(random_.next()), ua_.contact_user()} {}
 
