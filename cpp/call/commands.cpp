@@ -10,7 +10,7 @@
 namespace acw::call {
 
 void Engine::end_call(int64_t now, Call& call, int status, std::string_view cause,
-                      std::string_view early_cause, std::string reason) {
+                      std::string_view early_cause, std::string_view reason) {
   switch (call.state) {
     case CallState::kInviting:
     case CallState::kEarly:
@@ -19,7 +19,7 @@ void Engine::end_call(int64_t now, Call& call, int status, std::string_view caus
       return;
     case CallState::kAnswered:
       // §15: the BYE waits for the ACK of our 2xx.
-      call.bye_reason = std::move(reason);
+      call.bye_reason = reason;
       call.bye_after_ack = true;
       break;
     case CallState::kConfirmed:

@@ -372,7 +372,7 @@ CallResult Engine::dispatch(Input& input) {
           // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
           reason = join({"SIP; cause=", text::signed_decimal(status), "; text=\"Rejected\""});
         }
-        end_call(now, *call, status, cause::kNormal, cause::kNoAnswer, std::move(reason));
+        end_call(now, *call, status, cause::kNormal, cause::kNoAnswer, reason);
       }
       break;
 

@@ -188,7 +188,7 @@ class Engine {
   // answer (outgoing), `status` to an unanswered INVITE, BYE (with `reason`) once answered, after
   // the ACK of our 2xx; `early_cause` for a CANCEL or a call whose INVITE has not gone out.
   void end_call(int64_t now, Call& call, int status, std::string_view cause,
-                std::string_view early_cause, std::string reason = {});
+                std::string_view early_cause, std::string_view reason = {});
   void close_client(int64_t now);
   // "<what> ignored in <state>": a media result the call's state does not expect.
   void ignored(const Call& call, std::string_view what);
