@@ -267,9 +267,13 @@ CallResult Engine::dispatch(Input& input) {
   } else if (closed_) {
     error = errors::kClientClosed;
   }
-  if (!error.empty()) return {0, command ? std::string(error) : std::string()};
-
+  // Every return is `result` (one object, built in place by the caller).
   CallResult result;
+  if (!error.empty()) {
+    if (command) result.error = error;
+    return result;
+  }
+
   Call* call = input.call != 0 ? find(input.call) : nullptr;
   const bool live = call && call->active();
   switch (kind) {
@@ -428,7 +432,10 @@ CallResult Engine::dispatch(Input& input) {
       if (live) media_failure(now, *call, input.text, input.text2);
       break;
   }
-  if (!error.empty()) return {0, std::string(error)};
+  if (!error.empty()) {
+    result.error = error;  // a command with an error made no call
+    return result;
+  }
   drive(now);
   return result;
 }
