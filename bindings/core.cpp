@@ -161,8 +161,8 @@ std::string input(double h, double kind, double now, double call, std::string te
     default:
       break;
   }
-  // An engine input: the record the engine's own methods (engine.cpp) would build, so that a
-  // journal reads the same.
+  // An engine input: built by make_input (call/input.hpp) as the engine's own methods build it,
+  // so that a journal reads the same; callService, callClient and answer take the staged options.
   InputKind input_kind = InputKind::kFrame;
   uint32_t input_call = 0;
   int input_number = 0;
