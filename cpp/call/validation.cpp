@@ -64,7 +64,7 @@ std::string_view check_client_id(std::string_view client_id, std::string* normal
     if (!is_alnum(c) && c != '+' && c != '-' && c != '_' && c != '.')
       return errors::kInvalidClientId;
   }
-  if (normalized) *normalized = std::string(id);
+  if (normalized) *normalized = id;
   return {};
 }
 
@@ -83,7 +83,7 @@ std::string_view check_service_name(std::string_view service_name, std::string* 
                       c == '*' || c == '\'' || c == '(' || c == ')' || c == '+';
     if (!unreserved) return errors::kInvalidServiceName;
   }
-  if (normalized) *normalized = std::string(name);
+  if (normalized) *normalized = name;
   return {};
 }
 
