@@ -76,11 +76,7 @@ void Engine::ignored(const Call& call, std::string_view what) {
   log(2, {what, " ignored in ", call_state_name(call.state)});
 }
 
-void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
-  if (sdp.empty()) {
-    media_failure(now, call, cause::kError, "empty SDP");
-    return;
-  }
+void Engine::media_described(Call& call, std::string_view sdp) {
   // The codec order and bitrate cap go in before the browser sets the description.
   std::string_view type = "answer";
   if (call.state == CallState::kCreatingOffer) {
@@ -101,10 +97,6 @@ void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
 }
 
 void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
-  if (sdp.empty()) {
-    media_failure(now, call, cause::kError, "empty SDP");
-    return;
-  }
   // ICE candidates are in: the SDP goes out (no trickle ICE with the cloud).
   if (call.state == CallState::kGatheringOffer) {
     send_invite(now, call, munge(call, sdp));

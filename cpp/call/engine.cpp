@@ -421,11 +421,15 @@ CallResult Engine::dispatch(Input& input) {
       return result;
 
     case InputKind::kSdpCreated:
-      if (live) media_described(now, *call, input.text);
-      break;
-
     case InputKind::kLocalDescriptionReady:
-      if (live) media_gathered(now, *call, input.text);
+      if (!live) break;
+      if (input.text.empty()) {
+        media_failure(now, *call, cause::kError, "empty SDP");
+      } else if (kind == InputKind::kSdpCreated) {
+        media_described(*call, input.text);
+      } else {
+        media_gathered(now, *call, input.text);
+      }
       break;
 
     case InputKind::kMediaFailed:

@@ -192,7 +192,8 @@ class Engine {
   void close_client(int64_t now);
   // "<what> ignored in <state>": a media result the call's state does not expect.
   void ignored(const Call& call, std::string_view what);
-  void media_described(int64_t now, Call& call, std::string_view sdp);
+  // The browser's SDP (never empty: dispatch makes an empty one a media failure).
+  void media_described(Call& call, std::string_view sdp);
   void media_gathered(int64_t now, Call& call, std::string_view sdp);
   void media_failure(int64_t now, Call& call, std::string_view failure, std::string_view detail);
 
