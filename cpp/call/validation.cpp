@@ -107,13 +107,10 @@ std::string_view check_token(std::string_view token) {
 }
 
 std::string_view check_dtmf(std::string_view digits) {
-  if (digits.empty()) return errors::kInvalidDtmf;
-  for (char c : digits) {
-    bool ok =
-        is_digit(c) || c == '*' || c == '#' || (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd');
-    if (!ok) return errors::kInvalidDtmf;
-  }
-  return {};
+  return digits.empty() ||
+                 digits.find_first_not_of("0123456789*#ABCDabcd") != std::string_view::npos
+             ? errors::kInvalidDtmf
+             : std::string_view{};
 }
 
 int reject_status(int code) {
