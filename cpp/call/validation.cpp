@@ -10,9 +10,6 @@ namespace {
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
-bool is_lower_alnum(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z');
-}
 bool is_alnum(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -49,11 +46,11 @@ std::string_view check_cloud_id(std::string_view cloud_id) {
 }
 
 std::string_view check_access_key(std::string_view key) {
-  if (key.empty() || key.size() > 63) return errors::kInvalidAccessKey;
-  for (char c : key) {
-    if (!is_lower_alnum(c)) return errors::kInvalidAccessKey;
-  }
-  return {};
+  return key.empty() || key.size() > 63 ||
+                 key.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz") !=
+                     std::string_view::npos
+             ? errors::kInvalidAccessKey
+             : std::string_view{};
 }
 
 std::string_view check_client_id(std::string_view client_id, std::string* normalized) {
