@@ -76,10 +76,8 @@ std::optional<bool> tri(double v) {
 
 // One engine per AculabCloudClient, reached from JS through its address (a number the shim keeps
 // until destroy); what a command gives back beyond one plain value is kept here for the
-// calls that follow it.
+// calls that follow it. An aggregate: create() builds the Engine in place (no Config moved).
 struct JsEngine {
-  explicit JsEngine(acw::call::Config config) : engine(std::move(config)) {}
-
   Engine engine;
   CallOptions options;  // staged by kAddOption and kCallOptions for the next command
   uint32_t last_call = 0;
@@ -102,9 +100,14 @@ JsEngine& js(double h) {
 
 double create(std::string cloud_id, std::string key, std::string client_id, std::string url,
               double seed_hi, double seed_lo, double log_level) {
-  return static_cast<double>(reinterpret_cast<uintptr_t>(new JsEngine(acw::call::Config{
-      std::move(cloud_id), std::move(key), std::move(client_id), std::move(url),
-      (static_cast<uint64_t>(u32(seed_hi)) << 32) ^ u32(seed_lo), i32(log_level)})));
+  return static_cast<double>(reinterpret_cast<uintptr_t>(
+      new JsEngine{Engine(acw::call::Config{
+                       std::move(cloud_id), std::move(key), std::move(client_id), std::move(url),
+                       (static_cast<uint64_t>(u32(seed_hi)) << 32) ^ u32(seed_lo), i32(log_level)}),
+                   {},
+                   0,
+                   {},
+                   {}}));
 }
 
 // The engine's next output as text: its kind + 16 * level + 256 * call in decimal, then name,
@@ -158,33 +161,25 @@ std::string input(double h, double kind, double now, double call, std::string te
     default:
       break;
   }
-  // An engine input: the record the engine's own methods (engine.cpp) would build, so that a
-  // journal reads the same.
-  Input in;
-  in.now = static_cast<int64_t>(std::isfinite(now) ? now : 0);
+  // An engine input: built by make_input (call/input.hpp) as the engine's own methods build it,
+  // so that a journal reads the same; callService, callClient and answer take the staged options.
+  InputKind input_kind = InputKind::kFrame;
+  uint32_t input_call = 0;
+  int input_number = 0;
   if (k == kFrameInBuffer) {
-    in.kind = InputKind::kFrame;
-    in.text = e.frame_text(number);
+    text = e.frame_text(number);
+    text2.clear();
   } else {
     if (k < 0 || k > static_cast<int>(InputKind::kMediaFailed)) return {};
-    in.kind = static_cast<InputKind>(k);
-    in.call = u32(call);
-    in.text2 = std::move(text2);
-    in.number = i32(number);
-    // setPeerConnectionConfiguration: text is the iceServers' JSON text, "" for the cloud's own.
-    if (in.kind == InputKind::kSetPeerConnectionConfiguration) {
-      if (!text.empty()) in.ice_servers = std::move(text);
-    } else {
-      in.text = std::move(text);
-    }
-    if (in.kind == InputKind::kCallService || in.kind == InputKind::kCallClient ||
-        in.kind == InputKind::kAnswer) {
-      in.options = std::move(e.options);
-      e.options = CallOptions();
-    }
+    input_kind = static_cast<InputKind>(k);
+    input_call = u32(call);
+    input_number = i32(number);
   }
-  auto r = e.engine.handle(in);
-  if (in.kind == InputKind::kCallService || in.kind == InputKind::kCallClient) e.last_call = r.call;
+  auto r = e.engine.handle(acw::call::make_input(
+      input_kind, static_cast<int64_t>(std::isfinite(now) ? now : 0), input_call, std::move(text),
+      std::move(text2), input_number, &e.options));
+  if (input_kind == InputKind::kCallService || input_kind == InputKind::kCallClient)
+    e.last_call = r.call;
   return std::move(r.error);
 }
 

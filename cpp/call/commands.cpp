@@ -10,7 +10,7 @@
 namespace acw::call {
 
 void Engine::end_call(int64_t now, Call& call, int status, std::string_view cause,
-                      std::string_view early_cause, std::string reason) {
+                      std::string_view early_cause, std::string_view reason) {
   switch (call.state) {
     case CallState::kInviting:
     case CallState::kEarly:
@@ -19,7 +19,7 @@ void Engine::end_call(int64_t now, Call& call, int status, std::string_view caus
       return;
     case CallState::kAnswered:
       // §15: the BYE waits for the ACK of our 2xx.
-      call.bye_reason = std::move(reason);
+      call.bye_reason = reason;
       call.bye_after_ack = true;
       break;
     case CallState::kConfirmed:
@@ -76,11 +76,7 @@ void Engine::ignored(const Call& call, std::string_view what) {
   log(2, {what, " ignored in ", call_state_name(call.state)});
 }
 
-void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
-  if (sdp.empty()) {
-    media_failure(now, call, cause::kError, "empty SDP");
-    return;
-  }
+void Engine::media_described(Call& call, std::string_view sdp) {
   // The codec order and bitrate cap go in before the browser sets the description.
   std::string_view type = "answer";
   if (call.state == CallState::kCreatingOffer) {
@@ -101,10 +97,6 @@ void Engine::media_described(int64_t now, Call& call, std::string_view sdp) {
 }
 
 void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
-  if (sdp.empty()) {
-    media_failure(now, call, cause::kError, "empty SDP");
-    return;
-  }
   // ICE candidates are in: the SDP goes out (no trickle ICE with the cloud).
   if (call.state == CallState::kGatheringOffer) {
     send_invite(now, call, munge(call, sdp));

@@ -26,13 +26,15 @@ CloudAddresses addresses(const Config& config) {
   return {config.cloud_id, config.web_rtc_access_key, config.client_id};
 }
 
-std::string base36(uint64_t random, int digits) {
+// `digits` base-36 digits of `random`, then `suffix`.
+std::string base36(uint64_t random, int digits, std::string_view suffix = {}) {
   static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
   std::string out;
   for (int i = 0; i < digits; ++i) {
     out += kDigits[random % 36];
     random /= 36;
   }
+  out += suffix;
   return out;
 }
 
@@ -40,19 +42,19 @@ std::string base36(uint64_t random, int digits) {
 
 namespace {
 
-// The constructor's checks: the config normalized (clientId without its scheme, the default URL,
-// the log level in range) and the error text, "" when it is valid.
-Config checked(Config config, std::string* error_text) {
+// The constructor's checks: the config normalized in place (clientId without its scheme, the
+// default URL, the log level in range) and the error text, "" when it is valid.
+Config&& checked(Config& config, std::string* error_text) {
   std::string client_id;
   std::string_view error = check_cloud_id(config.cloud_id);
   if (error.empty()) error = check_access_key(config.web_rtc_access_key);
   if (error.empty()) error = check_client_id(config.client_id, &client_id);
   if (error.empty() && !config.url.empty()) error = check_url(config.url);
-  *error_text = std::string(error);
+  *error_text = error;
   if (error.empty()) config.client_id = std::move(client_id);
   config.log_level = std::clamp(config.log_level, 0, 6);
   if (config.url.empty()) config.url = addresses(config).default_url();
-  return config;
+  return std::move(config);
 }
 
 }  // namespace
@@ -60,10 +62,9 @@ Config checked(Config config, std::string* error_text) {
 // RFC 7118 §5: a random Contact user and .invalid host, fixed for this client's life. The braces
 // keep the order of the random draws (contact user, Via host, then the REGISTER Call-ID and tag).
 Engine::Engine(Config config)
-    : config_(checked(std::move(config), &config_error_)),
+    : config_(checked(config, &config_error_)),
       random_(config_.seed),
-      ua_{addresses(config_), base36(random_.next(), 8),
-          join({base36(random_.next(), 12), ".invalid"})},
+      ua_{addresses(config_), base36(random_.next(), 8), base36(random_.next(), 12, ".invalid")},
       registration_{sip::make_call_id(random_.next(), random_.next()),
                     sip::make_tag(random_.next()), ua_.contact_user()} {}
 
@@ -134,10 +135,9 @@ std::optional<Output> Engine::poll() {
 
 CallResult Engine::input(InputKind kind, int64_t now, CallHandle call, std::string_view text,
                          std::string_view text2, int number, const CallOptions* options) {
-  Input input = make_input(kind, now, call, std::string(text), std::string(text2));
-  input.number = number;
-  if (options) input.options = *options;
-  return handle(input);
+  CallOptions staged = options ? *options : CallOptions();
+  return handle(
+      make_input(kind, now, call, std::string(text), std::string(text2), number, &staged));
 }
 
 void Engine::socket_opened(int64_t now) {
@@ -206,7 +206,7 @@ std::string Engine::set_peer_connection_configuration(int64_t now,
   Input input = make_input(InputKind::kSetPeerConnectionConfiguration, now);
   input.ice_servers = std::move(ice_servers);
   input.text2 = std::string(ice_transport_policy);
-  return handle(input).error;
+  return handle(std::move(input)).error;
 }
 
 void Engine::close(int64_t now) {
@@ -229,11 +229,12 @@ void Engine::media_failed(int64_t now, CallHandle call, std::string_view cause,
 bool Engine::start_recording() {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
-  journal_ = journal_header(config_) + "\n";
+  journal_ = journal_header(config_);
+  journal_ += '\n';
   return true;
 }
 
-CallResult Engine::handle(const Input& input) {
+CallResult Engine::handle(Input input) {
   ++inputs_handled_;
   if (recording_) {
     std::string line = journal_line(input);
@@ -248,13 +249,17 @@ CallResult Engine::handle(const Input& input) {
   return dispatch(input);
 }
 
-CallResult Engine::dispatch(const Input& input) {
+CallResult Engine::dispatch(Input& input) {
   const int64_t now = input.now;
   const InputKind kind = input.kind;
-  const bool command = kind != InputKind::kSocketOpened && kind != InputKind::kSocketClosed &&
-                       kind != InputKind::kFrame && kind != InputKind::kTimeout &&
-                       kind != InputKind::kSdpCreated &&
-                       kind != InputKind::kLocalDescriptionReady && kind != InputKind::kMediaFailed;
+  // The transport, timer and media results are no commands: nothing is thrown for them.
+  constexpr uint32_t kEvents =
+      1u << static_cast<int>(InputKind::kSocketOpened) |
+      1u << static_cast<int>(InputKind::kSocketClosed) | 1u << static_cast<int>(InputKind::kFrame) |
+      1u << static_cast<int>(InputKind::kTimeout) | 1u << static_cast<int>(InputKind::kSdpCreated) |
+      1u << static_cast<int>(InputKind::kLocalDescriptionReady) |
+      1u << static_cast<int>(InputKind::kMediaFailed);
+  const bool command = !(kEvents >> static_cast<int>(kind) & 1);
   // The error thrown to the page; a command with one changes nothing.
   std::string_view error;
   if (!config_error_.empty()) {
@@ -262,9 +267,13 @@ CallResult Engine::dispatch(const Input& input) {
   } else if (closed_) {
     error = errors::kClientClosed;
   }
-  if (!error.empty()) return {0, command ? std::string(error) : std::string()};
-
+  // Every return is `result` (one object, built in place by the caller).
   CallResult result;
+  if (!error.empty()) {
+    if (command) result.error = error;
+    return result;
+  }
+
   Call* call = input.call != 0 ? find(input.call) : nullptr;
   const bool live = call && call->active();
   switch (kind) {
@@ -331,9 +340,9 @@ CallResult Engine::dispatch(const Input& input) {
       if (error.empty() && full) error = errors::kTooManyCalls;
       if (!error.empty()) break;
       const CloudAddresses& addresses = ua_.addresses();
-      result =
-          start_outgoing(now, service ? addresses.service_uri(name) : addresses.client_uri(name),
-                         service ? std::string() : input.text2, input.options, std::move(extra));
+      result = start_outgoing(
+          now, service ? addresses.service_uri(name) : addresses.client_uri(name),
+          service ? std::string() : input.text2, std::move(input.options), std::move(extra));
       break;
     }
 
@@ -345,7 +354,7 @@ CallResult Engine::dispatch(const Input& input) {
         log(2, {"answer() ignored: not an unanswered incoming call"});
         break;
       }
-      call->options = input.options;
+      call->options = std::move(input.options);
       call->extra_headers = std::move(extra);
       call->state = CallState::kAnswerPending;  // drive() goes on once the ICE servers are known
       break;
@@ -367,7 +376,7 @@ CallResult Engine::dispatch(const Input& input) {
           // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
           reason = join({"SIP; cause=", text::signed_decimal(status), "; text=\"Rejected\""});
         }
-        end_call(now, *call, status, cause::kNormal, cause::kNoAnswer, std::move(reason));
+        end_call(now, *call, status, cause::kNormal, cause::kNoAnswer, reason);
       }
       break;
 
@@ -382,8 +391,10 @@ CallResult Engine::dispatch(const Input& input) {
         error = errors::kDtmfSendError;
         break;
       }
-      std::string digits = input.text;
-      for (char& c : digits) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::string& digits = input.text;
+      for (char& c : digits) {
+        if (c >= 'a') c = static_cast<char>(c - ('a' - 'A'));  // checked: only a-d are lower case
+      }
       push(OutputKind::kSendDtmf, call->handle).text = std::move(digits);
       break;
     }
@@ -410,18 +421,25 @@ CallResult Engine::dispatch(const Input& input) {
       return result;
 
     case InputKind::kSdpCreated:
-      if (live) media_described(now, *call, input.text);
-      break;
-
     case InputKind::kLocalDescriptionReady:
-      if (live) media_gathered(now, *call, input.text);
+      if (!live) break;
+      if (input.text.empty()) {
+        media_failure(now, *call, cause::kError, "empty SDP");
+      } else if (kind == InputKind::kSdpCreated) {
+        media_described(*call, input.text);
+      } else {
+        media_gathered(now, *call, input.text);
+      }
       break;
 
     case InputKind::kMediaFailed:
       if (live) media_failure(now, *call, input.text, input.text2);
       break;
   }
-  if (!error.empty()) return {0, std::string(error)};
+  if (!error.empty()) {
+    result.error = error;  // a command with an error made no call
+    return result;
+  }
   drive(now);
   return result;
 }

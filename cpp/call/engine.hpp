@@ -115,8 +115,9 @@ class Engine {
   // from the seed.
   bool start_recording();
   const std::string& journal() const { return journal_; }
-  // Every input goes through here; the methods above build the record.
-  CallResult handle(const Input& input);
+  // Every input goes through here; the methods above build the record. Taken by value: the
+  // call options move on into the call.
+  CallResult handle(Input input);
 
  private:
   enum class SocketState { kClosed, kConnecting, kOpen, kBackoff };
@@ -126,7 +127,7 @@ class Engine {
   CallResult input(InputKind kind, int64_t now, CallHandle call = 0, std::string_view text = {},
                    std::string_view text2 = {}, int number = 0,
                    const CallOptions* options = nullptr);
-  CallResult dispatch(const Input& input);
+  CallResult dispatch(Input& input);
   void drive(int64_t now);
   void open_socket(int64_t now);
   // The registration's reports to the page (onIncomingState).
@@ -187,17 +188,18 @@ class Engine {
   // answer (outgoing), `status` to an unanswered INVITE, BYE (with `reason`) once answered, after
   // the ACK of our 2xx; `early_cause` for a CANCEL or a call whose INVITE has not gone out.
   void end_call(int64_t now, Call& call, int status, std::string_view cause,
-                std::string_view early_cause, std::string reason = {});
+                std::string_view early_cause, std::string_view reason = {});
   void close_client(int64_t now);
   // "<what> ignored in <state>": a media result the call's state does not expect.
   void ignored(const Call& call, std::string_view what);
-  void media_described(int64_t now, Call& call, std::string_view sdp);
+  // The browser's SDP (never empty: dispatch makes an empty one a media failure).
+  void media_described(Call& call, std::string_view sdp);
   void media_gathered(int64_t now, Call& call, std::string_view sdp);
   void media_failure(int64_t now, Call& call, std::string_view failure, std::string_view detail);
 
   // outgoing_call.cpp
   CallResult start_outgoing(int64_t now, std::string target, std::string token,
-                            const CallOptions& options, std::vector<sip::HeaderField> extra);
+                            CallOptions&& options, std::vector<sip::HeaderField> extra);
   void create_offer(int64_t now, Call& call);
   void send_invite(int64_t now, Call& call, std::string_view sdp);
   void invite_response(int64_t now, Call& call, const sip::Message& response);

@@ -60,14 +60,28 @@ struct Input {
   friend bool operator==(const Input&, const Input&) = default;
 };
 
-inline Input make_input(InputKind kind, int64_t now, CallHandle call = 0, std::string text = {},
-                        std::string text2 = {}) {
+// The record of an input from flat arguments, as the engine's typed methods and the bindings
+// build it. setPeerConnectionConfiguration: a non-empty `text` is the iceServers' JSON text ("" is
+// the cloud's own: ice_servers stays nullopt). callService, callClient and answer take the staged
+// `options` (moved out, *options left default); other kinds leave them.
+inline Input make_input(InputKind kind, int64_t now, CallHandle call = 0, std::string&& text = {},
+                        std::string&& text2 = {}, int number = 0, CallOptions* options = nullptr) {
   Input input;
   input.kind = kind;
   input.now = now;
   input.call = call;
-  input.text = std::move(text);
+  if (kind == InputKind::kSetPeerConnectionConfiguration) {
+    if (!text.empty()) input.ice_servers = std::move(text);
+  } else {
+    input.text = std::move(text);
+  }
   input.text2 = std::move(text2);
+  input.number = number;
+  if (options && (kind == InputKind::kCallService || kind == InputKind::kCallClient ||
+                  kind == InputKind::kAnswer)) {
+    input.options = std::move(*options);
+    *options = CallOptions();
+  }
   return input;
 }
 

@@ -56,21 +56,21 @@ std::string journal_line(const Input& input) {
   JsonObject j;
   j.integer("t", input.now);
   j.string("in", input_kind_name(input.kind));
-  if (input.call != 0) j.unsigned_integer("call", input.call);
+  if (input.call != 0) j.integer("call", input.call);
   put_text(j, "text", input.text);
   put_text(j, "text2", input.text2);
   if (input.number != 0) j.integer("number", input.number);
   if (input.ice_servers) put_text(j, "iceServers", *input.ice_servers, true);
   const CallOptions& o = input.options;
-  if (!(o == CallOptions{})) {
+  {
     JsonObject options;
     if (!o.audio_codecs.empty()) options.strings("audioCodecs", o.audio_codecs);
     if (!o.video_codecs.empty()) options.strings("videoCodecs", o.video_codecs);
-    if (o.max_bitrate_audio) options.unsigned_integer("maxBitrateAudio", *o.max_bitrate_audio);
+    if (o.max_bitrate_audio) options.integer("maxBitrateAudio", *o.max_bitrate_audio);
     if (o.receive_audio) options.boolean("receiveAudio", *o.receive_audio);
     if (o.receive_video) options.boolean("receiveVideo", *o.receive_video);
     if (!o.extra_sip_headers.empty()) options.strings("extraSipHeaders", o.extra_sip_headers);
-    j.object("options", options);
+    if (!options.empty()) j.object("options", options);
   }
   return j.text();
 }

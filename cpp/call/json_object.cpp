@@ -1,6 +1,9 @@
 // A writer of small JSON objects (RFC 8259) for the engine's payloads and journal lines.
 #include "call/json_object.hpp"
 
+#include <cstring>
+
+#include "call/join.hpp"
 #include "text/decimal.hpp"
 
 namespace acw::call {
@@ -64,7 +67,7 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 JsonObject& JsonObject::member(std::string_view name, std::string value) {
-  members_.emplace_back(std::string(name), std::move(value));
+  members_.push_back(join({value, std::string_view("", 1), name}));
   return *this;
 }
 
@@ -107,21 +110,26 @@ JsonObject& JsonObject::object(std::string_view name, const JsonObject& value) {
 std::string JsonObject::text() const {
   // Sorted by name: each round writes the smallest name above the last one written (a handful
   // of members; smaller code than a sort).
+  auto name = [](const std::string& m) {
+    const std::size_t n = std::strlen(m.c_str()) + 1;
+    return std::string_view(m.data() + n, m.size() - n);
+  };
   std::string out = "{";
   const std::string* last = nullptr;
   for (std::size_t round = 0; round < members_.size(); ++round) {
-    const std::pair<std::string, std::string>* next = nullptr;
+    const std::string* next = nullptr;
     for (const auto& m : members_) {
-      if ((last == nullptr || *last < m.first) && (next == nullptr || m.first < next->first)) {
+      if ((last == nullptr || name(*last) < name(m)) &&
+          (next == nullptr || name(m) < name(*next))) {
         next = &m;
       }
     }
     if (next == nullptr) break;  // a repeated name: written once
     if (round != 0) out += ',';
-    append_json_string(out, next->first);
+    append_json_string(out, name(*next));
     out += ':';
-    out += next->second;
-    last = &next->first;
+    out += next->c_str();  // the value, up to its NUL
+    last = next;
   }
   out += '}';
   return out;

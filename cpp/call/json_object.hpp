@@ -26,10 +26,14 @@ class JsonObject {
   JsonObject& object(std::string_view name, const JsonObject& value);
 
   std::string text() const;
+  bool empty() const { return members_.empty(); }
 
  private:
   JsonObject& member(std::string_view name, std::string value);
-  std::vector<std::pair<std::string, std::string>> members_;  // name, value as JSON text
+  // Each member as its value (JSON text), a NUL and its name: one string each, so no vector of
+  // pairs is instantiated for it. The value never holds a NUL (JSON escapes controls), so the
+  // first NUL ends it; the name may hold any byte.
+  std::vector<std::string> members_;
 };
 
 // Appends `s` as a JSON string (quotes included). RFC 8259 §7: '"', '\\' and the controls below

@@ -23,14 +23,14 @@ uint32_t cseq_number(const sip::Message& message) {
 }  // namespace
 
 CallResult Engine::start_outgoing(int64_t now, std::string target, std::string token,
-                                  const CallOptions& options, std::vector<sip::HeaderField> extra) {
+                                  CallOptions&& options, std::vector<sip::HeaderField> extra) {
   (void)now;
   Call& call = new_call(true, CallState::kWaitingForClient);
   call.call_id = sip::make_call_id(random_.next(), random_.next());
   call.local_tag = sip::make_tag(random_.next());
   call.target = std::move(target);
   call.token = std::move(token);
-  call.options = options;
+  call.options = std::move(options);
   call.extra_headers = std::move(extra);
   const CallHandle handle = call.handle;
   if (logs(2)) log(2, {"call ", text::decimal(handle), " to ", call.target});

@@ -10,9 +10,6 @@ namespace {
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
-bool is_lower_alnum(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z');
-}
 bool is_alnum(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -49,11 +46,11 @@ std::string_view check_cloud_id(std::string_view cloud_id) {
 }
 
 std::string_view check_access_key(std::string_view key) {
-  if (key.empty() || key.size() > 63) return errors::kInvalidAccessKey;
-  for (char c : key) {
-    if (!is_lower_alnum(c)) return errors::kInvalidAccessKey;
-  }
-  return {};
+  return key.empty() || key.size() > 63 ||
+                 key.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz") !=
+                     std::string_view::npos
+             ? errors::kInvalidAccessKey
+             : std::string_view{};
 }
 
 std::string_view check_client_id(std::string_view client_id, std::string* normalized) {
@@ -64,7 +61,7 @@ std::string_view check_client_id(std::string_view client_id, std::string* normal
     if (!is_alnum(c) && c != '+' && c != '-' && c != '_' && c != '.')
       return errors::kInvalidClientId;
   }
-  if (normalized) *normalized = std::string(id);
+  if (normalized) *normalized = id;
   return {};
 }
 
@@ -83,7 +80,7 @@ std::string_view check_service_name(std::string_view service_name, std::string* 
                       c == '*' || c == '\'' || c == '(' || c == ')' || c == '+';
     if (!unreserved) return errors::kInvalidServiceName;
   }
-  if (normalized) *normalized = std::string(name);
+  if (normalized) *normalized = name;
   return {};
 }
 
@@ -107,13 +104,10 @@ std::string_view check_token(std::string_view token) {
 }
 
 std::string_view check_dtmf(std::string_view digits) {
-  if (digits.empty()) return errors::kInvalidDtmf;
-  for (char c : digits) {
-    bool ok =
-        is_digit(c) || c == '*' || c == '#' || (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd');
-    if (!ok) return errors::kInvalidDtmf;
-  }
-  return {};
+  return digits.empty() ||
+                 digits.find_first_not_of("0123456789*#ABCDabcd") != std::string_view::npos
+             ? errors::kInvalidDtmf
+             : std::string_view{};
 }
 
 int reject_status(int code) {
@@ -122,7 +116,7 @@ int reject_status(int code) {
 
 std::string_view check_extra_sip_headers(const std::vector<std::string>& headers,
                                          std::vector<sip::HeaderField>* parsed) {
-  std::vector<sip::HeaderField> out;
+  parsed->clear();
   for (const auto& header : headers) {
     auto colon = header.find(':');
     std::string_view name = sip::grammar::trim_lws(std::string_view(header).substr(0, colon));
@@ -135,9 +129,8 @@ std::string_view check_extra_sip_headers(const std::vector<std::string>& headers
       auto u = static_cast<unsigned char>(c);
       if ((u < 0x20 && c != '\t') || u == 0x7f) return errors::kInvalidExtraHeader;
     }
-    out.push_back({std::string(name), std::string(value)});
+    parsed->push_back({std::string(name), std::string(value)});
   }
-  if (parsed) *parsed = std::move(out);
   return {};
 }
 
@@ -152,10 +145,10 @@ std::string_view check_ice_transport_policy(std::string_view policy) {
 }
 
 bool looks_like_json_array(std::string_view text) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text.size() >= 2 && text.front() == '[' && text.back() == ']';
+  constexpr std::string_view kSpace = " \t\r\n";
+  const std::size_t first = text.find_first_not_of(kSpace);
+  const std::size_t last = text.find_last_not_of(kSpace);
+  return first != std::string_view::npos && last > first && text[first] == '[' && text[last] == ']';
 }
 
 std::string_view check_url(std::string_view url) {

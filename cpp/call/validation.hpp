@@ -50,7 +50,8 @@ std::string_view check_dtmf(std::string_view digits);
 // reject(cause): a final code 400-699, else 486 Busy Here (also when missing: pass 0).
 int reject_status(int code);
 // extraSipHeaders: each element "X-Name: value"; the name is an RFC 3261 token starting with
-// "X-" (either case), the value holds no CR, LF or other control character but tab.
+// "X-" (either case), the value holds no CR, LF or other control character but tab. *parsed gets
+// the fields (what it holds after an error means nothing).
 std::string_view check_extra_sip_headers(const std::vector<std::string>& headers,
                                          std::vector<sip::HeaderField>* parsed);
 std::string_view check_max_concurrent(int max_concurrent);
