@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include "text/ascii.hpp"
+
 namespace acw::sdp::grammar {
 
 // RFC 8866 §9: token-char = %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E
@@ -37,17 +39,7 @@ constexpr std::optional<uint64_t> decimal(std::string_view s, uint64_t max) {
   return value;
 }
 
-constexpr char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-constexpr bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
+using text::iequals;
 
 // Reads fields separated by exactly one SP, as the grammar writes them. An empty field (two SPs
 // in a row, or a leading or trailing SP) reads as empty, the same as reading past the end.
