@@ -26,17 +26,10 @@ constexpr bool is_token(std::string_view s) {
   return true;
 }
 
-// 1*DIGIT with a value no larger than max. At most 20 digits are read, so no overflow.
-constexpr std::optional<uint64_t> decimal(std::string_view s, uint64_t max) {
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto digit = static_cast<uint64_t>(c - '0');
-    if (value > (max - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
+// 1*DIGIT with a value no larger than max; at most 20 digits.
+inline std::optional<uint64_t> decimal(std::string_view s, uint64_t max) {
+  if (s.size() > 20) return std::nullopt;
+  return text::parse_decimal(s, max);
 }
 
 using text::iequals;

@@ -84,14 +84,8 @@ bool is_host(std::string_view text) {
 }
 
 std::optional<int> parse_port(std::string_view text) {
-  if (text.empty() || text.size() > 5) return std::nullopt;
-  int value = 0;
-  for (char c : text) {
-    if (!is_digit(c)) return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  if (value > 65535) return std::nullopt;
-  return value;
+  if (text.size() > 5) return std::nullopt;
+  return text::parse_decimal(text, 65535);
 }
 
 // quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE

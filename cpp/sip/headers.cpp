@@ -123,15 +123,7 @@ std::string CSeq::str() const {
 }
 
 std::optional<uint32_t> parse_uint(std::string_view value) {
-  value = grammar::trim_lws(value);
-  if (value.empty()) return std::nullopt;
-  uint64_t number = 0;
-  for (char c : value) {
-    if (!grammar::is_digit(c)) return std::nullopt;
-    number = number * 10 + static_cast<uint64_t>(c - '0');
-    if (number > UINT32_MAX) return std::nullopt;
-  }
-  return static_cast<uint32_t>(number);
+  return text::parse_decimal(grammar::trim_lws(value), UINT32_MAX);
 }
 
 // RFC 8898 §2.1 / RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token, b64token =
