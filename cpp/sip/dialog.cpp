@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "sip/grammar.hpp"
 #include "sip/headers.hpp"
 #include "sip/internal.hpp"
 #include "sip/transaction.hpp"
@@ -184,10 +185,8 @@ std::string uri_text(std::string_view name_addr) {
     return std::string(name_addr.substr(open + 1, close - open - 1));
   }
   // addr-spec: parameters after the URI belong to the header (§20), so the URI ends at ';'.
-  auto start = name_addr.find_first_not_of(" \t");
-  if (start == std::string_view::npos) return {};
-  auto end = name_addr.find_first_of("; \t", start);
-  return std::string(name_addr.substr(start, end == std::string_view::npos ? end : end - start));
+  const std::size_t start = grammar::skip_lws(name_addr, 0);
+  return std::string(name_addr.substr(start, grammar::find_any(name_addr, "; \t", start) - start));
 }
 
 }  // namespace acw::sip

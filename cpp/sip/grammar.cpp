@@ -53,6 +53,11 @@ bool is_ipv6(std::string_view text) {
   return compressed ? groups <= 7 : groups == 8;
 }
 
+std::size_t find_any(std::string_view text, std::string_view set, std::size_t pos) {
+  while (pos < text.size() && set.find(text[pos]) == std::string_view::npos) ++pos;
+  return pos;
+}
+
 bool is_ipv6_reference(std::string_view text) {
   return text.size() > 2 && text.front() == '[' && text.back() == ']' &&
          is_ipv6(text.substr(1, text.size() - 2));
