@@ -134,7 +134,12 @@ Message Dialog::build_request(std::string_view method, uint32_t cseq, std::strin
       internal::new_request(method, strict ? uri_text(route_set.front()) : remote_target, via,
                             remote, local, cseq, id.call_id, false);
   for (std::size_t i = strict; i < route_set.size(); ++i) request.add_header("Route", route_set[i]);
-  if (strict) request.add_header("Route", "<" + remote_target + ">");
+  if (strict) {
+    std::string route = "<";
+    route += remote_target;
+    route += '>';
+    request.add_header("Route", route);
+  }
   return request;
 }
 
