@@ -72,8 +72,8 @@ std::optional<Dialog> Dialog::from_uac(const Message& request, const Message& re
     result.reset();
     return result;
   }
-  dialog.local = std::string(*from);
-  dialog.remote = std::string(*to);
+  dialog.local = *from;
+  dialog.remote = *to;
   dialog.local_seq = *seq;
   // Without a Contact (a 1xx may lack one) the target stays the Request-URI until a response
   // brings one.
@@ -91,10 +91,10 @@ std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view 
   auto to = request.header("To");
   auto seq = cseq_number(request);
   if (!dialog.id.call_id.empty() && !local_tag.empty() && from && to && seq) {
-    dialog.local = std::string(*to);
+    dialog.local = *to;
     if (dialog.id.local_tag.empty()) dialog.local.append(";tag=").append(local_tag);
-    dialog.id.local_tag = std::string(local_tag);
-    dialog.remote = std::string(*from);
+    dialog.id.local_tag = local_tag;
+    dialog.remote = *from;
     dialog.remote_seq = *seq;
     take_route_set(dialog, request, false);
   }
@@ -106,7 +106,7 @@ std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view 
 void Dialog::confirm_with(const Message& response) {
   early = false;
   take_route_set(*this, response, true);
-  if (auto to = response.header("To")) remote = std::string(*to);
+  if (auto to = response.header("To")) remote = *to;
 }
 
 void Dialog::refresh_target(const Message& message) {

@@ -96,7 +96,7 @@ TransactionId TransactionLayer::send_request(Message request, int64_t now) {
   auto owned = std::make_unique<Transaction>();
   Transaction& t = *owned;
   t.id = next_id_++;
-  t.branch = std::string(via->branch());
+  t.branch = via->branch();
   t.method = cseq->method;
   // §17.1.1.2: an INVITE transaction starts in Calling with Timer B; §17.1.2.2: a non-INVITE
   // one in Trying with Timer F. Timers A and E (retransmission) stay off on a reliable transport.
