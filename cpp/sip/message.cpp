@@ -216,12 +216,16 @@ std::string Message::serialize() const {
   std::string out;
 
   if (is_request()) {
-    out.append(method_).append(" ").append(request_uri_).append(" SIP/2.0\r\n");
+    out += method_;
+    out += ' ';
+    out += request_uri_;
+    out += " SIP/2.0\r\n";
   } else {
-    out.append("SIP/2.0 ");
+    out += "SIP/2.0 ";
     text::append_signed_decimal(out, status_);
-    out.append(" ").append(reason_);
-    out.append("\r\n");
+    out += ' ';
+    out += reason_;
+    out += "\r\n";
   }
 
   bool wrote_length = false;
