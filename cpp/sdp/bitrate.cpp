@@ -8,6 +8,7 @@
 #include "sdp/attributes.hpp"
 #include "sdp/grammar.hpp"
 #include "sdp/session.hpp"
+#include "text/ascii.hpp"
 #include "text/decimal.hpp"
 
 namespace acw::sdp {
@@ -15,18 +16,13 @@ namespace {
 
 using grammar::decimal;
 using grammar::iequals;
+using text::trim_lws;
 
 // RFC 7587 §6.1: maxaveragebitrate "in the range of 6000 to 510000".
 constexpr uint32_t kOpusMinBitrate = 6000;
 constexpr uint32_t kOpusMaxBitrate = 510000;
 constexpr std::size_t kPayloadTypes = 128;
 constexpr std::string_view kMaxAverageBitrate = "maxaveragebitrate";
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // "b=AS:64" and "b=TIAS:64000" (bwtype compared without case): the lines the cap replaces.
 bool is_capped_bandwidth(std::string_view line) {
@@ -71,14 +67,14 @@ std::string capped_fmtp(std::string_view value, uint32_t cap) {
   out += ' ';
   bool found = false;
   // Blank parameters are dropped: maxaveragebitrate is then alone.
-  for (std::string_view rest = trim(params).empty() ? std::string_view() : params;;) {
+  for (std::string_view rest = trim_lws(params).empty() ? std::string_view() : params;;) {
     const std::size_t end = rest.find(';');
     const std::string_view param = rest.substr(0, end);
     const std::size_t equals = param.find('=');
     const std::string_view name = param.substr(0, equals);
     // (Without "=" the value read is the name itself, which is no number: it is replaced.)
-    const bool ours = iequals(trim(name), kMaxAverageBitrate);
-    const bool replace = ours && !decimal(trim(param.substr(equals + 1)), cap);
+    const bool ours = iequals(trim_lws(name), kMaxAverageBitrate);
+    const bool replace = ours && !decimal(trim_lws(param.substr(equals + 1)), cap);
     found = found || ours;
     const bool last = end == std::string_view::npos;
     const bool add = last && !found;  // added last, after a ';' (put when missing)

@@ -2,6 +2,7 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "sdp/attributes.hpp"
 #include "sdp/grammar.hpp"
@@ -20,8 +21,8 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
   for (MediaSection& section : sdp.media) {
     if (!grammar::iequals(section.media, media)) continue;
     // The encoding name of every RTP payload type from its first a=rtpmap (views into the
-    // attributes, read once so that the reordering stays linear); else, when the view is null,
-    // its RFC 3551 static assignment.
+    // attributes, read once rather than for every format and encoding); else, when the view is
+    // null, its RFC 3551 static assignment.
     std::array<std::string_view, kPayloadTypes> names{};
     for (const Attribute& attribute : section.attributes) {
       RtpmapView rtpmap;
@@ -29,34 +30,28 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
       std::string_view& name = names[static_cast<std::size_t>(rtpmap.payload_type)];
       if (name.data() == nullptr) name = rtpmap.encoding;  // (an encoding is never empty)
     }
-    // Each format's rank: the index of the first name that matches it, else after them all.
-    const std::size_t count = section.formats.size();
-    std::vector<std::size_t> rank(count, encodings.size());
-    for (std::size_t i = 0; i < count; ++i) {
-      const auto pt = grammar::decimal(section.formats[i], kPayloadTypes - 1);
-      if (!pt) continue;
-      const std::string_view name =
-          names[*pt].data() != nullptr ? names[*pt] : static_encoding(static_cast<int>(*pt));
-      for (std::size_t n = 0; n < encodings.size(); ++n) {
-        std::string_view encoding = encodings[n];
-        // "audio/opus" names opus (the media type prefix, in any case, is dropped).
-        if (encoding.size() > media.size() && encoding[media.size()] == '/' &&
-            grammar::iequals(encoding.substr(0, media.size()), media)) {
-          encoding.remove_prefix(media.size() + 1);
-        }
-        if (!encoding.empty() && grammar::iequals(name, encoding)) {
-          rank[i] = n;
-          break;
-        }
+    // For each wanted encoding in turn, the formats that name it move up, in their order, after
+    // those already placed (adjacent swaps, so the others keep their order too); a format goes
+    // with the first encoding that names it.
+    std::vector<std::string>& formats = section.formats;
+    std::size_t placed = 0;
+    for (std::string_view encoding : encodings) {
+      // "audio/opus" names opus (the media type prefix, in any case, is dropped).
+      if (encoding.size() > media.size() && encoding[media.size()] == '/' &&
+          grammar::iequals(encoding.substr(0, media.size()), media)) {
+        encoding.remove_prefix(media.size() + 1);
+      }
+      if (encoding.empty()) continue;
+      for (std::size_t i = placed; i < formats.size(); ++i) {
+        const auto pt = grammar::decimal(formats[i], kPayloadTypes - 1);
+        if (!pt) continue;
+        const std::string_view name =
+            names[*pt].data() != nullptr ? names[*pt] : static_encoding(static_cast<int>(*pt));
+        if (!grammar::iequals(name, encoding)) continue;
+        for (std::size_t j = i; j > placed; --j) std::swap(formats[j], formats[j - 1]);
+        ++placed;
       }
     }
-    std::vector<std::string> reordered;
-    for (std::size_t r = 0; r <= encodings.size(); ++r) {
-      for (std::size_t i = 0; i < count; ++i) {
-        if (rank[i] == r) reordered.push_back(std::move(section.formats[i]));
-      }
-    }
-    section.formats = std::move(reordered);
   }
 }
 

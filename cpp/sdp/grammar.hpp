@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include "text/ascii.hpp"
+
 namespace acw::sdp::grammar {
 
 // RFC 8866 §9: token-char = %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E
@@ -24,30 +26,13 @@ constexpr bool is_token(std::string_view s) {
   return true;
 }
 
-// 1*DIGIT with a value no larger than max. At most 20 digits are read, so no overflow.
-constexpr std::optional<uint64_t> decimal(std::string_view s, uint64_t max) {
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto digit = static_cast<uint64_t>(c - '0');
-    if (value > (max - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
+// 1*DIGIT with a value no larger than max; at most 20 digits.
+inline std::optional<uint64_t> decimal(std::string_view s, uint64_t max) {
+  if (s.size() > 20) return std::nullopt;
+  return text::parse_decimal(s, max);
 }
 
-constexpr char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-constexpr bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
+using text::iequals;
 
 // Reads fields separated by exactly one SP, as the grammar writes them. An empty field (two SPs
 // in a row, or a leading or trailing SP) reads as empty, the same as reading past the end.

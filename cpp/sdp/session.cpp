@@ -101,6 +101,12 @@ class Parser {
   bool attribute_line(std::string_view value, std::vector<Attribute>* attributes,
                       bool* has_direction);
   bool check_groups();
+  bool has_mid(std::string_view mid) const {
+    for (std::string_view known : mids_) {
+      if (known == mid) return true;
+    }
+    return false;
+  }
 
   std::string_view rest_;
   std::string* error_;
@@ -175,7 +181,7 @@ bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attr
     if (!result_.media.empty()) {
       if (media_has_mid_) return fail("more than one a=mid in a media section");
       media_has_mid_ = true;
-      if (std::find(mids_.begin(), mids_.end(), attribute_value) != mids_.end()) {
+      if (has_mid(attribute_value)) {
         return fail("a=mid repeated");
       }
       mids_.push_back(attribute_value);
@@ -223,7 +229,7 @@ bool Parser::check_groups() {
     FieldReader fields(attribute.value);
     fields.next();  // the semantics
     for (std::string_view mid; !(mid = fields.next()).empty();) {
-      if (std::find(mids_.begin(), mids_.end(), mid) == mids_.end()) {
+      if (!has_mid(mid)) {
         return fail("a=group names an unknown mid");
       }
     }

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "text/name_value.hpp"
+
 namespace acw::sdp {
 
 // Bounds on what parse() accepts, so that memory and time stay bounded for any input.
@@ -16,13 +18,9 @@ inline constexpr std::size_t kMaxSessionDescriptionSize = 64 * 1024;
 inline constexpr std::size_t kMaxMediaSections = 64;
 inline constexpr std::size_t kMaxFormats = 256;  // per m= line; RTP has 128 payload types
 
-// a=name[:value]. Attributes keep their order; typed views below are computed from them.
-struct Attribute {
-  std::string name;
-  std::string value;
-  bool has_value = false;
-  friend bool operator==(const Attribute&, const Attribute&) = default;
-};
+// a=name[:value]: name, value, has_value (whether ":value" was written; the value may be empty).
+// Attributes keep their order; typed views below are computed from them.
+using Attribute = text::NameValue;
 
 struct Rtpmap {  // a=rtpmap:<pt> <encoding>/<clock>[/<channels>]
   int payload_type = 0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "sip/grammar.hpp"
 #include "sip/headers.hpp"
 #include "sip/internal.hpp"
 #include "sip/transaction.hpp"
@@ -71,8 +72,8 @@ std::optional<Dialog> Dialog::from_uac(const Message& request, const Message& re
     result.reset();
     return result;
   }
-  dialog.local = std::string(*from);
-  dialog.remote = std::string(*to);
+  dialog.local = *from;
+  dialog.remote = *to;
   dialog.local_seq = *seq;
   // Without a Contact (a 1xx may lack one) the target stays the Request-URI until a response
   // brings one.
@@ -90,10 +91,13 @@ std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view 
   auto to = request.header("To");
   auto seq = cseq_number(request);
   if (!dialog.id.call_id.empty() && !local_tag.empty() && from && to && seq) {
-    dialog.local = std::string(*to);
-    if (dialog.id.local_tag.empty()) dialog.local.append(";tag=").append(local_tag);
-    dialog.id.local_tag = std::string(local_tag);
-    dialog.remote = std::string(*from);
+    dialog.local = *to;
+    if (dialog.id.local_tag.empty()) {
+      dialog.local += ";tag=";
+      dialog.local += local_tag;
+    }
+    dialog.id.local_tag = local_tag;
+    dialog.remote = *from;
     dialog.remote_seq = *seq;
     take_route_set(dialog, request, false);
   }
@@ -105,7 +109,7 @@ std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view 
 void Dialog::confirm_with(const Message& response) {
   early = false;
   take_route_set(*this, response, true);
-  if (auto to = response.header("To")) remote = std::string(*to);
+  if (auto to = response.header("To")) remote = *to;
 }
 
 void Dialog::refresh_target(const Message& message) {
@@ -133,7 +137,12 @@ Message Dialog::build_request(std::string_view method, uint32_t cseq, std::strin
       internal::new_request(method, strict ? uri_text(route_set.front()) : remote_target, via,
                             remote, local, cseq, id.call_id, false);
   for (std::size_t i = strict; i < route_set.size(); ++i) request.add_header("Route", route_set[i]);
-  if (strict) request.add_header("Route", "<" + remote_target + ">");
+  if (strict) {
+    std::string route = "<";
+    route += remote_target;
+    route += '>';
+    request.add_header("Route", route);
+  }
   return request;
 }
 
@@ -184,10 +193,8 @@ std::string uri_text(std::string_view name_addr) {
     return std::string(name_addr.substr(open + 1, close - open - 1));
   }
   // addr-spec: parameters after the URI belong to the header (§20), so the URI ends at ';'.
-  auto start = name_addr.find_first_not_of(" \t");
-  if (start == std::string_view::npos) return {};
-  auto end = name_addr.find_first_of("; \t", start);
-  return std::string(name_addr.substr(start, end == std::string_view::npos ? end : end - start));
+  const std::size_t start = grammar::skip_lws(name_addr, 0);
+  return std::string(name_addr.substr(start, grammar::find_any(name_addr, "; \t", start) - start));
 }
 
 }  // namespace acw::sip

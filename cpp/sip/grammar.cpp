@@ -53,6 +53,11 @@ bool is_ipv6(std::string_view text) {
   return compressed ? groups <= 7 : groups == 8;
 }
 
+std::size_t find_any(std::string_view text, std::string_view set, std::size_t pos) {
+  while (pos < text.size() && set.find(text[pos]) == std::string_view::npos) ++pos;
+  return pos;
+}
+
 bool is_ipv6_reference(std::string_view text) {
   return text.size() > 2 && text.front() == '[' && text.back() == ']' &&
          is_ipv6(text.substr(1, text.size() - 2));
@@ -84,14 +89,8 @@ bool is_host(std::string_view text) {
 }
 
 std::optional<int> parse_port(std::string_view text) {
-  if (text.empty() || text.size() > 5) return std::nullopt;
-  int value = 0;
-  for (char c : text) {
-    if (!is_digit(c)) return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  if (value > 65535) return std::nullopt;
-  return value;
+  if (text.size() > 5) return std::nullopt;
+  return text::parse_decimal(text, 65535);
 }
 
 // quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "text/ascii.hpp"
+
 namespace acw::sip::grammar {
 
 // One bit per character class of RFC 3261 §25.1; "escaped" (%XX) is handled by the callers.
@@ -61,14 +63,13 @@ inline constexpr std::array<uint16_t, 256> kCharTable = make_char_table();
 constexpr bool is(char c, uint16_t classes) {
   return (kCharTable[static_cast<unsigned char>(c)] & classes) != 0;
 }
-constexpr bool is_lws(char c) {
-  return c == ' ' || c == '\t';
-}
+using text::ascii_lower;
+using text::iequals;
+using text::is_lws;
+using text::skip_lws;
+using text::trim_lws;
 constexpr bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-constexpr char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 constexpr char ascii_upper(char c) {
   return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
@@ -86,30 +87,13 @@ constexpr bool is_token(std::string_view text) {
   return all_of(text, kToken);
 }
 
-constexpr std::size_t skip_lws(std::string_view text, std::size_t pos) {
-  while (pos < text.size() && is_lws(text[pos])) ++pos;
-  return pos;
-}
-
-constexpr std::string_view trim_lws(std::string_view text) {
-  const std::size_t begin = skip_lws(text, 0);
-  std::size_t end = text.size();
-  while (end > begin && is_lws(text[end - 1])) --end;
-  return std::string_view(text.data() + begin, end - begin);
-}
-
-// ASCII case-insensitive equality (header names, parameter names, schemes).
-constexpr bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 constexpr bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals({text.data(), prefix.size()}, prefix);
 }
+
+// The index of the first character at or after pos that is in `set`, else text.size() (a loop:
+// smaller in the wasm than std::string_view::find_first_of).
+std::size_t find_any(std::string_view text, std::string_view set, std::size_t pos = 0);
 
 // Host forms of RFC 3261 §25.1: hostname, IPv4address, IPv6reference ("[...]").
 bool is_ipv4(std::string_view text);

@@ -52,7 +52,7 @@ bool parse_via_into(std::string_view value, Via& via) {
   const std::size_t host_begin = skip_lws(value, pos);
   if (host_begin == pos) return false;
   const bool bracket = host_begin < value.size() && value[host_begin] == '[';
-  pos = std::min(value.find_first_of(bracket ? "]" : ":; \t", host_begin), value.size());
+  pos = grammar::find_any(value, bracket ? "]" : ":; \t", host_begin);
   if (bracket && pos++ == value.size()) return false;
   const std::string_view host = value.substr(host_begin, pos - host_begin);
   if (!grammar::is_host(host)) return false;
@@ -69,8 +69,7 @@ bool parse_via_into(std::string_view value, Via& via) {
   via.protocol = parts[0];
   via.protocol += '/';
   via.protocol += parts[1];
-  via.transport = parts[2];
-  for (char& c : via.transport) c = grammar::ascii_upper(c);
+  for (char c : parts[2]) via.transport += grammar::ascii_upper(c);
   via.host = host;
   return true;
 }
@@ -123,15 +122,7 @@ std::string CSeq::str() const {
 }
 
 std::optional<uint32_t> parse_uint(std::string_view value) {
-  value = grammar::trim_lws(value);
-  if (value.empty()) return std::nullopt;
-  uint64_t number = 0;
-  for (char c : value) {
-    if (!grammar::is_digit(c)) return std::nullopt;
-    number = number * 10 + static_cast<uint64_t>(c - '0');
-    if (number > UINT32_MAX) return std::nullopt;
-  }
-  return static_cast<uint32_t>(number);
+  return text::parse_decimal(grammar::trim_lws(value), UINT32_MAX);
 }
 
 // RFC 8898 §2.1 / RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token, b64token =

@@ -190,19 +190,17 @@ void Message::remove_header(std::string_view name) {
 // Drops the fields with this name but the first, which becomes `field` (when there is none,
 // `field` is appended); `drop_all` drops the first too.
 void Message::replace_fields(std::string_view name, HeaderField field, bool drop_all) {
+  // (A new vector rather than compacting in place: push_back's code is shared, erase's is not.)
+  std::vector<HeaderField> kept;
   bool found = drop_all;
-  std::size_t kept = 0;
   for (HeaderField& each : fields_) {
-    if (header_name_equals(each.name, name)) {
-      if (found) continue;
-      found = true;
-      each = std::move(field);
-    }
-    if (&fields_[kept] != &each) fields_[kept] = std::move(each);
-    ++kept;
+    const bool match = header_name_equals(each.name, name);
+    if (match && found) continue;
+    kept.push_back(std::move(match ? field : each));
+    found = found || match;
   }
-  fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(kept), fields_.end());
-  if (!found) fields_.push_back(std::move(field));
+  if (!found) kept.push_back(std::move(field));
+  fields_ = std::move(kept);
 }
 
 void Message::set_body(std::string body, std::string_view content_type) {
@@ -218,12 +216,16 @@ std::string Message::serialize() const {
   std::string out;
 
   if (is_request()) {
-    out.append(method_).append(" ").append(request_uri_).append(" SIP/2.0\r\n");
+    out += method_;
+    out += ' ';
+    out += request_uri_;
+    out += " SIP/2.0\r\n";
   } else {
-    out.append("SIP/2.0 ");
+    out += "SIP/2.0 ";
     text::append_signed_decimal(out, status_);
-    out.append(" ").append(reason_);
-    out.append("\r\n");
+    out += ' ';
+    out += reason_;
+    out += "\r\n";
   }
 
   bool wrote_length = false;

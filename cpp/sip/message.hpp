@@ -8,21 +8,22 @@
 #include <string_view>
 #include <vector>
 
+#include "text/name_value.hpp"
+
 namespace acw::sip {
 
 // One header field as it stands in the message. Names keep the spelling they were given
 // (a parsed message keeps the compact form it arrived in); lookups are case-insensitive
 // and treat compact forms (i f t v m l c k s e) as their long names.
-// The same type holds a parameter (Param, uri.hpp: a URI or header parameter, which may have no
-// value): one type, so that the vectors of both share their code in the wasm.
-struct HeaderField {
-  std::string name;   // a parameter's: case as written; unescaped for URI params
-  std::string value;  // folded lines already unfolded, leading/trailing whitespace trimmed.
-                      // A parameter's: empty for a flag ("lr", "ob"); unescaped for URI params;
-                      // header params (tag, expires, branch...) keep quotes: ="a b" is "\"a b\""
-  bool has_value = false;  // parameters only: "=value" was written (false in a header field)
-  friend bool operator==(const HeaderField&, const HeaderField&) = default;
-};
+// The same type (text::NameValue) holds a parameter (Param, uri.hpp: a URI or header parameter,
+// which may have no value) and an SDP attribute: one type, so that their vectors share their
+// code in the wasm. Its members:
+//   name       a parameter's: case as written; unescaped for URI params
+//   value      folded lines already unfolded, leading/trailing whitespace trimmed. A parameter's:
+//              empty for a flag ("lr", "ob"); unescaped for URI params; header params (tag,
+//              expires, branch...) keep quotes: ="a b" is "\"a b\""
+//   has_value  parameters only: "=value" was written (false in a header field)
+using HeaderField = text::NameValue;
 
 class Message {
  public:

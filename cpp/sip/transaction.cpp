@@ -96,7 +96,7 @@ TransactionId TransactionLayer::send_request(Message request, int64_t now) {
   auto owned = std::make_unique<Transaction>();
   Transaction& t = *owned;
   t.id = next_id_++;
-  t.branch = std::string(via->branch());
+  t.branch = via->branch();
   t.method = cseq->method;
   // §17.1.1.2: an INVITE transaction starts in Calling with Timer B; §17.1.2.2: a non-INVITE
   // one in Trying with Timer F. Timers A and E (retransmission) stay off on a reliable transport.
@@ -334,7 +334,10 @@ Message make_response(const Message& request, int status, std::string_view to_ta
   response.add_header("From", request.header("From").value_or(""));
   std::string to(request.header("To").value_or(""));
   // §8.2.6.2: a response other than 100 carries the UAS's To tag when the request had none.
-  if (status > 100 && !to_tag.empty() && !has_tag(to)) to.append(";tag=").append(to_tag);
+  if (status > 100 && !to_tag.empty() && !has_tag(to)) {
+    to += ";tag=";
+    to += to_tag;
+  }
   response.add_header("To", to);
   response.add_header("CSeq", request.header("CSeq").value_or(""));
   response.add_header("Call-ID", request.call_id());

@@ -15,7 +15,7 @@ inline void append_decimal(std::string& out, uint64_t value) {
     *--begin = static_cast<char>('0' + value % 10);
     value /= 10;
   } while (value != 0);
-  out.append(begin, digits + sizeof digits);
+  out.append(begin, static_cast<std::size_t>(digits + sizeof digits - begin));
 }
 
 inline void append_signed_decimal(std::string& out, int64_t value) {
