@@ -1,6 +1,5 @@
 // Routing what arrives from the cloud: responses to their transactions, requests to a call, a
 // dialog or an answer (RFC 3261 §8.2, §12.2.2, §17).
-#include <iterator>
 #include <string>
 #include <utility>
 
@@ -33,7 +32,6 @@ bool answerable(const sip::Message& request) {
 // one. OPTIONS: §11.2, what we can do (Allow below). INFO and NOTIFY need a dialog; a BYE in a
 // dialog does not come here; no transfers (REFER) from the page's calls. The others are methods
 // this client understands but does not take (§8.2.1: 405 with Allow); unknown ones get 501.
-// OPTIONS and MESSAGE stay first (receive_other knows them by their place).
 struct OtherMethod {
   char method[10];
   short outside;
@@ -163,15 +161,11 @@ void Engine::receive_other(int64_t now, sip::TransactionId tx, const sip::Messag
                            bool in_dialog) {
   const std::string_view method = request.method();
   int status = 501;
-  std::size_t index = 0;  // 1 + the place in kOtherMethods (0: none): 1 OPTIONS, 2 MESSAGE
-  for (std::size_t i = 0; i < std::size(kOtherMethods); ++i) {
-    if (method == kOtherMethods[i].method) {
-      status = in_dialog ? kOtherMethods[i].inside : kOtherMethods[i].outside;
-      index = i + 1;
-    }
+  for (const auto& entry : kOtherMethods) {
+    if (method == entry.method) status = in_dialog ? entry.inside : entry.outside;
   }
-  const bool options = index == 1;
-  if (!in_dialog && index == 2) log(2, {"MESSAGE accepted (no API for it)"});
+  const bool options = method == "OPTIONS";
+  if (!in_dialog && method == "MESSAGE") log(2, {"MESSAGE accepted (no API for it)"});
   sip::Message response = ua_.response(request, status);
   if (status == 405 || options) response.add_header("Allow", kAllowRequest);
   if (!in_dialog && options) response.add_header("Accept", "application/sdp");
