@@ -13,9 +13,13 @@
 #include <string_view>
 #include <vector>
 
+#include "call/cause.hpp"
+#include "call/validation.hpp"
 #include "sip/headers.hpp"
 #include "sip/message.hpp"
 #include "sip/parser.hpp"
+#include "sip/timers.hpp"
+#include "sip/transaction.hpp"
 #include "sip/uri.hpp"
 
 namespace {
@@ -454,6 +458,135 @@ std::string unescape(const std::string& text) {
   return value ? dump(json(*value)) : std::string("null");
 }
 
+// The core's rules, so that the cloud never keeps a copy of its own.
+
+// sipTimers(): every RFC 3261 timer the core runs over a reliable transport, in ms.
+std::string sip_timers() {
+  namespace t = acw::sip::timers;
+  return dump(json{{"T1", t::kT1},
+                   {"T2", t::kT2},
+                   {"T4", t::kT4},
+                   {"B", t::kTimerB},
+                   {"F", t::kTimerF},
+                   {"H", t::kTimerH},
+                   {"L", t::kTimerL},
+                   {"M", t::kTimerM},
+                   {"C", t::kTimerC},
+                   {"ackWait", t::k2xxAckWait},
+                   {"cancelWait", t::kCancelWait}});
+}
+
+// causeForStatus(status): the onDisconnect cause a client reports for a final status ("" for 1xx).
+std::string cause_for_status(int status) {
+  return std::string(acw::call::cause_for_status(status));
+}
+
+// checkClientId(text): {ok, clientId} with a leading sip:/webrtc: stripped, or {ok:false, error}.
+std::string check_client_id(const std::string& text) {
+  std::string normalized;
+  std::string_view error = acw::call::check_client_id(text, &normalized);
+  if (!error.empty()) return dump(error_json(error));
+  return dump(json{{"ok", true}, {"clientId", normalized}});
+}
+
+// makeCancel(invite): the CANCEL for an INVITE the cloud sent (§9.1), "" when it cannot be parsed.
+std::string make_cancel(const std::string& invite_text) {
+  auto invite = acw::sip::parse_message(invite_text);
+  if (!invite || !invite->is_request() || invite->method() != "INVITE") return {};
+  return acw::sip::make_cancel(*invite).serialize();
+}
+
+// The core's transaction layer (RFC 3261 §17 over a reliable transport) for one connection of the
+// cloud: messages cross as text, ids and times as doubles (exact below 2^53), results as JSON.
+// The cloud feeds `now` and drains takeOutbox() after every call.
+class SipTransactions {
+ public:
+  explicit SipTransactions(int max_transactions)
+      : layer_(static_cast<std::size_t>(max_transactions > 0 ? max_transactions : 1)) {}
+
+  // A client transaction for a request the cloud built: its id, 0 when refused.
+  double send_request(const std::string& text, double now) {
+    auto request = acw::sip::parse_message(text);
+    if (!request || !request->is_request()) return 0;
+    return static_cast<double>(layer_.send_request(std::move(*request), at(now)));
+  }
+
+  // {id, method, toTu} for a response that matches a client transaction, null otherwise.
+  std::string receive_response(const std::string& text, double now) {
+    auto response = acw::sip::parse_message(text);
+    if (!response || response->is_request()) return "null";
+    auto match = layer_.receive_response(*response, at(now));
+    if (!match) return "null";
+    return dump(json{{"id", match->id}, {"method", match->method}, {"toTu", match->to_tu}});
+  }
+
+  // {match: new|retransmission|ackAbsorbed|ackForTu|refused, id, cancels} (§17.2.3, §9.2).
+  std::string receive_request(const std::string& text, double now) {
+    auto request = acw::sip::parse_message(text);
+    if (!request || !request->is_request()) return "null";
+    auto disposition = layer_.receive_request(*request, at(now));
+    return dump(json{{"match", match_name(disposition.match)},
+                     {"id", disposition.id},
+                     {"cancels", disposition.cancels}});
+  }
+
+  // Sends a response within a server transaction; false when it is gone or already final.
+  bool respond(double id, const std::string& text, double now) {
+    auto response = acw::sip::parse_message(text);
+    if (!response || response->is_request()) return false;
+    return layer_.respond(static_cast<acw::sip::TransactionId>(id), std::move(*response), at(now));
+  }
+
+  // The earliest deadline, -1 when no timer runs.
+  double next_deadline() const {
+    const int64_t next = layer_.next_deadline();
+    return next == acw::sip::kNever ? -1 : static_cast<double>(next);
+  }
+
+  // [{id, client, method}]: the transactions that failed by timeout (B, F, H).
+  std::string handle_timeout(double now) {
+    json out = json::array();
+    for (const auto& failure : layer_.handle_timeout(at(now))) {
+      out.push_back(
+          json{{"id", failure.id}, {"client", failure.client}, {"method", failure.method}});
+    }
+    return dump(out);
+  }
+
+  // The messages to send, in order, as wire text.
+  std::string take_outbox() {
+    json out = json::array();
+    for (const auto& message : layer_.take_outbox()) out.push_back(message.serialize());
+    return dump(out);
+  }
+
+  bool exists(double id) const { return layer_.exists(static_cast<acw::sip::TransactionId>(id)); }
+  double size() const { return static_cast<double>(layer_.size()); }
+  void clear() { layer_.clear(); }
+
+ private:
+  static int64_t at(double now) { return static_cast<int64_t>(now); }
+
+  static const char* match_name(acw::sip::RequestMatch match) {
+    using enum acw::sip::RequestMatch;
+    switch (match) {
+      case kNew:
+        return "new";
+      case kRetransmission:
+        return "retransmission";
+      case kAckAbsorbed:
+        return "ackAbsorbed";
+      case kAckForTu:
+        return "ackForTu";
+      case kRefused:
+        return "refused";
+    }
+    return "refused";
+  }
+
+  acw::sip::TransactionLayer layer_;
+};
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(acw_sip_tools) {
@@ -471,4 +604,20 @@ EMSCRIPTEN_BINDINGS(acw_sip_tools) {
   emscripten::function("reasonPhrase", &reason_phrase);
   emscripten::function("escapeUser", &escape_user);
   emscripten::function("unescape", &unescape);
+  emscripten::function("sipTimers", &sip_timers);
+  emscripten::function("causeForStatus", &cause_for_status);
+  emscripten::function("checkClientId", &check_client_id);
+  emscripten::function("makeCancel", &make_cancel);
+  emscripten::class_<SipTransactions>("SipTransactions")
+      .constructor<int>()
+      .function("sendRequest", &SipTransactions::send_request)
+      .function("receiveResponse", &SipTransactions::receive_response)
+      .function("receiveRequest", &SipTransactions::receive_request)
+      .function("respond", &SipTransactions::respond)
+      .function("nextDeadline", &SipTransactions::next_deadline)
+      .function("handleTimeout", &SipTransactions::handle_timeout)
+      .function("takeOutbox", &SipTransactions::take_outbox)
+      .function("exists", &SipTransactions::exists)
+      .function("size", &SipTransactions::size)
+      .function("clear", &SipTransactions::clear);
 }

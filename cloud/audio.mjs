@@ -2,49 +2,29 @@
 //
 // Every object made here wraps an embind instance that owns wasm memory: each has a delete()
 // that the call's end must run (AudioCall.close does it for everything a call made).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomInt } from 'node:crypto';
 import { ROOT } from './config.mjs';
+import { loadWasm, wasmBuilt } from './wasm.mjs';
 
 export const RATE = 48000;
 export const FRAME = 960; // 20 ms at 48 kHz
 export const METER_RATE = 8000; // levels and in-band DTMF need no more
 
-export function mediaModuleDirs(dist) {
-  return [...new Set([dist, process.env.ACW_DIST, join(ROOT, 'dist'), process.env.ACW_MEDIA_FALLBACK, process.env.ACW_SIP_FALLBACK].filter(Boolean))];
-}
+export const findMediaModule = (dist) => wasmBuilt(dist, 'acw-media');
 
-export function findMediaModule(dist) {
-  return mediaModuleDirs(dist).find((d) => existsSync(join(d, 'acw-media.mjs')) && existsSync(join(d, 'acw-media.wasm')));
-}
-
-const loaded = new Map();
-
-/** The media module, or null when it is not built (services that need it then answer 503). */
+/** The media module of `dist`, or null when it is not built (services that need it then answer 503). */
 export async function loadAudio(dist) {
-  const dir = findMediaModule(dist);
-  if (!dir) return null;
-  if (!loaded.has(dir)) {
-    loaded.set(dir, (async () => {
-      const { default: createMediaModule } = await import(pathToFileURL(join(dir, 'acw-media.mjs')).href);
-      // Emscripten 3.1.6 under Node: hand over the bytes rather than let it fetch() a path.
-      const wasmBinary = readFileSync(join(dir, 'acw-media.wasm'));
-      // The package's loader (js/media.js) turns the module's Error values into throws; without
-      // it, check() below does.
-      const loader = join(ROOT, 'js', 'media.js');
-      let m;
-      if (existsSync(loader)) {
-        const { loadMedia } = await import(pathToFileURL(loader).href);
-        m = await loadMedia({ createModule: createMediaModule, wasmBinary });
-      } else {
-        m = await createMediaModule({ wasmBinary });
-      }
-      return new AudioTools(m, dir);
-    })());
-  }
-  return loaded.get(dir);
+  if (!findMediaModule(dist)) return null;
+  // The package's loader (js/media.js) turns the module's Error values into throws; without it,
+  // check() below does.
+  const loader = join(ROOT, 'js', 'media.js');
+  const instantiate = existsSync(loader)
+    ? async (createModule, wasmBinary) => (await import(pathToFileURL(loader).href)).loadMedia({ createModule, wasmBinary })
+    : undefined;
+  return new AudioTools(await loadWasm(dist, 'acw-media', instantiate), dist);
 }
 
 /** The module's functions return Error objects rather than throw (bindings/media.cpp): throw them here. */

@@ -52,13 +52,10 @@ export class Cloud {
   async start() {
     const { config, log } = this;
     mkdirSync(config.recordings, { recursive: true });
-    try {
-      this.sip = await loadSip(config.dist);
-      log.info('sip', `SIP core loaded from ${this.sip.dir}`);
-    } catch (e) {
-      log.error('sip', `${e.message}; /sipproxy is unavailable`);
-    }
-    if (this.sip) await this.startSignalling();
+    // Every SIP rule (and the client-id check of the token service) is the core's: no cloud without it.
+    this.sip = await loadSip(config.dist);
+    log.info('sip', `SIP core loaded from ${this.sip.dir}`);
+    await this.startSignalling();
 
     const handler = createHttpHandler(this);
     this.server = config.tls ? createHttpsServer(config.tls, handler) : createHttpServer(handler);
@@ -70,7 +67,6 @@ export class Cloud {
       onMessage: (connection, text) => this.ua?.receive(connection, text),
       onClose: (connection) => this.ua?.connectionClosed(connection),
     });
-    if (!this.sip) this.transport.enabled = false;
     await new Promise((resolvePromise, reject) => {
       this.server.once('error', reject);
       this.server.listen(config.port, config.host, () => {
@@ -86,7 +82,6 @@ export class Cloud {
     return this;
   }
 
-  // Signalling parts are loaded only when the SIP core is there.
   async startSignalling() {
     const { UserAgent } = await import('./ua.mjs');
     const { Registrar } = await import('./registrar.mjs');

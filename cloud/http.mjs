@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { ROOT } from './config.mjs';
-import { CLIENT_ID_RE, TTL_DEFAULT, TTL_MAX, TTL_MIN } from './tokens.mjs';
+import { TTL_DEFAULT, TTL_MAX, TTL_MIN } from './tokens.mjs';
 
 const MAX_BODY = 64 * 1024;
 
@@ -127,12 +127,6 @@ const one = (params, name) => {
   return values[0];
 };
 
-/** A client id as the client library accepts it: a leading sip:/webrtc: is dropped. */
-export function normaliseClientId(text) {
-  const id = String(text).replace(/^(sip|webrtc)(:|%3A)/i, '');
-  return CLIENT_ID_RE.test(id) ? id : undefined;
-}
-
 function parseBoolean(name, text) {
   const t = text.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(t)) return true;
@@ -140,11 +134,11 @@ function parseBoolean(name, text) {
   throw new HttpError(400, `${name} must be true or false`);
 }
 
-/** Validated webrtc_generate_token parameters (PROTOCOL.md "Tokens and the web services"). */
-export function tokenRequest(params) {
+/** Validated webrtc_generate_token parameters (PROTOCOL.md "Tokens and the web services"); sip: the core's rules. */
+export function tokenRequest(params, sip) {
   const rawId = one(params, 'client_id');
   if (rawId === undefined || rawId === '') throw new HttpError(400, 'client_id is required');
-  const clientId = normaliseClientId(rawId);
+  const clientId = sip.clientId(rawId);
   if (!clientId) throw new HttpError(400, 'client_id has characters other than A-Z a-z 0-9 + - _ .');
   let ttl = TTL_DEFAULT;
   const ttlText = one(params, 'ttl');
@@ -159,10 +153,9 @@ export function tokenRequest(params) {
   for (const value of params.call_client ?? []) {
     for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
       const base = item.endsWith('*') ? item.slice(0, -1) : item;
-      if (base !== '' && !CLIENT_ID_RE.test(base.replace(/^(sip|webrtc):/i, ''))) {
-        throw new HttpError(400, `call_client ${JSON.stringify(item)} is not a client id or prefix*`);
-      }
-      callClient.push(item.replace(/^(sip|webrtc):/i, ''));
+      const id = base === '' ? '' : sip.clientId(base);
+      if (id === undefined) throw new HttpError(400, `call_client ${JSON.stringify(item)} is not a client id or prefix*`);
+      callClient.push(item.endsWith('*') ? `${id}*` : id);
     }
   }
   return { clientId, ttl, enableIncoming, callClient };
@@ -266,7 +259,7 @@ export function createHttpHandler(cloud) {
       methods: ['GET', 'POST'],
       run: async (req, res, url) => {
         checkBasicAuth(req, config);
-        const request = tokenRequest(await readParams(req, url));
+        const request = tokenRequest(await readParams(req, url), cloud.sip);
         const token = cloud.tokens.issue(request);
         log.info('tokens', `token for ${request.clientId}`, { ttl: request.ttl, enable_incoming: request.enableIncoming, call_client: request.callClient });
         sendJson(res, 200, { token });

@@ -1,6 +1,6 @@
 // Registrar (RFC 3261 §10.3): bindings of client ids to WebSocket connections, Bearer tokens, expiry.
 import { newTag } from './ua.mjs';
-import { TokenService, CLIENT_ID_RE } from './tokens.mjs';
+import { TokenService } from './tokens.mjs';
 import { param } from './sip.mjs';
 
 const DEFAULT_EXPIRES = 3600; // §10.2.1.1 when neither the Contact nor an Expires header says
@@ -73,7 +73,7 @@ export class Registrar {
     if (aor.host.toLowerCase() !== this.config.clientDomain) {
       return this.refuse(connection, request, clientId, 404, `domain ${aor.host} is not ${this.config.clientDomain}`);
     }
-    if (!CLIENT_ID_RE.test(clientId)) return this.refuse(connection, request, clientId, 404, 'not a client id');
+    if (this.ua.sip.clientId(clientId) !== clientId) return this.refuse(connection, request, clientId, 404, 'not a client id');
     if (!request.contactOk) return this.refuse(connection, request, clientId, 400, 'bad Contact');
 
     const now = Date.now();

@@ -1,9 +1,9 @@
 // Where an INVITE goes (a service, another client, or nowhere), the call records, and calls from the cloud to clients.
 import { randomBytes } from 'node:crypto';
-import { causeOf, ClientLeg, ServerLeg } from './ua.mjs';
+import { ClientLeg, ServerLeg } from './ua.mjs';
 import { ClientCall } from './proxy.mjs';
 import { findService } from './services/index.mjs';
-import { HttpError, normaliseClientId } from './http.mjs';
+import { HttpError } from './http.mjs';
 
 let nextCall = 1;
 
@@ -69,7 +69,7 @@ export class CallRecord {
     this.event('call.end', {
       ...this.fields,
       status: finalStatus,
-      cause: causeOf(finalStatus),
+      cause: this.router.ua.sip.causeOf(finalStatus),
       by,
       reason,
       durationMs: now - this.startedAt,
@@ -150,10 +150,11 @@ export class Router {
     const destination = one('destination') ?? one('to');
     if (!destination) throw new HttpError(400, 'destination is required (webrtc:CLIENT)');
     const m = /^webrtc:(.+)$/i.exec(destination);
-    const clientId = m && normaliseClientId(m[1]);
+    const clientId = m && this.ua.sip.clientId(m[1]);
     if (!clientId) throw new HttpError(400, 'destination must be webrtc:CLIENTID');
-    const callFrom = one('call_from') ?? one('from') ?? 'localcloud';
-    if (!/^[A-Za-z0-9+\-_.]{1,64}$/.test(callFrom)) throw new HttpError(400, 'call_from has characters other than A-Z a-z 0-9 + - _ .');
+    const callFromText = one('call_from') ?? one('from') ?? 'localcloud';
+    const callFrom = this.ua.sip.clientId(callFromText);
+    if (!callFrom || callFrom.length > 64) throw new HttpError(400, 'call_from must be 1-64 of A-Z a-z 0-9 + - _ .');
     const action = one('action') ?? 'echo';
     const service = findService(action);
     if (!service || !service.outbound) throw new HttpError(400, `action must be one of ${listOutboundActions().join(', ')}`);

@@ -1,34 +1,13 @@
-// Loader and thin wrapper of the SIP wasm module (bindings/sip_tools.cpp): all SIP text the cloud reads or writes goes through it.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ROOT } from './config.mjs';
+// Thin wrapper of the SIP wasm module (bindings/sip_tools.cpp): all SIP text the cloud reads or writes goes through it.
+import { loadWasm } from './wasm.mjs';
 
-/** Folders searched for acw-sip.{mjs,wasm}: the given one, ACW_DIST, the repo's dist/, ACW_SIP_FALLBACK. */
-export function sipModuleDirs(dist) {
-  const dirs = [dist, process.env.ACW_DIST, join(ROOT, 'dist'), process.env.ACW_SIP_FALLBACK].filter(Boolean);
-  return [...new Set(dirs)];
-}
+const tools = new Map();
 
-export function findSipModule(dist) {
-  return sipModuleDirs(dist).find((d) => existsSync(join(d, 'acw-sip.mjs')) && existsSync(join(d, 'acw-sip.wasm')));
-}
-
-const loaded = new Map();
-
-/** Loads (once per folder) and wraps the module. Throws when no build is found. */
+/** The SIP module of `dist` (config.dist), loaded and wrapped once. Throws when it is not built. */
 export async function loadSip(dist) {
-  const dir = findSipModule(dist);
-  if (!dir) throw new Error(`acw-sip.mjs/.wasm not found in ${sipModuleDirs(dist).join(', ')}: build the wasm target acw_sip_wasm`);
-  if (!loaded.has(dir)) {
-    loaded.set(dir, (async () => {
-      const { default: createSipModule } = await import(pathToFileURL(join(dir, 'acw-sip.mjs')).href);
-      // Emscripten 3.1.6's loader would fetch() a file path under Node: hand it the bytes.
-      const module = await createSipModule({ wasmBinary: readFileSync(join(dir, 'acw-sip.wasm')) });
-      return new SipTools(module, dir);
-    })());
-  }
-  return loaded.get(dir);
+  const module = await loadWasm(dist, 'acw-sip');
+  if (!tools.has(module)) tools.set(module, new SipTools(module, dist));
+  return tools.get(module);
 }
 
 const asJson = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -44,6 +23,31 @@ export class SipTools {
   constructor(module, dir) {
     this.m = module;
     this.dir = dir;
+    /** RFC 3261 timers in ms as the core runs them: T1, T2, T4, B, F, H, L, M, C, ackWait, cancelWait. */
+    this.timers = JSON.parse(module.sipTimers());
+  }
+
+  /** The cause a client reports for a final status (PROTOCOL.md "Calls"); '' for 1xx. */
+  causeOf(status) {
+    return this.m.causeForStatus(status);
+  }
+
+  /** A client id as the client accepts it, a leading sip:/webrtc: dropped; undefined when it is not one. */
+  clientId(text) {
+    const v = JSON.parse(this.m.checkClientId(String(text)));
+    return v.ok ? v.clientId : undefined;
+  }
+
+  /** The CANCEL for an INVITE we sent (RFC 3261 §9.1). */
+  cancelFor(inviteText) {
+    const text = this.m.makeCancel(inviteText);
+    if (!text) throw new Error('makeCancel refused the INVITE');
+    return text;
+  }
+
+  /** A transaction layer (cpp/sip/transaction.*) for one connection; delete() it when done. */
+  transactions(max = 256) {
+    return new this.m.SipTransactions(max);
   }
 
   parse(text) {

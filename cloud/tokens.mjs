@@ -5,8 +5,6 @@ export const SCOPE = 'webrtcclient';
 export const TTL_MIN = 600;
 export const TTL_MAX = 86400;
 export const TTL_DEFAULT = 3600;
-// PROTOCOL.md "Names": a client id after stripping sip: / webrtc:.
-export const CLIENT_ID_RE = /^[A-Za-z0-9+\-_.]+$/;
 // A token is a header line's worth of text; anything longer is not ours.
 const MAX_TOKEN_LENGTH = 8192;
 

@@ -1,13 +1,14 @@
-// The cloud's SIP user agent: request dispatch, client transactions, and the two dialog legs (UAS and UAC).
+// The cloud's SIP user agent: request dispatch over the core's transactions, and the two dialog legs (UAS and UAC).
 //
-// Every frame is parsed by the wasm core (sip.mjs) and every frame sent is built by it; this
-// file only decides what to send. The transport is reliable (RFC 7118), so no retransmission
-// timers run; transaction timeouts (64*T1) still do.
+// Every frame is parsed by the wasm core (sip.mjs) and every frame sent is built by it; the
+// transactions (RFC 3261 §17: matching, retransmitted requests, the ACK for a non-2xx, CANCEL
+// matching, Timers B/F/H/L/M) are the core's too (cpp/sip/transaction.*, one layer per connection).
+// This file only decides what to send.
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { header } from './sip.mjs';
 
-export const T1 = 500;
-export const TIMEOUT = 64 * T1; // Timers B, F, H (RFC 3261 §17)
+// What the cloud offers as a registrar and a UAS (the client's own list is another: it takes no REGISTER).
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO';
 // Methods RFC 3261 and its extensions define that the cloud does not offer: 405 (§8.2.1).
 const KNOWN_METHODS = new Set(['SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'MESSAGE', 'REFER', 'UPDATE', 'PRACK', 'INFO']);
@@ -17,15 +18,84 @@ export const newTag = () => token(6);
 export const newCallId = () => `${token(10)}@acw-cloud`;
 export const newBranch = () => `z9hG4bK${token(10)}`; // RFC 3261 §8.1.1.7 magic cookie
 
-/** The disconnect cause a client reports for a final status (PROTOCOL.md "Calls"). */
-export function causeOf(status) {
-  if (status >= 200 && status < 300) return 'NORMAL';
-  if (status === 487) return 'NOANSWER';
-  if ([486, 600, 603].includes(status)) return 'BUSY';
-  if ([404, 410, 480, 604].includes(status)) return 'UNOBTAINABLE';
-  if (status >= 300 && status < 400) return 'MOVED';
-  if (status >= 600) return 'REJECTED';
-  return 'FAILED';
+/**
+ * The core's transaction layer for one connection. Sans-I/O: every input carries `now`, and after
+ * each one what the layer queued is sent and its one timer re-armed.
+ */
+class ConnectionTransactions {
+  constructor(ua, connection) {
+    this.ua = ua;
+    this.connection = connection;
+    this.layer = ua.sip.transactions();
+    this.clients = new Map(); // client transaction id -> {onResponse, onTimeout}
+    this.timer = null;
+  }
+
+  now() {
+    return performance.now();
+  }
+
+  /** Starts a client transaction for a request text; its id, 0 when the layer refused it. */
+  sendRequest(text, handlers) {
+    const id = this.layer.sendRequest(text, this.now());
+    if (id) this.clients.set(id, handlers);
+    this.flush();
+    return id;
+  }
+
+  /** {match, id, cancels} for a parsed request (§17.2.3); a retransmission is answered here. */
+  receiveRequest(request) {
+    const disposition = JSON.parse(this.layer.receiveRequest(request.raw, this.now())) ?? { match: 'refused', id: 0, cancels: 0 };
+    this.flush();
+    return disposition;
+  }
+
+  /** The handlers of the client transaction a response matches, when it is for the TU (§17.1.3). */
+  receiveResponse(response) {
+    const match = JSON.parse(this.layer.receiveResponse(response.raw, this.now()));
+    const handlers = match && this.clients.get(match.id);
+    this.flush(); // a final response may end the transaction, and for an INVITE queue its ACK
+    return match?.toTu ? handlers : undefined;
+  }
+
+  /** A response within server transaction `id`; false when the transaction is gone or already final. */
+  respond(id, text) {
+    const sent = this.layer.respond(id, text, this.now());
+    this.flush();
+    return sent;
+  }
+
+  flush() {
+    for (const text of JSON.parse(this.layer.takeOutbox())) this.connection.send(text);
+    for (const id of this.clients.keys()) if (!this.layer.exists(id)) this.clients.delete(id);
+    clearTimeout(this.timer);
+    this.timer = null;
+    const deadline = this.layer.nextDeadline();
+    if (deadline < 0) return;
+    this.timer = setTimeout(() => this.timeout(), Math.max(0, Math.ceil(deadline - this.now())));
+    this.timer.unref?.();
+  }
+
+  // Timers B and F end a client transaction with no final response: its TU hears of it. (H, no ACK
+  // for a failure, needs nothing more: the leg ended with the failure.)
+  timeout() {
+    const failed = JSON.parse(this.layer.handleTimeout(this.now())).filter((f) => f.client).map((f) => this.clients.get(f.id));
+    this.flush();
+    for (const handlers of failed) {
+      try {
+        handlers?.onTimeout();
+      } catch (e) {
+        this.ua.log.error('sip', `timeout handler: ${e.stack ?? e}`);
+      }
+    }
+  }
+
+  // §17.1.4: the transport is gone; every transaction ends without a word.
+  close() {
+    clearTimeout(this.timer);
+    this.clients.clear();
+    this.layer.delete();
+  }
 }
 
 export class UserAgent {
@@ -39,7 +109,7 @@ export class UserAgent {
     this.host = h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h;
     this.contact = this.sip.formatNameAddr({ uriText: `sip:cloud@${this.host};transport=ws` });
     this.legs = new Map(); // `${connection.id} ${Call-ID}` -> ServerLeg | ClientLeg
-    this.transactions = new Map(); // `${our branch} ${method}` -> {connection, onResponse, onTimeout, timer}
+    this.transactions = new Map(); // connection -> ConnectionTransactions
     this.registrar = null;
     this.router = null;
   }
@@ -50,11 +120,28 @@ export class UserAgent {
 
   // ---- sending ---------------------------------------------------------------------------
 
-  /** Builds and sends a response to a parsed request on its connection. */
+  /** The transaction layer of an open connection (none once it closed). */
+  transactionsOf(connection) {
+    if (!connection.open) return undefined;
+    let t = this.transactions.get(connection);
+    if (!t) {
+      t = new ConnectionTransactions(this, connection);
+      this.transactions.set(connection, t);
+    }
+    return t;
+  }
+
+  /**
+   * Builds and sends a response to a parsed request on its connection: within the request's server
+   * transaction (request.transaction) when it has one, else statelessly (a 400 to a malformed one).
+   */
   respond(connection, request, status, options = {}) {
     const text = this.sip.response(request.raw, status, options);
     this.log.debug('sip', `-> ${connection.id} ${status} ${request.method} ${request.callId}`);
-    connection.send(text);
+    if (!request.transaction) connection.send(text);
+    else if (!this.transactionsOf(connection)?.respond(request.transaction, text)) {
+      this.log.debug('sip', `connection ${connection.id}: ${status} not sent: the ${request.method} transaction has ended`);
+    }
     return text;
   }
 
@@ -75,31 +162,23 @@ export class UserAgent {
   }
 
   /**
-   * Sends a request as a client transaction: responses with our branch go to onResponse; with no
-   * final response within 64*T1 (or, for INVITE, no response at all), onTimeout runs.
+   * Sends a request (built from spec, or spec.text as it is) as a client transaction: responses
+   * matching it go to onResponse; with no final response in time (Timer F, or for an INVITE no
+   * response at all: Timer B), onTimeout runs. An ACK for a 2xx is the TU's and goes out as it is.
+   * Returns the request's text.
    */
   sendRequest(connection, spec, { onResponse = () => {}, onTimeout = () => {} } = {}) {
-    const { text, branch } = this.buildRequest(spec);
+    const text = spec.text ?? this.buildRequest(spec).text;
     if (spec.method === 'ACK') {
       connection.send(text);
-      return branch;
+      return text;
     }
-    // CANCEL shares the INVITE's branch (§9.1): the method completes the key.
-    const key = `${branch} ${spec.method}`;
-    const txn = { connection, method: spec.method, onResponse, onTimeout };
-    txn.timer = setTimeout(() => {
-      this.transactions.delete(key);
-      try {
-        onTimeout();
-      } catch (e) {
-        this.log.error('sip', `timeout handler: ${e.stack ?? e}`);
-      }
-    }, TIMEOUT);
-    txn.timer.unref?.();
-    this.transactions.set(key, txn);
-    this.log.debug('sip', `-> ${connection.id} ${spec.method} ${spec.uri}`);
-    connection.send(text);
-    return branch;
+    this.log.debug('sip', `-> ${connection.id} ${spec.method} ${spec.uri ?? ''}`);
+    const transactions = this.transactionsOf(connection);
+    if (transactions && !transactions.sendRequest(text, { onResponse, onTimeout })) {
+      this.log.warn('sip', `connection ${connection.id}: ${spec.method} refused by the transaction layer`);
+    }
+    return text;
   }
 
   // ---- receiving -------------------------------------------------------------------------
@@ -110,7 +189,7 @@ export class UserAgent {
       this.events.add('sip.malformed', { connection: connection.id, error: message.error, method: message.method || undefined });
       if (message.answerable && message.method !== 'ACK') {
         this.log.warn('sip', `connection ${connection.id}: 400 to a bad ${message.method}: ${message.error}`);
-        this.respond(connection, message, 400, { reason: 'Bad Request', headers: [['Warning', `399 acw-cloud "${message.error.replace(/["\\]/g, '')}"`]] });
+        this.respond(connection, message, 400, { headers: [['Warning', `399 acw-cloud "${message.error.replace(/["\\]/g, '')}"`]] });
       } else {
         this.log.warn('sip', `connection ${connection.id}: dropped a malformed message: ${message.error}`);
       }
@@ -128,20 +207,12 @@ export class UserAgent {
   }
 
   receiveResponse(connection, response) {
-    const key = `${response.via[0]?.branch} ${response.cseq.method}`;
-    const txn = this.transactions.get(key);
-    if (!txn || txn.connection !== connection) {
-      this.log.debug('sip', `connection ${connection.id}: response ${response.status} matches no transaction`);
+    const handlers = this.transactionsOf(connection)?.receiveResponse(response);
+    if (!handlers) {
+      this.log.debug('sip', `connection ${connection.id}: response ${response.status} matches no transaction (or was absorbed)`);
       return;
     }
-    if (response.status >= 200) {
-      clearTimeout(txn.timer);
-      this.transactions.delete(key);
-    } else if (txn.method === 'INVITE') {
-      // A provisional ends Timer B: the call's own ring timeout takes over.
-      clearTimeout(txn.timer);
-    }
-    txn.onResponse(response);
+    handlers.onResponse(response);
   }
 
   receiveRequest(connection, request) {
@@ -150,18 +221,25 @@ export class UserAgent {
       if (method !== 'ACK') this.respond(connection, request, 400, { reason: 'CSeq Method Mismatch' });
       return;
     }
+    const disposition = this.transactionsOf(connection)?.receiveRequest(request);
+    if (!disposition) return;
+    // A retransmission got the last response again, an ACK for a non-2xx final ended its
+    // transaction (§17.2.1), a full table answered 503: nothing for the TU.
+    if (disposition.match !== 'new' && disposition.match !== 'ackForTu') return;
+    request.transaction = disposition.id;
     const key = `${connection.id} ${request.callId}`;
     const leg = this.legs.get(key);
     if (method === 'ACK') {
-      if (leg) leg.receive(request);
-      return; // an ACK for a non-2xx final ends there (§17.2.1)
+      if (leg) leg.receive(request); // the ACK for a 2xx: the dialog's (§13.3.1.4)
+      return;
     }
     if (request.maxForwards === 0) {
       this.respond(connection, request, 483);
       return;
     }
     if (method === 'CANCEL') {
-      if (leg && leg.isServer && leg.branch === request.via[0]?.branch) leg.receiveCancel(request);
+      // §9.2: the layer found the INVITE server transaction the CANCEL matches.
+      if (leg && leg.isServer && disposition.cancels && leg.invite.transaction === disposition.cancels) leg.receiveCancel(request);
       else this.respond(connection, request, 481);
       return;
     }
@@ -180,9 +258,8 @@ export class UserAgent {
         return;
       case 'INVITE':
         if (leg && leg.isServer) {
-          // The same INVITE again: the last response again (§17.2.1).
-          if (leg.branch === request.via[0]?.branch && leg.lastResponse) connection.send(leg.lastResponse);
-          else this.respond(connection, request, 482, { reason: 'Loop Detected' });
+          // Another INVITE with this Call-ID (a retransmission never gets here: the layer absorbed it).
+          this.respond(connection, request, 482);
           return;
         }
         this.router.receiveInvite(connection, request);
@@ -207,12 +284,8 @@ export class UserAgent {
   }
 
   connectionClosed(connection) {
-    for (const [key, txn] of this.transactions) {
-      if (txn.connection === connection) {
-        clearTimeout(txn.timer);
-        this.transactions.delete(key);
-      }
-    }
+    this.transactions.get(connection)?.close();
+    this.transactions.delete(connection);
     for (const leg of [...this.legs.values()]) if (leg.connection === connection) leg.end('connection closed', { connectionLost: true });
     this.registrar?.connectionClosed(connection);
   }
@@ -297,7 +370,7 @@ class Leg {
     }
     if (request.method === 'INVITE') {
       // No re-negotiation (hold, ICE restart) here: the call carries on as it was (§14.2).
-      this.ua.respond(this.connection, request, 488, { reason: 'Not Acceptable Here' });
+      this.ua.respond(this.connection, request, 488);
       return;
     }
     if (request.method === 'OPTIONS') {
@@ -334,7 +407,6 @@ export class ServerLeg extends Leg {
     this.isServer = true;
     this.invite = invite;
     this.callId = invite.callId;
-    this.branch = invite.via[0]?.branch ?? '';
     this.localTag = newTag();
     this.remoteTag = invite.from.tag;
     this.remoteTarget = invite.contact[0]?.uri.text ?? invite.from.uri.text;
@@ -344,7 +416,6 @@ export class ServerLeg extends Leg {
       uriText: invite.to.uri.text,
       params: [...invite.to.params, ['tag', this.localTag]],
     });
-    this.lastResponse = null;
     this.finalStatus = 0;
     ua.addLeg(this);
   }
@@ -357,14 +428,13 @@ export class ServerLeg extends Leg {
   send(status, { reason = '', body = '', contentType = 'application/sdp', headers = [] } = {}) {
     if (this.ended || this.finalStatus) return false;
     const list = status > 100 && status < 300 ? [['Contact', this.ua.contact], ...headers] : headers;
-    const text = this.ua.respond(this.connection, this.invite, status, {
+    this.ua.respond(this.connection, this.invite, status, {
       reason,
       toTag: status > 100 ? this.localTag : '',
       headers: list,
       body,
       contentType: body ? contentType : '',
     });
-    this.lastResponse = text;
     if (status >= 200) this.finalStatus = status;
     return true;
   }
@@ -381,7 +451,7 @@ export class ServerLeg extends Leg {
     return this.send(183, { body: sdp, headers });
   }
 
-  /** 200 with the answer; the call is up once the ACK comes (or ends without one in 64*T1). */
+  /** 200 with the answer; the call is up once the ACK comes (or ends without one: §13.3.1.4). */
   accept(sdp, headers = []) {
     if (!this.send(200, { body: sdp, headers })) return false;
     this.state = 'accepted';
@@ -390,7 +460,7 @@ export class ServerLeg extends Leg {
       this.ua.log.warn('call', `${this.callId}: no ACK for 200: BYE`);
       this.sendBye();
       this.end('no ACK');
-    }, TIMEOUT);
+    }, this.ua.sip.timers.ackWait);
     this.ackTimer.unref?.();
     return true;
   }
@@ -457,7 +527,7 @@ export class ClientLeg extends Leg {
   }
 
   start() {
-    this.branch = this.ua.sendRequest(this.connection, {
+    this.inviteText = this.ua.sendRequest(this.connection, {
       method: 'INVITE',
       uri: this.target,
       from: this.localHeader,
@@ -472,7 +542,7 @@ export class ClientLeg extends Leg {
       onTimeout: () => {
         if (this.ended || this.status >= 100) return;
         this.end('no response', { status: 408 });
-        this.emit('failure', { status: 408, reason: 'Request Timeout' });
+        this.emit('failure', { status: 408, reason: this.ua.sip.reasonPhrase(408) });
       },
     });
     return this;
@@ -516,16 +586,7 @@ export class ClientLeg extends Leg {
       this.emit('answer', response);
       return;
     }
-    // §17.1.1.3: the ACK for a non-2xx final is part of the INVITE transaction (same branch).
-    this.ua.sendRequest(this.connection, {
-      method: 'ACK',
-      uri: this.target,
-      branch: this.branch,
-      from: this.localHeader,
-      to: header(response, 'To'),
-      callId: this.callId,
-      cseq: this.cseq,
-    });
+    // §17.1.1.3: the transaction layer has sent the ACK for this non-2xx final.
     this.end(`final ${status}`, { status });
     this.emit('failure', { status, reason: response.reason, response });
   }
@@ -548,20 +609,12 @@ export class ClientLeg extends Leg {
     });
   }
 
-  /** CANCEL while ringing (§9.1); if no final response follows in 64*T1 the leg ends anyway. */
+  /** CANCEL while ringing (§9.1); if no final response follows in time the leg ends anyway. */
   cancel() {
     if (this.ended || this.state !== 'early' || this.cancelled) return;
     this.cancelled = true;
-    this.ua.sendRequest(this.connection, {
-      method: 'CANCEL',
-      uri: this.target,
-      branch: this.branch,
-      from: this.localHeader,
-      to: this.toHeader,
-      callId: this.callId,
-      cseq: this.cseq,
-    });
-    this.cancelTimer = setTimeout(() => this.end('cancelled (no answer to CANCEL)'), TIMEOUT);
+    this.ua.sendRequest(this.connection, { method: 'CANCEL', text: this.ua.sip.cancelFor(this.inviteText) });
+    this.cancelTimer = setTimeout(() => this.end('cancelled (no answer to CANCEL)'), this.ua.sip.timers.cancelWait);
     this.cancelTimer.unref?.();
   }
 

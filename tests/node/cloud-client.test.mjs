@@ -3,17 +3,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { basicAuth, fetchToken, sipMissing, startTestCloud } from './cloud-helpers.mjs';
+import { basicAuth, fetchToken, startTestCloud } from './cloud-helpers.mjs';
 import { endProcess } from './cloud-audio-peer.mjs';
 import { ROOT } from '../../cloud/config.mjs';
 
-const coreMissing = existsSync(join(ROOT, 'dist', 'acw-core.wasm')) && existsSync(join(ROOT, 'js', 'index.js')) ? false : 'the package (js/, dist/acw-core) is not built';
-const skip = sipMissing || coreMissing;
 let cloud;
 let pkg;
 let wrtcEnv;
 before(async () => {
-  if (skip) return;
+  // A missing build fails every test here (never skips them).
+  for (const file of [join(ROOT, 'dist', 'acw-core.wasm'), join(ROOT, 'js', 'index.js')]) assert.ok(existsSync(file), `${file} is not built`);
   cloud = await startTestCloud({ recordSeconds: 2 });
   pkg = await import('../../js/index.js');
   wrtcEnv = await import('./wrtc-env.mjs');
@@ -49,7 +48,7 @@ function newClient(t, clientId, { toneHz = 1000 } = {}) {
 
 const registered = async () => (await (await fetch(new URL('webrtc_registered_clients', cloud.url), { headers: { Authorization: basicAuth(cloud) } })).json()).clients;
 
-test('enableIncoming with a cloud token: ready (NORMAL), listed; disableIncoming: not ready, unlisted', { skip }, async (t) => {
+test('enableIncoming with a cloud token: ready (NORMAL), listed; disableIncoming: not ready, unlisted', async (t) => {
   const { client, states } = newClient(t, 'alice');
   client.maxConcurrent = 1;
   client.onIncoming = () => {};
@@ -65,7 +64,7 @@ test('enableIncoming with a cloud token: ready (NORMAL), listed; disableIncoming
   assert.deepEqual(await registered(), []);
 });
 
-test('enableIncoming with a refused token reports INVALIDTOKEN: forged, expired, for another client, incoming disabled', { skip }, async (t) => {
+test('enableIncoming with a refused token reports INVALIDTOKEN: forged, expired, for another client, incoming disabled', async (t) => {
   const { TokenService } = await import('../../cloud/tokens.mjs');
   const s = Math.floor(Date.now() / 1000);
   const tokens = [
@@ -94,7 +93,7 @@ function watch(call) {
   return seen;
 }
 
-test('callService echo: connected, the caller hears its tone back, disconnect gives NORMAL', { skip }, async (t) => {
+test('callService echo: connected, the caller hears its tone back, disconnect gives NORMAL', async (t) => {
   const { client } = newClient(t, 'dora', { toneHz: 1000 });
   const call = client.callService('echo');
   const seen = watch(call);
@@ -108,7 +107,7 @@ test('callService echo: connected, the caller hears its tone back, disconnect gi
   assert.equal(seen.find((e) => e.name === 'onDisconnect').obj.cause, 'NORMAL');
 });
 
-test('callService failures give each cause: busy, fail-404, fail-302, fail-606, fail-500, unknown service', { skip }, async (t) => {
+test('callService failures give each cause: busy, fail-404, fail-302, fail-606, fail-500, unknown service', async (t) => {
   const { client } = newClient(t, 'erik');
   const expected = { busy: 'BUSY', 'fail-404': 'UNOBTAINABLE', 'fail-302': 'MOVED', 'fail-606': 'REJECTED', 'fail-500': 'FAILED', 'no-such-service': 'UNOBTAINABLE' };
   for (const [name, cause] of Object.entries(expected)) {
@@ -119,7 +118,7 @@ test('callService failures give each cause: busy, fail-404, fail-302, fail-606, 
   }
 });
 
-test('the outbound-call API rings the client as a "service" call from the caller id; answered, it hears the playback', { skip }, async (t) => {
+test('the outbound-call API rings the client as a "service" call from the caller id; answered, it hears the playback', async (t) => {
   const { client, states } = newClient(t, 'fay');
   client.maxConcurrent = 1;
   const incoming = [];
@@ -150,7 +149,7 @@ test('the outbound-call API rings the client as a "service" call from the caller
   assert.ok(level.dbfs > -35, `the prompt's level at the client: ${level.dbfs} dBFS`);
 });
 
-test('callService ring, early-media and playback: ringing first, early media before the answer, the cloud hanging up', { skip }, async (t) => {
+test('callService ring, early-media and playback: ringing first, early media before the answer, the cloud hanging up', async (t) => {
   // One client, three calls in a row.
   const { client } = newClient(t, 'ines', { toneHz: 500 });
   const ring = client.callService('ring');
@@ -177,7 +176,7 @@ test('callService ring, early-media and playback: ringing first, early media bef
   assert.equal(seen.find((e) => e.name === 'onDisconnect').obj.cause, 'NORMAL');
 });
 
-test('two package clients call each other through the cloud and hear each other', { skip }, async (t) => {
+test('two package clients call each other through the cloud and hear each other', async (t) => {
   const a = newClient(t, 'gail', { toneHz: 440 });
   const b = newClient(t, 'hugo', { toneHz: 880 });
   b.client.maxConcurrent = 1;
@@ -203,7 +202,7 @@ test('two package clients call each other through the cloud and hear each other'
   call.disconnect();
 });
 
-test('callService record: the caller\'s tone ends up in a valid Ogg Opus file, played back, then the cloud hangs up', { skip }, async (t) => {
+test('callService record: the caller\'s tone ends up in a valid Ogg Opus file, played back, then the cloud hangs up', async (t) => {
   const { loadAudio } = await import('../../cloud/audio.mjs');
   const audio = await loadAudio(cloud.config.dist);
   const { toneShare } = await import('./cloud-audio-peer.mjs');

@@ -5,18 +5,22 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { loadConfig } from '../../cloud/config.mjs';
 import { Cloud } from '../../cloud/cloud.mjs';
-import { findSipModule } from '../../cloud/sip.mjs';
+import { ROOT } from '../../cloud/config.mjs';
 
 export const SHARED = process.env.ACW_SHARED_DIR ?? '/work/shared';
 
-/** Whether the SIP wasm module is built (suites that need it skip with this reason otherwise). */
-export const sipMissing = findSipModule(process.env.ACW_DIST) ? false : 'dist/acw-sip.{mjs,wasm} not built';
+/**
+ * The wasm modules under test. A suite never skips when they are missing: the cloud will not start
+ * without dist/acw-sip, so a broken build fails every suite rather than passing as skipped tests.
+ */
+export const DIST = process.env.ACW_DIST ?? join(ROOT, 'dist');
 
 export async function startTestCloud(overrides = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'acw-cloud-test-'));
   const config = loadConfig({
     overrides: {
       port: 0,
+      dist: DIST,
       logLevel: process.env.ACW_TEST_LOG ?? 'silent',
       eventsLog: join(tmp, 'events.jsonl'),
       recordings: join(tmp, 'recordings'),

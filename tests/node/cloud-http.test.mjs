@@ -1,11 +1,11 @@
 // The cloud's HTTP side: /health, the token web service, registered clients, /events, static files (MIME, traversal).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { basicAuth, startTestCloud } from './cloud-helpers.mjs';
+import { basicAuth, DIST, startTestCloud } from './cloud-helpers.mjs';
 
 let cloud;
 let site;
@@ -20,6 +20,8 @@ before(async () => {
   writeFileSync(join(site, 'dist/acw-core.mjs'), 'export default 1;');
   writeFileSync(join(site, 'dist/acw-core.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
   writeFileSync(join(site, 'js/index.js'), 'export {};');
+  // The cloud needs its SIP module in the dist it serves.
+  for (const f of ['acw-sip.mjs', 'acw-sip.wasm']) copyFileSync(join(DIST, f), join(site, 'dist', f));
   writeFileSync(join(site, 'secret.txt'), 'secret');
   symlinkSync(join(site, 'secret.txt'), join(site, 'web/link.txt'));
   cloud = await startTestCloud({ webRoot: join(site, 'web'), jsRoot: join(site, 'js'), dist: join(site, 'dist') });

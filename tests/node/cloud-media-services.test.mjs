@@ -2,18 +2,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { basicAuth, bodyOf, fetchToken, headerOf, isRequest, isResponse, ScriptedClient, sipMissing, startTestCloud, statusOf } from './cloud-helpers.mjs';
+import { basicAuth, bodyOf, DIST, fetchToken, headerOf, isRequest, isResponse, ScriptedClient, startTestCloud, statusOf } from './cloud-helpers.mjs';
 import { AudioPeer, bandShare, endProcess, toneShare } from './cloud-audio-peer.mjs';
 import { AudioCall, findMediaModule, loadAudio } from '../../cloud/audio.mjs';
 
-const mediaMissing = sipMissing || (findMediaModule(process.env.ACW_DIST) ? false : 'dist/acw-media.{mjs,wasm} not built');
-const opts = { skip: mediaMissing };
 let cloud;
 let audio;
 before(async () => {
-  if (mediaMissing) return;
+  // A missing media module fails every test here (never skips them).
+  assert.ok(findMediaModule(DIST), `${DIST}/acw-media.{mjs,wasm} not built`);
   cloud = await startTestCloud({ recordSeconds: 2 });
-  audio = await loadAudio(process.env.ACW_DIST);
+  audio = await loadAudio(DIST);
+  assert.ok(cloud.audio && audio, 'the media module did not load');
 });
 after(async () => {
   await cloud?.stop();
@@ -42,7 +42,7 @@ async function answeredCall(client, peer, name) {
   return { inv, ok };
 }
 
-test('playback: the prompt (DTMF pairs 123A456B) is heard, then the cloud hangs up', opts, async () => {
+test('playback: the prompt (DTMF pairs 123A456B) is heard, then the cloud hangs up', async () => {
   const client = await ScriptedClient.connect(cloud, 'alice');
   const peer = new AudioPeer({ toneHz: 300 });
   const { inv } = await answeredCall(client, peer, 'playback');
@@ -62,7 +62,7 @@ test('playback: the prompt (DTMF pairs 123A456B) is heard, then the cloud hangs 
   await client.close();
 });
 
-test('early-media: 183 with SDP and the UK ringback before the 200; echo after it', opts, async () => {
+test('early-media: 183 with SDP and the UK ringback before the 200; echo after it', async () => {
   const client = await ScriptedClient.connect(cloud, 'alice');
   const peer = new AudioPeer({ toneHz: 0 });
   const inv = client.inviteText(service('early-media'), { sdp: await peer.offer() });
@@ -91,7 +91,7 @@ test('early-media: 183 with SDP and the UK ringback before the 200; echo after i
   await client.close();
 });
 
-test('ivr: in-band digits are recorded in the events and played back as tones; # ends the call', opts, async () => {
+test('ivr: in-band digits are recorded in the events and played back as tones; # ends the call', async () => {
   const client = await ScriptedClient.connect(cloud, 'alice');
   const peer = new AudioPeer({ toneHz: 0 });
   const { inv } = await answeredCall(client, peer, 'ivr');
@@ -112,7 +112,7 @@ test('ivr: in-band digits are recorded in the events and played back as tones; #
   await client.close();
 });
 
-test('RFC 4733 telephone-events reach the digit handler once per key (AudioCall with a scripted session)', opts, async () => {
+test('RFC 4733 telephone-events reach the digit handler once per key (AudioCall with a scripted session)', async () => {
   const handlers = [];
   const session = {
     payloadTypes: { opus: 111, events: new Set([110]) },
@@ -137,7 +137,7 @@ test('RFC 4733 telephone-events reach the digit handler once per key (AudioCall 
   call.close();
 });
 
-test('record: beep, 2 s of the caller to a valid Ogg Opus file holding its tone, played back, then BYE', opts, async () => {
+test('record: beep, 2 s of the caller to a valid Ogg Opus file holding its tone, played back, then BYE', async () => {
   const client = await ScriptedClient.connect(cloud, 'alice');
   const peer = new AudioPeer({ toneHz: 700 });
   const { inv } = await answeredCall(client, peer, 'record');
@@ -169,7 +169,7 @@ test('record: beep, 2 s of the caller to a valid Ogg Opus file holding its tone,
   await client.close();
 });
 
-test('outbound-call API with action playback: the answered client hears the prompt, then BYE', opts, async () => {
+test('outbound-call API with action playback: the answered client hears the prompt, then BYE', async () => {
   const client = await ScriptedClient.connect(cloud, 'sam');
   assert.equal(statusOf(await client.register(await fetchToken(cloud, { client_id: 'sam' }))), 200);
   const res = await fetch(new URL('outbound_call', cloud.url), {
@@ -194,7 +194,7 @@ test('outbound-call API with action playback: the answered client hears the prom
   await client.close();
 });
 
-test('AudioCall: echo repacketizes into one continuous RTP stream; garbage payloads are refused, never thrown', opts, async () => {
+test('AudioCall: echo repacketizes into one continuous RTP stream; garbage payloads are refused, never thrown', async () => {
   const handlers = [];
   const sent = [];
   const session = {

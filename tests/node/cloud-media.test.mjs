@@ -1,19 +1,17 @@
 // Services with real audio: a wrtc far peer calls echo and ring through the cloud's SIP and werift media.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { bodyOf, headerOf, isRequest, isResponse, ScriptedClient, sipMissing, startTestCloud, statusOf } from './cloud-helpers.mjs';
+import { bodyOf, headerOf, isRequest, isResponse, ScriptedClient, startTestCloud, statusOf } from './cloud-helpers.mjs';
 import { AudioPeer, endProcess } from './cloud-audio-peer.mjs';
 
 let cloud;
 before(async () => {
-  if (sipMissing) return;
   cloud = await startTestCloud();
 });
 after(async () => {
   await cloud?.stop();
   endProcess();
 });
-const opts = { skip: sipMissing };
 const service = (name) => `sip:${name}@sip-1-2-0.aculab.com;transport=tcp`;
 const endOf = (callId) => cloud.events.waitFor((e) => e.type === 'call.end' && e.sipCallId === callId, 5000);
 
@@ -29,7 +27,7 @@ async function callWithAudio(client, peer, name, { timeoutMs = 8000 } = {}) {
   return { inv, ok };
 }
 
-test('echo: 100, 180, 200 with an SDP answer; the caller hears its own tone back; BYE ends it with audio counted', opts, async () => {
+test('echo: 100, 180, 200 with an SDP answer; the caller hears its own tone back; BYE ends it with audio counted', async () => {
   const client = await ScriptedClient.connect(cloud, 'alice');
   const peer = new AudioPeer({ toneHz: 440 });
   const t0 = Date.now();
@@ -57,7 +55,7 @@ test('echo: 100, 180, 200 with an SDP answer; the caller hears its own tone back
   console.log(`# echo: media connected ${connectMs} ms after INVITE, heard rms ${heard.rms.toFixed(0)}`);
 });
 
-test('ring: 180 for about 3 s, then answered with echo', opts, async () => {
+test('ring: 180 for about 3 s, then answered with echo', async () => {
   const client = await ScriptedClient.connect(cloud, 'alice');
   const peer = new AudioPeer({ toneHz: 600 });
   const t0 = Date.now();
@@ -74,7 +72,7 @@ test('ring: 180 for about 3 s, then answered with echo', opts, async () => {
   await client.close();
 });
 
-test('the caller closing its socket mid-call ends the media session', opts, async () => {
+test('the caller closing its socket mid-call ends the media session', async () => {
   const client = await ScriptedClient.connect(cloud, 'alice');
   const peer = new AudioPeer();
   const { inv } = await callWithAudio(client, peer, 'echo');
@@ -87,7 +85,7 @@ test('the caller closing its socket mid-call ends the media session', opts, asyn
   peer.close();
 });
 
-test('an offer without Opus gets 488', opts, async () => {
+test('an offer without Opus gets 488', async () => {
   const client = await ScriptedClient.connect(cloud, 'alice');
   const sdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:0 PCMU/8000\r\na=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\na=fingerprint:sha-256 01:D7:FA:F3:D7:E5:44:4E:57:91:05:5B:14:C3:35:0B:6D:02:CC:97:9C:2F:2C:88:3A:ED:AD:E3:DA:9C:A4:D6\r\na=setup:actpass\r\na=mid:0\r\na=sendrecv\r\na=rtcp-mux\r\n';
   const inv = client.inviteText(service('echo'), { sdp });
@@ -98,7 +96,7 @@ test('an offer without Opus gets 488', opts, async () => {
   await client.close();
 });
 
-test('shutting the cloud down sends BYE to a call in progress', opts, async () => {
+test('shutting the cloud down sends BYE to a call in progress', async () => {
   const own = await startTestCloud();
   const client = await ScriptedClient.connect(own, 'alice');
   const peer = new AudioPeer();
@@ -126,7 +124,7 @@ async function outbound(params, auth = true) {
   return { status: res.status, body: await res.json() };
 }
 
-test('outbound-call API: the cloud calls webrtc:CLIENT as a service, echo on answer, BYE from the client', opts, async () => {
+test('outbound-call API: the cloud calls webrtc:CLIENT as a service, echo on answer, BYE from the client', async () => {
   const { fetchToken } = await import('./cloud-helpers.mjs');
   const client = await ScriptedClient.connect(cloud, 'olga');
   assert.equal(statusOf(await client.register(await fetchToken(cloud, { client_id: 'olga' }))), 200);
@@ -158,7 +156,7 @@ test('outbound-call API: the cloud calls webrtc:CLIENT as a service, echo on ans
   await client.close();
 });
 
-test('outbound-call API: rejected (486) and unanswered (CANCEL after the timeout) outcomes appear in events', opts, async () => {
+test('outbound-call API: rejected (486) and unanswered (CANCEL after the timeout) outcomes appear in events', async () => {
   const { fetchToken } = await import('./cloud-helpers.mjs');
   const client = await ScriptedClient.connect(cloud, 'pavel');
   assert.equal(statusOf(await client.register(await fetchToken(cloud, { client_id: 'pavel' }))), 200);
@@ -184,7 +182,7 @@ test('outbound-call API: rejected (486) and unanswered (CANCEL after the timeout
   await client.close();
 });
 
-test('outbound-call API: unregistered 480, bad parameters 400, bad credentials 401', opts, async () => {
+test('outbound-call API: unregistered 480, bad parameters 400, bad credentials 401', async () => {
   const r = await outbound({ destination: 'webrtc:nobody' });
   assert.equal(r.status, 200);
   assert.equal(r.body.status, 480);
@@ -198,7 +196,7 @@ test('outbound-call API: unregistered 480, bad parameters 400, bad credentials 4
   assert.equal((await outbound({ destination: 'webrtc:a' }, false)).status, 401);
 });
 
-test('two clients call each other through the cloud: media flows both ways, directly between the peers', opts, async () => {
+test('two clients call each other through the cloud: media flows both ways, directly between the peers', async () => {
   const { fetchToken } = await import('./cloud-helpers.mjs');
   const callee = await ScriptedClient.connect(cloud, 'quinn');
   assert.equal(statusOf(await callee.register(await fetchToken(cloud, { client_id: 'quinn' }))), 200);

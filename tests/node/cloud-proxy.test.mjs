@@ -2,16 +2,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  bodyOf, fetchToken, headerOf, isRequest, isResponse, loadTrace, ScriptedClient, sipMissing, startTestCloud, statusOf, contactUri,
+  bodyOf, fetchToken, headerOf, isRequest, isResponse, loadTrace, ScriptedClient, startTestCloud, statusOf, contactUri,
 } from './cloud-helpers.mjs';
 
 let cloud;
 before(async () => {
-  if (sipMissing) return;
   cloud = await startTestCloud({ ringTimeout: 2 });
 });
 after(() => cloud?.stop());
-const opts = { skip: sipMissing };
 
 async function pair(callerName = 'alice', calleeName = 'bob', callClient = calleeName) {
   const callee = await ScriptedClient.connect(cloud, calleeName);
@@ -23,7 +21,7 @@ async function pair(callerName = 'alice', calleeName = 'bob', callClient = calle
 
 const lastEnd = (callId) => cloud.events.waitFor((e) => e.type === 'call.end' && e.sipCallId === callId, 3000);
 
-test('answered call: 100/180/200 relayed, SDP and X- headers both ways, ACK, BYE from the caller reaches the callee', opts, async () => {
+test('answered call: 100/180/200 relayed, SDP and X- headers both ways, ACK, BYE from the caller reaches the callee', async () => {
   const { caller, callee, token, uri } = await pair();
   const inv = caller.inviteText(uri, { token, headers: [['X-Account', '42']] });
   caller.peer.send(inv.text);
@@ -71,7 +69,7 @@ test('answered call: 100/180/200 relayed, SDP and X- headers both ways, ACK, BYE
   await callee.close();
 });
 
-test('BYE from the callee reaches the caller', opts, async () => {
+test('BYE from the callee reaches the caller', async () => {
   const { caller, callee, token, uri } = await pair('carl', 'dora');
   const inv = caller.inviteText(uri, { token });
   caller.peer.send(inv.text);
@@ -93,7 +91,7 @@ test('BYE from the callee reaches the caller', opts, async () => {
   await callee.close();
 });
 
-test('trace 2: the call to bob cancelled while ringing: 200 to CANCEL, CANCEL to bob, 487 relayed, ACKs', opts, async () => {
+test('trace 2: the call to bob cancelled while ringing: 200 to CANCEL, CANCEL to bob, 487 relayed, ACKs', async () => {
   const trace = loadTrace('official-client-incoming-cancel-unregister.txt').filter((m) => m.dir !== 'event');
   const { caller, callee, token } = await pair('alice', 'bob');
   const invite = trace.find((m) => m.dir === 'in' && m.text.startsWith('INVITE sip:bob')).text.replace(/Bearer \S+/, `Bearer ${token}`);
@@ -128,7 +126,7 @@ test('trace 2: the call to bob cancelled while ringing: 200 to CANCEL, CANCEL to
   await callee.close();
 });
 
-test('busy callee: 486 passes through to the caller', opts, async () => {
+test('busy callee: 486 passes through to the caller', async () => {
   const { caller, callee, token, uri } = await pair('fred', 'gina');
   const inv = caller.inviteText(uri, { token });
   caller.peer.send(inv.text);
@@ -143,7 +141,7 @@ test('busy callee: 486 passes through to the caller', opts, async () => {
   await callee.close();
 });
 
-test('unregistered callee: 480; no answer within the ring timeout: 480 and CANCEL to the callee', opts, async () => {
+test('unregistered callee: 480; no answer within the ring timeout: 480 and CANCEL to the callee', async () => {
   const caller = await ScriptedClient.connect(cloud, 'hank');
   const token = await fetchToken(cloud, { client_id: 'hank', call_client: '*' });
   const inv = caller.inviteText(`sip:nobody@${cloud.config.clientDomain}`, { token });
@@ -164,7 +162,7 @@ test('unregistered callee: 480; no answer within the ring timeout: 480 and CANCE
   await callee.close();
 });
 
-test('callee connection lost while ringing: the caller gets 480', opts, async () => {
+test('callee connection lost while ringing: the caller gets 480', async () => {
   const { caller, callee, token, uri } = await pair('jill', 'kurt');
   const inv = caller.inviteText(uri, { token });
   caller.peer.send(inv.text);
@@ -176,7 +174,7 @@ test('callee connection lost while ringing: the caller gets 480', opts, async ()
   await caller.close();
 });
 
-test('caller connection lost after answer: the callee gets BYE', opts, async () => {
+test('caller connection lost after answer: the callee gets BYE', async () => {
   const { caller, callee, token, uri } = await pair('lena', 'mick');
   const inv = caller.inviteText(uri, { token });
   caller.peer.send(inv.text);
@@ -191,7 +189,7 @@ test('caller connection lost after answer: the callee gets BYE', opts, async () 
   await callee.close();
 });
 
-test('token rules for calls: none 401, not covering the callee 403, another client 403; prefix wildcard allowed', opts, async () => {
+test('token rules for calls: none 401, not covering the callee 403, another client 403; prefix wildcard allowed', async () => {
   const { caller, callee, uri } = await pair('nina', 'otto');
   const cases = [
     [undefined, 401],
@@ -220,7 +218,7 @@ test('token rules for calls: none 401, not covering the callee 403, another clie
   await callee.close();
 });
 
-test('in-dialog requests from another connection get 481 and do not touch the call', opts, async () => {
+test('in-dialog requests from another connection get 481 and do not touch the call', async () => {
   const { caller, callee, token, uri } = await pair('pete', 'quin');
   const inv = caller.inviteText(uri, { token });
   caller.peer.send(inv.text);

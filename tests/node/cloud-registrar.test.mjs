@@ -2,19 +2,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  basicAuth, fetchToken, headerOf, isRequest, loadTrace, ScriptedClient, SipPeer, sipMissing, startTestCloud, statusOf,
+  basicAuth, fetchToken, headerOf, isRequest, loadTrace, ScriptedClient, SipPeer, startTestCloud, statusOf,
 } from './cloud-helpers.mjs';
 
 let cloud;
 before(async () => {
-  if (sipMissing) return;
   cloud = await startTestCloud({ minExpires: 1 });
 });
 after(() => cloud?.stop());
-const opts = { skip: sipMissing };
 const registered = async () => (await (await fetch(new URL('webrtc_registered_clients', cloud.url), { headers: { Authorization: basicAuth(cloud) } })).json()).clients;
 
-test('the trace REGISTER with a real token: 200 shaped like the stub, then listed', opts, async () => {
+test('the trace REGISTER with a real token: 200 shaped like the stub, then listed', async () => {
   const [reg, stubReply] = loadTrace('official-client.txt');
   const token = await fetchToken(cloud, { client_id: 'alice' });
   const peer = await SipPeer.connect(cloud);
@@ -34,7 +32,7 @@ test('the trace REGISTER with a real token: 200 shaped like the stub, then liste
   assert.deepEqual(await registered(), []);
 });
 
-test('token rules for REGISTER: none/forged/expired/not-yet-valid/other cloud -> 401, other client or incoming disabled -> 403', opts, async () => {
+test('token rules for REGISTER: none/forged/expired/not-yet-valid/other cloud -> 401, other client or incoming disabled -> 403', async () => {
   const c = await ScriptedClient.connect(cloud, 'alice');
   const t = Math.floor(Date.now() / 1000);
   const claims = (extra) => ({ aud: '1-2-0', sub: 'alice', scope: ['webrtcclient'], iat: t, nbf: t, exp: t + 600, ...extra });
@@ -65,7 +63,7 @@ test('token rules for REGISTER: none/forged/expired/not-yet-valid/other cloud ->
   await c.close();
 });
 
-test('a REGISTER for another access key or cloud domain gets 404; too short an expiry 423', opts, async () => {
+test('a REGISTER for another access key or cloud domain gets 404; too short an expiry 423', async () => {
   const c = await ScriptedClient.connect(cloud, 'alice');
   const token = await fetchToken(cloud, { client_id: 'alice' });
   c.aor = 'sip:alice@zzz.webrtc-1-2-0.aculabcloud.net';
@@ -82,7 +80,7 @@ test('a REGISTER for another access key or cloud domain gets 404; too short an e
   await strict.stop();
 });
 
-test('expires=0 without Authorization (trace 2) unregisters from the same connection, not from another', opts, async () => {
+test('expires=0 without Authorization (trace 2) unregisters from the same connection, not from another', async () => {
   const trace = loadTrace('official-client-incoming-cancel-unregister.txt');
   const reg = trace[0].text;
   const unreg = trace.filter((m) => m.dir === 'in' && m.text.startsWith('REGISTER'))[1].text;
@@ -106,7 +104,7 @@ test('expires=0 without Authorization (trace 2) unregisters from the same connec
   await peer.close();
 });
 
-test('bindings expire', opts, async () => {
+test('bindings expire', async () => {
   const c = await ScriptedClient.connect(cloud, 'carol');
   const res = await c.register(await fetchToken(cloud, { client_id: 'carol' }), 1);
   assert.match(headerOf(res, 'Contact'), /;expires=1$/);
@@ -117,7 +115,7 @@ test('bindings expire', opts, async () => {
   await c.close();
 });
 
-test('the most recent registration of a client id receives its calls; a refresh makes it the most recent again', opts, async () => {
+test('the most recent registration of a client id receives its calls; a refresh makes it the most recent again', async () => {
   const first = await ScriptedClient.connect(cloud, 'dave');
   const second = await ScriptedClient.connect(cloud, 'dave');
   const caller = await ScriptedClient.connect(cloud, 'erin');

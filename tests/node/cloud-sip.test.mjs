@@ -2,21 +2,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { bodyOf, headerOf, isResponse, loadTrace, SipPeer, sipMissing, sipText, startTestCloud, statusOf } from './cloud-helpers.mjs';
+import { bodyOf, headerOf, isResponse, loadTrace, SipPeer, sipText, startTestCloud, statusOf } from './cloud-helpers.mjs';
 
-const trace = sipMissing ? [] : loadTrace('official-client.txt').filter((m) => m.dir !== 'event');
+const trace = loadTrace('official-client.txt').filter((m) => m.dir !== 'event');
 const traceOptions = () => trace.find((m) => m.dir === 'in' && m.text.startsWith('OPTIONS')).text;
 let cloud;
 
 before(async () => {
-  if (sipMissing) return;
   cloud = await startTestCloud({ rateLimit: 200, iceServers: [{ urls: 'stun:127.0.0.1:3478' }] });
 });
 after(() => cloud?.stop());
 
-const opts = { skip: sipMissing };
 
-test('the trace OPTIONS (X-AculabTurnRequest) gets 200 with the ICE servers as JSON, shaped like the stub', opts, async () => {
+test('the trace OPTIONS (X-AculabTurnRequest) gets 200 with the ICE servers as JSON, shaped like the stub', async () => {
   const peer = await SipPeer.connect(cloud);
   assert.equal(peer.ws.protocol, 'sip');
   peer.send(traceOptions());
@@ -30,7 +28,7 @@ test('the trace OPTIONS (X-AculabTurnRequest) gets 200 with the ICE servers as J
   await peer.close();
 });
 
-test('a plain OPTIONS gets 200 with Allow', opts, async () => {
+test('a plain OPTIONS gets 200 with Allow', async () => {
   const peer = await SipPeer.connect(cloud);
   peer.send(traceOptions().replace('X-AculabTurnRequest: 1\r\n', ''));
   const res = await peer.next('SIP/2.0');
@@ -40,7 +38,7 @@ test('a plain OPTIONS gets 200 with Allow', opts, async () => {
   await peer.close();
 });
 
-test('the upgrade needs path /sipproxy and the sip subprotocol', opts, async () => {
+test('the upgrade needs path /sipproxy and the sip subprotocol', async () => {
   const base = cloud.url.replace(/^http/, 'ws');
   await assert.rejects(new Promise((ok, fail) => {
     const ws = new WebSocket(base + 'sipproxy', 'chat');
@@ -56,7 +54,7 @@ test('the upgrade needs path /sipproxy and the sip subprotocol', opts, async () 
   }), /HTTP 404/);
 });
 
-test('malformed SIP: unparseable frames are dropped and logged, a request missing To gets 400, the connection lives on', opts, async () => {
+test('malformed SIP: unparseable frames are dropped and logged, a request missing To gets 400, the connection lives on', async () => {
   const peer = await SipPeer.connect(cloud);
   const before = cloud.events.seq;
   peer.send('garbage');
@@ -77,7 +75,7 @@ test('malformed SIP: unparseable frames are dropped and logged, a request missin
   await peer.close();
 });
 
-test('unknown methods get 501, known but unsupported ones 405 with Allow, out-of-dialog BYE 481', opts, async () => {
+test('unknown methods get 501, known but unsupported ones 405 with Allow, out-of-dialog BYE 481', async () => {
   const peer = await SipPeer.connect(cloud);
   const req = (method, callId) => sipText(`${method} sip:webrtc-1-2-0.aculabcloud.net SIP/2.0`, [
     ['Via', `SIP/2.0/WSS x.invalid;branch=z9hG4bK${callId}`], ['To', '<sip:webrtc-1-2-0.aculabcloud.net>'], ['From', '<sip:a@abc123.webrtc-1-2-0.aculabcloud.net>;tag=1'],
@@ -102,14 +100,14 @@ test('unknown methods get 501, known but unsupported ones 405 with Allow, out-of
   await peer.close();
 });
 
-test('a binary frame carries a SIP message too (RFC 7118 §5.1)', opts, async () => {
+test('a binary frame carries a SIP message too (RFC 7118 §5.1)', async () => {
   const peer = await SipPeer.connect(cloud);
   peer.ws.send(Buffer.from(traceOptions()), { binary: true });
   assert.equal(statusOf(await peer.next('SIP/2.0')), 200);
   await peer.close();
 });
 
-test('a frame over 64 KiB closes that connection (1009); another client is still served', opts, async () => {
+test('a frame over 64 KiB closes that connection (1009); another client is still served', async () => {
   const big = await SipPeer.connect(cloud);
   const other = await SipPeer.connect(cloud);
   big.send(traceOptions().replace('Content-Length: 0', `X-Pad: ${'a'.repeat(70 * 1024)}\r\nContent-Length: 0`));
@@ -121,7 +119,7 @@ test('a frame over 64 KiB closes that connection (1009); another client is still
   await other.close();
 });
 
-test('a flood over the rate limit is cut off (1008) while a second client is served promptly', opts, async () => {
+test('a flood over the rate limit is cut off (1008) while a second client is served promptly', async () => {
   const flood = await SipPeer.connect(cloud);
   const other = await SipPeer.connect(cloud);
   const text = traceOptions();
@@ -142,7 +140,7 @@ test('a flood over the rate limit is cut off (1008) while a second client is ser
   await other.close();
 });
 
-test('mutated trace messages never crash the server: it answers or drops each, then still serves', opts, async () => {
+test('mutated trace messages never crash the server: it answers or drops each, then still serves', async () => {
   const peer = await SipPeer.connect(cloud);
   const inputs = trace.filter((m) => m.dir === 'in').map((m) => m.text);
   let seed = 12345;
@@ -171,7 +169,7 @@ test('mutated trace messages never crash the server: it answers or drops each, t
   await peer.close();
 });
 
-test('pathological but well-formed frames (thousands of headers, Vias, Contacts) are answered or refused quickly', opts, async () => {
+test('pathological but well-formed frames (thousands of headers, Vias, Contacts) are answered or refused quickly', async () => {
   const peer = await SipPeer.connect(cloud);
   const head = 'OPTIONS sip:webrtc-1-2-0.aculabcloud.net SIP/2.0\r\nVia: SIP/2.0/WSS x.invalid;branch=z9hG4bKpath\r\nTo: <sip:a@b>\r\nFrom: <sip:a@b>;tag=1\r\nCall-ID: path\r\nCSeq: 1 OPTIONS\r\n';
   const frames = [
@@ -192,7 +190,7 @@ test('pathological but well-formed frames (thousands of headers, Vias, Contacts)
   await peer.close();
 });
 
-test('with --tls-cert/--tls-key the cloud serves https and wss', opts, async (t) => {
+test('with --tls-cert/--tls-key the cloud serves https and wss', async (t) => {
   const { execFileSync } = await import('node:child_process');
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');

@@ -8,7 +8,8 @@ import { RateLimit } from '../../cloud/transport.mjs';
 import { Pacer, withoutDefaultStun } from '../../cloud/media.mjs';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { EventLog } from '../../cloud/events.mjs';
-import { causeOf } from '../../cloud/ua.mjs';
+import { loadSip } from '../../cloud/sip.mjs';
+import { DIST } from './cloud-helpers.mjs';
 
 test('rate limit: a burst of 2x the rate passes, then drops, then closes at the same again in debt; it refills with time', () => {
   const limit = new RateLimit(10, 20, 0);
@@ -70,11 +71,12 @@ test('event log: seq order, filters, bounded memory, JSON lines file, waitFor', 
   assert.deepEqual(lines.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
-test('causes as the client reports them (PROTOCOL.md)', () => {
+test('causes as the client reports them (PROTOCOL.md), from the core\'s table', async () => {
+  const sip = await loadSip(DIST);
   const table = { 200: 'NORMAL', 487: 'NOANSWER', 486: 'BUSY', 600: 'BUSY', 603: 'BUSY', 404: 'UNOBTAINABLE', 410: 'UNOBTAINABLE',
     480: 'UNOBTAINABLE', 604: 'UNOBTAINABLE', 301: 'MOVED', 302: 'MOVED', 380: 'MOVED', 606: 'REJECTED', 699: 'REJECTED', 400: 'FAILED',
     401: 'FAILED', 403: 'FAILED', 408: 'FAILED', 500: 'FAILED', 503: 'FAILED' };
-  for (const [status, cause] of Object.entries(table)) assert.equal(causeOf(Number(status)), cause, status);
+  for (const [status, cause] of Object.entries(table)) assert.equal(sip.causeOf(Number(status)), cause, status);
 });
 
 test('werift peer connections of the cloud do not ask werift\'s default STUN server (stun.l.google.com); a configured one stays', async () => {
@@ -94,4 +96,59 @@ test('werift peer connections of the cloud do not ask werift\'s default STUN ser
   withoutDefaultStun(configured, servers);
   assert.deepEqual(agents(configured)[0].stunServer, ['127.0.0.1', 3478]);
   await configured.close();
+});
+
+test('the core\'s transaction layer as the cloud drives it (virtual clock): retransmission, CANCEL matching, ACK for a failure, Timer B', async () => {
+  const sip = await loadSip(DIST);
+  const invite = (branch) => sip.build({
+    request: true, method: 'INVITE', uri: 'sip:bob@example.com',
+    headers: [['Via', `SIP/2.0/WSS client.invalid;branch=${branch}`], ['Max-Forwards', '70'], ['From', '<sip:alice@example.com>;tag=a1'],
+      ['To', '<sip:bob@example.com>'], ['Call-ID', `call-${branch}`], ['CSeq', '1 INVITE']],
+  });
+  const outbox = (layer) => JSON.parse(layer.takeOutbox());
+  const layer = sip.transactions();
+  try {
+    // Server side (§17.2): a repeated INVITE gets the last response again; the CANCEL names its INVITE.
+    const first = invite('z9hG4bKserver1');
+    const d = JSON.parse(layer.receiveRequest(first, 0));
+    assert.equal(d.match, 'new');
+    assert.equal(layer.respond(d.id, sip.response(first, 180, { toTag: 't1' }), 1), true);
+    assert.match(outbox(layer)[0], /^SIP\/2\.0 180 /);
+    assert.equal(JSON.parse(layer.receiveRequest(first, 2)).match, 'retransmission');
+    assert.match(outbox(layer)[0], /^SIP\/2\.0 180 /);
+    const cancel = JSON.parse(layer.receiveRequest(sip.cancelFor(first), 3));
+    assert.deepEqual([cancel.match, cancel.cancels], ['new', d.id]);
+    const other = JSON.parse(layer.receiveRequest(sip.cancelFor(invite('z9hG4bKserver2')), 3));
+    assert.equal(other.cancels, 0);
+
+    // Client side (§17.1): a 486 is ACKed on the INVITE's branch by the layer and ends the transaction.
+    const sent = invite('z9hG4bKclient1');
+    const id = layer.sendRequest(sent, 100);
+    assert.ok(id > 0);
+    assert.match(outbox(layer)[0], /^INVITE /);
+    const busy = JSON.parse(layer.receiveResponse(sip.response(sent, 486, { toTag: 'b1' }), 200));
+    assert.deepEqual([busy.id, busy.method, busy.toTu], [id, 'INVITE', true]);
+    const [ack] = outbox(layer);
+    assert.match(ack, /^ACK sip:bob@example\.com SIP\/2\.0\r\n/);
+    assert.equal(sip.parse(ack).via[0].branch, 'z9hG4bKclient1');
+    assert.equal(layer.exists(id), false);
+
+    // Timer B: no response at all in 64*T1 (and not a moment before) is a failure for the TU.
+    const silent = layer.sendRequest(invite('z9hG4bKclient2'), 1000);
+    outbox(layer);
+    assert.equal(sip.timers.B, 64 * sip.timers.T1);
+    assert.equal(layer.nextDeadline(), 1000 + sip.timers.B);
+    assert.deepEqual(JSON.parse(layer.handleTimeout(1000 + sip.timers.B - 1)), []);
+    assert.deepEqual(JSON.parse(layer.handleTimeout(1000 + sip.timers.B)), [{ id: silent, client: true, method: 'INVITE' }]);
+  } finally {
+    layer.delete();
+  }
+});
+
+test('the core\'s client-id rule through sip_tools: sip:/webrtc: dropped, only A-Z a-z 0-9 + - _ .', async () => {
+  const sip = await loadSip(DIST);
+  assert.equal(sip.clientId('alice.B-1_+'), 'alice.B-1_+');
+  assert.equal(sip.clientId('webrtc:bob'), 'bob');
+  assert.equal(sip.clientId('sip%3Abob'), 'bob');
+  for (const bad of ['', 'a b', 'a@b', 'a/b', 'sip:', 'é']) assert.equal(sip.clientId(bad), undefined, bad);
 });

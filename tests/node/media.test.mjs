@@ -2,26 +2,20 @@
 // (Opus, Ogg Opus, RTP, RFC 4733, tones and the DTMF detector, WAV, resampling) and errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { loadMedia } from '../../js/media.js';
 
 const dist = process.env.ACW_DIST ?? fileURLToPath(new URL('../../dist', import.meta.url));
-const built = existsSync(join(dist, 'acw-media.wasm'));
-// The glue is imported from ACW_DIST (the build under test), the .wasm read from beside it.
-const media = built
-  ? await loadMedia({
-    createModule: (await import(pathToFileURL(join(dist, 'acw-media.mjs')).href)).default,
-    locateFile: (name) => join(dist, name),
-  })
-  : null;
-// A missing build fails the first test (not skips everything silently); the rest then skip.
-const skip = built ? false : 'the media module is not built';
+// The glue is imported from ACW_DIST (the build under test), the .wasm read from beside it. A
+// missing build fails this file (never skips its tests).
+const media = await loadMedia({
+  createModule: (await import(pathToFileURL(join(dist, 'acw-media.mjs')).href)).default,
+  locateFile: (name) => join(dist, name),
+});
 
 test('the media module is built and loads', () => {
-  assert.ok(built, `no ${join(dist, 'acw-media.wasm')}: build the wasm module first (or set ACW_DIST)`);
   assert.equal(typeof media.OpusEncoder, 'function');
 });
 
@@ -68,7 +62,7 @@ function using(objects, fn) {
   }
 }
 
-test('Opus round trip of a tone at 48 kHz keeps level and waveform', { skip }, () => {
+test('Opus round trip of a tone at 48 kHz keeps level and waveform', () => {
   using([new media.OpusEncoder({ bitrate: 32000, complexity: 10 }), new media.OpusDecoder({})],
     (encoder, decoder) => {
       assert.equal(encoder.lookahead(), 312);
@@ -91,7 +85,7 @@ test('Opus round trip of a tone at 48 kHz keeps level and waveform', { skip }, (
     });
 });
 
-test('Opus stereo, narrowband, float paths and concealment', { skip }, () => {
+test('Opus stereo, narrowband, float paths and concealment', () => {
   using([new media.OpusEncoder({ sampleRate: 8000, bitrate: 16000 }),
     new media.OpusDecoder({ sampleRate: 8000 })], (encoder, decoder) => {
     const pcm = sine(700, -12, 8000, 8000);
@@ -114,7 +108,7 @@ test('Opus stereo, narrowband, float paths and concealment', { skip }, () => {
     });
 });
 
-test('typed arrays take the fast path and give what other arrays give', { skip }, () => {
+test('typed arrays take the fast path and give what other arrays give', () => {
   using([new media.OpusEncoder({}), new media.OpusEncoder({}), new media.OpusDecoder({}), new media.OpusDecoder({})],
     (fast, general, fastDecoder, generalDecoder) => {
       const pcm = sine(300, -10, 48000, 960 * 4);
@@ -133,7 +127,7 @@ test('typed arrays take the fast path and give what other arrays give', { skip }
     });
 });
 
-test('bad input throws through the loader and leaves objects usable', { skip }, () => {
+test('bad input throws through the loader and leaves objects usable', () => {
   assert.throws(() => new media.OpusEncoder({ sampleRate: 44100 }), /OpusEncoder: Opus sample rate/);
   assert.throws(() => new media.OpusEncoder({ application: 'music' }), /voip, audio or lowdelay/);
   assert.throws(() => new media.Resampler(48000, 47999, 1), /ratio too complex/);
@@ -151,7 +145,7 @@ test('bad input throws through the loader and leaves objects usable', { skip }, 
   assert.throws(() => media.encodeDtmfDigits('12x', {}), /not a DTMF digit/);
 });
 
-test('Ogg Opus written and read back', { skip }, () => {
+test('Ogg Opus written and read back', () => {
   using([new media.OpusEncoder({}), new media.OggOpusWriter({ serial: 0x5eed, preSkip: 312, comments: ['TITLE=tone'] })],
     (encoder, writer) => {
       const pcm = sine(1000, -12, 48000, 48000 * 3);
@@ -190,7 +184,7 @@ test('Ogg Opus written and read back', { skip }, () => {
     });
 });
 
-test('RTP packetize, reorder through the receiver, wrap-around', { skip }, () => {
+test('RTP packetize, reorder through the receiver, wrap-around', () => {
   using([new media.RtpPacketizer({ ssrc: 0xcafebabe, payloadType: 111, firstSequenceNumber: 65534, firstTimestamp: 0xfffffc40 }),
     new media.RtpReceiver({ targetPackets: 2 })], (packetizer, receiver) => {
     const datagrams = [];
@@ -224,7 +218,7 @@ test('RTP packetize, reorder through the receiver, wrap-around', { skip }, () =>
   });
 });
 
-test('RFC 4733 digits encoded, sent as RTP and decoded', { skip }, () => {
+test('RFC 4733 digits encoded, sent as RTP and decoded', () => {
   const packets = media.encodeDtmfDigits('1#', { clockRate: 48000, toneMs: 100, gapMs: 60 });
   assert.equal(packets.length, 14);
   assert.equal(packets[0].marker, true);
@@ -244,7 +238,7 @@ test('RFC 4733 digits encoded, sent as RTP and decoded', { skip }, () => {
   assert.throws(() => media.parseTelephoneEvent(new Uint8Array(3)), /not 4 bytes/);
 });
 
-test('tones: cadence, level and the DTMF detector', { skip }, () => {
+test('tones: cadence, level and the DTMF detector', () => {
   using([new media.ToneGenerator({ tone: 'ringback', country: 'uk', sampleRate: 8000 })], (ringback) => {
     assert.equal(ringback.cycleSamples(), 24000);
     const pcm = ringback.generate(24000);
@@ -273,7 +267,7 @@ test('tones: cadence, level and the DTMF detector', { skip }, () => {
   });
 });
 
-test('WAV and resampling', { skip }, () => {
+test('WAV and resampling', () => {
   const pcm = sine(1000, -6, 48000, 48000);
   const wav = media.writeWav(pcm, 48000, 1);
   assert.equal(wav.length, 44 + 96000);
