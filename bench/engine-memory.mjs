@@ -11,13 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { Input, NumberQuery, Output, Query, decodeOutput } from '../js/boundary.js';
 import { ROOT, coreDist, cpuSeconds, fmtInt, handOff, loadCoreModule, parseArgs, printTable } from './common.mjs';
 
-// OutputKind in cpp/call/output.hpp.
-const OUT = {
-  OPEN_SOCKET: 0, CLOSE_SOCKET: 1, SEND_FRAME: 2, CREATE_PEER: 3, CREATE_OFFER: 4, CREATE_ANSWER: 5,
-  SET_LOCAL: 6, SET_REMOTE: 7, CLOSE_PEER: 8, SEND_DTMF: 9, CALLBACK: 10, LOG: 11,
-};
 const CLOUD = '1-2-0';
 const KEY = 'abc123';
 const CLIENT = 'alice';
@@ -137,43 +133,29 @@ class ScriptedCloud {
 }
 
 /** One engine and the scripted cloud joined in memory, with a virtual clock. */
-// The core's entry points over one engine handle (bindings/core.cpp: input() and num() with a
-// kind), as methods named after the engine's; poll() gives the whole output, callService/answer
-// take the options as an object of arrays.
-const KIND = { socketOpened: 0, timeout: 3, frameReceived: 2, enableIncoming: 4, callService: 6, answer: 8,
-  disconnect: 11, setHasIncomingHandler: 14, close: 16, sdpCreated: 17, localDescriptionReady: 18 };
+// The core's entry points over one engine handle (bindings/core.cpp, names from js/boundary.js), as
+// methods named after the engine's inputs; poll() gives the whole output, callService/answer take
+// the options as an object (sent as JSON text, as js/client.js sends them).
 function engineOf(core, ...args) {
   const h = core.create(...args);
   // an engine input: the fields the kind does not use stay 0 or ''
-  const input = (kind, now, call = 0, text = '', text2 = '', number = 0) => core.input(h, kind, now, call, text, text2, number);
+  const input = (kind, now, call = 0, text = '', text2 = '', number = 0, options = '') =>
+    core.input(h, kind, now, call, text, text2, number, options);
   const own = {
-    poll: () => {
-      const [head, name, json, ...text] = core.input(h, 42, 0, 0, '', '', 0).split('\0'); // as js/client.js's #poll
-      if (!head) return { kind: -1 };
-      const r = +head;
-      return { kind: r % 16, call: Math.floor(r / 256), name, text: text.join('\0'), json, level: Math.floor(r / 16) % 16 };
-    },
-    withOptions: (o) => {
-      [o.audioCodecs, o.videoCodecs, o.extraSipHeaders].forEach((xs, i) => xs.forEach((x) => core.input(h, 33, 0, i, x, '', 0)));
-      core.num(h, 6, o.maxBitrateAudio, o.receiveAudio, o.receiveVideo);
-    },
+    poll: () => decodeOutput(core.query(h, Query.poll, 0, '')) ?? { kind: -1 },
     callService: (now, name, o) => {
-      own.withOptions(o);
-      const error = input(KIND.callService, now, 0, name);
-      return { call: error ? 0 : core.num(h, 2, 0, 0, 0), error };
+      const error = input(Input.callService, now, 0, name, '', 0, JSON.stringify(o));
+      return { call: error ? 0 : core.number(h, NumberQuery.lastCall, 0, 0), error };
     },
-    answer: (now, call, o) => {
-      own.withOptions(o);
-      return input(KIND.answer, now, call);
-    },
-    frameReceived: (now, text) => input(KIND.frameReceived, now, 0, text),
-    enableIncoming: (now, token) => input(KIND.enableIncoming, now, 0, token),
-    setHasIncomingHandler: (now, has) => input(KIND.setHasIncomingHandler, now, 0, '', '', has ? 1 : 0),
-    nextDeadline: () => core.num(h, 1, 0, 0, 0),
-    callId: (call) => core.input(h, 41, 0, call, '', '', 0),
-    delete: () => core.num(h, 8, 0, 0, 0),
+    answer: (now, call, o) => input(Input.answer, now, call, '', '', 0, JSON.stringify(o)),
+    frameReceived: (now, text) => input(Input.frame, now, 0, text),
+    enableIncoming: (now, token) => input(Input.enableIncoming, now, 0, token),
+    setHasIncomingHandler: (now, has) => input(Input.incomingHandler, now, 0, '', '', has ? 1 : 0),
+    nextDeadline: () => core.number(h, NumberQuery.nextDeadline, 0, 0),
+    callId: (call) => core.query(h, Query.callId, call, ''),
+    delete: () => core.number(h, NumberQuery.destroy, 0, 0),
   };
-  return new Proxy(own, { get: (t, name) => t[name] ?? ((now, call, text) => input(KIND[name], now, call, text)) });
+  return new Proxy(own, { get: (t, name) => t[name] ?? ((now, call, text) => input(Input[name], now, call, text)) });
 }
 
 export class Pair {
@@ -188,7 +170,7 @@ export class Pair {
   }
 
   withOptions(use) {
-    return use({ audioCodecs: [], videoCodecs: [], maxBitrateAudio: -1, receiveAudio: -1, receiveVideo: -1, extraSipHeaders: [] });
+    return use({});
   }
 
   // Carries out every output, feeds the cloud's answers back, fires due timers; until quiet.
@@ -198,12 +180,12 @@ export class Pair {
       for (let o = this.engine.poll(); o.kind >= 0; o = this.engine.poll()) {
         busy = true;
         switch (o.kind) {
-          case OUT.OPEN_SOCKET: this.engine.socketOpened(this.now); break;
-          case OUT.SEND_FRAME: this.frames++; this.cloud.receive(o.text); break;
-          case OUT.CREATE_OFFER: this.engine.sdpCreated(this.now, o.call, this.sdp.offer); break;
-          case OUT.CREATE_ANSWER: this.engine.sdpCreated(this.now, o.call, this.sdp.answer); break;
-          case OUT.SET_LOCAL: this.engine.localDescriptionReady(this.now, o.call, o.text); break;
-          case OUT.CALLBACK: this.callbacks.push({ call: o.call, name: o.name, json: o.json }); break;
+          case Output.OpenSocket: this.engine.socketOpened(this.now); break;
+          case Output.SendFrame: this.frames++; this.cloud.receive(o.text); break;
+          case Output.CreateOffer: this.engine.sdpCreated(this.now, o.call, this.sdp.offer); break;
+          case Output.CreateAnswer: this.engine.sdpCreated(this.now, o.call, this.sdp.answer); break;
+          case Output.SetLocalDescription: this.engine.localDescriptionReady(this.now, o.call, o.text); break;
+          case Output.Callback: this.callbacks.push({ call: o.call, name: o.name, json: o.json }); break;
           default: break; // peer creation, remote description, close: nothing to do here
         }
       }

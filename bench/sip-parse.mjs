@@ -5,18 +5,19 @@
 //
 // "1 call per message" is the page's receive path (js/client.js, ws.onmessage): js/frames.js
 // encodes the frame into the engine's buffer in the wasm heap (TextEncoder.encodeInto), then one
-// embind call with the byte length; here that call is num(benchParse) (the same crossing as
-// input(frameInBuffer), and a parse without the engine's handling of the message).
+// embind call with the byte length; here that call is number(benchParse) (the same crossing as
+// frame(), and a parse without the engine's handling of the message).
 //
 //   node bench/sip-parse.mjs [--runs 5] [--seconds 0.3] [--json FILE]
 //
-// Environment: ACW_CORE_DIST (built acw-core.{mjs,wasm} with num(benchParse); default dist/),
+// Environment: ACW_CORE_DIST (built acw-core.{mjs,wasm} with number(benchParse); default dist/),
 // ACW_BENCH_SIP_PARSE (the native bench_sip_parse; default build/h-bench, build/native, build/*).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
+import { NumberQuery } from '../js/boundary.js';
 import { FrameWriter } from '../js/frames.js';
 
 import {
@@ -31,18 +32,18 @@ const require = createRequire(join(ROOT, 'package.json'));
 async function ourWasm() {
   const dist = coreDist();
   const core = await loadCoreModule(dist);
-  if (typeof core.num !== 'function') {
-    throw new Error(`${dist}/acw-core.wasm has no num() (built before bindings/core.cpp had it: rebuild)`);
+  if (typeof core.number !== 'function') {
+    throw new Error(`${dist}/acw-core.wasm has no number() (built before bindings/core.cpp had it: rebuild)`);
   }
   const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0);
   const frames = new FrameWriter(core, engine);
   return [
     // The page's path: encodeInto into the wasm heap, one call with the length, one parse.
-    { key: 'wasm', name: 'ours, wasm, 1 call per message', parse: (frame) => core.num(engine, 5 /* benchParse */, frames.write(frame), 1, 0) },
+    { key: 'wasm', name: 'ours, wasm, 1 call per message', parse: (frame) => core.number(engine, NumberQuery.benchParse, frames.write(frame), 1) },
     {
       key: 'wasmLoop',
       name: 'ours, wasm, loop inside wasm',
-      batch: (frame, n) => core.num(engine, 5 /* benchParse */, frames.write(frame), n, 0),
+      batch: (frame, n) => core.number(engine, NumberQuery.benchParse, frames.write(frame), n),
     },
   ];
 }

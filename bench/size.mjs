@@ -110,6 +110,7 @@ function report(bytes) {
 function groupOf(name) {
   const rules = [
     [/^acw::call::(journal|replay|input_kind|output_kind|JsonObject)|^acw::call::\(anonymous namespace\)::(put_|tristate|write_)/, 'engine: journal, JSON writer'],
+    [/^acw::call::(read_json|read_call_options|JsonValue)|^acw::call::\(anonymous namespace\)::(Reader|read_)/, 'engine: JSON reader (call options from the page)'],
     [/^acw::call::Engine::(handle|dispatch|drive|receive)/, 'engine: Engine::handle (dispatch, routing and the calls inlined into it)'],
     [/^acw::call::Engine::munge|^acw::call::.*codec_names/, 'engine: SDP munging (codecs, bitrate)'],
     [/^acw::call::/, 'engine: other (user agent, registration, validation, payloads)'],

@@ -1,5 +1,6 @@
 // The call classes of the public interface: AculabCloudCall and its outgoing and incoming kinds.
 // State lives in the engine; a call object is the page's handle on it plus its media.
+import { Input } from './boundary.js';
 
 const CALLBACKS = ['onDisconnect', 'onRinging', 'onMedia', 'onMediaRemove', 'onLocalMedia', 'onConnecting',
   'onConnected', 'onError', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute'];
@@ -48,7 +49,7 @@ export class AculabCloudCall {
 
   sendDtmf(digits) {
     if (typeof digits !== 'string') throw 'Invalid DTMF string';
-    this.client._command(12 /* sendDtmf */, this._handle, digits);
+    this.client._command(Input.sendDtmf, this._handle, digits);
   }
 
   // "This can be called at any time": never throws.
@@ -72,17 +73,16 @@ export class AculabCloudOutgoingCall extends AculabCloudCall {}
 export class AculabCloudIncomingCall extends AculabCloudCall {
   answer(options) {
     this._options = options || {};
-    this.client._withOptions(this._options);
-    this.client._command(8 /* answer */, this._handle);
+    this.client._command(Input.answer, this._handle, '', '', 0, this.client._optionsJson(this._options));
   }
 
   ringing() {
-    this.client._command(9 /* ringing */, this._handle);
+    this.client._command(Input.ringing, this._handle);
   }
 
   // A SIP status 400-699 (number or numeric string); anything else, or nothing, gives 486.
   reject(cause) {
     const code = typeof cause === 'number' ? cause : Number.parseInt(cause, 10);
-    this.client._command(10 /* reject */, this._handle, '', '', Number.isInteger(code) ? code : 0);
+    this.client._command(Input.reject, this._handle, '', '', Number.isInteger(code) ? code : 0);
   }
 }

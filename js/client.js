@@ -1,5 +1,6 @@
 // AculabCloudClient: the page's object. It owns one engine handle in the wasm core and carries out
 // the engine's outputs (WebSocket, the one timer, peer connections, callbacks); it decides nothing.
+import { Input, NumberQuery, Output, Query, decodeOutput } from './boundary.js';
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
 import { FrameWriter } from './frames.js';
 import { PeerSession } from './peer.js';
@@ -16,10 +17,11 @@ export function setCore(module) {
   core = module;
 }
 
-// The core's entry points (bindings/core.cpp): input(engine, kind, now, call, text, text2, number)
-// gives a string, num(engine, what, a, b, c) a number; kinds and whats are numbers commented with
-// their names at each use (0-19 are cpp/call/input.hpp's InputKind).
-const num = (engine, what, a = 0) => core.num(engine, what, a, 0, 0);
+// The core's entry points (bindings/core.cpp): input(engine, kind, now, call, text, text2, number,
+// options) and frame(engine, now, length) give a command's error, query(engine, what, call, text)
+// a string, number(engine, what, a, b) a number; kinds and whats by their names in ./boundary.js.
+const number = (engine, what, a = 0) => core.number(engine, what, a, 0);
+const query = (engine, what, call = 0, text = '') => core.query(engine, what, call, text);
 
 // Where the browser APIs come from: the page's globals, or what a Node host passes in
 // (for example @roamhq/wrtc) through the constructor's options or AculabCloudClient.setEnvironment.
@@ -78,9 +80,9 @@ export class AculabCloudClient {
     const seed = new Uint32Array(randomBytes(8).buffer);
     this.#engine = core.create(String(cloudId), String(webRtcAccessKey), String(clientId),
       opts.url ? String(opts.url) : '', seed[0], seed[1], this.#logLevel);
-    const err = core.input(this.#engine, 40 /* configError */, 0, 0, '', '', 0);
+    const err = query(this.#engine, Query.configError);
     if (err) {
-      num(this.#engine, 8 /* destroy */);
+      number(this.#engine, NumberQuery.destroy);
       this.#engine = null;
       throw err;
     }
@@ -121,7 +123,7 @@ export class AculabCloudClient {
 
   set maxConcurrent(n) {
     const v = Number(n);
-    this._command(13 /* setMaxConcurrent */, 0, '', '', v >= 1 ? Math.min(Math.floor(v), 0x7fffffff) : 0);
+    this._command(Input.maxConcurrent, 0, '', '', v >= 1 ? Math.min(Math.floor(v), 0x7fffffff) : 0);
     this.#maxConcurrent = n;
   }
 
@@ -131,7 +133,7 @@ export class AculabCloudClient {
 
   set onIncoming(fn) {
     this.#onIncoming = typeof fn === 'function' ? fn : null;
-    if (this.#engine) this._input(14 /* setIncomingHandler */, 0, '', '', this.#onIncoming ? 1 : 0);
+    if (this.#engine) this._input(Input.incomingHandler, 0, '', '', this.#onIncoming ? 1 : 0);
   }
 
   // Deprecated in favour of setPeerConnectionConfiguration, still honoured.
@@ -148,23 +150,23 @@ export class AculabCloudClient {
     const servers = c.iceServers === undefined ? null : c.iceServers;
     if (servers !== null && !Array.isArray(servers)) throw 'iceServers must be null or an array';
     const policy = c.iceTransportPolicy === undefined ? 'all' : String(c.iceTransportPolicy);
-    this._command(15 /* setPeerConnectionConfiguration */, 0, servers === null ? '' : JSON.stringify(servers), policy);
+    this._command(Input.peerConnectionConfiguration, 0, servers === null ? '' : JSON.stringify(servers), policy);
     this.#iceServers = servers;
     this.#iceTransportPolicy = policy;
   }
 
   enableIncoming(token) {
-    this._command(4 /* enableIncoming */, 0, typeof token === 'string' ? token : '');
+    this._command(Input.enableIncoming, 0, typeof token === 'string' ? token : '');
   }
 
   disableIncoming() {
-    this._command(5 /* disableIncoming */);
+    this._command(Input.disableIncoming);
   }
 
   callService(serviceName, options) {
     const opts = options || {};
     const name = typeof serviceName === 'string' ? serviceName : '';
-    return this.#newCall(opts, 6 /* callService */, name);
+    return this.#newCall(opts, Input.callService, name);
   }
 
   // Deprecated alias of callService.
@@ -176,14 +178,14 @@ export class AculabCloudClient {
     if (typeof clientId !== 'string') throw 'clientId is not a string';
     const opts = options || {};
     const jwt = typeof token === 'string' ? token : '';
-    return this.#newCall(opts, 7 /* callClient */, clientId, jwt);
+    return this.#newCall(opts, Input.callClient, clientId, jwt);
   }
 
   // Ends every call, removes the registration, closes the socket and frees the engine.
   // (Not in the original interface: a page that is done with a client calls it.)
   close() {
     if (!this.#engine) return;
-    core.input(this.#engine, 16 /* close */, now(), 0, '', '', 0);
+    core.input(this.#engine, Input.close, now(), 0, '', '', 0, '');
     // Carried out here even when close() is called from inside a callback (the loop that was
     // draining stops once the engine is gone): the BYEs and the unREGISTER still go out.
     for (let o = this.#poll(); o; o = this.#poll()) {
@@ -201,7 +203,7 @@ export class AculabCloudClient {
     }
     this.#calls.clear();
     this.#dropSocket();
-    num(this.#engine, 8 /* destroy */);
+    number(this.#engine, NumberQuery.destroy);
     this.#engine = null;
   }
 
@@ -210,12 +212,12 @@ export class AculabCloudClient {
   // The call object exists before the engine's first outputs for it are carried out (with the
   // socket open and the ICE servers known, the engine asks for its peer connection at once).
   #newCall(opts, kind, text, text2 = '') {
+    const options = this._optionsJson(opts);
     if (!this.#engine) throw CLIENT_CLOSED;
-    this._withOptions(opts);
-    const error = core.input(this.#engine, kind, now(), 0, text, text2, 0);
+    const error = core.input(this.#engine, kind, now(), 0, text, text2, 0, options);
     let call = null;
     if (!error) {
-      const handle = num(this.#engine, 2 /* lastCall */);
+      const handle = number(this.#engine, NumberQuery.lastCall);
       call = new AculabCloudOutgoingCall(this, handle, opts);
       this.#calls.set(handle, call);
     }
@@ -224,65 +226,56 @@ export class AculabCloudClient {
     return call;
   }
 
-  // AculabCloudCallOptions reduced to what the core reads, staged in the engine (the lists one
-  // string at a time) for the command that follows.
-  _withOptions(o) {
-    const codecNames = (xs) => (Array.isArray(xs) ? xs : []).map((c) => (typeof c === 'string' ? c : c && c.mimeType) || '');
+  // AculabCloudCallOptions reduced to what the core reads, as one JSON text in the shape of a
+  // journal's "options" (cpp/call/call_options.hpp); JSON.stringify leaves out the undefined ones.
+  _optionsJson(o) {
+    const codecNames = (xs) => (Array.isArray(xs) ? xs : []).map((c) => String((typeof c === 'string' ? c : c && c.mimeType) || ''));
     // extraSipHeaders (this interface); extraHeaders is what the public client's options call them.
     const raw = o.extraSipHeaders !== undefined ? o.extraSipHeaders : o.extraHeaders;
     const headers = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
-    const tri = (v) => (v === undefined || v === null ? -1 : v ? 1 : 0);
+    const given = (v) => (v === undefined || v === null ? undefined : !!v);
     const bitrate = Number(o.maxBitrateAudio);
-    // addOption's lists: 0 audio codecs, 1 video codecs, 2 extra SIP headers.
-    const lists = [codecNames(o.codecs && o.codecs.audio), codecNames(o.codecs && o.codecs.video), headers]
-      .map((xs) => xs.map(String));
-    if (!this.#engine) throw CLIENT_CLOSED;
-    lists.forEach((xs, i) => xs.forEach((x) => core.input(this.#engine, 33 /* addOption */, 0, i, x, '', 0)));
-    core.num(this.#engine, 6 /* callOptions */, o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? bitrate : -1,
-      tri(o.receiveAudio), tri(o.receiveVideo));
+    return JSON.stringify({
+      audioCodecs: codecNames(o.codecs && o.codecs.audio),
+      videoCodecs: codecNames(o.codecs && o.codecs.video),
+      maxBitrateAudio: o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? Math.floor(Math.min(bitrate, 4e9)) : undefined,
+      receiveAudio: given(o.receiveAudio),
+      receiveVideo: given(o.receiveVideo),
+      extraSipHeaders: headers.map(String),
+    });
   }
 
   // A command whose error (the documented string) is thrown to the page.
-  _command(kind, call, text, text2, number) {
-    const err = this._input(kind, call, text, text2, number);
+  _command(kind, call, text, text2, n, options) {
+    const err = this._input(kind, call, text, text2, n, options);
     if (err) throw err;
   }
 
   // Every input goes to the engine with `now`, then the outputs are carried out.
-  _input(kind, call = 0, text = '', text2 = '', number = 0) {
+  _input(kind, call = 0, text = '', text2 = '', n = 0, options = '') {
     if (!this.#engine) throw CLIENT_CLOSED;
-    const r = core.input(this.#engine, kind, now(), call, text, text2, number);
+    const r = core.input(this.#engine, kind, now(), call, text, text2, n, options);
     this.#drain();
     return r;
   }
 
   // disconnect(): "can be called at any time", so nothing once the client is closed.
   _disconnect(call) {
-    if (this.#engine) this._input(11 /* disconnect */, call);
+    if (this.#engine) this._input(Input.disconnect, call);
   }
 
   // The SIP Call-ID of a call, or the values of a SIP header of its INVITE or answer.
   _callId(call) {
-    return this.#engine ? core.input(this.#engine, 41 /* callId */, 0, call, '', '', 0) : '';
+    return this.#engine ? query(this.#engine, Query.callId, call) : '';
   }
 
   _sipHeaders(call, name) {
-    const e = this.#engine;
-    const out = [];
-    if (!e) return out;
-    core.input(e, 43 /* sipHeaders */, 0, call, name, '', 0);
-    for (let i = 0, n = num(e, 7 /* headerCount */); i < n; i++) out.push(core.input(e, 44 /* sipHeader */, 0, 0, '', '', i));
-    return out;
+    return this.#engine ? JSON.parse(query(this.#engine, Query.sipHeaders, call, name)) : [];
   }
 
-  // The engine's next output as { kind, call, name, text, json, level }, or null when none is left
-  // (bindings/core.cpp's poll_text: the packed numbers and the strings, joined with NULs).
+  // The engine's next output as { kind, level, call, name, json, text }, or null when none is left.
   #poll() {
-    const e = this.#engine;
-    const [head, name, json, ...text] = core.input(e, 42 /* poll */, 0, 0, '', '', 0).split('\0');
-    if (!head) return null;
-    const r = +head;
-    return { kind: r % 16, call: Math.floor(r / 256), name, text: text.join('\0'), json, level: Math.floor(r / 16) % 16 };
+    return decodeOutput(query(this.#engine, Query.poll));
   }
 
   // Drains the engine's outputs; inputs fed from inside (a callback calling the API) are drained
@@ -308,7 +301,7 @@ export class AculabCloudClient {
   }
 
   #armTimer() {
-    const d = num(this.#engine, 1 /* nextDeadline */);
+    const d = number(this.#engine, NumberQuery.nextDeadline);
     if (d === this.#deadline && (this.#timer || d < 0)) return;
     this.#clearTimer();
     this.#deadline = d;
@@ -316,7 +309,7 @@ export class AculabCloudClient {
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#deadline = -1;
-      if (this.#engine) this._input(3 /* timeout */);
+      if (this.#engine) this._input(Input.timeout);
     }, Math.max(0, Math.ceil(d - now())));
   }
 
@@ -339,24 +332,23 @@ export class AculabCloudClient {
     (level <= 1 ? console.error : console.log)(text);
   }
 
-  // o.kind: OutputKind in cpp/call/output.hpp (0 kOpenSocket .. 11 kLog).
   #carryOut(o) {
     switch (o.kind) {
-      case 0 /* OPEN_SOCKET */: return this.#openSocket(o.text);
-      case 1 /* CLOSE_SOCKET */: return this.#dropSocket();
-      case 2 /* SEND_FRAME */:
+      case Output.OpenSocket: return this.#openSocket(o.text);
+      case Output.CloseSocket: return this.#dropSocket();
+      case Output.SendFrame:
         if (this.#ws && this.#ws.readyState === 1) this.#ws.send(o.text);
         else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
-      case 3 /* CREATE_PEER */: return this.#createPeer(o);
-      case 4 /* CREATE_OFFER */: return this.#media(o.call, async (p) => this._input(17 /* sdpCreated */, o.call, await p.createOffer()));
-      case 5 /* CREATE_ANSWER */: return this.#media(o.call, async (p) => this._input(17 /* sdpCreated */, o.call, await p.createAnswer()));
-      case 6 /* SET_LOCAL */: return this.#media(o.call, async (p) => this._input(18 /* localDescriptionReady */, o.call, await p.setLocal(o.name, o.text)));
-      case 7 /* SET_REMOTE */: return this.#media(o.call, async (p) => {
+      case Output.CreatePeer: return this.#createPeer(o);
+      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createOffer()));
+      case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createAnswer()));
+      case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await p.setLocal(o.name, o.text)));
+      case Output.SetRemoteDescription: return this.#media(o.call, async (p) => {
         await p.setRemote(o.name, o.text);
         this.#emptiedStreams(o.call);
       });
-      case 8 /* CLOSE_PEER */: {
+      case Output.ClosePeer: {
         const call = this.#calls.get(o.call);
         if (call && call._peer) {
           call._peer.close();
@@ -364,13 +356,13 @@ export class AculabCloudClient {
         }
         return undefined;
       }
-      case 9 /* SEND_DTMF */: {
+      case Output.SendDtmf: {
         const call = this.#calls.get(o.call);
         if (!call || !call._peer || !call._peer.sendDtmf(o.text)) this.#log(1, 'AculabCloudClient: DTMF not sent: no RTCDTMFSender');
         return undefined;
       }
-      case 10 /* CALLBACK */: return this.#callback(o.call, o.name, o.json ? JSON.parse(o.json) : {});
-      case 11 /* LOG */: return this.#log(o.level, o.text);
+      case Output.Callback: return this.#callback(o.call, o.name, o.json ? JSON.parse(o.json) : {});
+      case Output.Log: return this.#log(o.level, o.text);
       default: return this.#log(1, `AculabCloudClient: unknown output ${o.kind}`);
     }
   }
@@ -382,7 +374,7 @@ export class AculabCloudClient {
       ws = new this.#env.WebSocket(url, 'sip');
     } catch (e) {
       this.#log(1, `AculabCloudClient: cannot open ${url}: ${e}`);
-      queueMicrotask(() => this.#engine && this._input(1 /* socketClosed */));
+      queueMicrotask(() => this.#engine && this._input(Input.socketClosed));
       return;
     }
     this.#ws = ws;
@@ -390,18 +382,25 @@ export class AculabCloudClient {
       if (this.#ws !== ws) return;
       this.#ws = null;
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      if (this.#engine) this._input(1 /* socketClosed */);
+      if (this.#engine) this._input(Input.socketClosed);
     };
     ws.onopen = () => {
-      if (this.#ws === ws && this.#engine) this._input(0 /* socketOpened */);
+      if (this.#ws === ws && this.#engine) this._input(Input.socketOpened);
     };
     ws.onmessage = (ev) => {
       if (this.#ws !== ws || !this.#engine) return;
-      if (typeof ev.data === 'string') this._input(32 /* frameInBuffer */, 0, '', '', this.#frames.write(ev.data));
+      if (typeof ev.data === 'string') this.#received(ev.data);
       else this.#log(2, 'AculabCloudClient: binary frame ignored');
     };
     ws.onclose = lost;
     ws.onerror = lost;
+  }
+
+  // A text frame from the socket, into the core through the frame buffer (./frames.js); a frame
+  // is an event, not a command: it has no error to throw.
+  #received(data) {
+    core.frame(this.#engine, now(), this.#frames.write(data));
+    this.#drain();
   }
 
   #dropSocket() {
@@ -502,7 +501,7 @@ export class AculabCloudClient {
     if (!this.#engine || !call || call._failed || (call._peer && call._peer.closed)) return;
     call._failed = true;
     const known = cause === 'DEVICE_ERROR' ? 'DEVICE_ERROR' : 'ERROR';
-    this._input(19 /* mediaFailed */, handle, known, String(detail || (cause && cause.message) || cause));
+    this._input(Input.mediaFailed, handle, known, String(detail || (cause && cause.message) || cause));
   }
 
   #callback(handle, name, payload) {
@@ -535,7 +534,7 @@ export class AculabCloudClient {
       // interface.md: if onIncoming throws, the incoming call is rejected (the public client
       // uses 500).
       this.#log(1, `AculabCloudClient: onIncoming threw: ${describe(e)}`);
-      if (!call._done && this.#engine) this._input(10 /* reject */, handle, '', '', 500);
+      if (!call._done && this.#engine) this._input(Input.reject, handle, '', '', 500);
     }
   }
 

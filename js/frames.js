@@ -1,8 +1,10 @@
 // Received WebSocket text frames go into the core as UTF-8 bytes written straight into the wasm
-// heap: TextEncoder.encodeInto into a buffer the engine owns (num's frameBuffer), then one call
-// with the byte length (input's frameInBuffer, bindings/core.cpp). Passing the JS string through embind
+// heap: TextEncoder.encodeInto into a buffer the engine owns (number's frameBuffer), then one call
+// with the byte length (frame(), bindings/core.cpp). Passing the JS string through embind
 // instead costs ~18 µs for a 2.8 KB INVITE (its std::string conversion measures and encodes the
 // UTF-8 in two JS loops), three times the parse itself; encodeInto takes ~0.2 µs.
+import { NumberQuery } from './boundary.js';
+
 const encoder = new TextEncoder();
 
 // A frame needs at most 3 UTF-8 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2).
@@ -13,7 +15,7 @@ const LARGE = 256 * 1024;
 
 export class FrameWriter {
   /**
-   * @param {object} module the core's Emscripten module (HEAPU8, num)
+   * @param {object} module the core's Emscripten module (HEAPU8, number)
    * @param {number} engine the engine's handle (the engine owns the buffer)
    */
   constructor(module, engine) {
@@ -28,7 +30,7 @@ export class FrameWriter {
     const need = text.length * BYTES_PER_UNIT;
     if (need > this._size || (this._size > LARGE && need <= SMALL)) {
       this._size = Math.max(need, SMALL);
-      this._ptr = this._module.num(this._engine, 3 /* frameBuffer */, this._size, 0, 0);
+      this._ptr = this._module.number(this._engine, NumberQuery.frameBuffer, this._size, 0);
     }
     // HEAPU8 is read again on every frame: when the wasm memory grows (in frameBuffer or in any
     // earlier call) the old view is detached and Module.HEAPU8 is replaced.

@@ -1,51 +1,30 @@
 // Names of the engine's input kinds, as journals write them.
 #include "call/input.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace acw::call {
 namespace {
 
-struct InputName {
-  InputKind kind;
-  std::string_view name;
+constexpr std::string_view kInputNames[] = {
+#define ACW_INPUT_KIND_NAME(kind, name) name,
+    ACW_INPUT_KINDS(ACW_INPUT_KIND_NAME)
+#undef ACW_INPUT_KIND_NAME
 };
-
-constexpr InputName kInputNames[] = {
-    {InputKind::kSocketOpened, "socketOpened"},
-    {InputKind::kSocketClosed, "socketClosed"},
-    {InputKind::kFrame, "frame"},
-    {InputKind::kTimeout, "timeout"},
-    {InputKind::kEnableIncoming, "enableIncoming"},
-    {InputKind::kDisableIncoming, "disableIncoming"},
-    {InputKind::kCallService, "callService"},
-    {InputKind::kCallClient, "callClient"},
-    {InputKind::kAnswer, "answer"},
-    {InputKind::kRinging, "ringing"},
-    {InputKind::kReject, "reject"},
-    {InputKind::kDisconnect, "disconnect"},
-    {InputKind::kSendDtmf, "sendDtmf"},
-    {InputKind::kSetMaxConcurrent, "maxConcurrent"},
-    {InputKind::kSetIncomingHandler, "incomingHandler"},
-    {InputKind::kSetPeerConnectionConfiguration, "peerConnectionConfiguration"},
-    {InputKind::kClose, "close"},
-    {InputKind::kSdpCreated, "sdpCreated"},
-    {InputKind::kLocalDescriptionReady, "localDescriptionReady"},
-    {InputKind::kMediaFailed, "mediaFailed"},
-};
+static_assert(std::size(kInputNames) == kInputKindCount);
 
 }  // namespace
 
 std::string_view input_kind_name(InputKind kind) {
-  for (const auto& entry : kInputNames) {
-    if (entry.kind == kind) return entry.name;
-  }
-  return "?";
+  const auto i = static_cast<std::size_t>(kind);
+  return i < std::size(kInputNames) ? kInputNames[i] : "?";
 }
 
 std::optional<InputKind> input_kind_from_name(std::string_view name) {
-  for (const auto& entry : kInputNames) {
-    if (entry.name == name) return entry.kind;
-  }
-  return std::nullopt;
+  const auto* found = std::find(std::begin(kInputNames), std::end(kInputNames), name);
+  if (found == std::end(kInputNames)) return std::nullopt;
+  return static_cast<InputKind>(found - std::begin(kInputNames));
 }
 
 }  // namespace acw::call

@@ -24,29 +24,48 @@ struct CallOptions {
   friend bool operator==(const CallOptions&, const CallOptions&) = default;
 };
 
+// Every input kind, in order, with its name: the name is what journals write ("in") and what
+// js/boundary.js calls it (tests/node/boundary.test.mjs checks that file against this list).
+// X(enumerator, name) /* what the input carries */. A recorded journal names its inputs with these:
+// never rename one.
+#define ACW_INPUT_KINDS(X)                                                                   \
+  X(kSocketOpened, "socketOpened")                                                           \
+  X(kSocketClosed, "socketClosed")                                                           \
+  X(kFrame, "frame") /* text */                                                              \
+  X(kTimeout, "timeout")                                                                     \
+  X(kEnableIncoming, "enableIncoming") /* text = token */                                    \
+  X(kDisableIncoming, "disableIncoming")                                                     \
+  X(kCallService, "callService")            /* text = serviceName, options */                \
+  X(kCallClient, "callClient")              /* text = clientId, text2 = token, options */    \
+  X(kAnswer, "answer")                      /* call, options */                              \
+  X(kRinging, "ringing")                    /* call */                                       \
+  X(kReject, "reject")                      /* call, number = code (0 = none given) */       \
+  X(kDisconnect, "disconnect")              /* call */                                       \
+  X(kSendDtmf, "sendDtmf")                  /* call, text = digits */                        \
+  X(kSetMaxConcurrent, "maxConcurrent")     /* number */                                     \
+  X(kSetIncomingHandler, "incomingHandler") /* number = 1 when the page has an onIncoming */ \
+  /* ice_servers (JSON text or nullopt), text2 = iceTransportPolicy */                       \
+  X(kSetPeerConnectionConfiguration, "peerConnectionConfiguration")                          \
+  X(kClose, "close")                                                                         \
+  X(kSdpCreated, "sdpCreated")                       /* call, text = SDP */                  \
+  X(kLocalDescriptionReady, "localDescriptionReady") /* call, text = SDP with candidates */  \
+  X(kMediaFailed, "mediaFailed") /* call, text = "DEVICE_ERROR"/"ERROR", text2 = detail */
+
 enum class InputKind : uint8_t {
-  kSocketOpened,
-  kSocketClosed,
-  kFrame,  // text
-  kTimeout,
-  kEnableIncoming,  // text = token
-  kDisableIncoming,
-  kCallService,                     // text = serviceName, options
-  kCallClient,                      // text = clientId, text2 = token, options
-  kAnswer,                          // call, options
-  kRinging,                         // call
-  kReject,                          // call, number = code (0 = none given)
-  kDisconnect,                      // call
-  kSendDtmf,                        // call, text = digits
-  kSetMaxConcurrent,                // number
-  kSetIncomingHandler,              // number = 1 when the page has an onIncoming
-  kSetPeerConnectionConfiguration,  // ice_servers (JSON text or nullopt), text2 =
-                                    // iceTransportPolicy
-  kClose,
-  kSdpCreated,             // call, text = SDP
-  kLocalDescriptionReady,  // call, text = SDP with candidates
-  kMediaFailed,            // call, text = "DEVICE_ERROR"/"ERROR", text2 = detail
+#define ACW_INPUT_KIND_ENUMERATOR(kind, name) kind,
+  ACW_INPUT_KINDS(ACW_INPUT_KIND_ENUMERATOR)
+#undef ACW_INPUT_KIND_ENUMERATOR
 };
+
+// How many kinds there are: a kind from outside (the page, a journal) is one below this.
+inline constexpr int kInputKindCount = 0
+#define ACW_INPUT_KIND_COUNT(kind, name) +1
+    ACW_INPUT_KINDS(ACW_INPUT_KIND_COUNT)
+#undef ACW_INPUT_KIND_COUNT
+    ;
+// The kinds cross to JS as their numbers 0 .. kInputKindCount - 1 (js/boundary.js).
+static_assert(kInputKindCount <= 256, "InputKind is stored in 8 bits");
+static_assert(static_cast<int>(InputKind::kMediaFailed) == kInputKindCount - 1);
 
 struct Input {
   InputKind kind = InputKind::kTimeout;

@@ -1,36 +1,23 @@
 // Names of the engine's output kinds, for logs and journals.
 #include "call/output.hpp"
 
+#include <iterator>
+
 namespace acw::call {
+namespace {
+
+constexpr std::string_view kOutputNames[] = {
+#define ACW_OUTPUT_KIND_NAME(kind, name) name,
+    ACW_OUTPUT_KINDS(ACW_OUTPUT_KIND_NAME)
+#undef ACW_OUTPUT_KIND_NAME
+};
+static_assert(std::size(kOutputNames) == kOutputKindCount);
+
+}  // namespace
 
 std::string_view output_kind_name(OutputKind kind) {
-  switch (kind) {
-    case OutputKind::kOpenSocket:
-      return "OpenSocket";
-    case OutputKind::kCloseSocket:
-      return "CloseSocket";
-    case OutputKind::kSendFrame:
-      return "SendFrame";
-    case OutputKind::kCreatePeer:
-      return "CreatePeer";
-    case OutputKind::kCreateOffer:
-      return "CreateOffer";
-    case OutputKind::kCreateAnswer:
-      return "CreateAnswer";
-    case OutputKind::kSetLocalDescription:
-      return "SetLocalDescription";
-    case OutputKind::kSetRemoteDescription:
-      return "SetRemoteDescription";
-    case OutputKind::kClosePeer:
-      return "ClosePeer";
-    case OutputKind::kSendDtmf:
-      return "SendDtmf";
-    case OutputKind::kCallback:
-      return "Callback";
-    case OutputKind::kLog:
-      return "Log";
-  }
-  return "?";
+  const auto i = static_cast<std::size_t>(kind);
+  return i < std::size(kOutputNames) ? kOutputNames[i] : "?";
 }
 
 }  // namespace acw::call

@@ -4,14 +4,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { NumberQuery, Query } from '../../js/boundary.js';
+
 const dist = process.env.ACW_DIST ?? new URL('../../dist', import.meta.url).pathname;
 
 test('acw-core.wasm loads from Node and answers from C++', async () => {
   const { default: createCoreModule } = await import(join(dist, 'acw-core.mjs'));
   const core = await createCoreModule({ wasmBinary: readFileSync(join(dist, 'acw-core.wasm')) });
-  // input's reasonPhrase (kind 46, bindings/core.cpp) needs no engine.
-  assert.equal(core.input(0, 46, 0, 0, '', '', 180), 'Ringing');
-  assert.equal(core.input(0, 46, 0, 0, '', '', 486), 'Busy Here');
+  // reasonPhrase (bindings/boundary.hpp) needs no engine.
+  assert.equal(core.query(0, Query.reasonPhrase, 180, ''), 'Ringing');
+  assert.equal(core.query(0, Query.reasonPhrase, 486, ''), 'Busy Here');
 });
 
 // The page's receive path (js/frames.js): frames encoded into the engine's buffer in the wasm
@@ -35,12 +37,12 @@ test('FrameWriter: UTF-8 into the wasm heap, through memory growth and back', as
     return n;
   };
   // Content-Length counts bytes: the parse succeeds only on the exact UTF-8.
-  assert.equal(core.num(engine, 5, bytesIn(frame('café')), 1, 0), 1);
+  assert.equal(core.number(engine, NumberQuery.benchParse, bytesIn(frame('café')), 1), 1);
   const before = core.HEAPU8.buffer;
   const big = frame('é'.repeat(6_000_000)); // an 18 MB buffer: the 16 MB heap grows
   bytesIn(big);
   assert.notEqual(core.HEAPU8.buffer, before, 'the heap grew');
-  assert.equal(core.num(engine, 5, bytesIn(frame('naïve')), 1, 0), 1);
+  assert.equal(core.number(engine, NumberQuery.benchParse, bytesIn(frame('naïve')), 1), 1);
   assert.ok(frames._size <= 16 * 1024, 'back to a small buffer after the big frame');
-  core.num(engine, 8, 0, 0, 0); // destroy
+  core.number(engine, NumberQuery.destroy, 0, 0);
 });
