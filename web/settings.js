@@ -1,5 +1,6 @@
 // The dialler's settings: defaults for the local cloud serving the page, what was stored, and the query string.
 import { $ } from './dom.js';
+import { page } from './state.js';
 
 export const FIELDS = {
   cloudId: 'cloud-id',
@@ -75,5 +76,28 @@ export function saveSettings(s) {
     localStorage.setItem(STORE_KEY, JSON.stringify(keep));
   } catch {
     // storage may be off (private mode): the settings then last for this page only
+  }
+}
+
+/**
+ * Fills the settings form from initialSettings(), and the audio-processing box from
+ * ?processing=0|1 (never stored). True when the cloud id was given (query or storage).
+ */
+export function showInitialSettings() {
+  const { settings, explicitCloudId, query } = initialSettings();
+  writeSettings(settings);
+  if (query.has('processing')) $('processing').checked = !/^(0|false|off|no)$/i.test(query.get('processing'));
+  return explicitCloudId;
+}
+
+/** The local cloud says which cloud id it is (/health); a page served from elsewhere keeps its setting. */
+export async function learnCloudId(explicit) {
+  if (explicit) return;
+  try {
+    const res = await fetch(new URL('health', location.href), { cache: 'no-store' });
+    const h = res.ok ? await res.json() : null;
+    if (h && typeof h.cloudId === 'string' && !page.client) $('cloud-id').value = h.cloudId;
+  } catch {
+    // not served by a local cloud
   }
 }

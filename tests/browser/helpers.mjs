@@ -27,11 +27,24 @@ process.on('exit', () => {
 // A tone the echo returns reads well above this inbound audioLevel (0..1); silence reads ~0.
 export const LEVEL_HEARD = 0.02;
 
+// What `bash toolchain/setup.sh` puts in dist/ for the page and the cloud's media.
+const BUILT = ['acw-core.mjs', 'acw-core.wasm', 'acw-media.mjs', 'acw-media.wasm'];
+
 /** Why the browser suites cannot run here, or false. */
 export function missing() {
   if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
-  if (!existsSync(join(DIST, 'acw-core.wasm'))) return 'dist/acw-core.wasm not built (bash toolchain/setup.sh)';
+  const absent = BUILT.filter((f) => !existsSync(join(DIST, f)));
+  if (absent.length) return `not built in ${DIST}: ${absent.join(', ')} (bash toolchain/setup.sh)`;
   return false;
+}
+
+/**
+ * Throws what missing() names. Called first in a suite's before(), it fails every test of the
+ * suite with the reason: a broken build or a missing browser can never pass as skipped tests.
+ */
+export function assertBuilt() {
+  const why = missing();
+  if (why) throw new Error(`the browser suite cannot run: ${why}`);
 }
 
 /** Flags every test needs (DESIGN.md "Headless Chromium"); `wav` is the fake microphone. */

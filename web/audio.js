@@ -1,0 +1,154 @@
+// The page's sound: microphone options for calls, one <audio> per call's remote stream, ringback and ringtone, the autoplay unlock, device choice.
+import { $, el, errorText } from './dom.js';
+import { pageLog } from './log.js';
+import { calls } from './state.js';
+import { Cadence, RINGBACK, RINGTONE } from './tones.js';
+
+/** AculabCloudCallOptions for a new or answered call: the chosen microphone and processing. */
+export function callOptions() {
+  const processing = $('processing').checked;
+  const audio = { echoCancellation: processing, noiseSuppression: processing, autoGainControl: processing };
+  const mic = $('mic-select').value;
+  if (mic) audio.deviceId = { exact: mic };
+  return { constraints: { audio, video: false }, receiveAudio: true, receiveVideo: false };
+}
+
+// ---- tones (Web Audio; nothing shipped) ----------------------------------------------------
+
+let audioContext = null;
+
+/** The page's AudioContext, made on first use and resumed if the browser suspended it; null without Web Audio. */
+export function ensureAudioContext() {
+  if (!audioContext) {
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return null;
+    audioContext = new Ctx();
+    audioContext.addEventListener('statechange', checkUnlock);
+    applySinkToContext();
+  }
+  if (audioContext.state === 'suspended') audioContext.resume().catch(() => {}).finally(checkUnlock);
+  return audioContext;
+}
+
+/** Any click may be the gesture the browser wants before sound can start. */
+export function resumeSuspendedAudio() {
+  if (audioContext && audioContext.state === 'suspended') audioContext.resume().catch(() => {}).finally(checkUnlock);
+}
+
+const ringback = new Cadence(RINGBACK, ensureAudioContext);
+const ringtone = new Cadence(RINGTONE, ensureAudioContext);
+
+/** Ringback only while an outgoing call rings with no early media; ringtone while a call is offered. */
+export function updateTones() {
+  const list = [...calls.values()];
+  const wantBack = list.some((r) => r.direction === 'out' && r.state === 'ringing' && !r.stream);
+  const wantRing = list.some((r) => r.direction === 'in' && r.state === 'incoming');
+  if (wantBack) ringback.start();
+  else ringback.stop();
+  if (wantRing) ringtone.start();
+  else ringtone.stop();
+  document.body.dataset.ringback = wantBack ? 'on' : 'off';
+  document.body.dataset.ringtone = wantRing ? 'on' : 'off';
+  for (const r of list) if (r.card) r.card.classList.toggle('ringback', wantBack && r.direction === 'out' && r.state === 'ringing' && !r.stream);
+}
+
+// ---- remote audio and autoplay ------------------------------------------------------------
+
+/** Plays the call's remote stream (from onMedia) in its own <audio>, on the chosen speaker. */
+export function attachAudio(rec) {
+  if (!rec.stream) return;
+  if (!rec.audio) {
+    rec.audio = el('audio', { autoplay: true, dataset: { call: String(rec.id) } });
+    $('players').append(rec.audio);
+    applySink(rec.audio);
+  }
+  rec.audio.srcObject = rec.stream;
+  playAudio(rec.audio);
+}
+
+function playAudio(audio) {
+  const p = audio.play();
+  if (p && p.catch) {
+    p.then(checkUnlock, (e) => {
+      // The guide's troubleshooting note: autoplay blockers stop remote audio; offer a control.
+      if (e && e.name === 'NotAllowedError') showUnlock(true);
+      else if (e && e.name !== 'AbortError') pageLog(2, `audio: ${errorText(e)}`);
+    });
+  }
+}
+
+export function detachAudio(rec) {
+  if (!rec.audio) return;
+  rec.audio.pause();
+  rec.audio.srcObject = null;
+  rec.audio.remove();
+  rec.audio = null;
+  checkUnlock();
+}
+
+function showUnlock(on) {
+  $('audio-unlock').hidden = !on;
+  document.body.dataset.audioBlocked = on ? 'yes' : 'no';
+}
+
+/** Shows the Start audio control while a call's audio or a tone is held back by the browser. */
+function checkUnlock() {
+  const blockedAudio = [...document.querySelectorAll('#players audio')].some((a) => a.paused && a.srcObject);
+  const blockedContext = audioContext && audioContext.state === 'suspended' && (ringback.playing || ringtone.playing);
+  showUnlock(blockedAudio || !!blockedContext);
+}
+
+/** Start audio: the person's click lets the tones and every held-back call's audio play. */
+export function unlockAudio() {
+  ensureAudioContext();
+  for (const a of document.querySelectorAll('#players audio')) if (a.paused && a.srcObject) playAudio(a);
+  setTimeout(checkUnlock, 0);
+}
+
+// ---- devices ------------------------------------------------------------------------------
+
+export const canChooseSpeaker = 'setSinkId' in HTMLMediaElement.prototype;
+
+function speakerId() {
+  return $('speaker-select').value;
+}
+
+function applySink(audio) {
+  if (!canChooseSpeaker) return;
+  audio.setSinkId(speakerId()).catch((e) => pageLog(2, `speaker: ${errorText(e)}`));
+}
+
+function applySinkToContext() {
+  if (audioContext && typeof audioContext.setSinkId === 'function') {
+    audioContext.setSinkId(speakerId()).catch((e) => pageLog(2, `tone speaker: ${errorText(e)}`));
+  }
+}
+
+/** Moves every call's audio and the tones to the speaker now chosen. */
+export function applyChosenSpeaker() {
+  for (const a of document.querySelectorAll('#players audio')) applySink(a);
+  applySinkToContext();
+}
+
+function fillDevices(select, devices, noun) {
+  const keep = select.value;
+  select.replaceChildren(el('option', { value: '', text: 'Default' }));
+  devices.forEach((d, i) => {
+    if (d.deviceId === 'default' || d.deviceId === '') return;
+    select.append(el('option', { value: d.deviceId, text: d.label || `${noun} ${i + 1}` }));
+  });
+  if ([...select.options].some((o) => o.value === keep)) select.value = keep;
+}
+
+/** Lists the microphones and speakers (with names once a call has had the microphone), keeping the choices. */
+export async function refreshDevices() {
+  const md = navigator.mediaDevices;
+  if (!md || !md.enumerateDevices) return;
+  try {
+    const list = await md.enumerateDevices();
+    fillDevices($('mic-select'), list.filter((d) => d.kind === 'audioinput'), 'Microphone');
+    fillDevices($('speaker-select'), list.filter((d) => d.kind === 'audiooutput'), 'Speaker');
+  } catch (e) {
+    pageLog(2, `devices: ${errorText(e)}`);
+  }
+}

@@ -1,0 +1,201 @@
+// The client and its registration: load the package, start and stop the AculabCloudClient, enable and disable incoming calls, refresh their token.
+import { finishCall, onIncoming, updateCallButton } from './calls.js';
+import { $, clock, el, errorText } from './dom.js';
+import { clientLogger, pageLog, showError } from './log.js';
+import { readSettings, saveSettings } from './settings.js';
+import { activeCalls, maxConcurrent, page } from './state.js';
+import { fetchToken } from './tokens.js';
+
+const HISTORY_CAP = 30;
+
+let incomingWanted = false; // the person asked for incoming calls and has not disabled them
+let tokenRefreshTimer = null;
+
+// ---- what the page shows ------------------------------------------------------------------
+
+/** The client pill and the controls that depend on a running client. */
+export function setClientState(state, text) {
+  document.body.dataset.client = state;
+  const pill = $('client-state');
+  pill.dataset.state = state;
+  pill.textContent = text;
+  const running = state === 'running';
+  $('client-settings').disabled = running;
+  $('start-button').disabled = running || !page.Package;
+  $('stop-button').disabled = !running;
+  $('settings-details').open = !running;
+  updateIncomingButtons();
+  updateCallButton();
+}
+
+/** The incoming pill (ready, off, registering or not ready with the cause), its detail line and the registration history. */
+export function setIncomingState(state, text, { cause = '', retry = '' } = {}) {
+  document.body.dataset.incoming = state;
+  const pill = $('incoming-state');
+  pill.dataset.state = state;
+  pill.dataset.cause = cause;
+  pill.dataset.retry = String(retry);
+  pill.textContent = state === 'ready' ? 'Ready for calls' : state === 'off' ? 'Incoming calls off'
+    : state === 'registering' ? 'Registering…' : `Not ready${cause ? ': ' + cause : ''}`;
+  $('incoming-detail').textContent = text;
+  const item = el('li', { dataset: { state, cause, retry: String(retry) } },
+    el('time', { text: clock() }), ' ', text);
+  const list = $('reg-history');
+  list.prepend(item);
+  while (list.childElementCount > HISTORY_CAP) list.lastElementChild.remove();
+  updateIncomingButtons();
+}
+
+function updateIncomingButtons() {
+  $('enable-button').disabled = !page.client || (incomingWanted && document.body.dataset.incoming === 'ready');
+  $('disable-button').disabled = !page.client || !incomingWanted;
+}
+
+// ---- the package and the client -------------------------------------------------------------
+
+/** Loads the package as any page would: its ES module entry, which loads the wasm core itself. */
+export async function loadPackage() {
+  try {
+    page.Package = await import('./js/index.js');
+  } catch (e) {
+    showError(`The client package did not load: ${errorText(e)}`);
+    setClientState('stopped', 'Package not loaded');
+    document.body.dataset.client = 'unavailable';
+    return;
+  }
+  if (!page.Package.AculabCloudClient.isSupported()) {
+    showError('This browser lacks WebRTC, WebSocket or WebAssembly: calls cannot work here.');
+  }
+  pageLog(3, 'client package loaded');
+  setClientState('stopped', 'Client stopped');
+  document.body.dataset.ready = 'yes';
+}
+
+/** The settings form's submit: a new AculabCloudClient with the page's logger as options.logger. */
+export function startClient(ev) {
+  ev.preventDefault();
+  if (!page.Package || page.client) return;
+  showError('');
+  const s = readSettings();
+  saveSettings(s);
+  let client;
+  try {
+    client = new page.Package.AculabCloudClient(s.cloudId, s.accessKey, s.clientId, Number(s.logLevel) || 0,
+      { url: s.url || undefined, logger: clientLogger });
+  } catch (e) {
+    // The constructor throws a string naming the bad argument.
+    showError(`The client refused these settings: ${errorText(e)}`);
+    return;
+  }
+  page.client = client;
+  page.clientSettings = s;
+  try {
+    client.maxConcurrent = maxConcurrent();
+  } catch (e) {
+    pageLog(1, `maxConcurrent: ${errorText(e)}`);
+  }
+  client.onIncoming = onIncoming;
+  client.onIncomingState = onIncomingState;
+  pageLog(3, `client ${s.clientId} started for cloud ${s.cloudId} at ${s.url || 'the default URL'}`);
+  setClientState('running', `Client ${s.clientId}`);
+}
+
+export function stopClient() {
+  const old = page.client;
+  if (!old) return;
+  page.client = null;
+  incomingWanted = false;
+  clearTimeout(tokenRefreshTimer);
+  try {
+    old.close();
+  } catch (e) {
+    pageLog(1, `close: ${errorText(e)}`);
+  }
+  // close() ends the calls without callbacks: finish the page's records here.
+  for (const rec of activeCalls()) finishCall(rec, 'client stopped');
+  page.clientSettings = null;
+  setClientState('stopped', 'Client stopped');
+  setIncomingState('off', 'Off (client stopped)');
+}
+
+/** The page is going away: the client ends its calls and unregisters. */
+export function closeClient() {
+  if (page.client) page.client.close();
+}
+
+// ---- incoming calls -------------------------------------------------------------------------
+
+/** Enable incoming: a token with enable_incoming, then client.enableIncoming(token). */
+export async function enableIncoming() {
+  const { client } = page;
+  if (!client) return;
+  setIncomingState('registering', 'Fetching a token from the token service…');
+  let t;
+  try {
+    t = await fetchToken({ client_id: page.clientSettings.clientId, enable_incoming: true });
+  } catch (e) {
+    setIncomingState('not-ready', `No token: ${errorText(e)}`);
+    return;
+  }
+  if (page.client !== client) return;
+  incomingWanted = true;
+  try {
+    client.enableIncoming(t.token);
+  } catch (e) {
+    setIncomingState('not-ready', `enableIncoming: ${errorText(e)}`);
+    return;
+  }
+  setIncomingState('registering', 'Registering with the cloud…');
+  scheduleTokenRefresh(t.ttl);
+}
+
+// A fresh token before the old one expires; enableIncoming with it re-registers (PROTOCOL.md).
+function scheduleTokenRefresh(ttl) {
+  clearTimeout(tokenRefreshTimer);
+  const ms = Math.min(Math.max(60, ttl * 0.8) * 1000, 2 ** 31 - 1);
+  tokenRefreshTimer = setTimeout(async () => {
+    const { client } = page;
+    if (!client || !incomingWanted) return;
+    try {
+      const t = await fetchToken({ client_id: page.clientSettings.clientId, enable_incoming: true });
+      if (page.client === client && incomingWanted) {
+        client.enableIncoming(t.token);
+        scheduleTokenRefresh(t.ttl);
+      }
+    } catch (e) {
+      pageLog(1, `token refresh failed: ${errorText(e)}`);
+      scheduleTokenRefresh(120);
+    }
+  }, ms);
+}
+
+export function disableIncoming() {
+  if (!page.client) return;
+  incomingWanted = false;
+  clearTimeout(tokenRefreshTimer);
+  updateIncomingButtons();
+  try {
+    page.client.disableIncoming();
+  } catch (e) {
+    pageLog(1, `disableIncoming: ${errorText(e)}`);
+  }
+}
+
+/** client.onIncomingState: ready, or the cause (PROTOCOL.md) and whether the client retries. */
+function onIncomingState({ ready, cause, retry }) {
+  const c = String(cause ?? '');
+  if (ready) {
+    setIncomingState('ready', 'Ready: the cloud will send this client\u2019s calls here', { cause: c, retry });
+  } else if (c === 'NORMAL' && !incomingWanted) {
+    setIncomingState('off', 'Off (disabled)', { cause: c, retry });
+  } else {
+    const why = {
+      INVALIDTOKEN: 'the cloud refused the token',
+      FAILED: 'registration failed',
+      DISCONNECTED: 'lost the connection to the cloud',
+      NORMAL: 'stopped',
+    }[c] || 'not registered';
+    setIncomingState('not-ready', `Not ready: ${c} (${why})${retry ? ', retrying' : ', not retrying'}`, { cause: c, retry });
+  }
+  pageLog(3, `incoming state: ready=${ready} cause=${c} retry=${retry}`);
+}
