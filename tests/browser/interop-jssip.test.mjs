@@ -5,15 +5,16 @@
 // package (the dialler) that JsSIP answers.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basicAuth, cloudEvents, Dialler, endProcessSoon, LEVEL_HEARD, missing, until } from './helpers.mjs';
+import { basicAuth, cloudEvents, Dialler, endProcessSoon, LEVEL_HEARD, assertBuilt, until } from './helpers.mjs';
 import { startTlsCloudAndBrowser } from './official-page.mjs';
 import { JsSipPage } from './jssip-page.mjs';
 
-const skip = missing();
 const CLOUD_ID = '1-2-0';
 const WAIT = 60000; // generous: a failing test is bounded by it, a passing one never waits it out
 
-describe('JsSIP against the local cloud', { skip, timeout: 600000 }, () => {
+test('dist/ is built and Chromium is installed', () => assertBuilt());
+
+describe('JsSIP against the local cloud', { timeout: 600000 }, () => {
   let cloud;
   let browser;
   let jssip; // JsSIP, client id 'jssip'
@@ -51,6 +52,7 @@ describe('JsSIP against the local cloud', { skip, timeout: 600000 }, () => {
   }
 
   before(async () => {
+    assertBuilt();
     ({ cloud, browser } = await startTlsCloudAndBrowser(CLOUD_ID, 'jssip'));
     jssip = await JsSipPage.open(browser, cloud, 'jssip');
     await jssip.waitFor('connected', {}, { timeout: WAIT });

@@ -3,13 +3,14 @@
 // with a throw-away certificate), registration, services, DTMF, and calls to and from our package.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basicAuth, cloudCalls, cloudEvents, Dialler, endProcessSoon, LEVEL_HEARD, missing, until } from './helpers.mjs';
+import { basicAuth, cloudCalls, cloudEvents, Dialler, endProcessSoon, LEVEL_HEARD, assertBuilt, until } from './helpers.mjs';
 import { OfficialPage, OursPage, startTlsCloudAndBrowser } from './official-page.mjs';
 
-const skip = missing();
 const CLOUD_ID = '1-2-0'; // the official client's URL names it; the cloud's default
 
-describe('the public Aculab client against the local cloud', { skip, timeout: 900000 }, () => {
+test('dist/ is built and Chromium is installed', () => assertBuilt());
+
+describe('the public Aculab client against the local cloud', { timeout: 900000 }, () => {
   let cloud;
   let browser;
   let official; // the public client, client id 'official'
@@ -38,6 +39,7 @@ describe('the public Aculab client against the local cloud', { skip, timeout: 90
   }
 
   before(async () => {
+    assertBuilt();
     ({ cloud, browser } = await startTlsCloudAndBrowser(CLOUD_ID, 'interop'));
     official = await OfficialPage.open(browser, cloud, 'official');
   });
