@@ -29,11 +29,12 @@ class JsonObject {
   bool empty() const { return members_.empty(); }
 
  private:
+  struct Member {
+    std::string name;
+    std::string value;  // JSON text
+  };
   JsonObject& member(std::string_view name, std::string value);
-  // Each member as its value (JSON text), a NUL and its name: one string each, so no vector of
-  // pairs is instantiated for it. The value never holds a NUL (JSON escapes controls), so the
-  // first NUL ends it; the name may hold any byte.
-  std::vector<std::string> members_;
+  std::vector<Member> members_;  // in the order they were added
 };
 
 // Appends `s` as a JSON string (quotes included). RFC 8259 §7: '"', '\\' and the controls below
