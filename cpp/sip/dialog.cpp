@@ -193,8 +193,8 @@ std::string uri_text(std::string_view name_addr) {
     return std::string(name_addr.substr(open + 1, close - open - 1));
   }
   // addr-spec: parameters after the URI belong to the header (§20), so the URI ends at ';'.
-  const std::size_t start = grammar::skip_lws(name_addr, 0);
-  return std::string(name_addr.substr(start, grammar::find_any(name_addr, "; \t", start) - start));
+  const std::string_view addr_spec = name_addr.substr(grammar::skip_lws(name_addr, 0));
+  return std::string(addr_spec.substr(0, addr_spec.find_first_of("; \t")));
 }
 
 }  // namespace acw::sip
