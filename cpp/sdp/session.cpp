@@ -101,12 +101,7 @@ class Parser {
   bool attribute_line(std::string_view value, std::vector<Attribute>* attributes,
                       bool* has_direction);
   bool check_groups();
-  bool has_mid(std::string_view mid) const {
-    for (std::string_view known : mids_) {
-      if (known == mid) return true;
-    }
-    return false;
-  }
+  bool has_mid(std::string_view mid) const { return std::ranges::find(mids_, mid) != mids_.end(); }
 
   std::string_view rest_;
   std::string* error_;
