@@ -137,12 +137,7 @@ Message Dialog::build_request(std::string_view method, uint32_t cseq, std::strin
       internal::new_request(method, strict ? uri_text(route_set.front()) : remote_target, via,
                             remote, local, cseq, id.call_id, false);
   for (std::size_t i = strict; i < route_set.size(); ++i) request.add_header("Route", route_set[i]);
-  if (strict) {
-    std::string route = "<";
-    route += remote_target;
-    route += '>';
-    request.add_header("Route", route);
-  }
+  if (strict) request.add_header("Route", "<" + remote_target + ">");
   return request;
 }
 
