@@ -92,10 +92,7 @@ std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view 
   auto seq = cseq_number(request);
   if (!dialog.id.call_id.empty() && !local_tag.empty() && from && to && seq) {
     dialog.local = *to;
-    if (dialog.id.local_tag.empty()) {
-      dialog.local += ";tag=";
-      dialog.local += local_tag;
-    }
+    if (dialog.id.local_tag.empty()) dialog.local.append(";tag=").append(local_tag);
     dialog.id.local_tag = local_tag;
     dialog.remote = *from;
     dialog.remote_seq = *seq;

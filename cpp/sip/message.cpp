@@ -216,16 +216,12 @@ std::string Message::serialize() const {
   std::string out;
 
   if (is_request()) {
-    out += method_;
-    out += ' ';
-    out += request_uri_;
-    out += " SIP/2.0\r\n";
+    out.append(method_).append(" ").append(request_uri_).append(" SIP/2.0\r\n");
   } else {
-    out += "SIP/2.0 ";
+    out.append("SIP/2.0 ");
     text::append_signed_decimal(out, status_);
-    out += ' ';
-    out += reason_;
-    out += "\r\n";
+    out.append(" ").append(reason_);
+    out.append("\r\n");
   }
 
   bool wrote_length = false;
