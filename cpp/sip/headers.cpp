@@ -69,7 +69,8 @@ bool parse_via_into(std::string_view value, Via& via) {
   via.protocol = parts[0];
   via.protocol += '/';
   via.protocol += parts[1];
-  for (char c : parts[2]) via.transport += grammar::ascii_upper(c);
+  via.transport = parts[2];
+  for (char& c : via.transport) c = grammar::ascii_upper(c);
   via.host = host;
   return true;
 }
