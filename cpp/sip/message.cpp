@@ -190,17 +190,16 @@ void Message::remove_header(std::string_view name) {
 // Drops the fields with this name but the first, which becomes `field` (when there is none,
 // `field` is appended); `drop_all` drops the first too.
 void Message::replace_fields(std::string_view name, HeaderField field, bool drop_all) {
-  // (A new vector rather than compacting in place: push_back's code is shared, erase's is not.)
-  std::vector<HeaderField> kept;
-  bool found = drop_all;
-  for (HeaderField& each : fields_) {
-    const bool match = header_name_equals(each.name, name);
-    if (match && found) continue;
-    kept.push_back(std::move(match ? field : each));
-    found = found || match;
+  const auto named = [name](const HeaderField& each) {
+    return header_name_equals(each.name, name);
+  };
+  auto first = std::ranges::find_if(fields_, named);
+  if (first == fields_.end()) {
+    if (!drop_all) fields_.push_back(std::move(field));
+    return;
   }
-  if (!found) kept.push_back(std::move(field));
-  fields_ = std::move(kept);
+  if (!drop_all) *first++ = std::move(field);
+  fields_.erase(std::remove_if(first, fields_.end(), named), fields_.end());
 }
 
 void Message::set_body(std::string body, std::string_view content_type) {
