@@ -88,7 +88,7 @@ constexpr bool is_token(std::string_view text) {
 }
 
 constexpr bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals({text.data(), prefix.size()}, prefix);
+  return iequals(text.substr(0, prefix.size()), prefix);
 }
 
 // Host forms of RFC 3261 §25.1: hostname, IPv4address, IPv6reference ("[...]").

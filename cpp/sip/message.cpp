@@ -80,9 +80,10 @@ constexpr std::string_view kListHeaders =
 std::string_view lookup(std::string_view table, std::string_view key, std::size_t key_size) {
   for (std::size_t pos = 0; pos < table.size();) {
     const std::size_t end = table.find('\n', pos);
-    const std::string_view entry(table.data() + pos, end - pos);
-    const std::size_t size = std::min(key_size, entry.size());
-    if (iequals({entry.data(), size}, key)) return {entry.data() + size, entry.size() - size};
+    const std::string_view entry = table.substr(pos, end - pos);
+    if (iequals(entry.substr(0, key_size), key)) {
+      return entry.substr(std::min(key_size, entry.size()));
+    }
     pos = end + 1;
   }
   return {};
