@@ -191,8 +191,9 @@ void Message::remove_header(std::string_view name) {
 // Drops the fields with this name but the first, which becomes `field` (when there is none,
 // `field` is appended); `drop_all` drops the first too.
 void Message::replace_fields(std::string_view name, HeaderField field, bool drop_all) {
-  const auto named = [name](const HeaderField& each) {
-    return header_name_equals(each.name, name);
+  // (The name copied: it may view a field that is about to be overwritten or moved.)
+  const auto named = [key = std::string(name)](const HeaderField& each) {
+    return header_name_equals(each.name, key);
   };
   auto first = std::ranges::find_if(fields_, named);
   if (first == fields_.end()) {
