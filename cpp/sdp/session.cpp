@@ -101,7 +101,9 @@ class Parser {
   bool attribute_line(std::string_view value, std::vector<Attribute>* attributes,
                       bool* has_direction);
   bool check_groups();
-  bool has_mid(std::string_view mid) const { return std::ranges::find(mids_, mid) != mids_.end(); }
+  bool has_mid(std::string_view mid) const {
+    return std::find(mids_.begin(), mids_.end(), mid) != mids_.end();
+  }
 
   std::string_view rest_;
   std::string* error_;

@@ -195,7 +195,7 @@ void Message::replace_fields(std::string_view name, HeaderField field, bool drop
   const auto named = [key = std::string(name)](const HeaderField& each) {
     return header_name_equals(each.name, key);
   };
-  auto first = std::ranges::find_if(fields_, named);
+  auto first = std::find_if(fields_.begin(), fields_.end(), named);
   if (first == fields_.end()) {
     if (!drop_all) fields_.push_back(std::move(field));
     return;
