@@ -1,8 +1,6 @@
 // A writer of small JSON objects (RFC 8259) for the engine's payloads and journal lines.
 #include "call/json_object.hpp"
 
-#include <algorithm>
-
 #include "text/decimal.hpp"
 
 namespace acw::call {
@@ -89,7 +87,7 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 JsonObject& JsonObject::member(std::string_view name, std::string value) {
-  members_.push_back({std::string(name), std::move(value)});
+  members_.emplace(name, std::move(value));
   return *this;
 }
 
@@ -130,21 +128,12 @@ JsonObject& JsonObject::object(std::string_view name, const JsonObject& value) {
 }
 
 std::string JsonObject::text() const {
-  std::vector<const Member*> sorted;
-  sorted.reserve(members_.size());
-  for (const Member& m : members_) sorted.push_back(&m);
-  // Stable, so that of a repeated name the first value added comes first and is the one written.
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const Member* a, const Member* b) { return a->name < b->name; });
   std::string out = "{";
-  const Member* last = nullptr;
-  for (const Member* m : sorted) {
-    if (last != nullptr && last->name == m->name) continue;
-    if (last != nullptr) out += ',';
-    append_json_string(out, m->name);
+  for (const auto& [name, value] : members_) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, name);
     out += ':';
-    out += m->value;
-    last = m;
+    out += value;
   }
   out += '}';
   return out;

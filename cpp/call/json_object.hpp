@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,12 +31,9 @@ class JsonObject {
   bool empty() const { return members_.empty(); }
 
  private:
-  struct Member {
-    std::string name;
-    std::string value;  // JSON text
-  };
   JsonObject& member(std::string_view name, std::string value);
-  std::vector<Member> members_;  // in the order they were added
+  // Name to value (JSON text): sorted by name, and emplace keeps a repeated name's first value.
+  std::map<std::string, std::string, std::less<>> members_;
 };
 
 // Appends `s` as a JSON string (quotes included). RFC 8259 §7: '"', '\\' and the controls below
