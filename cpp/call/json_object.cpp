@@ -1,9 +1,6 @@
 // A writer of small JSON objects (RFC 8259) for the engine's payloads and journal lines.
 #include "call/json_object.hpp"
 
-#include <cstring>
-
-#include "call/join.hpp"
 #include "text/decimal.hpp"
 
 namespace acw::call {
@@ -38,10 +35,34 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, bool* well_formed) 
   return taken;
 }
 
+namespace {
+
+// RFC 8259 §7: the letter of the two-character escape for c, or 0 where JSON has none.
+char short_escape(char c) {
+  switch (c) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '\b':
+      return 'b';
+    case '\f':
+      return 'f';
+    case '\n':
+      return 'n';
+    case '\r':
+      return 'r';
+    case '\t':
+      return 't';
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  // RFC 8259 §7: the two-character escapes where JSON has one (each control, then its letter).
-  static constexpr char kEscapes[] = "\"\"\\\\\bb\ff\nn\rr\tt";
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
     const char c = s[i];
@@ -50,10 +71,9 @@ void append_json_string(std::string& out, std::string_view s) {
     if (static_cast<unsigned char>(c) >= 0x80) {
       // A maximal ill-formed subpart: one U+FFFD; the byte that broke it starts afresh.
       out.append(well_formed ? s.substr(i, taken) : "\xef\xbf\xbd");
-    } else if (const char* e = std::char_traits<char>::find(kEscapes, sizeof kEscapes - 1, c);
-               e != nullptr && (e - kEscapes) % 2 == 0) {
+    } else if (const char letter = short_escape(c); letter != 0) {
       out += '\\';
-      out += e[1];
+      out += letter;
     } else if (static_cast<unsigned char>(c) < 0x20) {
       out += "\\u00";
       out += kHex[c >> 4];
@@ -67,7 +87,7 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 JsonObject& JsonObject::member(std::string_view name, std::string value) {
-  members_.push_back(join({value, std::string_view("", 1), name}));
+  members_.emplace(name, std::move(value));
   return *this;
 }
 
@@ -108,28 +128,12 @@ JsonObject& JsonObject::object(std::string_view name, const JsonObject& value) {
 }
 
 std::string JsonObject::text() const {
-  // Sorted by name: each round writes the smallest name above the last one written (a handful
-  // of members; smaller code than a sort).
-  auto name = [](const std::string& m) {
-    const std::size_t n = std::strlen(m.c_str()) + 1;
-    return std::string_view(m.data() + n, m.size() - n);
-  };
   std::string out = "{";
-  const std::string* last = nullptr;
-  for (std::size_t round = 0; round < members_.size(); ++round) {
-    const std::string* next = nullptr;
-    for (const auto& m : members_) {
-      if ((last == nullptr || name(*last) < name(m)) &&
-          (next == nullptr || name(m) < name(*next))) {
-        next = &m;
-      }
-    }
-    if (next == nullptr) break;  // a repeated name: written once
-    if (round != 0) out += ',';
-    append_json_string(out, name(*next));
+  for (const auto& [name, value] : members_) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, name);
     out += ':';
-    out += next->c_str();  // the value, up to its NUL
-    last = next;
+    out += value;
   }
   out += '}';
   return out;

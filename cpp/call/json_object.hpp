@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,10 +32,8 @@ class JsonObject {
 
  private:
   JsonObject& member(std::string_view name, std::string value);
-  // Each member as its value (JSON text), a NUL and its name: one string each, so no vector of
-  // pairs is instantiated for it. The value never holds a NUL (JSON escapes controls), so the
-  // first NUL ends it; the name may hold any byte.
-  std::vector<std::string> members_;
+  // Name to value (JSON text): sorted by name, and emplace keeps a repeated name's first value.
+  std::map<std::string, std::string, std::less<>> members_;
 };
 
 // Appends `s` as a JSON string (quotes included). RFC 8259 §7: '"', '\\' and the controls below

@@ -84,45 +84,50 @@ bool check_fields(std::string_view value, const char* spec) {
     if ((op == '+' || op == '*') && fields.at_end()) return true;
     const std::string_view field = fields.next();
     if (field.empty()) return false;
-    // The decimal fields: their maximum, most digits (0: up to 20) and whether 0 is refused.
-    static constexpr std::string_view kDecimalOps = "cPUpN";
-    static constexpr uint64_t kDecimalMax[] = {256, kMaxUint32, kMaxUint32, kMaxPort,
-                                               std::numeric_limits<uint64_t>::max()};
-    static constexpr uint8_t kDecimalDigits[] = {3, 10, 0, 0, 0};
     bool ok = true;
-    if (const std::size_t d = kDecimalOps.find(op); d != std::string_view::npos) {
-      // RFC 8445 §4 numbers components ('c') from 1 to 256
-      ok = is_decimal(field, kDecimalMax[d], kDecimalDigits[d], d == 0);
-    } else {
-      switch (op) {
-        case '+':
-          --spec;  // again, until the end
-          [[fallthrough]];
-        case 't':
-          ok = is_token(field);
-          break;
-        case '*': {
-          const std::string_view extension_value = fields.next();
-          ok = !extension_value.empty() &&
-               (field != "rport" || is_decimal(extension_value, kMaxPort, 0, false));
-          --spec;
-          break;
-        }
-        case 'f':
-          ok = is_foundation(field);
-          break;
-        case 'y':
-          ok = field == "typ";
-          break;
-        case 'e': {
-          const std::size_t slash = field.find('/');
-          ok = is_decimal(field.substr(0, slash), kMaxPort, 0, true) &&
-               (slash == std::string_view::npos || direction_index(field.substr(slash + 1)) >= 0);
-          break;
-        }
-        default:  // 'a'
-          break;
+    switch (op) {
+      case '+':
+        --spec;  // again, until the end
+        [[fallthrough]];
+      case 't':
+        ok = is_token(field);
+        break;
+      case '*': {
+        const std::string_view extension_value = fields.next();
+        ok = !extension_value.empty() &&
+             (field != "rport" || is_decimal(extension_value, kMaxPort, 0, false));
+        --spec;
+        break;
       }
+      case 'f':
+        ok = is_foundation(field);
+        break;
+      case 'c':
+        ok = is_decimal(field, 256, 3, true);  // RFC 8445 §4 numbers components from 1 to 256
+        break;
+      case 'P':
+        ok = is_decimal(field, kMaxUint32, 10, false);
+        break;
+      case 'U':
+        ok = is_decimal(field, kMaxUint32, 0, false);
+        break;
+      case 'p':
+        ok = is_decimal(field, kMaxPort, 0, false);
+        break;
+      case 'N':
+        ok = is_decimal(field, std::numeric_limits<uint64_t>::max(), 0, false);
+        break;
+      case 'y':
+        ok = field == "typ";
+        break;
+      case 'e': {
+        const std::size_t slash = field.find('/');
+        ok = is_decimal(field.substr(0, slash), kMaxPort, 0, true) &&
+             (slash == std::string_view::npos || direction_index(field.substr(slash + 1)) >= 0);
+        break;
+      }
+      default:  // 'a'
+        break;
     }
     if (!ok) return false;
   }

@@ -91,24 +91,23 @@ std::string capped_fmtp(std::string_view value, uint32_t cap) {
   }
 }
 
-// The payload type an a=fmtp or a=rtcp-fb value starts with, when it is an RTP one, else -1.
-int leading_payload_type(const Attribute& attribute) {
-  if (!attribute.has_value) return -1;
+// The payload type an a=fmtp or a=rtcp-fb value starts with, when it is an RTP one.
+std::optional<uint64_t> leading_payload_type(const Attribute& attribute) {
+  if (!attribute.has_value) return std::nullopt;
   const std::string_view value = attribute.value;
-  const auto pt = decimal(value.substr(0, value.find(' ')), kPayloadTypes - 1);
-  return pt ? static_cast<int>(*pt) : -1;
+  return decimal(value.substr(0, value.find(' ')), kPayloadTypes - 1);
 }
 
-int fmtp_payload_type(const Attribute& attribute) {
-  return attribute.name == "fmtp" ? leading_payload_type(attribute) : -1;
+std::optional<uint64_t> fmtp_payload_type(const Attribute& attribute) {
+  return attribute.name == "fmtp" ? leading_payload_type(attribute) : std::nullopt;
 }
 
-// The payload type of an a=rtpmap:<pt> opus/..., else -1.
-int opus_payload_type(const Attribute& attribute) {
+// The payload type of an a=rtpmap:<pt> opus/..., else nullopt.
+std::optional<uint64_t> opus_payload_type(const Attribute& attribute) {
   RtpmapView rtpmap;
   if (attribute.name != "rtpmap" || !read_rtpmap(attribute.value, &rtpmap) ||
       !iequals(rtpmap.encoding, "opus")) {
-    return -1;
+    return std::nullopt;
   }
   return rtpmap.payload_type;
 }
@@ -116,35 +115,31 @@ int opus_payload_type(const Attribute& attribute) {
 void cap_opus(MediaSection& section, uint32_t cap) {
   auto& attributes = section.attributes;
   enum : uint8_t { kOpus = 1, kFmtp = 2 };
-  // The state of each payload type, at [pt + 1]; [0] takes the marks of attributes without one.
-  std::array<uint8_t, kPayloadTypes + 1> state{};
+  std::array<uint8_t, kPayloadTypes> state{};
   for (const Attribute& attribute : attributes) {
-    state[static_cast<std::size_t>(opus_payload_type(attribute) + 1)] |= kOpus;
-    state[static_cast<std::size_t>(fmtp_payload_type(attribute) + 1)] |= kFmtp;
+    if (const auto pt = opus_payload_type(attribute)) state[*pt] |= kOpus;
+    if (const auto pt = fmtp_payload_type(attribute)) state[*pt] |= kFmtp;
   }
-  state[0] = 0;
   // Every Opus a=fmtp is capped; an Opus payload type without one gets one after its a=rtpmap
   // and a=rtcp-fb lines, where browsers write it.
   std::vector<Attribute> rebuilt;
-  int pending = -1;
+  std::optional<uint64_t> pending;
   for (std::size_t i = 0; i < attributes.size(); ++i) {
     Attribute& attribute = attributes[i];
-    if (state[static_cast<std::size_t>(fmtp_payload_type(attribute) + 1)] & kOpus) {
+    if (const auto pt = fmtp_payload_type(attribute); pt && (state[*pt] & kOpus)) {
       attribute.value = capped_fmtp(attribute.value, cap);
     }
-    const int opus = opus_payload_type(attribute);
-    uint8_t& opus_state = state[static_cast<std::size_t>(opus + 1)];
-    if (opus_state == kOpus) {
-      opus_state = kOpus | kFmtp;
-      pending = opus;
+    if (const auto pt = opus_payload_type(attribute); pt && state[*pt] == kOpus) {
+      state[*pt] = kOpus | kFmtp;
+      pending = pt;
     }
     rebuilt.push_back(std::move(attribute));
-    if (pending < 0) continue;
+    if (!pending) continue;
     const bool feedback = i + 1 < attributes.size() && attributes[i + 1].name == "rtcp-fb" &&
                           leading_payload_type(attributes[i + 1]) == pending;
     if (feedback) continue;
-    rebuilt.push_back(Attribute{"fmtp", capped_fmtp(text::decimal(pending), cap), true});
-    pending = -1;
+    rebuilt.push_back(Attribute{"fmtp", capped_fmtp(text::decimal(*pending), cap), true});
+    pending.reset();
   }
   attributes = std::move(rebuilt);
 }

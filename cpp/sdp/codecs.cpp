@@ -1,8 +1,8 @@
 // Codec preference: reorders m= formats, which list codecs in order of preference (RFC 3264 §5.1).
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string>
-#include <utility>
 
 #include "sdp/attributes.hpp"
 #include "sdp/grammar.hpp"
@@ -30,11 +30,18 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
       std::string_view& name = names[static_cast<std::size_t>(rtpmap.payload_type)];
       if (name.data() == nullptr) name = rtpmap.encoding;  // (an encoding is never empty)
     }
+    const auto names_encoding = [&names](std::string_view format, std::string_view encoding) {
+      const auto pt = grammar::decimal(format, kPayloadTypes - 1);
+      if (!pt) return false;
+      const std::string_view name =
+          names[*pt].data() != nullptr ? names[*pt] : static_encoding(static_cast<int>(*pt));
+      return grammar::iequals(name, encoding);
+    };
     // For each wanted encoding in turn, the formats that name it move up, in their order, after
-    // those already placed (adjacent swaps, so the others keep their order too); a format goes
-    // with the first encoding that names it.
+    // those already placed, and the others keep their order: a format goes with the first
+    // encoding that names it.
     std::vector<std::string>& formats = section.formats;
-    std::size_t placed = 0;
+    auto placed = formats.begin();
     for (std::string_view encoding : encodings) {
       // "audio/opus" names opus (the media type prefix, in any case, is dropped).
       if (encoding.size() > media.size() && encoding[media.size()] == '/' &&
@@ -42,15 +49,9 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
         encoding.remove_prefix(media.size() + 1);
       }
       if (encoding.empty()) continue;
-      for (std::size_t i = placed; i < formats.size(); ++i) {
-        const auto pt = grammar::decimal(formats[i], kPayloadTypes - 1);
-        if (!pt) continue;
-        const std::string_view name =
-            names[*pt].data() != nullptr ? names[*pt] : static_encoding(static_cast<int>(*pt));
-        if (!grammar::iequals(name, encoding)) continue;
-        for (std::size_t j = i; j > placed; --j) std::swap(formats[j], formats[j - 1]);
-        ++placed;
-      }
+      placed = std::stable_partition(placed, formats.end(), [&](const std::string& format) {
+        return names_encoding(format, encoding);
+      });
     }
   }
 }

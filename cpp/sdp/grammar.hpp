@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "text/ascii.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::sdp::grammar {
 

@@ -102,10 +102,7 @@ class Parser {
                       bool* has_direction);
   bool check_groups();
   bool has_mid(std::string_view mid) const {
-    for (std::string_view known : mids_) {
-      if (known == mid) return true;
-    }
-    return false;
+    return std::find(mids_.begin(), mids_.end(), mid) != mids_.end();
   }
 
   std::string_view rest_;

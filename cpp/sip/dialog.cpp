@@ -92,10 +92,7 @@ std::optional<Dialog> Dialog::from_uas(const Message& request, std::string_view 
   auto seq = cseq_number(request);
   if (!dialog.id.call_id.empty() && !local_tag.empty() && from && to && seq) {
     dialog.local = *to;
-    if (dialog.id.local_tag.empty()) {
-      dialog.local += ";tag=";
-      dialog.local += local_tag;
-    }
+    if (dialog.id.local_tag.empty()) dialog.local.append(";tag=").append(local_tag);
     dialog.id.local_tag = local_tag;
     dialog.remote = *from;
     dialog.remote_seq = *seq;
@@ -137,12 +134,7 @@ Message Dialog::build_request(std::string_view method, uint32_t cseq, std::strin
       internal::new_request(method, strict ? uri_text(route_set.front()) : remote_target, via,
                             remote, local, cseq, id.call_id, false);
   for (std::size_t i = strict; i < route_set.size(); ++i) request.add_header("Route", route_set[i]);
-  if (strict) {
-    std::string route = "<";
-    route += remote_target;
-    route += '>';
-    request.add_header("Route", route);
-  }
+  if (strict) request.add_header("Route", "<" + remote_target + ">");
   return request;
 }
 
@@ -193,8 +185,8 @@ std::string uri_text(std::string_view name_addr) {
     return std::string(name_addr.substr(open + 1, close - open - 1));
   }
   // addr-spec: parameters after the URI belong to the header (§20), so the URI ends at ';'.
-  const std::size_t start = grammar::skip_lws(name_addr, 0);
-  return std::string(name_addr.substr(start, grammar::find_any(name_addr, "; \t", start) - start));
+  const std::string_view addr_spec = name_addr.substr(grammar::skip_lws(name_addr, 0));
+  return std::string(addr_spec.substr(0, addr_spec.find_first_of("; \t")));
 }
 
 }  // namespace acw::sip

@@ -2,6 +2,8 @@
 // strings.
 #include "sip/grammar.hpp"
 
+#include "text/decimal.hpp"
+
 namespace acw::sip::grammar {
 
 // IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each 0-255.
@@ -51,11 +53,6 @@ bool is_ipv6(std::string_view text) {
     }
   }
   return compressed ? groups <= 7 : groups == 8;
-}
-
-std::size_t find_any(std::string_view text, std::string_view set, std::size_t pos) {
-  while (pos < text.size() && set.find(text[pos]) == std::string_view::npos) ++pos;
-  return pos;
 }
 
 bool is_ipv6_reference(std::string_view text) {

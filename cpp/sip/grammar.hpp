@@ -88,12 +88,8 @@ constexpr bool is_token(std::string_view text) {
 }
 
 constexpr bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals({text.data(), prefix.size()}, prefix);
+  return iequals(text.substr(0, prefix.size()), prefix);
 }
-
-// The index of the first character at or after pos that is in `set`, else text.size() (a loop:
-// smaller in the wasm than std::string_view::find_first_of).
-std::size_t find_any(std::string_view text, std::string_view set, std::size_t pos = 0);
 
 // Host forms of RFC 3261 §25.1: hostname, IPv4address, IPv6reference ("[...]").
 bool is_ipv4(std::string_view text);

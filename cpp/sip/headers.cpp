@@ -52,7 +52,7 @@ bool parse_via_into(std::string_view value, Via& via) {
   const std::size_t host_begin = skip_lws(value, pos);
   if (host_begin == pos) return false;
   const bool bracket = host_begin < value.size() && value[host_begin] == '[';
-  pos = grammar::find_any(value, bracket ? "]" : ":; \t", host_begin);
+  pos = std::min(value.find_first_of(bracket ? "]" : ":; \t", host_begin), value.size());
   if (bracket && pos++ == value.size()) return false;
   const std::string_view host = value.substr(host_begin, pos - host_begin);
   if (!grammar::is_host(host)) return false;
@@ -69,7 +69,8 @@ bool parse_via_into(std::string_view value, Via& via) {
   via.protocol = parts[0];
   via.protocol += '/';
   via.protocol += parts[1];
-  for (char c : parts[2]) via.transport += grammar::ascii_upper(c);
+  via.transport = parts[2];
+  for (char& c : via.transport) c = grammar::ascii_upper(c);
   via.host = host;
   return true;
 }

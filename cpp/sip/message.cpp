@@ -80,9 +80,10 @@ constexpr std::string_view kListHeaders =
 std::string_view lookup(std::string_view table, std::string_view key, std::size_t key_size) {
   for (std::size_t pos = 0; pos < table.size();) {
     const std::size_t end = table.find('\n', pos);
-    const std::string_view entry(table.data() + pos, end - pos);
-    const std::size_t size = std::min(key_size, entry.size());
-    if (iequals({entry.data(), size}, key)) return {entry.data() + size, entry.size() - size};
+    const std::string_view entry = table.substr(pos, end - pos);
+    if (iequals(entry.substr(0, key_size), key)) {
+      return entry.substr(std::min(key_size, entry.size()));
+    }
     pos = end + 1;
   }
   return {};
@@ -190,17 +191,17 @@ void Message::remove_header(std::string_view name) {
 // Drops the fields with this name but the first, which becomes `field` (when there is none,
 // `field` is appended); `drop_all` drops the first too.
 void Message::replace_fields(std::string_view name, HeaderField field, bool drop_all) {
-  // (A new vector rather than compacting in place: push_back's code is shared, erase's is not.)
-  std::vector<HeaderField> kept;
-  bool found = drop_all;
-  for (HeaderField& each : fields_) {
-    const bool match = header_name_equals(each.name, name);
-    if (match && found) continue;
-    kept.push_back(std::move(match ? field : each));
-    found = found || match;
+  // (The name copied: it may view a field that is about to be overwritten or moved.)
+  const auto named = [key = std::string(name)](const HeaderField& each) {
+    return header_name_equals(each.name, key);
+  };
+  auto first = std::find_if(fields_.begin(), fields_.end(), named);
+  if (first == fields_.end()) {
+    if (!drop_all) fields_.push_back(std::move(field));
+    return;
   }
-  if (!found) kept.push_back(std::move(field));
-  fields_ = std::move(kept);
+  if (!drop_all) *first++ = std::move(field);
+  fields_.erase(std::remove_if(first, fields_.end(), named), fields_.end());
 }
 
 void Message::set_body(std::string body, std::string_view content_type) {
@@ -216,16 +217,12 @@ std::string Message::serialize() const {
   std::string out;
 
   if (is_request()) {
-    out += method_;
-    out += ' ';
-    out += request_uri_;
-    out += " SIP/2.0\r\n";
+    out.append(method_).append(" ").append(request_uri_).append(" SIP/2.0\r\n");
   } else {
-    out += "SIP/2.0 ";
+    out.append("SIP/2.0 ");
     text::append_signed_decimal(out, status_);
-    out += ' ';
-    out += reason_;
-    out += "\r\n";
+    out.append(" ").append(reason_);
+    out.append("\r\n");
   }
 
   bool wrote_length = false;

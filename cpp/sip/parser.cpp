@@ -243,31 +243,22 @@ bool is_address(std::string_view value) {
 std::string check_mandatory_fields(const Message& message) {
   static constexpr std::string_view kOnce[] = {"To", "From", "Call-ID", "CSeq", "Via"};
   std::string_view values[4];
-  const char* problem = "bad ";
-  const int which = [&] {
-    for (int i = 0; i < 4; ++i) {
-      const std::size_t count = count_fields(message, kOnce[i], values[i]);
-      if (count != 1) {
-        problem = count ? "more than one " : "missing ";
-        return i;
-      }
-    }
-    const std::vector<std::string_view> vias = message.header_values("Via");
-    if (vias.empty()) {
-      problem = "missing ";
-      return 4;
-    }
-    return !is_address(values[0])   ? 0
-           : !is_address(values[1]) ? 1
-           : !is_call_id(values[2]) ? 2
-           : !parse_cseq(values[3]) ? 3
-           : !std::all_of(vias.begin(), vias.end(),
-                          [](std::string_view via) { return parse_via(via).has_value(); })
-               ? 4
-               : -1;
-  }();
-  if (which < 0) return {};
-  return std::string(problem).append(kOnce[which]);
+  for (int i = 0; i < 4; ++i) {
+    const std::size_t count = count_fields(message, kOnce[i], values[i]);
+    if (count != 1) return std::string(count ? "more than one " : "missing ").append(kOnce[i]);
+  }
+  const std::vector<std::string_view> vias = message.header_values("Via");
+  if (vias.empty()) return "missing Via";
+  int bad = !is_address(values[0])   ? 0
+            : !is_address(values[1]) ? 1
+            : !is_call_id(values[2]) ? 2
+            : !parse_cseq(values[3]) ? 3
+            : !std::all_of(vias.begin(), vias.end(),
+                           [](std::string_view via) { return parse_via(via).has_value(); })
+                ? 4
+                : -1;
+  if (bad < 0) return {};
+  return std::string("bad ").append(kOnce[bad]);
 }
 
 }  // namespace

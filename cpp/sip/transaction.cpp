@@ -334,10 +334,7 @@ Message make_response(const Message& request, int status, std::string_view to_ta
   response.add_header("From", request.header("From").value_or(""));
   std::string to(request.header("To").value_or(""));
   // §8.2.6.2: a response other than 100 carries the UAS's To tag when the request had none.
-  if (status > 100 && !to_tag.empty() && !has_tag(to)) {
-    to += ";tag=";
-    to += to_tag;
-  }
+  if (status > 100 && !to_tag.empty() && !has_tag(to)) to.append(";tag=").append(to_tag);
   response.add_header("To", to);
   response.add_header("CSeq", request.header("CSeq").value_or(""));
   response.add_header("Call-ID", request.call_id());

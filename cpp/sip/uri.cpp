@@ -103,7 +103,7 @@ bool parse_sip_uri(std::string_view rest, Uri& uri) {
   }
 
   // hostport = host [ ":" port ]; an IPv6 reference's colons are inside its brackets.
-  const std::string_view hostport = rest.substr(0, grammar::find_any(rest, ";?"));
+  const std::string_view hostport = rest.substr(0, rest.find_first_of(";?"));
   rest.remove_prefix(hostport.size());
   const std::size_t colon =
       hostport.find(':', grammar::istarts_with(hostport, "[") ? hostport.find(']') : 0);
@@ -248,7 +248,7 @@ bool parse_name_addr_into(std::string_view text, NameAddr& result) {
     // a comma, question mark or semicolon must be in angle brackets (RFC 4475 §3.1.2.13 regbadct).
     while (pos < text.size() && text[pos] != ';' && !grammar::is_lws(text[pos])) ++pos;
     uri_text = text.substr(0, pos);
-    if (grammar::find_any(uri_text, ",?") != uri_text.size()) return false;
+    if (uri_text.find_first_of(",?") != std::string_view::npos) return false;
   }
   return parse_uri_into(uri_text, result.uri) &&
          parse_generic_params(text.substr(pos), result.params);

@@ -1,9 +1,7 @@
-// ASCII helpers for the SIP, SDP and engine code alike, so that the wasm holds one copy of each.
+// ASCII helpers of the SIP and SDP grammars and the engine alike: white space, case, equality.
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
-#include <optional>
 #include <string_view>
 
 namespace acw::text {
@@ -36,19 +34,6 @@ constexpr std::string_view trim_lws(std::string_view text) {
   std::size_t end = text.size();
   while (end > begin && is_lws(text[end - 1])) --end;
   return std::string_view(text.data() + begin, end - begin);
-}
-
-// 1*DIGIT with a value no larger than max (any number of leading zeros); nullopt for anything else.
-inline std::optional<uint64_t> parse_decimal(std::string_view s, uint64_t max) {
-  if (s.empty()) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto digit = static_cast<uint64_t>(c - '0');
-    if (value > (max - digit) / 10) return std::nullopt;  // (so no overflow either)
-    value = value * 10 + digit;
-  }
-  return value;
 }
 
 }  // namespace acw::text
