@@ -2,13 +2,14 @@
 #include "call/call_state.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace acw::call {
 
 bool call_transition_allowed(CallState from, CallState to) {
-  return std::ranges::any_of(kCallTransitions, [&](const CallTransition& allowed) {
-    return allowed.from == from && allowed.to == to;
-  });
+  return std::any_of(
+      std::begin(kCallTransitions), std::end(kCallTransitions),
+      [&](const CallTransition& allowed) { return allowed.from == from && allowed.to == to; });
 }
 
 std::string_view call_state_name(CallState state) {

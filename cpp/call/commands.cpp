@@ -101,8 +101,8 @@ std::string_view Engine::on_send_dtmf(Input& input) {
   const Call* call = find_active(input.call);
   if (!call || !call->media_up()) return errors::kDtmfSendError;
   std::string& digits = input.text;  // checked: 0-9, A-D, a-d, * and #
-  std::ranges::transform(digits, digits.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(digits.begin(), digits.end(), digits.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   push(OutputKind::kSendDtmf, call->handle).text = std::move(digits);
   return {};
 }

@@ -121,7 +121,7 @@ std::vector<std::string> Engine::sip_headers(CallHandle handle, std::string_view
 
 std::size_t Engine::active_calls() const {
   return static_cast<std::size_t>(
-      std::ranges::count_if(calls_, [](const auto& call) { return call->active(); }));
+      std::count_if(calls_.begin(), calls_.end(), [](const auto& call) { return call->active(); }));
 }
 
 bool Engine::socket_wanted() const {
