@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "call/call_state.hpp"
 #include "call/input.hpp"
 #include "call/output.hpp"
 #include "sip/dialog.hpp"
@@ -16,33 +17,21 @@
 
 namespace acw::call {
 
-// Outgoing: WaitingForClient -> CreatingOffer -> GatheringOffer -> Inviting -> Early -> Confirmed
-// Incoming: Offered -> AnswerPending -> CreatingAnswer -> GatheringAnswer -> Answered -> Confirmed
-// Either may end (Terminated) from any state; a terminated call stays only while it still owes
-// the far side a BYE (after the ACK of its 2xx, RFC 3261 §15).
-enum class CallState {
-  kWaitingForClient,  // socket or ICE servers not ready yet
-  kCreatingOffer,     // CreatePeer + CreateOffer asked; waiting for sdp_created
-  kGatheringOffer,    // SetLocalDescription asked; waiting for local_description_ready
-  kInviting,          // INVITE sent, no response yet
-  kEarly,             // a provisional response came
-  kOffered,           // INVITE received, onIncoming fired
-  kAnswerPending,     // answer() called, waiting for ICE servers
-  kCreatingAnswer,    // CreatePeer + SetRemoteDescription + CreateAnswer asked
-  kGatheringAnswer,   // SetLocalDescription asked
-  kAnswered,          // 2xx sent, waiting for its ACK
-  kConfirmed,         // the call is up
-  kTerminated,
-};
-std::string_view call_state_name(CallState state);
-
 // An offer from the far side inside the call (re-INVITE, RFC 3261 §14.2).
 enum class Reoffer { kNone, kCreatingAnswer, kGatheringAnswer, kAwaitingAck };
 
 struct Call {
+  Call(CallHandle handle_given, bool outgoing_call)
+      : handle(handle_given), outgoing(outgoing_call), state_(initial_call_state(outgoing_call)) {}
+
+  CallState state() const { return state_; }
+  // The one place a call's state changes: to `to` when kCallTransitions allows it from the state
+  // it is in; otherwise nothing changes and it returns false (Engine::set_state counts that as a
+  // bug).
+  bool transition(CallState to);
+
   CallHandle handle = 0;
   bool outgoing = true;
-  CallState state = CallState::kWaitingForClient;
   std::string call_id;
   std::string local_tag;
   std::string target;  // outgoing Request-URI
@@ -78,11 +67,22 @@ struct Call {
   sip::TransactionId reoffer_tx = 0;
   sip::Message reoffer_request;
 
-  bool active() const { return state != CallState::kTerminated; }
-  // Incoming and not answered yet (Offered, AnswerPending, CreatingAnswer, GatheringAnswer).
+  bool active() const { return state_ != CallState::kTerminated; }
+  // Incoming and not answered yet.
   bool unanswered() const {
-    return !outgoing && state >= CallState::kOffered && state <= CallState::kGatheringAnswer;
+    return state_ == CallState::kOffered || state_ == CallState::kAnswerPending ||
+           state_ == CallState::kCreatingAnswer || state_ == CallState::kGatheringAnswer;
   }
+  // The browser has both descriptions, so DTMF can be sent: the far side's answer applied
+  // (outgoing), our answer sent (incoming).
+  bool media_up() const {
+    return active() && peer_created &&
+           (outgoing ? remote_answer_applied
+                     : state_ == CallState::kAnswered || state_ == CallState::kConfirmed);
+  }
+
+ private:
+  CallState state_;
 };
 
 }  // namespace acw::call

@@ -1,17 +1,166 @@
-// What the page's commands (disconnect, reject, close) and the browser's media results do to a call
-// in each state.
+// Engine: the page's commands (enableIncoming, disableIncoming, callService, callClient, answer,
+// ringing, reject, disconnect, sendDtmf, setMaxConcurrent, setIncomingHandler,
+// setPeerConnectionConfiguration, close): each checked first, so that a refused one changes
+// nothing.
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <utility>
 
 #include "call/cause.hpp"
 #include "call/engine.hpp"
-#include "call/payload.hpp"
+#include "call/join.hpp"
+#include "call/validation.hpp"
+#include "text/decimal.hpp"
 
 namespace acw::call {
 
+std::string_view Engine::on_enable_incoming(const Input& input) {
+  std::string_view error = check_token(input.text);
+  if (error.empty()) registration_.enable(input.text);
+  return error;
+}
+
+void Engine::on_disable_incoming(const Input&) {
+  registration_.disable();
+}
+
+bool Engine::at_max_concurrent() const {
+  return active_calls() >= static_cast<std::size_t>(max_concurrent_);
+}
+
+// The public client's order of checks: callService counts the calls after the headers, callClient
+// before the token and the headers.
+CallResult Engine::on_call_service(Input& input) {
+  std::string name;
+  std::vector<sip::HeaderField> extra;
+  std::string_view error = check_service_name(input.text, &name);
+  if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
+  if (error.empty() && at_max_concurrent()) error = errors::kTooManyCalls;
+  if (!error.empty()) return {0, std::string(error)};
+  return start_outgoing(ua_.addresses().service_uri(name), {}, std::move(input.options),
+                        std::move(extra));
+}
+
+CallResult Engine::on_call_client(Input& input) {
+  std::string name;
+  std::vector<sip::HeaderField> extra;
+  std::string_view error = check_client_id(input.text, &name);
+  if (error.empty()) error = at_max_concurrent() ? errors::kTooManyCalls : check_token(input.text2);
+  if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
+  if (!error.empty()) return {0, std::string(error)};
+  return start_outgoing(ua_.addresses().client_uri(name), std::move(input.text2),
+                        std::move(input.options), std::move(extra));
+}
+
+std::string_view Engine::on_answer(Input& input) {
+  std::vector<sip::HeaderField> extra;
+  std::string_view error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
+  if (!error.empty()) return error;
+  Call* call = find(input.call);
+  if (!call || call->state() != CallState::kOffered) {
+    log(2, {"answer() ignored: not an unanswered incoming call"});
+    return {};
+  }
+  call->options = std::move(input.options);
+  call->extra_headers = std::move(extra);
+  set_state(*call, CallState::kAnswerPending);  // drive() goes on once the ICE servers are known
+  return {};
+}
+
+void Engine::on_ringing(const Input& input) {
+  Call* call = find(input.call);
+  if (call && call->unanswered()) {
+    respond(input.now, call->invite_tx,
+            ua_.invite_response(call->invite, 180, call->local_tag, {}));
+  }
+}
+
+void Engine::on_reject(const Input& input) {
+  Call* call = find_active(input.call);
+  if (!call) return;
+  if (call->outgoing) {
+    on_disconnect(input);  // nothing to reject: an outgoing call ends as disconnect() ends it
+    return;
+  }
+  const int status = reject_status(input.number);
+  // After an answer the public client ends the call with BYE and a Reason (RFC 3326).
+  std::string reason = join({"SIP; cause=", text::signed_decimal(status), "; text=\"Rejected\""});
+  end_call(input.now, *call, status, cause::kNormal, cause::kNoAnswer, reason);
+}
+
+void Engine::on_disconnect(const Input& input) {
+  // 486 to an unanswered incoming call, as the public client.
+  if (Call* call = find_active(input.call))
+    end_call(input.now, *call, 486, cause::kNormal, cause::kNoAnswer);
+}
+
+std::string_view Engine::on_send_dtmf(Input& input) {
+  std::string_view error = check_dtmf(input.text);
+  if (!error.empty()) return error;
+  const Call* call = find_active(input.call);
+  if (!call || !call->media_up()) return errors::kDtmfSendError;
+  std::string& digits = input.text;  // checked: 0-9, A-D, a-d, * and #
+  std::transform(digits.begin(), digits.end(), digits.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  push(OutputKind::kSendDtmf, call->handle).text = std::move(digits);
+  return {};
+}
+
+std::string_view Engine::on_set_max_concurrent(const Input& input) {
+  std::string_view error = check_max_concurrent(input.number);
+  if (error.empty()) max_concurrent_ = std::min<int>(input.number, static_cast<int>(kMaxCalls));
+  return error;
+}
+
+void Engine::on_set_incoming_handler(const Input& input) {
+  has_incoming_handler_ = input.number != 0;
+}
+
+std::string_view Engine::on_set_peer_connection_configuration(const Input& input) {
+  std::string_view error = check_ice_transport_policy(input.text2);
+  if (error.empty() && input.ice_servers && !looks_like_json_array(*input.ice_servers)) {
+    error = errors::kInvalidIceServers;
+  }
+  if (error.empty()) ice_servers_.set_override(input.ice_servers, input.text2);
+  return error;
+}
+
+void Engine::on_close(const Input& input) {
+  const int64_t now = input.now;
+  // Everything ends now; the frames queued before CloseSocket still go out (WebSocket close()
+  // sends buffered data first), so there is no waiting for answers.
+  for (auto& each : calls_) {
+    Call& call = *each;
+    if (call.active()) {
+      if (call.outgoing &&
+          (call.state() == CallState::kInviting || call.state() == CallState::kEarly)) {
+        if (call.provisional) send_cancel(now, call);
+      } else if (call.state() == CallState::kAnswered || call.state() == CallState::kConfirmed) {
+        send_bye(now, call);
+      } else if (!call.outgoing) {
+        reply(now, call.invite_tx, call.invite, 480, call.local_tag);
+      }
+      terminate(call, cause::kNormal);
+    } else if (call.bye_after_ack) {
+      send_bye(now, call, call.bye_reason);
+    }
+  }
+  calls_.clear();
+  registration_.disable();
+  if (connection_.is_open()) {
+    if (auto request = registration_.next_request(now, ua_, random_)) send_message(*request);
+  }
+  registration_.close();
+  report_incoming_state();
+  if (connection_.close()) push(OutputKind::kCloseSocket);
+  transactions_.clear();
+  closed_ = true;
+}
+
 void Engine::end_call(int64_t now, Call& call, int status, std::string_view cause,
                       std::string_view early_cause, std::string_view reason) {
-  switch (call.state) {
+  switch (call.state()) {
     case CallState::kInviting:
     case CallState::kEarly:
       // The public client reports a call given up before the answer as NOANSWER (trace 2).
@@ -31,102 +180,14 @@ void Engine::end_call(int64_t now, Call& call, int status, std::string_view caus
     case CallState::kGatheringAnswer:
       end_unanswered(now, call, status, cause);
       return;
-    default:  // no INVITE sent yet (or already ended)
-      cause = early_cause;
+    case CallState::kWaitingForClient:
+    case CallState::kCreatingOffer:
+    case CallState::kGatheringOffer:
+    case CallState::kTerminated:
+      cause = early_cause;  // no INVITE sent yet (or already ended)
       break;
   }
   terminate(call, cause);
-}
-
-void Engine::close_client(int64_t now) {
-  // Everything ends now; the frames queued before CloseSocket still go out (WebSocket close()
-  // sends buffered data first), so there is no waiting for answers.
-  for (auto& each : calls_) {
-    Call& call = *each;
-    if (call.active()) {
-      if (call.outgoing &&
-          (call.state == CallState::kInviting || call.state == CallState::kEarly)) {
-        if (call.provisional) send_cancel(now, call);
-      } else if (call.state == CallState::kAnswered || call.state == CallState::kConfirmed) {
-        send_bye(now, call);
-      } else if (!call.outgoing) {
-        reply(now, call.invite_tx, call.invite, 480, call.local_tag);
-      }
-      terminate(call, cause::kNormal);
-    } else if (call.bye_after_ack) {
-      send_bye(now, call, call.bye_reason);
-    }
-  }
-  calls_.clear();
-  registration_.disable();
-  if (socket_ == SocketState::kOpen) {
-    if (auto request = registration_.next_request(now, ua_, random_)) send_message(*request);
-  }
-  registration_.close();
-  report_incoming_state();
-  if (socket_ == SocketState::kOpen || socket_ == SocketState::kConnecting) {
-    push(OutputKind::kCloseSocket);
-  }
-  socket_ = SocketState::kClosed;
-  transactions_.clear();
-  closed_ = true;
-}
-
-void Engine::ignored(const Call& call, std::string_view what) {
-  log(2, {what, " ignored in ", call_state_name(call.state)});
-}
-
-void Engine::media_described(Call& call, std::string_view sdp) {
-  // The codec order and bitrate cap go in before the browser sets the description.
-  std::string_view type = "answer";
-  if (call.state == CallState::kCreatingOffer) {
-    type = "offer";
-    call.state = CallState::kGatheringOffer;
-  } else if (call.state == CallState::kCreatingAnswer) {
-    call.state = CallState::kGatheringAnswer;
-  } else if (call.reoffer == Reoffer::kCreatingAnswer) {
-    call.reoffer = Reoffer::kGatheringAnswer;
-  } else {
-    ignored(call, "sdp_created");
-    return;
-  }
-  std::string text = munge(call, sdp);  // may log first
-  Output& output = push(OutputKind::kSetLocalDescription, call.handle);
-  output.name = type;
-  output.text = std::move(text);
-}
-
-void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
-  // ICE candidates are in: the SDP goes out (no trickle ICE with the cloud).
-  if (call.state == CallState::kGatheringOffer) {
-    send_invite(now, call, munge(call, sdp));
-  } else if (call.state == CallState::kGatheringAnswer) {
-    // §13.3.1.4: the 200 with the answer, Contact and Allow as the trace; retransmitted until
-    // the ACK.
-    send_2xx(now, call, call.invite_tx, call.invite, munge(call, sdp));
-    call.state = CallState::kAnswered;
-  } else if (call.reoffer == Reoffer::kGatheringAnswer) {
-    send_2xx(now, call, call.reoffer_tx, call.reoffer_request, munge(call, sdp));
-    call.reoffer = Reoffer::kAwaitingAck;
-  } else {
-    ignored(call, "local_description_ready");
-  }
-}
-
-void Engine::media_failure(int64_t now, Call& call, std::string_view failure,
-                           std::string_view detail) {
-  std::string_view why = failure == cause::kDeviceError ? cause::kDeviceError : cause::kError;
-  log(1, {"media failed (", why, "): ", detail});
-  if (call.reoffer == Reoffer::kCreatingAnswer || call.reoffer == Reoffer::kGatheringAnswer) {
-    // The new offer cannot be taken; the call goes on as it was (§14.2).
-    reply(now, call.reoffer_tx, call.reoffer_request, 488);
-    call.reoffer = Reoffer::kNone;
-    return;
-  }
-  // The guide's onError: the page hears what failed, then onDisconnect with the cause.
-  if (call.active()) callback(call.handle, "onError", error_payload(why, detail));
-  // §13.3.1.3: an incoming offer that cannot be answered here gets 488.
-  end_call(now, call, 488, why, why);
 }
 
 }  // namespace acw::call

@@ -1,5 +1,6 @@
-// The incoming call machine: INVITE -> onIncoming -> ringing/answer/reject, CANCEL, and offers
-// inside the call (RFC 3261 §13.3, §14.2).
+// Engine: no input of its own: the incoming call machine that an INVITE frame starts and
+// answer/reject, CANCEL, BYE and media results drive, and offers inside a call (RFC 3261 §13.3,
+// §14.2).
 #include <utility>
 
 #include "call/cause.hpp"
@@ -58,7 +59,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   }
   auto from = sip::parse_name_addr(header_text(invite, "From"));
 
-  Call& call = new_call(false, CallState::kOffered);
+  Call& call = new_call(false);
   call.call_id = invite.call_id();
   call.local_tag = std::move(local_tag);
   call.invite = invite;
@@ -73,11 +74,10 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   callback(handle, "onIncoming", incoming_payload(from_user, type, *offer, invite.call_id()));
 }
 
-void Engine::create_answer(int64_t now, Call& call) {
-  (void)now;
+void Engine::create_answer(Call& call) {
   create_peer(call);
   describe_remote(call, "offer", call.remote_offer);
-  call.state = CallState::kCreatingAnswer;
+  set_state(call, CallState::kCreatingAnswer);
 }
 
 void Engine::end_unanswered(int64_t now, Call& call, int status, std::string_view cause) {
@@ -87,7 +87,7 @@ void Engine::end_unanswered(int64_t now, Call& call, int status, std::string_vie
 
 void Engine::reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& invite) {
   // §14.2: one offer/answer at a time; an offer while ours is open gets 491.
-  if (call.state != CallState::kConfirmed || call.reoffer != Reoffer::kNone) {
+  if (call.state() != CallState::kConfirmed || call.reoffer != Reoffer::kNone) {
     reply(now, tx, invite, 491);
     return;
   }

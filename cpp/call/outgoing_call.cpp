@@ -1,5 +1,6 @@
-// The outgoing call machine: callService/callClient -> offer -> INVITE -> 1xx/2xx/failure, CANCEL
-// and ACK (RFC 3261 §13.2, §9.1).
+// Engine: no input of its own: the outgoing call machine that callService/callClient start and
+// frames, timers and media results drive: offer -> INVITE -> 1xx/2xx/failure, CANCEL and ACK
+// (RFC 3261 §13.2, §9.1).
 #include <utility>
 
 #include "call/cause.hpp"
@@ -22,10 +23,9 @@ uint32_t cseq_number(const sip::Message& message) {
 
 }  // namespace
 
-CallResult Engine::start_outgoing(int64_t now, std::string target, std::string token,
-                                  CallOptions&& options, std::vector<sip::HeaderField> extra) {
-  (void)now;
-  Call& call = new_call(true, CallState::kWaitingForClient);
+CallResult Engine::start_outgoing(std::string target, std::string token, CallOptions&& options,
+                                  std::vector<sip::HeaderField> extra) {
+  Call& call = new_call(true);
   call.call_id = sip::make_call_id(random_.next(), random_.next());
   call.local_tag = sip::make_tag(random_.next());
   call.target = std::move(target);
@@ -39,15 +39,14 @@ CallResult Engine::start_outgoing(int64_t now, std::string target, std::string t
   return {handle, {}};
 }
 
-void Engine::create_offer(int64_t now, Call& call) {
-  (void)now;
+void Engine::create_offer(Call& call) {
   create_peer(call);
   push(OutputKind::kCreateOffer, call.handle);
-  call.state = CallState::kCreatingOffer;
+  set_state(call, CallState::kCreatingOffer);
 }
 
 void Engine::send_invite(int64_t now, Call& call, std::string_view sdp) {
-  if (socket_ != SocketState::kOpen) {
+  if (!connection_.is_open()) {
     terminate(call, cause::kFailed);
     return;
   }
@@ -60,7 +59,7 @@ void Engine::send_invite(int64_t now, Call& call, std::string_view sdp) {
     terminate(call, cause::kError);
     return;
   }
-  call.state = CallState::kInviting;
+  set_state(call, CallState::kInviting);
   call.expires_at = now + sip::timers::kTimerC;
 }
 
@@ -70,7 +69,7 @@ void Engine::invite_response(int64_t now, Call& call, const sip::Message& respon
   if (status < 200) {
     // §9.1: any provisional response, 100 included, allows a CANCEL.
     call.provisional = true;
-    if (call.state == CallState::kInviting) call.state = CallState::kEarly;
+    if (call.state() == CallState::kInviting) set_state(call, CallState::kEarly);
     if (call.cancel_wanted) {
       if (!call.cancel_sent) send_cancel(now, call);
       return;
@@ -82,7 +81,7 @@ void Engine::invite_response(int64_t now, Call& call, const sip::Message& respon
     }
     if (status == 180) callback(call.handle, "onRinging", empty_payload());
     // 183 Session Progress (or any 1xx) with SDP: early media, the answer to our offer.
-    if (has_sdp_body(response)) apply_remote_answer(now, call, response);
+    if (has_sdp_body(response)) apply_remote_answer(call, response);
     return;
   }
   if (status < 300) {
@@ -94,7 +93,7 @@ void Engine::invite_response(int64_t now, Call& call, const sip::Message& respon
 }
 
 void Engine::invite_answered(int64_t now, Call& call, const sip::Message& response) {
-  if (call.state == CallState::kConfirmed) {
+  if (call.state() == CallState::kConfirmed) {
     if (call.dialog && call.dialog->matches_response(response)) {
       send_message(call.last_ack);  // §13.2.2.4: a retransmission gets the same ACK
     } else {
@@ -122,19 +121,18 @@ void Engine::invite_answered(int64_t now, Call& call, const sip::Message& respon
     terminate(call, call.end_cause);
     return;
   }
-  if (has_sdp_body(response)) apply_remote_answer(now, call, response);
+  if (has_sdp_body(response)) apply_remote_answer(call, response);
   if (!call.remote_answer_applied) {
     log(1, {"2xx without usable SDP answer: ending call"});
     send_bye(now, call);
     terminate(call, cause::kError);
     return;
   }
-  call.state = CallState::kConfirmed;
+  set_state(call, CallState::kConfirmed);
   callback(call.handle, "onConnected", empty_payload());
 }
 
-void Engine::apply_remote_answer(int64_t now, Call& call, const sip::Message& message) {
-  (void)now;
+void Engine::apply_remote_answer(Call& call, const sip::Message& message) {
   // Only the first answer is applied: RFC 3261 §13.2.1 makes the answer in an unreliable 1xx
   // a preview of the 2xx's, and a second setRemoteDescription("answer") would fail.
   if (call.remote_answer_applied) return;

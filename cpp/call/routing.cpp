@@ -1,5 +1,5 @@
-// Routing what arrives from the cloud: responses to their transactions, requests to a call, a
-// dialog or an answer (RFC 3261 §8.2, §12.2.2, §17).
+// Engine: the frame input (frameReceived): SIP from the cloud routed, responses to their
+// transactions, requests to a call, a dialog or an answer (RFC 3261 §8.2, §12.2.2, §17).
 #include <string>
 #include <utility>
 
@@ -45,8 +45,10 @@ constexpr OtherMethod kOtherMethods[] = {
 
 }  // namespace
 
-void Engine::receive(int64_t now, std::string_view text) {
-  if (socket_ != SocketState::kOpen) {
+void Engine::on_frame(const Input& input) {
+  const int64_t now = input.now;
+  const std::string_view text = input.text;
+  if (!connection_.is_open()) {
     log(2, {"frame ignored: socket not open"});
     return;
   }
@@ -62,7 +64,7 @@ void Engine::receive(int64_t now, std::string_view text) {
     log(1, {"malformed SIP message dropped: ", error.reason});
     return;
   }
-  reconnect_attempts_ = 0;  // the link carries SIP: back-off starts again from the shortest wait
+  connection_.carried_sip();
   if (message->is_request()) {
     std::string problem = sip::validate_request(*message);
     if (!problem.empty()) {
@@ -175,7 +177,7 @@ void Engine::receive_other(int64_t now, sip::TransactionId tx, const sip::Messag
 void Engine::receive_in_dialog(int64_t now, Call& call, sip::TransactionId tx,
                                const sip::Message& request) {
   const std::string_view method = request.method();
-  if (call.state == CallState::kTerminated) {
+  if (!call.active()) {
     // Ended here while our 2xx waited for its ACK: a BYE ends it there too.
     if (method == "BYE") {
       reply(now, tx, request, 200);
@@ -216,8 +218,7 @@ void Engine::receive_ack(int64_t now, const sip::Message& ack) {
     log(3, {"ACK for no call: ignored"});
     return;
   }
-  if (call->state == CallState::kAnswered ||
-      (call->state == CallState::kTerminated && call->bye_after_ack)) {
+  if (call->state() == CallState::kAnswered || (!call->active() && call->bye_after_ack)) {
     handle_ack_for_2xx(now, *call);
   } else if (call->reoffer == Reoffer::kAwaitingAck) {
     call->reoffer = Reoffer::kNone;
@@ -227,13 +228,13 @@ void Engine::receive_ack(int64_t now, const sip::Message& ack) {
 
 void Engine::handle_ack_for_2xx(int64_t now, Call& call) {
   call.retransmit_at = call.ack_deadline = sip::kNever;
-  if (call.state == CallState::kTerminated) {
+  if (!call.active()) {
     // §15: the BYE waited for this ACK.
     send_bye(now, call, call.bye_reason);
     call.bye_after_ack = false;
     return;
   }
-  call.state = CallState::kConfirmed;
+  set_state(call, CallState::kConfirmed);
   if (call.dialog) call.dialog->early = false;
   callback(call.handle, "onConnected", empty_payload());
 }

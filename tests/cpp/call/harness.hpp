@@ -102,6 +102,12 @@ class Harness {
       : engine(std::move(config)) {
     if (record) engine.start_recording();
   }
+  // After every test: the engine never tried a call state change that the table forbids.
+  ~Harness() {
+    EXPECT_EQ(engine.forbidden_transitions(), 0u)
+        << "a call state change that kCallTransitions forbids (logged at level 1)";
+  }
+  Harness(Harness&&) = default;
 
   Engine engine;
   int64_t now = 1000;

@@ -1,0 +1,72 @@
+// The WebSocket to the cloud as the engine sees it: closed, connecting, open, or waiting to
+// reconnect, with the connect deadline and the reconnect back-off (sans-I/O: times come in as
+// `now`).
+#pragma once
+
+#include <cstdint>
+
+#include "sip/transaction.hpp"
+
+namespace acw::call {
+
+// States. The engine carries out what they mean (OpenSocket, CloseSocket, ending calls); this
+// class only keeps the state and its two timers, and each transition is one method:
+//
+//             open()               opened()
+//   Closed ----------> Connecting ----------> Open
+//     ^  ^                 |                    |
+//     |  |                 | lost(), or the     | lost()
+//     |  |                 | connect deadline   |
+//     |  +-----------------+--------------------+
+//     |                    |
+//     |                    | back_off() (the engine still wants the socket)
+//     |  reconnect time    v
+//     +------------------ Backoff
+//
+//   any --close()--> Closed (nothing needs the cloud any more, or the client is closed)
+//
+// The wait before reconnecting grows with each attempt that did not carry SIP, and starts again
+// from the shortest once one did (carried_sip()); see reconnect_wait() in call/backoff.hpp.
+class Connection {
+ public:
+  enum class State { kClosed, kConnecting, kOpen, kBackoff };
+  // What timeout(now) found due.
+  enum class Due { kNothing, kConnectTimedOut, kReconnect };
+
+  static constexpr int64_t kConnectTimeout = 30000;  // the public client's connectionTimeout
+
+  // ---- getters
+  State state() const { return state_; }
+  bool is_open() const { return state_ == State::kOpen; }
+  // The connect deadline (Connecting) or the reconnect time (Backoff); sip::kNever otherwise.
+  int64_t next_deadline() const;
+  uint32_t attempts() const { return attempts_; }
+
+  // ---- transitions
+  // Closed -> Connecting: the engine asks the host for a socket.
+  void open(int64_t now);
+  // Connecting -> Open. False, and no change, in any other state (a stray event).
+  bool opened();
+  // Connecting or Open -> Closed: the socket went away. False when there was none.
+  bool lost();
+  // Closed -> Backoff after a loss, while the engine still wants the socket; returns the wait
+  // before the reconnect time. `random` draws the jitter.
+  int64_t back_off(int64_t now, uint64_t random);
+  // Any -> Closed. True when there was a socket (Connecting or Open) for the host to close.
+  bool close();
+  // The timers at `now`: past the connect deadline, Connecting -> Closed (kConnectTimedOut: the
+  // engine closes the socket and handles the loss); past the reconnect time, Backoff -> Closed
+  // (kReconnect: the engine opens again if it still wants to). Harmless when nothing is due.
+  Due timeout(int64_t now);
+
+  // A SIP message arrived: the link works, so the next loss waits the shortest time again.
+  void carried_sip() { attempts_ = 0; }
+
+ private:
+  State state_ = State::kClosed;
+  int64_t connect_deadline_ = sip::kNever;
+  int64_t reconnect_at_ = sip::kNever;
+  uint32_t attempts_ = 0;  // reconnects since the link last carried SIP
+};
+
+}  // namespace acw::call

@@ -1,0 +1,127 @@
+// Engine: the socket and timer inputs (socketOpened, socketClosed, timeout): the Connection's
+// transitions carried out, what a lost socket ends, and the transactions' and calls' timers.
+#include <algorithm>
+
+#include "call/cause.hpp"
+#include "call/engine.hpp"
+#include "sip/timers.hpp"
+#include "text/decimal.hpp"
+
+namespace acw::call {
+
+void Engine::on_socket_opened(const Input&) {
+  if (!connection_.opened()) {
+    log(2, {"socket open ignored: not connecting"});
+    return;
+  }
+  log(2, {"websocket connected"});
+  registration_.on_transport_up();
+  ice_servers_.on_transport_up();
+}
+
+void Engine::on_socket_closed(const Input& input) {
+  if (!connection_.lost()) return;  // already closed by us, or never opened
+  log(2, {"websocket disconnected"});
+  transport_lost(input.now);
+}
+
+void Engine::on_timeout(const Input& input) {
+  const int64_t now = input.now;
+  switch (connection_.timeout(now)) {
+    case Connection::Due::kConnectTimedOut:
+      log(1, {"websocket connect timed out"});
+      push(OutputKind::kCloseSocket);
+      transport_lost(now);
+      break;
+    case Connection::Due::kReconnect:  // drive() opens the socket again if it is still wanted
+    case Connection::Due::kNothing:
+      break;
+  }
+  for (const auto& t : transactions_.handle_timeout(now)) transaction_timeout(now, t);
+  flush();
+  registration_.handle_timeout(now);
+  for (auto& call : calls_) call_timers(now, *call);
+}
+
+void Engine::open_socket(int64_t now) {
+  push(OutputKind::kOpenSocket).text = config_.url;
+  connection_.open(now);
+}
+
+void Engine::transport_lost(int64_t now) {
+  transactions_.clear();
+  registration_.on_transport_lost();
+  ice_servers_.on_transport_lost();
+  // The public client ends every call when the connection drops.
+  for (auto& call : calls_) {
+    call->bye_after_ack = false;
+    terminate(*call, cause::kFailed);
+  }
+  purge_calls();
+  if (socket_wanted()) {
+    const int64_t wait = connection_.back_off(now, random_.next());
+    if (logs(2)) log(2, {"websocket reconnect in ", text::signed_decimal(wait), " ms"});
+  }
+}
+
+void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& timeout) {
+  if (!timeout.client) {
+    log(2, {"no ACK for a failure (Timer H)"});
+    return;
+  }
+  // An INVITE ends with Timer B; REGISTER, OPTIONS (the ICE servers), BYE and CANCEL with Timer F.
+  const std::string_view timer =
+      timeout.method == "INVITE" ? " timed out (Timer B)" : " timed out (Timer F)";
+  if (timeout.id == registration_.in_flight()) {
+    log(1, {timeout.method, timer});
+    registration_.on_timeout(now, random_);
+  } else if (timeout.id == ice_servers_.in_flight()) {
+    log(1, {timeout.method, timer});
+    ice_servers_.on_timeout(now);
+  } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
+    log(1, {timeout.method, timer});
+    terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
+  } else {
+    log(3, {timeout.method, timer});  // a BYE or CANCEL that nothing waits for
+  }
+}
+
+void Engine::call_timers(int64_t now, Call& call) {
+  if (call.retransmit_at <= now) {
+    // §13.3.1.4: the 2xx again, at T1, 2*T1 ... capped at T2, until the ACK.
+    send_message(call.last_2xx);
+    call.retransmit_interval =
+        std::min(call.retransmit_interval * 2, sip::timers::k2xxRetransmitMax);
+    call.retransmit_at = now + call.retransmit_interval;
+  }
+  if (call.ack_deadline <= now) {
+    call.retransmit_at = call.ack_deadline = sip::kNever;
+    if (call.reoffer == Reoffer::kAwaitingAck) {
+      log(2, {"no ACK for a re-INVITE 2xx"});
+      call.reoffer = Reoffer::kNone;
+    } else if (call.state() == CallState::kAnswered) {
+      // §13.3.1.4: no ACK in 64*T1: the session ends with BYE.
+      log(1, {"no ACK for our 2xx: ending call"});
+      send_bye(now, call);
+      terminate(call, cause::kFailed);
+    } else if (call.bye_after_ack) {
+      send_bye(now, call, call.bye_reason);
+      call.bye_after_ack = false;
+    }
+  }
+  if (call.expires_at <= now) {
+    call.expires_at = sip::kNever;
+    if (call.state() == CallState::kInviting || call.state() == CallState::kEarly) {
+      log(2, {"no answer (Timer C): cancelling"});
+      cancel(now, call, cause::kNoAnswer);
+    }
+  }
+  if (call.cancel_deadline <= now) {
+    call.cancel_deadline = sip::kNever;
+    // §9.1: no final response 64*T1 after CANCEL: the INVITE counts as cancelled.
+    if (call.state() == CallState::kInviting || call.state() == CallState::kEarly)
+      terminate(call, call.end_cause);
+  }
+}
+
+}  // namespace acw::call
