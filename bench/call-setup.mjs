@@ -336,7 +336,7 @@ export async function run({ calls = 50 } = {}) {
           stepTimeout: STEP_TIMEOUT_MS,
         });
       } catch (e) {
-        throw new Error(`the package did not load in the page: ${e.message.split('\n')[0]} ${problems.join(' | ')}`);
+        throw new Error(`the package did not load in the page: ${e.message.split('\n')[0]} ${problems.join(' | ')}`, { cause: e });
       }
       return page;
     };

@@ -150,7 +150,7 @@ async function main() {
       await within(30000, 'media connection', new Promise((res) => (pc.connectionState === 'connected' ? res() : pc.connectionStateChange.subscribe((s) => s === 'connected' && res()))));
     } catch (e) {
       // Which step stalled: ICE (connectivity checks) or DTLS after it.
-      throw new Error(`${e.message} (ice ${pc.iceConnectionState}, connection ${pc.connectionState})`);
+      throw new Error(`${e.message} (ice ${pc.iceConnectionState}, connection ${pc.connectionState})`, { cause: e });
     }
     r.connected = true;
     r.setupMs = Date.now() - r.started;

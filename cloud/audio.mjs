@@ -213,7 +213,7 @@ export class AudioCall {
 
   receiveEvent(rtp) {
     this.events ??= this.own(this.tools.telephoneEvents());
-    let digit = '';
+    let digit;
     try {
       digit = this.events.receive(rtp.header.timestamp, rtp.payload);
     } catch {

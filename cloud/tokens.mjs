@@ -80,7 +80,7 @@ export class TokenService {
     if (!header || !claims || !/^[A-Za-z0-9_-]+$/.test(parts[2])) return { ok: false, reason: 'malformed' };
     // Only our algorithm: never 'none', never HS256 keyed with the public key (alg confusion).
     if (header.alg !== 'RS256') return { ok: false, reason: 'unsupported-algorithm' };
-    let good = false;
+    let good;
     try {
       good = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), this.publicKey, Buffer.from(parts[2], 'base64url'));
     } catch {

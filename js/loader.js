@@ -5,6 +5,7 @@ import createCoreModule from '../dist/acw-core.mjs';
 const WASM = 'acw-core.wasm';
 let loading = null;
 
+const { process } = globalThis; // Node's; browsers have none
 const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
 
 // Emscripten 3.1.6 would fetch() a file path under Node, which fails: read the file ourselves.

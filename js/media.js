@@ -25,6 +25,7 @@ const FUNCTIONS = [
   'parseTelephoneEvent', 'encodeDtmfDigits', 'readWav', 'writeWav',
 ];
 
+const { process } = globalThis; // Node's; browsers have none
 const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
 
 function rethrow(result) {

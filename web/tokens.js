@@ -29,9 +29,9 @@ export async function fetchToken(params) {
       credentials: 'omit',
     });
   } catch (e) {
-    throw new Error(`token service unreachable (${errorText(e)})`);
+    throw new Error(`token service unreachable (${errorText(e)})`, { cause: e });
   }
-  let body = null;
+  let body;
   try {
     body = await res.json();
   } catch {

@@ -178,7 +178,7 @@ const CAUSES = [
 test('every failure response gives its documented cause (and is ACKed)', { timeout: 240000 }, guard(async (t) => {
   const { cloud, client } = await setUp(t);
   const seen = [];
-  for (const [status, cause] of CAUSES) {
+  for (const [status] of CAUSES) {
     const call = client.callService(`svc${status}`);
     const log = watch(call);
     const invite = await cloud.next('INVITE');
