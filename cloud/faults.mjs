@@ -120,6 +120,9 @@ export class Faults {
     this.media = []; // the active media rules, checked per packet
     this.bodies = new Map(); // SDP body -> {connection, clientId, callId}
     this.random = Math.random;
+    this.forget = (connection) => {
+      for (const [body, found] of this.bodies) if (found.connection === connection) this.bodies.delete(body);
+    };
   }
 
   /** Applies `fault` (from faultRequest) now, or on its schedule when it has after/every; returns what was done. */
@@ -151,8 +154,9 @@ export class Faults {
     const record = { id, ...fault, ...(schedule ? { schedule } : {}), appliedAt: Date.now() };
     if (fault.kind === 'close') return this.close(record);
     if (fault.kind === 'half-dead') {
-      record.connections = this.connectionsOf(fault).map((c) => c.id);
-      for (const c of this.connectionsOf(fault)) c.halfDead = id;
+      const connections = this.connectionsOf(fault);
+      record.connections = connections.map((c) => c.id);
+      for (const c of connections) c.halfDead = id;
     } else {
       record.sessions = [...(this.cloud.media?.sessions ?? [])].filter((s) => this.matches(record, s)).length;
       this.media.push(record);
@@ -281,6 +285,8 @@ export class Faults {
     if (message.body) {
       this.bodies.set(message.body, { connection, callId: message.callId });
       if (this.bodies.size > MAX_BODIES) this.bodies.delete(this.bodies.keys().next().value);
+      // Bodies no session takes (calls between two clients) go with their connection.
+      if (!connection.onClose.has(this.forget)) connection.onClose.add(this.forget);
     }
   }
 
