@@ -13,6 +13,7 @@
 export const FAULT_KINDS = ['close', 'half-dead', 'blackhole', 'loss', 'delay'];
 const MEDIA_KINDS = new Set(['blackhole', 'loss', 'delay']);
 const DIRECTIONS = ['both', 'in', 'out'];
+const LAYERS = ['rtp', 'udp'];
 const MAX_MS = 24 * 3600 * 1000;
 // SDP bodies waiting for the media session that answers (or accepts) them.
 const MAX_BODIES = 1000;
@@ -42,7 +43,7 @@ export function faultRequest(params) {
     if (v.length > 1) throw new FaultError(`${name} given more than once`);
     return v[0];
   };
-  const known = new Set(['fault', 'client', 'connection', 'call', 'ms', 'percent', 'delay', 'direction', 'code', 'after', 'every']);
+  const known = new Set(['fault', 'client', 'connection', 'call', 'ms', 'percent', 'delay', 'direction', 'layer', 'code', 'after', 'every']);
   for (const name of Object.keys(params)) if (!known.has(name)) throw new FaultError(`unknown parameter ${name}`);
   const kind = one('fault');
   if (!FAULT_KINDS.includes(kind)) throw new FaultError(`fault must be one of ${FAULT_KINDS.join(', ')}`);
@@ -78,6 +79,12 @@ export function faultRequest(params) {
     if (!MEDIA_KINDS.has(kind)) throw new FaultError('direction is for the media faults');
     if (!DIRECTIONS.includes(direction)) throw new FaultError(`direction must be one of ${DIRECTIONS.join(', ')}`);
     f.direction = direction;
+  }
+  const layer = one('layer');
+  if (layer !== undefined) {
+    if (!MEDIA_KINDS.has(kind)) throw new FaultError('layer is for the media faults');
+    if (!LAYERS.includes(layer)) throw new FaultError(`layer must be one of ${LAYERS.join(', ')}`);
+    f.layer = layer;
   }
   const code = one('code');
   if (code !== undefined) {
@@ -308,36 +315,50 @@ export class Faults {
   }
 
   /**
-   * media.mjs: wraps the session's ICE connection (werift-ice Connection) where SRTP and SRTCP
-   * leave (send) and arrive (onData), below werift's DTLS/SRTP and above the sockets: what is
-   * dropped here is lost on the wire for both ends, while ICE's own checks go on, so the pair
-   * stays up and the call survives (the far end counts the loss in its receiver stats).
+   * media.mjs, when a session is made and again when it connects: wraps its ICE connection
+   * (werift-ice Connection). Layer rtp: where SRTP and SRTCP leave (send) and arrive (onData),
+   * below werift's DTLS/SRTP: what is dropped is lost on the wire for both ends, while ICE's
+   * own checks go on, so the pair stays up and the call survives (the far end counts the loss in
+   * its receiver stats). Layer udp: every datagram of the connection's sockets (each
+   * StunProtocol's transport.send and datagramReceived), STUN checks included, as a dead path:
+   * ICE consent then fails (RFC 7675) and the ends see the pair go.
    */
   attachMedia(session, ice) {
-    if (!ice || ice.faultsAttached) return;
-    ice.faultsAttached = true;
-    const send = ice.send;
-    ice.send = (data) => {
-      const delay = this.mediaVerdict(session, data, 'out');
-      if (delay < 0) return Promise.resolve();
-      if (delay === 0) return send(data);
-      setTimeout(() => send(data).catch(() => {}), delay).unref?.();
-      return Promise.resolve();
-    };
-    const execute = ice.onData.execute;
-    ice.onData.execute = (data) => {
-      const delay = this.mediaVerdict(session, data, 'in');
-      if (delay < 0) return;
-      if (delay === 0) return execute(data);
-      setTimeout(() => execute(data), delay).unref?.();
-    };
+    if (!ice) return;
+    if (!ice.faultsAttached) {
+      ice.faultsAttached = true;
+      const send = ice.send;
+      ice.send = (data) => this.pass(session, data, 'out', 'rtp', send, Promise.resolve());
+      const execute = ice.onData.execute;
+      ice.onData.execute = (data) => this.pass(session, data, 'in', 'rtp', execute);
+    }
+    // Sockets are opened while gathering, after the session is made.
+    for (const protocol of ice.protocols ?? []) {
+      const transport = protocol.transport;
+      if (!transport || transport.faultsAttached || typeof transport.send !== 'function') continue;
+      transport.faultsAttached = true;
+      const send = transport.send.bind(transport);
+      transport.send = (data, addr) => this.pass(session, data, 'out', 'udp', () => send(data, addr), Promise.resolve());
+      const received = protocol.datagramReceived.bind(protocol);
+      protocol.datagramReceived = (data, addr) => this.pass(session, data, 'in', 'udp', () => received(data, addr));
+    }
+  }
+
+  // Hands `data` on now (forward's result), later, or never (`dropped`).
+  pass(session, data, direction, layer, forward, dropped) {
+    const delay = this.mediaVerdict(session, data, direction, layer);
+    if (delay === 0) return forward(data);
+    if (delay > 0) setTimeout(() => Promise.resolve().then(() => forward(data)).catch(() => {}), delay).unref?.();
+    return dropped;
   }
 
   // -1: drop; otherwise the delay in ms (0: as it is).
-  mediaVerdict(session, data, direction) {
-    if (this.media.length === 0 || !isRtpOrRtcp(data)) return 0;
+  mediaVerdict(session, data, direction, layer = 'rtp') {
+    if (this.media.length === 0) return 0;
+    if (layer === 'rtp' && !isRtpOrRtcp(data)) return 0;
     let delay = 0;
     for (const rule of this.media) {
+      if ((rule.layer ?? 'rtp') !== layer) continue;
       if ((rule.direction ?? 'both') !== 'both' && rule.direction !== direction) continue;
       if (!this.matches(rule, session)) continue;
       if (rule.kind === 'blackhole') return -1;
