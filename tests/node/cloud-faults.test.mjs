@@ -234,3 +234,20 @@ test('loss: a percentage of the call\'s packets is lost, as the receiver\'s getS
   assert.equal(applied.percent, 30);
   await hangUp(call);
 });
+
+test('blackhole at layer udp: ICE checks die too, the peer sees the path go; it comes back once cleared', opts, async () => {
+  const call = await echoCall('ines');
+  await levelUntil(call.peer, loud);
+  const fault = await apply({ fault: 'blackhole', client: 'ines', layer: 'udp' });
+  const states = [];
+  call.peer.pc.addEventListener?.('iceconnectionstatechange', () => states.push(call.peer.pc.iceConnectionState));
+  const t0 = Date.now();
+  while (!['disconnected', 'failed'].includes(call.peer.pc.iceConnectionState) && Date.now() - t0 < WAIT) await sleep(200);
+  assert.ok(['disconnected', 'failed'].includes(call.peer.pc.iceConnectionState), `peer ICE ${call.peer.pc.iceConnectionState}`);
+  await faults('DELETE', { id: fault.id });
+  const t1 = Date.now();
+  while (call.peer.pc.iceConnectionState !== 'connected' && Date.now() - t1 < WAIT) await sleep(200);
+  assert.equal(call.peer.pc.iceConnectionState, 'connected');
+  assert.ok(loud(await levelUntil(call.peer, loud)), 'echo heard again');
+  await hangUp(call);
+});
