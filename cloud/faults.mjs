@@ -159,7 +159,7 @@ export class Faults {
   apply(fault, schedule) {
     const id = `f${this.nextId++}`;
     const record = { id, ...fault, ...(schedule ? { schedule } : {}), appliedAt: Date.now() };
-    if (fault.kind === 'close') return this.close(record);
+    if (fault.kind === 'close') return this.closeSockets(record);
     if (fault.kind === 'half-dead') {
       const connections = this.connectionsOf(fault);
       record.connections = connections.map((c) => c.id);
@@ -173,7 +173,7 @@ export class Faults {
   }
 
   // Closes the target's sockets now; with ms, its reconnects are refused for that long.
-  close(record) {
+  closeSockets(record) {
     const connections = this.connectionsOf(record);
     record.connections = connections.map((c) => c.id);
     if (record.ms && record.client === undefined) {
