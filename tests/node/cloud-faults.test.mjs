@@ -40,6 +40,15 @@ async function apply(params) {
   return body.fault;
 }
 
+/** `promise`, or a failure naming `what` after `ms`. */
+function within(promise, what, ms = WAIT) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 const faultEvent = (type, id) => cloud.events.waitFor((e) => e.type === type && e.fault === id, WAIT);
 
 /** The events of one fault as GET /events shows them. */
@@ -104,13 +113,13 @@ test('close: the client sees its socket end; its reconnects are refused for the 
   await optionsAnswered(bystander);
   const fault = await apply({ fault: 'close', client: 'carol', ms: 8000 });
   assert.equal(fault.connections.length, 1);
-  const closed = await carol.peer.closePromise;
+  const closed = await within(carol.peer.closePromise, 'carol\'s socket closed');
   assert.equal(closed.code, 1006); // no closing handshake: the TCP connection just ended
   // Inside the window: the upgrade works but the first request that names carol cuts the socket, unanswered.
   const retry = await ScriptedClient.connect(cloud, 'carol');
   const o = options(retry);
   retry.peer.send(o.text);
-  await retry.peer.closePromise;
+  await within(retry.peer.closePromise, 'the refused socket cut');
   assert.ok(retry.peer.frames.length === 0, 'a refused reconnect gets no answer');
   const refused = await cloud.events.waitFor((e) => e.type === 'fault.refused' && e.fault === fault.id, WAIT);
   assert.equal(refused.client, 'carol');
@@ -129,7 +138,7 @@ test('close: the client sees its socket end; its reconnects are refused for the 
 test('close with client=*: every socket ends and upgrades get 503 (a proxy outage) until cleared', opts, async () => {
   const one = await ScriptedClient.connect(cloud, 'erin');
   const fault = await apply({ fault: 'close', client: '*', ms: 600000, code: 1001 });
-  assert.equal((await one.peer.closePromise).code, 1001);
+  assert.equal((await within(one.peer.closePromise, 'erin\'s socket closed')).code, 1001);
   await assert.rejects(SipPeer.connect(cloud), /HTTP 503/);
   assert.deepEqual((await faults('GET')).body.faults.map((f) => f.id), [fault.id]);
   assert.deepEqual((await faults('DELETE', { id: fault.id })).body, { cleared: [fault.id] });
