@@ -3,6 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { mkdirSync } from 'node:fs';
 import { EventLog } from './events.mjs';
+import { Faults } from './faults.mjs';
 import { createHttpHandler } from './http.mjs';
 import { createLogger } from './log.mjs';
 import { loadSip } from './sip.mjs';
@@ -16,6 +17,7 @@ export class Cloud {
     this.log = logger ?? createLogger(config.logLevel);
     this.events = new EventLog({ file: config.eventsLog });
     this.tokens = new TokenService({ audience: config.cloudId });
+    this.faults = new Faults(this);
     this.startedAt = Date.now();
     this.sip = null;
     this.ua = null;
@@ -66,6 +68,7 @@ export class Cloud {
       rateLimit: config.rateLimit,
       onMessage: (connection, text) => this.ua?.receive(connection, text),
       onClose: (connection) => this.ua?.connectionClosed(connection),
+      faults: this.faults,
     });
     await new Promise((resolvePromise, reject) => {
       this.server.once('error', reject);
@@ -79,6 +82,7 @@ export class Cloud {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     this.url = `${config.tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}/`;
     this.events.add('cloud.start', { url: this.url });
+    for (const fault of config.faults ?? []) this.faults.add(fault);
     return this;
   }
 
@@ -112,6 +116,7 @@ export class Cloud {
   /** BYE to calls in progress, sockets closed, server closed. */
   async stop() {
     this.log.info('cloud', 'shutting down');
+    this.faults.close();
     if (this.ua) await this.ua.shutdown();
     this.registrar?.close();
     if (this.transport) await this.transport.close();

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FaultError, parseFaultSpec } from './faults.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,6 +30,7 @@ const OPTIONS = [
   { key: 'recordSeconds', flag: 'record-seconds', env: 'ACW_RECORD_SECONDS', def: 5, parse: intIn(1, 300), help: 'how long the record service records' },
   { key: 'ringTimeout', flag: 'ring-timeout', env: 'ACW_RING_TIMEOUT', def: 60, parse: intIn(1, 3600), help: 'seconds a call may ring before 480' },
   { key: 'dist', flag: 'dist', env: 'ACW_DIST', def: join(ROOT, 'dist'), parse: resolvePath, help: 'built wasm modules (acw-sip, acw-media, acw-core)' },
+  { key: 'faults', flag: 'fault', env: 'ACW_FAULTS', def: [], parse: faultSpecs, repeat: true, help: "a fault from the start, KIND:key=value,... (repeatable; ';' between them in ACW_FAULTS), e.g. loss:client=alice,percent=10 or close:client=alice,after=30000,every=60000,ms=5000" },
   { key: 'logLevel', flag: 'log-level', env: 'ACW_LOG_LEVEL', def: 'info', parse: oneOf(['silent', 'error', 'warn', 'info', 'debug']), help: 'silent | error | warn | info | debug' },
 ];
 
@@ -60,6 +62,15 @@ function resolvePath(text) {
 function optionalPath(text) {
   return text ? resolve(text) : '';
 }
+function faultSpecs(text) {
+  if (Array.isArray(text)) return text;
+  try {
+    return String(text).split(';').filter((s) => s.trim()).map(parseFaultSpec);
+  } catch (e) {
+    if (e instanceof FaultError) throw new ConfigError(e.message);
+    throw e;
+  }
+}
 function iceServers(text) {
   if (Array.isArray(text)) return text;
   let value;
@@ -83,7 +94,9 @@ export function loadConfig({ argv = [], env = {}, overrides = {} } = {}) {
   for (const o of OPTIONS) config[o.key] = o.def;
   const set = (o, text, where) => {
     try {
-      config[o.key] = o.parse ? o.parse(text) : text;
+      const value = o.parse ? o.parse(text) : text;
+      // A repeatable flag adds to what the environment and earlier flags gave.
+      config[o.key] = o.repeat && typeof text === 'string' ? [...config[o.key], ...value] : value;
     } catch (e) {
       throw new ConfigError(`${where}: ${e.message}`);
     }
@@ -154,5 +167,7 @@ export function banner(config, url) {
     `  events log    ${rel(config.eventsLog)}`,
     `  ICE servers   ${JSON.stringify(config.iceServers)}`,
     `  limits        ${config.maxCalls} calls, ${config.rateLimit} SIP msg/s per connection`,
+    ...(config.faults ?? []).map((f) => `  fault         ${JSON.stringify(f)}`),
+    `  faults        ${url}faults (GET, POST, DELETE; web services credentials)`,
   ].join('\n');
 }

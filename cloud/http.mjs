@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { ROOT } from './config.mjs';
+import { FaultError, faultRequest } from './faults.mjs';
 import { TTL_DEFAULT, TTL_MAX, TTL_MIN } from './tokens.mjs';
 
 const MAX_BODY = 64 * 1024;
@@ -281,6 +282,31 @@ export function createHttpHandler(cloud) {
         if (!cloud.outbound) throw new HttpError(503, 'outbound calls are not available');
         const result = await cloud.outbound(await readParams(req, url));
         sendJson(res, 200, result);
+      },
+    },
+    // Fault injection (README "Faults"): same credentials as the web services.
+    '/faults': {
+      methods: ['GET', 'POST', 'DELETE'],
+      run: async (req, res, url) => {
+        checkBasicAuth(req, config);
+        const params = await readParams(req, url);
+        if (req.method === 'GET') return sendJson(res, 200, cloud.faults.list());
+        if (req.method === 'DELETE') {
+          const id = one(params, 'id');
+          if (id !== undefined) {
+            if (!cloud.faults.clear(id)) throw new HttpError(404, `no fault ${id}`);
+            return sendJson(res, 200, { cleared: [id] });
+          }
+          const client = one(params, 'client');
+          return sendJson(res, 200, { cleared: cloud.faults.clearAll({ client: client?.replace(/^(sip|webrtc):/i, '') }) });
+        }
+        try {
+          const { timer, appliedAt, ...fault } = cloud.faults.add(faultRequest(params));
+          sendJson(res, 200, { fault });
+        } catch (e) {
+          if (e instanceof FaultError) throw new HttpError(400, e.message);
+          throw e;
+        }
       },
     },
   };

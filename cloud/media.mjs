@@ -154,6 +154,10 @@ export class MediaSession {
     this.track = new MediaStreamTrack({ kind: 'audio' });
     this.transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
     withoutDefaultStun(this.pc);
+    // faults.mjs drops or delays this session's RTP/RTCP where werift hands it to ICE.
+    this.faults = engine.cloud.faults;
+    this.faults?.attachMedia(this, this.transceiver.dtlsTransport?.iceTransport?.connection);
+    this.peer = null; // {connection, clientId, callId}: the client whose SDP this session took
     this.state = 'new';
     this.closed = false;
     this.rtpHandlers = new Set();
@@ -165,7 +169,11 @@ export class MediaSession {
       this.pc.connectionStateChange.subscribe((state) => {
         this.state = state;
         for (const fn of this.stateHandlers) fn(state);
-        if (state === 'connected') resolvePromise();
+        if (state === 'connected') {
+          // In case werift gave the transceiver another transport while negotiating (BUNDLE).
+          this.faults?.attachMedia(this, this.transceiver.dtlsTransport?.iceTransport?.connection);
+          resolvePromise();
+        }
         if (state === 'failed' || state === 'closed') reject(new Error(`media ${state}`));
       });
     });
@@ -235,6 +243,7 @@ export class MediaSession {
   }
 
   async answer(offerSdp) {
+    this.faults?.claimBody(this, offerSdp);
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
     this.learnPayloadTypes();
     if (!this.hasOpus) throw Object.assign(new Error('the offer has no Opus'), { status: 488 });
@@ -252,6 +261,7 @@ export class MediaSession {
   }
 
   async accept(answerSdp) {
+    this.faults?.claimBody(this, answerSdp);
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
     this.learnPayloadTypes();
   }

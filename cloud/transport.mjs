@@ -44,10 +44,15 @@ export class Connection {
     this.received = 0;
     this.dropped = 0;
     this.onClose = new Set();
+    // Set by faults.mjs: the client id the connection's requests name, and the id of a
+    // half-dead fault (while set, nothing is sent: the peer sees a socket that stays open).
+    this.clientId = '';
+    this.halfDead = '';
   }
 
   send(text) {
     if (!this.open || this.ws.readyState !== 1) return false;
+    if (this.halfDead) return true;
     if (this.ws.bufferedAmount > MAX_BUFFERED) {
       this.close(1008, 'not reading');
       return false;
@@ -69,8 +74,9 @@ export class Connection {
  * throw into the socket code: faults are logged and the connection carries on.
  */
 export class SipTransport {
-  constructor({ server, log, rateLimit, burst, onMessage, onClose, maxFrame = MAX_FRAME }) {
+  constructor({ server, log, rateLimit, burst, onMessage, onClose, faults, maxFrame = MAX_FRAME }) {
     this.log = log;
+    this.faults = faults;
     this.rateLimit = rateLimit;
     this.burst = burst ?? rateLimit * 2;
     this.onMessage = onMessage;
@@ -96,7 +102,7 @@ export class SipTransport {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (path !== SIP_PATH) return refuse(404, 'Not Found');
-    if (!this.enabled) return refuse(503, 'Service Unavailable');
+    if (!this.enabled || this.faults?.refusesUpgrades()) return refuse(503, 'Service Unavailable');
     // RFC 7118 §4.1: the client offers the 'sip' subprotocol; a peer that does not speak it is refused.
     const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim().toLowerCase());
     if (!offered.includes('sip')) return refuse(400, 'Bad Request');
@@ -124,6 +130,7 @@ export class SipTransport {
       // RFC 7118 §5.1: text or binary frames both carry one SIP message; binary is decoded as UTF-8.
       const text = isBinary ? new TextDecoder('utf-8').decode(data) : data.toString('utf8');
       try {
+        if (this.faults?.receive(connection, text)) return;
         this.onMessage(connection, text);
       } catch (e) {
         this.log.error('sip', `connection ${connection.id}: fault handling a message: ${e.stack ?? e}`);
