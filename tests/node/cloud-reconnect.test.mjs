@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { basicAuth, bodyOf, fetchToken, headerOf, isRequest, isResponse, ScriptedClient, sipText, startTestCloud, statusOf } from './cloud-helpers.mjs';
 import { AudioPeer, endProcess } from './cloud-audio-peer.mjs';
 import { loadConfig } from '../../cloud/config.mjs';
+import { loadAudio } from '../../cloud/audio.mjs';
 
 let cloud;
 before(async () => {
@@ -304,5 +305,127 @@ test('ICE restart: an echo call whose wrtc peer restarts ICE (over a new socket)
   const end = await endOf(inv.callId);
   assert.equal(end.cause, 'NORMAL');
   peer.close();
+  await client.close();
+});
+
+/** The wrtc peer's ICE-restart offer (new ice-ufrag/ice-pwd), sent by `send` in a re-INVITE; its answer applied. */
+async function restartIce(peer, send) {
+  await peer.pc.setLocalDescription(await peer.pc.createOffer({ iceRestart: true }));
+  await peer.gathered();
+  const answer = await send(peer.pc.localDescription.sdp);
+  await peer.accept(answer);
+  return answer;
+}
+
+async function newPairAfter(peer, before) {
+  const t0 = Date.now();
+  while ((await selectedPair(peer)) === before && Date.now() - t0 < 15000) await sleep(200);
+  assert.notEqual(await selectedPair(peer), before, 'no new candidate pair after the ICE restart');
+}
+
+test('ICE restart in a call from the cloud (outbound-call API, the cloud offered first): the client\'s restart offer is answered, audio comes back', async () => {
+  const client = await ScriptedClient.connect(cloud, 'nina');
+  assert.equal(statusOf(await client.register(await fetchToken(cloud, { client_id: 'nina' }))), 200);
+  const res = await fetch(new URL('outbound_call', cloud.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: basicAuth(cloud) },
+    body: JSON.stringify({ destination: 'webrtc:nina', action: 'echo' }),
+  });
+  const { call } = await res.json();
+  const invite = await client.peer.next(isRequest('INVITE'), 10000);
+  const peer = new AudioPeer({ toneHz: 500 });
+  client.peer.send(client.respondTo(invite, 200, 'OK', { body: await peer.answer(bodyOf(invite)) }));
+  await client.peer.next(isRequest('ACK'));
+  await peer.waitForConnected();
+  await sleep(1500);
+  assert.ok(peer.level(1000, 500).rms > 2000, 'echo before');
+  const pairBefore = await selectedPair(peer);
+
+  await drop(client);
+  await detached(headerOf(invite, 'Call-ID'));
+  await client.reconnect();
+  await restartIce(peer, async (offer) => {
+    client.peer.send(client.reinviteForIncoming(invite, { sdp: offer }));
+    const ok = await client.peer.next(isResponse(200, 'INVITE'), 10000);
+    return bodyOf(ok);
+  });
+  await newPairAfter(peer, pairBefore);
+  await sleep(1500);
+  const after = peer.level(1000, 500);
+  assert.ok(after.rms > 2000 && after.share > 0.8, `echo after the restart: ${JSON.stringify(after)}`);
+  client.peer.send(client.byeForIncoming(invite).replace('CSeq: 1 BYE', 'CSeq: 3 BYE'));
+  assert.equal(statusOf(await client.peer.next(isResponse(200, 'BYE'))), 200);
+  const end = await event((e) => e.type === 'call.end' && e.call === call);
+  assert.equal(end.by, 'callee');
+  assert.equal(end.cause, 'NORMAL');
+  peer.close();
+  await client.close();
+});
+
+test('ICE restart in an ivr call: the service goes on (a digit pressed after the restart is recorded and played back)', async () => {
+  const audio = await loadAudio(cloud.config.dist);
+  const client = await ScriptedClient.connect(cloud, 'olga');
+  const peer = new AudioPeer({ toneHz: 0 });
+  const inv = client.inviteText(service('ivr'), { sdp: await peer.offer() });
+  client.peer.send(inv.text);
+  const ok = await client.peer.next(isResponse(200, 'INVITE'), 10000);
+  client.peer.send(client.ackText(inv, ok));
+  await peer.accept(bodyOf(ok));
+  await peer.waitForConnected();
+  await sleep(1000); // the greeting
+  const pairBefore = await selectedPair(peer);
+  await restartIce(peer, async (offer) => {
+    client.peer.send(client.reinviteText(inv, ok, { sdp: offer }));
+    const reOk = await client.peer.next(isResponse(200, 'INVITE'), 10000);
+    client.peer.send(client.reAckText(inv, reOk));
+    return bodyOf(reOk);
+  });
+  await newPairAfter(peer, pairBefore);
+  const from = Date.now();
+  await peer.sendDigits('7');
+  await event((e) => e.type === 'call.digit' && e.digits === '7');
+  await sleep(600);
+  const { samples, rate } = peer.heard({ from });
+  const detector = new audio.m.DtmfDetector({ sampleRate: rate });
+  try {
+    assert.equal(detector.process(samples), '7');
+  } finally {
+    detector.delete();
+  }
+  await peer.sendDigits('#');
+  const byeFromIvr = await client.peer.next(isRequest('BYE'), 10000);
+  client.peer.send(client.respondTo(byeFromIvr, 200, 'OK'));
+  assert.equal((await endOf(inv.callId)).digits, '7#');
+  peer.close();
+  await client.close();
+});
+
+test('ICE failing after media was up (werift consent expiry, simulated) leaves the reconnect limit: audio arriving again keeps the call; none ends it "media failed"', async (t) => {
+  cloud.config.reconnectLimit = 2;
+  t.after(() => {
+    cloud.config.reconnectLimit = 30;
+  });
+  const client = await ScriptedClient.connect(cloud, 'pia');
+  const { inv, peer } = await echoCall(t, client, { toneHz: 440 });
+  const session = [...cloud.media.sessions].find((s) => s.remoteSdp === bodyOf(inv.text));
+  assert.ok(session, 'the call\'s media session');
+  const fail = () => {
+    session.state = 'failed';
+    for (const fn of session.stateHandlers) fn('failed');
+  };
+  fail();
+  const t0 = Date.now();
+  while (session.state !== 'connected' && Date.now() - t0 < 10000) await sleep(50);
+  assert.equal(session.state, 'connected', 'audio arriving did not bring the session back');
+  await sleep(3000);
+  assert.ok(!ended(inv.callId), 'the call ended although its audio came back');
+
+  peer.close();
+  await sleep(500);
+  const failedAt = Date.now();
+  fail();
+  const end = await endOf(inv.callId, 20000);
+  assert.equal(end.reason, 'media failed');
+  assert.ok(end.t - failedAt >= 1900, `ended ${end.t - failedAt} ms after the failure`);
   await client.close();
 });
