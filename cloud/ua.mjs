@@ -302,12 +302,18 @@ export class UserAgent {
 
   /**
    * Moves a leg to the connection its client's in-dialog request came on; false when the request
-   * was answered here instead: 403 for a Contact that is not the dialog's (a flow is replaced only
-   * by the same client instance, RFC 5626 §4.2), 481 for a re-INVITE while the test switch
+   * was answered here instead: 481 for a request without a Contact while the leg's connection is
+   * still open, 403 for a Contact that is not the dialog's (a flow is replaced only by the same
+   * client instance, RFC 5626 §4.2), 481 for a re-INVITE while the test switch
    * (config.refuseTargetRefresh: '*' or client ids) refuses target refreshes.
    */
   moveLeg(leg, connection, request) {
     const contact = request.contact[0]?.uri;
+    if (!contact && leg.connection.open) {
+      // While the dialog's connection lives, only a target refresh (with its Contact) moves it.
+      this.respond(connection, request, 481);
+      return false;
+    }
     const target = this.sip.parseUri(leg.remoteTarget);
     if (contact && target && (contact.user !== target.user || contact.host.toLowerCase() !== target.host.toLowerCase())) {
       this.respond(connection, request, 403, { reason: 'Contact Is Not The Dialog\'s' });
@@ -415,6 +421,7 @@ class Leg {
       return;
     }
     this.ua.events.add('dialog.detached', { sipCallId: this.callId, client: this.clientId, connection: this.connection.id, limitS: limit });
+    if (this.reinvite?.ours) this.reinvite.resend();
     this.detachTimer = setTimeout(() => this.giveUp('connection closed: no reconnect'), limit * 1000);
     this.detachTimer.unref?.();
   }
@@ -435,6 +442,7 @@ class Leg {
     clearTimeout(this.detachTimer);
     this.detachTimer = null;
     for (const { handlers } of this.waiting.splice(0)) handlers.onTimeout?.();
+    if (this.reinvite?.ours) this.reinvite.fail(); // sent on a connection that is gone
     if (this.ended) this.ua.removeLeg(this);
     else this.end(reason, { connectionLost: true });
   }
@@ -510,6 +518,8 @@ class Leg {
       if (this.reinvite !== exchange) return;
       const ok = status >= 200 && status < 300;
       if (!ok) this.reinvite = null;
+      // §13.3.1.4: no ACK for the 2xx in time, and the exchange is over all the same.
+      else setTimeout(() => this.reinvite === exchange && (this.reinvite = null), this.ua.sip.timers.ackWait).unref?.();
       const list = ok ? [['Contact', this.ua.contact], ...headers] : headers;
       this.ua.respond(connection, request, status, { reason, headers: list, body, contentType: body ? 'application/sdp' : '' });
     };
@@ -530,34 +540,46 @@ class Leg {
       onFinal({ status: 491, body: '', headers: [] });
       return;
     }
-    const cseq = this.nextCSeq();
-    const exchange = { ours: true, cseq };
-    this.reinvite = exchange;
-    const done = (response) => {
-      if (this.reinvite === exchange) this.reinvite = null;
-      onFinal(response);
-    };
-    this.sendInDialog({
+    const spec = {
       method: 'INVITE',
       uri: this.remoteTarget,
       from: this.localHeader,
       to: this.remoteHeader,
       callId: this.callId,
-      cseq,
+      cseq: this.nextCSeq(),
       contact: this.ua.contact,
       headers,
       body: sdp,
-    }, {
+    };
+    const exchange = { ours: true, spec };
+    this.reinvite = exchange;
+    const done = (response) => {
+      if (exchange.finished) return;
+      exchange.finished = true;
+      if (this.reinvite === exchange) this.reinvite = null;
+      onFinal(response);
+    };
+    const handlers = {
       onResponse: (response) => {
         if (response.status < 200) return;
-        if (response.status < 300) {
+        if (response.status < 300 && !exchange.finished) {
           if (response.contact[0]) this.remoteTarget = response.contact[0].uri.text;
-          this.ua.sendRequest(this.connection, { method: 'ACK', uri: this.remoteTarget, from: this.localHeader, to: this.remoteHeader, callId: this.callId, cseq });
+          this.ua.sendRequest(this.connection, { method: 'ACK', uri: this.remoteTarget, from: this.localHeader, to: this.remoteHeader, callId: this.callId, cseq: spec.cseq });
         }
         done(response);
       },
       onTimeout: () => done({ status: 408, body: '', headers: [] }),
-    });
+    };
+    // Sent, and then the connection went with its transaction: it goes again, first, on the
+    // client's return (a new CSeq: the client may have seen the first one).
+    exchange.resend = () => {
+      if (exchange.finished || this.waiting.some((w) => w.spec === spec)) return;
+      spec.cseq = this.nextCSeq();
+      spec.uri = this.remoteTarget;
+      this.waiting.unshift({ spec, handlers });
+    };
+    exchange.fail = () => handlers.onTimeout();
+    this.sendInDialog(spec, handlers);
   }
 
   /** Our BYE in the dialog (§15.1.1). */
