@@ -477,3 +477,27 @@ test('a relayed re-INVITE whose client drops before answering goes again (new CS
   await caller.close();
   await callee.close();
 });
+
+test('hold and resume by re-INVITE (no ICE restart) in an echo call: sendonly is answered recvonly, sendrecv again brings the echo back', async (t) => {
+  const client = await ScriptedClient.connect(cloud, 'sami');
+  const { inv, ok, peer } = await echoCall(t, client, { toneHz: 440 });
+  const first = bodyOf(inv.text);
+  // The same session, a new version (RFC 3264 §8): the tests' own SDP edit, as a client's hold would make it.
+  const version = (sdp, n, direction) => sdp.replace(/^(o=\S+ \S+ )(\d+)/m, (m, head, v) => `${head}${BigInt(v) + BigInt(n)}`).replace('a=sendrecv', `a=${direction}`);
+  client.peer.send(client.reinviteText(inv, ok, { sdp: version(first, 1, 'sendonly') }));
+  const held = await client.peer.next(isResponse(200, 'INVITE'), 10000);
+  client.peer.send(client.reAckText(inv, held));
+  assert.match(bodyOf(held), /^a=recvonly/m);
+  assert.equal(/a=ice-ufrag:(\S+)/.exec(bodyOf(held))[1], /a=ice-ufrag:(\S+)/.exec(bodyOf(ok))[1]);
+  client.peer.send(client.reinviteText(inv, ok, { sdp: version(first, 2, 'sendrecv'), cseq: 4 }));
+  const resumed = await client.peer.next(isResponse(200, 'INVITE'), 10000);
+  client.peer.send(client.reAckText(inv, resumed, 4));
+  assert.match(bodyOf(resumed), /^a=sendrecv/m);
+  await sleep(1500);
+  const heard = peer.level(1000, 440);
+  assert.ok(heard.rms > 2000 && heard.share > 0.8, `echo after resume: ${JSON.stringify(heard)}`);
+  client.peer.send(bye(client, inv, ok, 5));
+  assert.equal(statusOf(await client.peer.next(isResponse(200, 'BYE'))), 200);
+  assert.equal((await endOf(inv.callId)).cause, 'NORMAL');
+  await client.close();
+});
