@@ -29,6 +29,8 @@ const OPTIONS = [
   { key: 'maxExpires', flag: 'max-expires', env: 'ACW_MAX_EXPIRES', def: 3600, parse: intIn(1, 86400), help: 'longest registration granted' },
   { key: 'recordSeconds', flag: 'record-seconds', env: 'ACW_RECORD_SECONDS', def: 5, parse: intIn(1, 300), help: 'how long the record service records' },
   { key: 'ringTimeout', flag: 'ring-timeout', env: 'ACW_RING_TIMEOUT', def: 60, parse: intIn(1, 3600), help: 'seconds a call may ring before 480' },
+  { key: 'reconnectLimit', flag: 'reconnect-limit', env: 'ACW_RECONNECT_LIMIT', def: 30, parse: intIn(0, 3600), help: 'seconds a call waits for a client whose connection dropped (0: ends at once)' },
+  { key: 'refuseTargetRefresh', flag: 'refuse-target-refresh', env: 'ACW_REFUSE_TARGET_REFRESH', def: '', help: "test switch: 481 to a reconnected client's re-INVITE ('*' or client ids, comma-separated)" },
   { key: 'dist', flag: 'dist', env: 'ACW_DIST', def: join(ROOT, 'dist'), parse: resolvePath, help: 'built wasm modules (acw-sip, acw-media, acw-core)' },
   { key: 'faults', flag: 'fault', env: 'ACW_FAULTS', def: [], parse: faultSpecs, repeat: true, help: "a fault from the start, KIND:key=value,... (repeatable; ';' between them in ACW_FAULTS), e.g. loss:client=alice,percent=10 or close:client=alice,after=30000,every=60000,ms=5000" },
   { key: 'logLevel', flag: 'log-level', env: 'ACW_LOG_LEVEL', def: 'info', parse: oneOf(['silent', 'error', 'warn', 'info', 'debug']), help: 'silent | error | warn | info | debug' },

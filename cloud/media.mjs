@@ -184,6 +184,12 @@ export class MediaSession {
   }
 
   receive(rtp) {
+    // After an ICE restart werift does not report 'connected' again (its connect() skips a live
+    // DTLS transport): audio arriving is the sign that media is back (services/common.mjs).
+    if (this.state === 'failed' || this.state === 'disconnected') {
+      this.state = 'connected';
+      for (const fn of this.stateHandlers) fn('connected');
+    }
     const now = Date.now();
     this.stats.packetsIn++;
     this.stats.firstInAt ||= now;
@@ -244,6 +250,7 @@ export class MediaSession {
 
   async answer(offerSdp) {
     this.faults?.claimBody(this, offerSdp);
+    this.remoteSdp = offerSdp;
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
     this.learnPayloadTypes();
     if (!this.hasOpus) throw Object.assign(new Error('the offer has no Opus'), { status: 488 });
@@ -262,6 +269,7 @@ export class MediaSession {
 
   async accept(answerSdp) {
     this.faults?.claimBody(this, answerSdp);
+    this.remoteSdp = answerSdp;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
     this.learnPayloadTypes();
   }

@@ -54,9 +54,13 @@ export class ClientCall {
       this.record.ringing(response.status);
     });
     b.on('answer', (response) => {
+      this.lastSdp.set(b, response.body);
       a.accept(response.body, appHeaders(response));
       this.record.answered();
     });
+    this.lastSdp = new Map([[a, invite.body]]);
+    a.onReinvite = (request) => this.reinvite(a, b, request);
+    b.onReinvite = (request) => this.reinvite(b, a, request);
     b.on('failure', ({ status, reason }) => this.finish(status, 'callee', reason));
     b.on('bye', () => this.finish(200, 'callee', 'BYE'));
     b.on('end', (why, extra2) => {
@@ -69,6 +73,26 @@ export class ClientCall {
       if (!this.record.answeredAt) this.finish(480, 'cloud', 'no answer');
     }, config.ringTimeout * 1000);
     b.start();
+  }
+
+  /**
+   * A re-INVITE from one side (hold, ICE restart, a target refresh after a reconnect) goes to the
+   * other, and its final response comes back (while that side is reconnecting it waits: 408 if it
+   * never returns). An offer identical to the last one this side made (RFC 3264 §8: no change,
+   * as a target refresh sends) is answered here with the other side's last SDP.
+   */
+  reinvite(from, to, request) {
+    if (!request.body || request.body === this.lastSdp.get(from)) return { status: 200, body: this.lastSdp.get(to) ?? '' };
+    return new Promise((resolvePromise) => {
+      to.sendReinvite({ sdp: request.body, headers: appHeaders(request) }, (response) => {
+        const ok = response.status >= 200 && response.status < 300;
+        if (ok) {
+          this.lastSdp.set(from, request.body);
+          this.lastSdp.set(to, response.body);
+        }
+        resolvePromise({ status: response.status, reason: response.reason ?? '', body: ok ? response.body : '', headers: response.headers ? appHeaders(response) : [] });
+      });
+    });
   }
 
   refuse(status, why, headers = []) {

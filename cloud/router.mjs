@@ -185,6 +185,7 @@ export class Router {
       to: sip.formatNameAddr({ uri: { scheme: 'sip', user: binding.clientId, host: this.config.clientDomain } }),
       sdp,
       headers,
+      clientId: binding.clientId,
     });
     return leg;
   }

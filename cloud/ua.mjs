@@ -244,9 +244,11 @@ export class UserAgent {
       return;
     }
     if (request.to.tag) {
-      // In a dialog (§12.2.2): only the dialog's own connection can reach it.
-      if (leg && leg.matches(request)) leg.receive(request);
-      else this.respond(connection, request, 481);
+      // In a dialog (§12.2.2). A request of a dialog whose leg is on another connection is the
+      // client back on a new one (RFC 5626 flow): the leg moves to it, or 481 when it cannot.
+      const dialog = leg?.matches(request) ? leg : this.legOnOtherConnection(connection, request);
+      if (!dialog) this.respond(connection, request, 481);
+      else if (dialog.connection === connection || this.moveLeg(dialog, connection, request)) dialog.receive(request);
       return;
     }
     switch (method) {
@@ -286,8 +288,51 @@ export class UserAgent {
   connectionClosed(connection) {
     this.transactions.get(connection)?.close();
     this.transactions.delete(connection);
-    for (const leg of [...this.legs.values()]) if (leg.connection === connection) leg.end('connection closed', { connectionLost: true });
+    for (const leg of [...this.legs.values()]) if (leg.connection === connection) leg.connectionLost();
     this.registrar?.connectionClosed(connection);
+  }
+
+  /** The leg of the request's dialog (Call-ID and tags) that is held by another connection. */
+  legOnOtherConnection(connection, request) {
+    for (const leg of this.legs.values()) {
+      if (leg.connection !== connection && leg.callId === request.callId && leg.matches(request)) return leg;
+    }
+    return undefined;
+  }
+
+  /**
+   * Moves a leg to the connection its client's in-dialog request came on; false when the request
+   * was answered here instead: 481 for a request without a Contact while the leg's connection is
+   * still open, 403 for a Contact that is not the dialog's (a flow is replaced only by the same
+   * client instance, RFC 5626 §4.2), 481 for a re-INVITE while the test switch
+   * (config.refuseTargetRefresh: '*' or client ids) refuses target refreshes.
+   */
+  moveLeg(leg, connection, request) {
+    const contact = request.contact[0]?.uri;
+    if (!contact && leg.connection.open) {
+      // While the dialog's connection lives, only a target refresh (with its Contact) moves it.
+      this.respond(connection, request, 481);
+      return false;
+    }
+    const target = this.sip.parseUri(leg.remoteTarget);
+    if (contact && target && (contact.user !== target.user || contact.host.toLowerCase() !== target.host.toLowerCase())) {
+      this.respond(connection, request, 403, { reason: 'Contact Is Not The Dialog\'s' });
+      return false;
+    }
+    if (request.method === 'INVITE' && refusesTargetRefresh(this.config.refuseTargetRefresh, leg.clientId)) {
+      this.respond(connection, request, 481);
+      this.events.add('dialog.refused', { sipCallId: leg.callId, client: leg.clientId, connection: connection.id, reason: 'test switch' });
+      leg.giveUp('target refresh refused');
+      return false;
+    }
+    const from = leg.connection.id;
+    this.removeLeg(leg);
+    leg.connection = connection;
+    this.addLeg(leg);
+    this.events.add('dialog.moved', { sipCallId: leg.callId, client: leg.clientId, from, to: connection.id, method: request.method });
+    this.log.info('sip', `${leg.callId}: dialog moved from connection ${from} to ${connection.id} (${request.method})`);
+    leg.reattached();
+    return true;
   }
 
   addLeg(leg) {
@@ -301,13 +346,25 @@ export class UserAgent {
 
   /** Ends every call (BYE, CANCEL or 503), then gives the frames a moment to leave. */
   async shutdown() {
+    for (const leg of [...this.legs.values()]) if (leg.detached) leg.giveUp('server shutting down');
     for (const leg of [...this.legs.values()]) leg.hangUp(503, 'server shutting down');
     if (this.router) this.router.shutdown();
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-/** Common to both legs: one dialog with one client connection. */
+/** Whether the test switch (a list of client ids, or '*' for all) refuses a client's target refresh. */
+export function refusesTargetRefresh(setting, clientId) {
+  const list = Array.isArray(setting) ? setting : String(setting ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return list.includes('*') || list.includes(clientId);
+}
+
+/**
+ * Common to both legs: one dialog with one client connection. When that connection closes, a
+ * confirmed leg waits config.reconnectLimit seconds for its client to come back on another one
+ * (an in-dialog request moves it there: UserAgent.moveLeg); requests the cloud sends meanwhile
+ * wait for it. States: early, accepted (2xx sent, no ACK yet), confirmed, ended.
+ */
 class Leg {
   constructor(ua, connection) {
     this.ua = ua;
@@ -316,6 +373,9 @@ class Leg {
     this.handlers = {};
     this.localCSeq = 0;
     this.endedWith = null;
+    this.waiting = []; // requests for the client while it has no connection: [{spec, handlers}]
+    this.reinvite = null; // the re-INVITE exchange in progress: {ours, cseq, connection?}
+    this.onReinvite = null; // async (request) => {status, body?, headers?}: who answers an offer
   }
 
   /** on('ack'|'cancel'|'bye'|'end'|'provisional'|'answer'|'failure'|'info', fn). */
@@ -343,15 +403,68 @@ class Leg {
     this.state = 'ended';
     clearTimeout(this.ackTimer);
     clearTimeout(this.cancelTimer);
-    this.ua.removeLeg(this);
+    // A BYE waiting for the client keeps the leg findable until its client comes back or gives up.
+    if (this.waiting.length === 0) this.ua.removeLeg(this);
     this.endedWith = reason;
     this.emit('end', reason, extra);
+  }
+
+  get detached() {
+    return Boolean(this.detachTimer);
+  }
+
+  /** The leg's connection closed: a confirmed call waits for the client's return, anything else ends now. */
+  connectionLost() {
+    const limit = this.ua.config.reconnectLimit ?? 0;
+    if (this.state !== 'confirmed' || limit <= 0) {
+      this.giveUp('connection closed');
+      return;
+    }
+    this.ua.events.add('dialog.detached', { sipCallId: this.callId, client: this.clientId, connection: this.connection.id, limitS: limit });
+    if (this.reinvite?.ours) this.reinvite.resend();
+    this.detachTimer = setTimeout(() => this.giveUp('connection closed: no reconnect'), limit * 1000);
+    this.detachTimer.unref?.();
+  }
+
+  /** On the new connection: what waited for it goes out, in order. */
+  reattached() {
+    clearTimeout(this.detachTimer);
+    this.detachTimer = null;
+    for (const { spec, handlers } of this.waiting.splice(0)) this.ua.sendRequest(this.connection, spec, handlers);
+    if (this.ended) this.ua.removeLeg(this);
+  }
+
+  /**
+   * The client is not coming back: what waited for it fails as a request with no answer does
+   * (Timer B/F: its onTimeout), and the call ends as when a connection is lost.
+   */
+  giveUp(reason) {
+    clearTimeout(this.detachTimer);
+    this.detachTimer = null;
+    for (const { handlers } of this.waiting.splice(0)) handlers.onTimeout?.();
+    if (this.reinvite?.ours) this.reinvite.fail(); // sent on a connection that is gone
+    if (this.ended) this.ua.removeLeg(this);
+    else this.end(reason, { connectionLost: true });
+  }
+
+  /** A request in the dialog, now or once the client is back on a connection. */
+  sendInDialog(spec, handlers = {}) {
+    if (this.connection.open || !this.detached) this.ua.sendRequest(this.connection, spec, handlers);
+    else this.waiting.push({ spec, handlers });
   }
 
   // In-dialog requests from the client.
   receive(request) {
     if (request.method === 'ACK') {
-      this.receiveAck(request);
+      if (this.reinvite && !this.reinvite.ours && request.cseq.number === this.reinvite.cseq) {
+        this.reinvite = null; // the ACK for our 2xx to its re-INVITE (§14.2)
+        this.emit('reinvite-ack', request);
+      } else this.receiveAck(request);
+      return;
+    }
+    if (this.ended) {
+      // The cloud has ended the call (its BYE went out just now, on the client's return).
+      this.ua.respond(this.connection, request, 481);
       return;
     }
     if (request.method === 'BYE') {
@@ -369,8 +482,7 @@ class Leg {
       return;
     }
     if (request.method === 'INVITE') {
-      // No re-negotiation (hold, ICE restart) here: the call carries on as it was (§14.2).
-      this.ua.respond(this.connection, request, 488);
+      this.receiveReinvite(request);
       return;
     }
     if (request.method === 'OPTIONS') {
@@ -382,9 +494,97 @@ class Leg {
 
   receiveAck() {}
 
+  /**
+   * A re-INVITE (§14.2): a target refresh (§12.2.2: its Contact is the new remote target) and an
+   * offer (hold, ICE restart) for onReinvite to answer; without an onReinvite, 488 and the call
+   * carries on as it was.
+   */
+  receiveReinvite(request) {
+    const connection = this.connection;
+    if (this.state !== 'confirmed' || this.reinvite) {
+      // §14.1: one at a time. Ours pending: 491; theirs still unanswered: 500 with Retry-After.
+      const busy = this.reinvite && !this.reinvite.ours;
+      this.ua.respond(connection, request, busy ? 500 : 491, { headers: busy ? [['Retry-After', '1']] : [] });
+      return;
+    }
+    if (request.contact[0]) this.remoteTarget = request.contact[0].uri.text;
+    if (!this.onReinvite) {
+      this.ua.respond(connection, request, 488);
+      return;
+    }
+    const exchange = { ours: false, cseq: request.cseq.number };
+    this.reinvite = exchange;
+    const reply = ({ status, reason = '', body = '', headers = [] }) => {
+      if (this.reinvite !== exchange) return;
+      const ok = status >= 200 && status < 300;
+      if (!ok) this.reinvite = null;
+      // §13.3.1.4: no ACK for the 2xx in time, and the exchange is over all the same.
+      else setTimeout(() => this.reinvite === exchange && (this.reinvite = null), this.ua.sip.timers.ackWait).unref?.();
+      const list = ok ? [['Contact', this.ua.contact], ...headers] : headers;
+      this.ua.respond(connection, request, status, { reason, headers: list, body, contentType: body ? 'application/sdp' : '' });
+    };
+    Promise.resolve()
+      .then(() => this.onReinvite(request))
+      .then(reply, (e) => {
+        this.ua.log.warn('call', `${this.callId}: re-INVITE refused: ${e.message}`);
+        reply({ status: e.status ?? 500 });
+      });
+  }
+
+  /**
+   * Our re-INVITE with an offer (§14.1); onFinal(response) gets its final response ({status: 408}
+   * when none comes, or the client never comes back). A 2xx is ACKed here.
+   */
+  sendReinvite({ sdp, headers = [] }, onFinal) {
+    if (this.ended || this.state !== 'confirmed' || this.reinvite) {
+      onFinal({ status: 491, body: '', headers: [] });
+      return;
+    }
+    const spec = {
+      method: 'INVITE',
+      uri: this.remoteTarget,
+      from: this.localHeader,
+      to: this.remoteHeader,
+      callId: this.callId,
+      cseq: this.nextCSeq(),
+      contact: this.ua.contact,
+      headers,
+      body: sdp,
+    };
+    const exchange = { ours: true, spec };
+    this.reinvite = exchange;
+    const done = (response) => {
+      if (exchange.finished) return;
+      exchange.finished = true;
+      if (this.reinvite === exchange) this.reinvite = null;
+      onFinal(response);
+    };
+    const handlers = {
+      onResponse: (response) => {
+        if (response.status < 200) return;
+        if (response.status < 300 && !exchange.finished) {
+          if (response.contact[0]) this.remoteTarget = response.contact[0].uri.text;
+          this.ua.sendRequest(this.connection, { method: 'ACK', uri: this.remoteTarget, from: this.localHeader, to: this.remoteHeader, callId: this.callId, cseq: spec.cseq });
+        }
+        done(response);
+      },
+      onTimeout: () => done({ status: 408, body: '', headers: [] }),
+    };
+    // Sent, and then the connection went with its transaction: it goes again, first, on the
+    // client's return (a new CSeq: the client may have seen the first one).
+    exchange.resend = () => {
+      if (exchange.finished || this.waiting.some((w) => w.spec === spec)) return;
+      spec.cseq = this.nextCSeq();
+      spec.uri = this.remoteTarget;
+      this.waiting.unshift({ spec, handlers });
+    };
+    exchange.fail = () => handlers.onTimeout();
+    this.sendInDialog(spec, handlers);
+  }
+
   /** Our BYE in the dialog (§15.1.1). */
   sendBye() {
-    this.ua.sendRequest(this.connection, {
+    this.sendInDialog({
       method: 'BYE',
       uri: this.remoteTarget,
       from: this.localHeader,
@@ -409,6 +609,7 @@ export class ServerLeg extends Leg {
     this.callId = invite.callId;
     this.localTag = newTag();
     this.remoteTag = invite.from.tag;
+    this.clientId = invite.from.uri.user;
     this.remoteTarget = invite.contact[0]?.uri.text ?? invite.from.uri.text;
     this.remoteHeader = header(invite, 'From');
     this.localHeader = ua.sip.formatNameAddr({
@@ -504,9 +705,10 @@ export class ClientLeg extends Leg {
    * target: the client's Contact URI; from / to: name-addr texts (From without tag); sdp: the offer;
    * headers: extra [[name, value]] (X- headers relayed from the caller).
    */
-  constructor(ua, connection, { target, from, fromUri, to, sdp, headers = [] }) {
+  constructor(ua, connection, { target, from, fromUri, to, sdp, headers = [], clientId = '' }) {
     super(ua, connection);
     this.isServer = false;
+    this.clientId = clientId;
     this.callId = newCallId();
     this.localTag = newTag();
     this.target = target;

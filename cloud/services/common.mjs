@@ -45,8 +45,65 @@ export function bind({ leg, record, session }) {
     const byCaller = why === 'remote BYE' || why === 'cancelled' || extra?.connectionLost;
     record.end({ status: record.answeredAt ? 200 : 487, by: byCaller ? 'caller' : 'cloud', reason: why });
   });
+  answerReinvites({ leg, record, session });
+  endOnMediaFailure({ leg, record, session });
+}
+
+/** A re-INVITE's offer (hold, ICE restart) is answered by the call's media session: the service's audio carries on. */
+function answerReinvites({ leg, record, session }) {
+  leg.onReinvite = async (request) => {
+    const restarts = iceRestarts(session);
+    const sdp = await renegotiate(session, request.body);
+    if (iceRestarts(session) > restarts) record.event('call.ice-restart', { restarts: iceRestarts(session) });
+    return { status: 200, body: sdp };
+  };
+}
+
+// werift's RTCIceTransport counts its restarts (an offer with a new ice-ufrag/ice-pwd).
+const iceRestarts = (session) => session.transceiver.dtlsTransport?.iceTransport?.iceRestarts ?? 0;
+
+/**
+ * The answer to a new offer on the live peer connection. werift (0.24) restarts ICE in place
+ * when the ufrag/pwd changed (RTCIceTransport.setRemoteParams -> restart(): new local
+ * credentials, candidates gathered again) and keeps DTLS and SRTP; the browser's checks then
+ * nominate a new pair. An offer identical to the last one, or none (RFC 3264 §8: no change),
+ * gets the current answer.
+ */
+export async function renegotiate(session, offerSdp) {
+  if (!offerSdp || offerSdp === session.remoteSdp) return session.localSdp;
+  try {
+    await session.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+    session.remoteSdp = offerSdp;
+    await session.pc.setLocalDescription(await session.pc.createAnswer());
+  } catch (e) {
+    throw Object.assign(new Error(`offer refused: ${e.message}`), { status: 488 });
+  }
+  await session.gathered();
+  session.localSdp = session.pc.localDescription.sdp;
+  return session.localSdp;
+}
+
+/**
+ * Media that fails before it ever connected ends the call. Once it had connected, ICE failing
+ * (RFC 7675 consent expiry: the client's network went away) leaves the client the reconnect
+ * limit to restart ICE with a re-INVITE; audio arriving again (MediaSession.receive) stops the clock.
+ */
+function endOnMediaFailure({ leg, record, session }) {
+  let connected = false;
+  let timer = null;
+  const fail = () => record.end({ status: record.answeredAt ? 200 : 480, by: 'cloud', reason: 'media failed' });
+  record.onEnd(() => clearTimeout(timer));
   session.onState((state) => {
-    if (state === 'failed') record.end({ status: record.answeredAt ? 200 : 480, by: 'cloud', reason: 'media failed' });
+    if (state === 'connected') {
+      connected = true;
+      clearTimeout(timer);
+      timer = null;
+    } else if (state === 'failed' && !timer) {
+      const limit = leg.ua.config.reconnectLimit ?? 0;
+      if (!connected || limit <= 0) return fail();
+      timer = setTimeout(fail, limit * 1000);
+      timer.unref?.();
+    }
   });
 }
 
@@ -120,6 +177,7 @@ export async function dialOut({ cloud, record, binding, callFrom, timeout }, onA
   leg.on('end', (why, extra) => {
     if (extra?.connectionLost) record.end({ status: record.answeredAt ? 200 : 480, by: 'callee', reason: why });
   });
+  answerReinvites({ leg, record, session });
   leg.on('answer', async (response) => {
     try {
       await session.accept(response.body);
@@ -133,9 +191,7 @@ export async function dialOut({ cloud, record, binding, callFrom, timeout }, onA
     record.answered();
     onAnswered(session, leg);
   });
-  session.onState((state) => {
-    if (state === 'failed') record.end({ status: record.answeredAt ? 200 : 480, by: 'cloud', reason: 'media failed' });
-  });
+  endOnMediaFailure({ leg, record, session });
   leg.start();
 }
 

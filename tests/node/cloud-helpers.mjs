@@ -277,6 +277,53 @@ export class ScriptedClient {
     ]);
   }
 
+  /** Back on a new WebSocket (the old one dropped), as the same instance with the same Contact (RFC 5626). */
+  async reconnect() {
+    this.peer = await SipPeer.connect(this.cloud);
+    return this;
+  }
+
+  /** A re-INVITE in the dialog of an INVITE we sent and its 2xx: a target refresh (same Contact) with an offer. */
+  reinviteText(invite, response, { sdp = bodyOf(invite.text), cseq = 3, contact = `<sip:${this.contactUser}@${this.host};transport=ws;ob>` } = {}) {
+    const branch = unique('z9hG4bK');
+    return sipText(`INVITE ${contactUri(response)} SIP/2.0`, [
+      ['Via', this.via(branch)],
+      ['To', headerOf(response, 'To')],
+      ['From', invite.from],
+      ['CSeq', `${cseq} INVITE`],
+      ['Call-ID', invite.callId],
+      ['Max-Forwards', '70'],
+      ['Contact', contact],
+      ['Content-Type', 'application/sdp'],
+    ], sdp);
+  }
+
+  /** The ACK for the 2xx to a re-INVITE (its CSeq number). */
+  reAckText(invite, response, cseq = 3) {
+    return sipText(`ACK ${contactUri(response)} SIP/2.0`, [
+      ['Via', this.via()],
+      ['To', headerOf(response, 'To')],
+      ['From', invite.from],
+      ['CSeq', `${cseq} ACK`],
+      ['Call-ID', invite.callId],
+      ['Max-Forwards', '70'],
+    ]);
+  }
+
+  /** A re-INVITE in a dialog the cloud started with `invite` (we are the callee). */
+  reinviteForIncoming(invite, { sdp, cseq = 2 }) {
+    return sipText(`INVITE ${contactUri(invite)} SIP/2.0`, [
+      ['Via', this.via()],
+      ['From', `${headerOf(invite, 'To')};tag=${this.dialogTag}`],
+      ['To', headerOf(invite, 'From')],
+      ['CSeq', `${cseq} INVITE`],
+      ['Call-ID', headerOf(invite, 'Call-ID')],
+      ['Max-Forwards', '70'],
+      ['Contact', `<sip:${this.contactUser}@${this.host};transport=ws>`],
+      ['Content-Type', 'application/sdp'],
+    ], sdp);
+  }
+
   /** A response to a request the cloud sent us (copies Via/From/To/Call-ID/CSeq, adds our tag). */
   respondTo(request, status, reason, { tag = this.dialogTag ??= unique('r'), body = '', contact = true, headers: extra = [] } = {}) {
     const to = headerOf(request, 'To');

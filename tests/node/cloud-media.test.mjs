@@ -72,7 +72,11 @@ test('ring: 180 for about 3 s, then answered with echo', async () => {
   await client.close();
 });
 
-test('the caller closing its socket mid-call ends the media session', async () => {
+test('the caller closing its socket mid-call, not back within the reconnect limit (1 s here), ends the media session', async (t) => {
+  cloud.config.reconnectLimit = 1;
+  t.after(() => {
+    cloud.config.reconnectLimit = 30;
+  });
   const client = await ScriptedClient.connect(cloud, 'alice');
   const peer = new AudioPeer();
   const { inv } = await callWithAudio(client, peer, 'echo');

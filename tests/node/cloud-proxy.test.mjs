@@ -174,7 +174,11 @@ test('callee connection lost while ringing: the caller gets 480', async () => {
   await caller.close();
 });
 
-test('caller connection lost after answer: the callee gets BYE', async () => {
+test('caller connection lost after answer, no reconnect within the limit (1 s here): the callee gets BYE', async (t) => {
+  cloud.config.reconnectLimit = 1;
+  t.after(() => {
+    cloud.config.reconnectLimit = 30;
+  });
   const { caller, callee, token, uri } = await pair('lena', 'mick');
   const inv = caller.inviteText(uri, { token });
   caller.peer.send(inv.text);
@@ -218,7 +222,7 @@ test('token rules for calls: none 401, not covering the callee 403, another clie
   await callee.close();
 });
 
-test('in-dialog requests from another connection get 481 and do not touch the call', async () => {
+test('in-dialog requests without a Contact from another connection, while the dialog\'s is open, get 481 and do not touch the call', async () => {
   const { caller, callee, token, uri } = await pair('pete', 'quin');
   const inv = caller.inviteText(uri, { token });
   caller.peer.send(inv.text);
