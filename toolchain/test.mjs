@@ -1,16 +1,20 @@
-// Runs every suite (native and sanitized GoogleTest, libFuzzer for a bounded time, node:test,
+// Runs every suite (linters, native and sanitized GoogleTest, libFuzzer for a bounded time, node:test,
 // browser) and ends with one count line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, cpSync, rmSync, mkdtempSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, 'build', 'reports');
 mkdirSync(reports, { recursive: true });
-const fuzzSeconds = Number(process.env.ACW_FUZZ_SECONDS ?? 60);
-const only = process.argv.slice(2); // optional suite names: native sanitize fuzz node browser
+// Fuzzing in `npm test` shares a fixed budget (ACW_FUZZ_TOTAL_SECONDS, default 300) among the
+// targets, so adding a target does not lengthen the suite; ACW_FUZZ_SECONDS sets a per-target
+// time instead. Long runs belong in `npm run fuzz`.
+const fuzzTotal = Number(process.env.ACW_FUZZ_TOTAL_SECONDS ?? 300);
+const fuzzPerTarget = process.env.ACW_FUZZ_SECONDS === undefined ? null : Number(process.env.ACW_FUZZ_SECONDS);
+const only = process.argv.slice(2); // optional suite names: lint native sanitize fuzz node browser
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
@@ -55,12 +59,15 @@ function gtestSuites(buildDir, label) {
   }
 }
 
+if (want('lint')) lintSuites();
 if (want('native')) gtestSuites('build/native', 'native');
 if (want('sanitize')) gtestSuites('build/sanitize', 'asan+ubsan');
 
-if (want('fuzz') && fuzzSeconds > 0) {
+if (want('fuzz') && (fuzzPerTarget ?? fuzzTotal) > 0) {
   const dir = join(root, 'build', 'sanitize', 'tests', 'fuzz');
   const fuzzers = existsSync(dir) ? readdirSync(dir).filter((f) => /^fuzz_[a-z0-9_]+$/.test(f)).sort() : [];
+  if (fuzzers.length === 0) record('fuzz', 0, 1, 0, 'no fuzz targets built: run toolchain/setup.sh');
+  const fuzzSeconds = fuzzPerTarget ?? Math.max(10, Math.floor(fuzzTotal / Math.max(1, fuzzers.length)));
   for (const f of fuzzers) {
     const corpusName = f.replace(/^fuzz_/, '').split('_')[0];
     const seed = join(root, 'tests', 'fuzz', 'corpus', corpusName);
@@ -76,6 +83,59 @@ if (want('fuzz') && fuzzSeconds > 0) {
   }
 }
 
+// Linters: ESLint over the JS folders, clang-format and clang-tidy over the C++ (.clang-tidy says
+// which checks and why). Each counts files: a file with a finding fails.
+function lintSuites() {
+  const eslint = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
+  if (!existsSync(eslint)) {
+    record('lint eslint', 0, 1, 0, 'eslint missing: run toolchain/setup.sh');
+  } else {
+    const r = run(process.execPath, [eslint, '--format', 'json', '.']);
+    let files = null;
+    try {
+      files = JSON.parse(r.out.slice(r.out.indexOf('[')));
+    } catch {
+      process.stdout.write(r.out.slice(-4000));
+    }
+    if (!files) {
+      record('lint eslint', 0, 1, 0, 'no report');
+    } else {
+      const bad = files.filter((f) => f.errorCount + f.warningCount > 0);
+      for (const f of bad) {
+        for (const m of f.messages) console.log(`[lint] ${f.filePath.slice(root.length + 1)}:${m.line}:${m.column} ${m.message} (${m.ruleId})`);
+      }
+      record('lint eslint', files.length - bad.length, bad.length);
+    }
+  }
+
+  const sources = (dirs, re) => dirs.flatMap((d) => {
+    const dir = join(root, d);
+    return existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => re.test(f)).sort().map((f) => join(d, f)) : [];
+  });
+  const cxx = sources(['cpp', 'bindings', 'tests/cpp', 'tests/fuzz', 'bench'], /\.(cpp|hpp)$/);
+  const format = run('clang-format', ['--dry-run', '--Werror', ...cxx]);
+  const unformatted = new Set([...format.out.matchAll(/^(\S+?):\d+:\d+: (?:error|warning)/gm)].map((m) => m[1]));
+  for (const f of unformatted) console.log(`[lint] clang-format: ${f} is not formatted (clang-format -i ${f})`);
+  record('lint clang-format', cxx.length - unformatted.size, unformatted.size + (format.code !== 0 && unformatted.size === 0 ? 1 : 0));
+
+  // clang-tidy reads the native build's compile commands: the core and its tests (bindings/ are
+  // compiled by em++ only and carry Emscripten headers; they are formatted, not tidied).
+  const db = join(root, 'build', 'native', 'compile_commands.json');
+  const tidy = sources(['cpp'], /\.cpp$/);
+  if (!existsSync(db)) {
+    record('lint clang-tidy', 0, 1, 0, 'build/native missing: run toolchain/setup.sh');
+  } else {
+    const r = run('run-clang-tidy', ['-quiet', '-p', join(root, 'build', 'native'),
+      // the native build is g++'s: its -Wno-* options for GCC bugs are unknown to clang
+      '-extra-arg=-Wno-unknown-warning-option', '-j', String(Math.max(1, os.cpus().length)),
+      ...tidy.map((f) => join(root, f))]);
+    const text = r.out.replace(/\x1b\[[0-9;]*m/g, ''); // run-clang-tidy colours its output
+    const findings = [...text.matchAll(/^(\/\S+?):(\d+):\d+: (?:warning|error): .*$/gm)];
+    const files = new Set(findings.map((m) => m[1]));
+    for (const line of new Set(findings.map((m) => m[0]))) console.log(`[lint] ${line.slice(root.length + 1)}`);
+    record('lint clang-tidy', tidy.length - files.size, files.size + (r.code !== 0 && files.size === 0 ? 1 : 0));
+  }
+}
 // Each file runs in its own node:test process with its own bound: a file whose process cannot
 // exit (a wrtc quirk, a leaked handle) fails alone instead of stalling the run.
 function nodeSuite(label, dirName, extraEnv = {}) {
