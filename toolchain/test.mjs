@@ -129,7 +129,9 @@ function lintSuites() {
       // the native build is g++'s: its -Wno-* options for GCC bugs are unknown to clang
       '-extra-arg=-Wno-unknown-warning-option', '-j', String(Math.max(1, os.cpus().length)),
       ...tidy.map((f) => join(root, f))]);
-    const text = r.out.replace(/\x1b\[[0-9;]*m/g, ''); // run-clang-tidy colours its output
+    // run-clang-tidy colours its output: the escape sequences go before the lines are read.
+    // eslint-disable-next-line no-control-regex
+    const text = r.out.replace(/\x1b\[[0-9;]*m/g, '');
     const findings = [...text.matchAll(/^(\/\S+?):(\d+):\d+: (?:warning|error): .*$/gm)];
     const files = new Set(findings.map((m) => m[1]));
     for (const line of new Set(findings.map((m) => m[0]))) console.log(`[lint] ${line.slice(root.length + 1)}`);

@@ -77,8 +77,10 @@ Resampler::Resampler(int input_rate, int output_rate, int channels, int up, int 
     coefficients_.resize(static_cast<std::size_t>(total));
     for (int p = 0; p < up_; ++p) {
       for (int k = 0; k < taps_per_phase_; ++k) {
-        coefficients_[static_cast<std::size_t>(p * taps_per_phase_ + k)] =
-            static_cast<float>(h[static_cast<std::size_t>(p + k * up_)]);
+        const auto phase = static_cast<std::size_t>(p);
+        const auto tap = static_cast<std::size_t>(k);
+        coefficients_[phase * static_cast<std::size_t>(taps_per_phase_) + tap] =
+            static_cast<float>(h[phase + tap * static_cast<std::size_t>(up_)]);
       }
     }
   }

@@ -38,22 +38,16 @@ void set_bandwidth(MediaSection& section, uint32_t bits_per_second) {
   text::append_decimal(as, bits_per_second / 1000 + (bits_per_second % 1000 != 0 ? 1 : 0));
   std::string tias = "b=TIAS:";
   text::append_decimal(tias, bits_per_second);
-  // The new lines go after the last i= or c= line, else first.
-  std::size_t after = 0;  // 1 + the index of that line
-  for (std::size_t i = 0; i < section.lines.size(); ++i) {
-    const std::string& line = section.lines[i];
-    if (!line.empty() && (line[0] == 'i' || line[0] == 'c')) after = i + 1;
-  }
+  // The old b=AS/b=TIAS lines go; the new ones go after the last i= or c= line, else first.
   std::vector<std::string> lines;
-  for (std::size_t i = 0; i <= section.lines.size(); ++i) {
-    if (i == after) {
-      lines.push_back(std::move(as));
-      lines.push_back(std::move(tias));
-    }
-    if (i < section.lines.size() && !is_capped_bandwidth(section.lines[i])) {
-      lines.push_back(std::move(section.lines[i]));
-    }
+  for (std::string& line : section.lines) {
+    if (!is_capped_bandwidth(line)) lines.push_back(std::move(line));
   }
+  const auto is_info_or_connection = [](const std::string& line) {
+    return !line.empty() && (line[0] == 'i' || line[0] == 'c');
+  };
+  const auto last = std::find_if(lines.rbegin(), lines.rend(), is_info_or_connection);
+  lines.insert(last.base(), {std::move(as), std::move(tias)});
   section.lines = std::move(lines);
 }
 
