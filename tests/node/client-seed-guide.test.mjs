@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { AculabCloudClient } from 'aculab-webrtc-wasm';
 import { CLOUD_ID, KEY, TOKEN, ScriptedCloud, exitWhenDone, until } from './client-helpers.mjs';
+import { SHARED } from './cloud-helpers.mjs';
 import { TONE_DBFS, TONE_SHARE, TonePeer, hearTone, makeEnvironment } from './wrtc-env.mjs';
 
 const guard = exitWhenDone(after);
-const GUIDE = join(process.env.ACW_SHARED_DIR ?? '/work/shared', 'seeds', 'webrtc-interface-v2-developer-guide.txt');
+const GUIDE = join(SHARED, 'seeds', 'webrtc-interface-v2-developer-guide.txt');
 const STUB_CONTACT = 'Contact: <sip:stub@127.0.0.1;transport=ws>';
 
 // The guide's snippets, verbatim (its text lost the indentation; the code is as printed).

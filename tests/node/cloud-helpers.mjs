@@ -1,5 +1,5 @@
 // Shared set-up for the local cloud's node:test suites: a cloud on a free port, tokens, a scripted SIP client.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -7,7 +7,10 @@ import { loadConfig } from '../../cloud/config.mjs';
 import { Cloud } from '../../cloud/cloud.mjs';
 import { ROOT } from '../../cloud/config.mjs';
 
-export const SHARED = process.env.ACW_SHARED_DIR ?? '/work/shared';
+// The steering repo's shared/ (traces, the guide): beside this clone, as CI lays it, else the
+// workplace's copy.
+export const SHARED = process.env.ACW_SHARED_DIR ??
+  [join(ROOT, '..', 'shared'), '/work/shared'].find((dir) => existsSync(dir)) ?? '/work/shared';
 
 /**
  * The wasm modules under test. A suite never skips when they are missing: the cloud will not start
