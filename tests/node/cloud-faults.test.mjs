@@ -1,21 +1,21 @@
 // Fault injection in the local cloud: /faults and --fault; closed, refused and half-dead sockets; media blackhole and loss heard by a wrtc peer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { basicAuth, bodyOf, headerOf, isResponse, ScriptedClient, SipPeer, sipMissing, sipText, startTestCloud } from './cloud-helpers.mjs';
+import { basicAuth, bodyOf, headerOf, isResponse, ScriptedClient, SipPeer, sipText, startTestCloud } from './cloud-helpers.mjs';
 import { AudioPeer, endProcess } from './cloud-audio-peer.mjs';
 import { loadConfig } from '../../cloud/config.mjs';
 import { FaultError, faultRequest, parseFaultSpec } from '../../cloud/faults.mjs';
 
 let cloud;
 before(async () => {
-  if (sipMissing) return;
   cloud = await startTestCloud();
 });
 after(async () => {
   await cloud?.stop();
   endProcess();
 });
-const opts = { skip: sipMissing };
+// A suite never skips for a missing build (cloud-helpers.mjs): the cloud does not start without it.
+const opts = {};
 const service = (name) => `sip:${name}@sip-1-2-0.aculab.com;transport=tcp`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Generous: these only bound a wait for something that normally takes milliseconds.
@@ -53,7 +53,7 @@ const faultEvent = (type, id) => cloud.events.waitFor((e) => e.type === type && 
 
 /** The events of one fault as GET /events shows them. */
 async function eventsOf(id) {
-  const res = await fetch(new URL('events?type=fault', cloud.url));
+  const res = await fetch(new URL('events?type=fault', cloud.url), { headers: { Authorization: basicAuth(cloud) } });
   return (await res.json()).events.filter((e) => e.fault === id).map((e) => e.type);
 }
 
