@@ -129,7 +129,7 @@ export class Registrar {
         return this.refuse(connection, request, clientId, 423, `expires ${asked} < ${this.config.minExpires}`, [['Min-Expires', String(this.config.minExpires)]]);
       }
       // A binding lasts no longer than the token that made it.
-      const tokenLeft = Math.max(1, Math.floor(check.claims.exp - now / 1000));
+      const tokenLeft = Math.max(1, Math.ceil(check.claims.exp - now / 1000));
       granted.push({ contact, expires: Math.min(asked, this.config.maxExpires, tokenLeft) });
     }
     const list = (this.bindings.get(clientId) ?? []).filter((b) => b.expiresAt > now);
