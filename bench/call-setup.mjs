@@ -47,7 +47,7 @@ function unavailable(reason) {
 
 async function startCloud(tmp) {
   const child = spawn(process.execPath, [
-    join(ROOT, 'cloud', 'server.mjs'), '--port', '0', '--log-level', 'warn', '--events-log', '',
+    join(ROOT, 'cloud', 'server.mjs'), '--port', '0', '--log-level', 'warn', '--events-log', '', '--api-key', 'local-api-key',
     '--recordings', join(tmp, 'recordings'),
     // The bench drives calls back to back: keep the cloud's flood guards out of the figures.
     '--rate-limit', '10000', '--max-calls', '1000',

@@ -44,7 +44,7 @@ function procStats(pid) {
 
 async function startCloud() {
   const child = spawn(process.execPath, [...(process.env.ACW_CLOUD_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'cloud', 'server.mjs'), '--port', '0', '--max-calls', String(CALLS + 10),
-    '--rate-limit', '1000', '--events-log', '', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--rate-limit', '1000', '--events-log', '', '--api-key', 'local-api-key', '--max-connections-per-address', '100000', '--max-calls-per-address', '100000', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const url = await new Promise((resolvePromise, reject) => {
     child.stdout.on('data', (d) => {

@@ -2,21 +2,26 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { mkdirSync } from 'node:fs';
+import { Access, accountApiKey, signingKeyPair } from './access.mjs';
 import { EventLog } from './events.mjs';
+import { Recordings } from './recordings.mjs';
 import { Faults } from './faults.mjs';
 import { createHttpHandler } from './http.mjs';
 import { createLogger } from './log.mjs';
 import { loadSip } from './sip.mjs';
 import { TokenService } from './tokens.mjs';
 import { SipTransport } from './transport.mjs';
+import { unwatchRejections, watchRejections } from './rejections.mjs';
 
 export class Cloud {
   /** config: the result of loadConfig(). */
   constructor(config, { logger } = {}) {
     this.config = config;
     this.log = logger ?? createLogger(config.logLevel);
-    this.events = new EventLog({ file: config.eventsLog });
-    this.tokens = new TokenService({ audience: config.cloudId });
+    this.events = new EventLog({ file: config.eventsLog, maxBytes: config.eventsLogMaxBytes, files: config.eventsLogFiles, maxField: config.eventFieldMax, log: this.log });
+    this.recordings = new Recordings(this);
+    this.tokens = new TokenService({ audience: config.cloudId, keyPair: signingKeyPair(config) });
+    this.access = new Access(config);
     this.faults = new Faults(this);
     this.startedAt = Date.now();
     this.sip = null;
@@ -54,6 +59,11 @@ export class Cloud {
   async start() {
     const { config, log } = this;
     mkdirSync(config.recordings, { recursive: true });
+    const apiKey = accountApiKey(config);
+    config.apiKey = apiKey.key;
+    // A key the cloud made is shown at its first start only; later starts say where it is kept.
+    config.apiKeyShown = apiKey.created ? `${apiKey.key}  (new: kept in ${apiKey.file}, shown this once)`
+      : apiKey.file ? `(kept in ${apiKey.file})` : apiKey.key;
     // Every SIP rule (and the client-id check of the token service) is the core's: no cloud without it.
     this.sip = await loadSip(config.dist);
     log.info('sip', `SIP core loaded from ${this.sip.dir}`);
@@ -69,6 +79,11 @@ export class Cloud {
       onMessage: (connection, text) => this.ua?.receive(connection, text),
       onClose: (connection) => this.ua?.connectionClosed(connection),
       faults: this.faults,
+      admit: (request) => this.admitUpgrade(request),
+      limits: config,
+    });
+    this.transport.onRefused = (why, request, connection) => this.events.add(why === 'idle' ? 'connection.idle' : 'connection.refused', {
+      why, remote: request?.socket.remoteAddress ?? connection?.address, connection: connection?.id,
     });
     await new Promise((resolvePromise, reject) => {
       this.server.once('error', reject);
@@ -79,11 +94,27 @@ export class Cloud {
     });
     const { port } = this.server.address();
     this.port = port;
+    this.access.port = port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     this.url = `${config.tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}/`;
     this.events.add('cloud.start', { url: this.url });
+    watchRejections(this);
+    this.recordings.start();
     for (const fault of config.faults ?? []) this.faults.add(fault);
     return this;
+  }
+
+  /** Why a WebSocket upgrade is refused ([status, reason]), or null to accept it. */
+  admitUpgrade(request) {
+    if (!this.access.hostAllowed(request.headers.host)) {
+      this.events.add('access.refused', { what: 'upgrade', why: 'host', host: clip(request.headers.host), remote: request.socket.remoteAddress });
+      return [421, 'Misdirected Request'];
+    }
+    if (!this.access.originAllowed(request.headers.origin)) {
+      this.events.add('access.refused', { what: 'upgrade', why: 'origin', origin: clip(request.headers.origin), remote: request.socket.remoteAddress });
+      return [403, 'Forbidden'];
+    }
+    return null;
   }
 
   async startSignalling() {
@@ -125,10 +156,14 @@ export class Cloud {
       await new Promise((resolvePromise) => this.server.close(() => resolvePromise()));
     }
     if (this.media) await this.media.close?.();
+    await this.recordings.close();
     this.events.add('cloud.stop', {});
     await this.events.close();
+    unwatchRejections(this);
   }
 }
+
+const clip = (text) => String(text ?? '').slice(0, 200);
 
 export async function startCloud(config, options) {
   const cloud = new Cloud(config, options);

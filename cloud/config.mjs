@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isLoopback } from './access.mjs';
 import { FaultError, parseFaultSpec } from './faults.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,15 +17,32 @@ const OPTIONS = [
   { key: 'cloudId', flag: 'cloud-id', env: 'ACW_CLOUD_ID', def: '1-2-0', parse: matching(/^[0-9]+-[0-9]+-[0-9]+$/), help: 'cloud id (N-N-N)' },
   { key: 'accessKey', flag: 'access-key', env: 'ACW_ACCESS_KEY', def: 'abc123', parse: matching(/^[a-z0-9]{1,63}$/), help: 'WebRTC access key' },
   { key: 'accountUser', flag: 'account-user', env: 'ACW_ACCOUNT_USER', def: 'local', parse: matching(/^[^/:\s]{1,64}$/), help: 'account user name for the web services (basic auth user CLOUDID/USER)' },
-  { key: 'apiKey', flag: 'api-key', env: 'ACW_API_KEY', def: 'local-api-key', parse: matching(/^\S{1,256}$/), help: 'API access key for the web services (basic auth password)' },
+  { key: 'apiKey', flag: 'api-key', env: 'ACW_API_KEY', def: '', parse: matching(/^\S{0,256}$/), help: "API access key for the web services (basic auth password); '': a random one made at first start and kept in --state" },
+  { key: 'stateDir', flag: 'state', env: 'ACW_STATE', def: join(ROOT, 'build', 'cloud', 'state'), parse: resolvePath, help: 'folder the cloud keeps its state in (the API key it made)' },
+  { key: 'signingKey', flag: 'signing-key', env: 'ACW_SIGNING_KEY', def: '', parse: optionalPath, help: "PEM RSA key file that signs tokens, made there when missing, so tokens outlive a restart ('': a new key each start)" },
+  { key: 'allowedHosts', flag: 'allowed-hosts', env: 'ACW_ALLOWED_HOSTS', def: [], parse: list, help: 'more Host names the cloud answers to (comma-separated; loopback names, --host and the cloud proxy name always)' },
+  { key: 'allowedOrigins', flag: 'allowed-origins', env: 'ACW_ALLOWED_ORIGINS', def: [], parse: list, help: "more page origins that may open the WebSocket (comma-separated, '*' any; the cloud's own always)" },
+  { key: 'insecureHost', flag: 'insecure-host', env: 'ACW_INSECURE_HOST', def: false, parse: bool, help: 'allow a non-loopback --host without TLS (credentials and tokens then cross the network in clear)' },
   { key: 'prompts', flag: 'prompts', env: 'ACW_PROMPTS', def: join(ROOT, 'cloud', 'prompts'), parse: resolvePath, help: 'folder of prompts (NAME.ogg / NAME.wav); missing ones are generated tones' },
   { key: 'recordings', flag: 'recordings', env: 'ACW_RECORDINGS', def: join(ROOT, 'build', 'cloud', 'recordings'), parse: resolvePath, help: 'folder the record service writes to' },
   { key: 'eventsLog', flag: 'events-log', env: 'ACW_EVENTS_LOG', def: join(ROOT, 'build', 'cloud', 'events.jsonl'), parse: optionalPath, help: "JSON lines log of call events ('' for none)" },
+  { key: 'eventsLogMaxBytes', flag: 'events-log-max-bytes', env: 'ACW_EVENTS_LOG_MAX_BYTES', def: 10 * 1024 * 1024, parse: intIn(0, 2 ** 40), help: 'size at which the events log is rotated to FILE.1 (0: never)' },
+  { key: 'eventsLogFiles', flag: 'events-log-files', env: 'ACW_EVENTS_LOG_FILES', def: 3, parse: intIn(0, 100), help: 'rotated events logs kept (FILE.1 ... FILE.N)' },
+  { key: 'eventFieldMax', flag: 'event-field-max', env: 'ACW_EVENT_FIELD_MAX', def: 1024, parse: intIn(16, 1024 * 1024), help: 'longest text kept in an event field (longer is cut, with its length)' },
+  { key: 'recordingsMaxAge', flag: 'recordings-max-age', env: 'ACW_RECORDINGS_MAX_AGE', def: 7 * 86400, parse: intIn(0, 10 * 365 * 86400), help: 'seconds a recording is kept (0: for ever)' },
+  { key: 'recordingsMaxBytes', flag: 'recordings-max-bytes', env: 'ACW_RECORDINGS_MAX_BYTES', def: 500 * 1024 * 1024, parse: intIn(0, 2 ** 40), help: 'total size of the recordings kept; the oldest go first (0: no cap)' },
   { key: 'tlsCert', flag: 'tls-cert', env: 'ACW_TLS_CERT', def: '', parse: optionalPath, help: 'PEM certificate: serve https/wss' },
   { key: 'tlsKey', flag: 'tls-key', env: 'ACW_TLS_KEY', def: '', parse: optionalPath, help: 'PEM private key for --tls-cert' },
   { key: 'iceServers', flag: 'ice-servers', env: 'ACW_ICE_SERVERS', def: [], parse: iceServers, help: 'JSON array of RTCIceServer given to clients (OPTIONS)' },
   { key: 'maxCalls', flag: 'max-calls', env: 'ACW_MAX_CALLS', def: 200, parse: intIn(1, 100000), help: 'concurrent calls before 503' },
   { key: 'rateLimit', flag: 'rate-limit', env: 'ACW_RATE_LIMIT', def: 50, parse: intIn(1, 100000), help: 'SIP messages per second per connection (burst: twice that)' },
+  { key: 'maxCallsPerConnection', flag: 'max-calls-per-connection', env: 'ACW_MAX_CALLS_PER_CONNECTION', def: 20, parse: intIn(1, 100000), help: 'concurrent calls one WebSocket may start before 503' },
+  { key: 'maxCallsPerAddress', flag: 'max-calls-per-address', env: 'ACW_MAX_CALLS_PER_ADDRESS', def: 100, parse: intIn(1, 100000), help: 'concurrent calls the WebSockets of one IP address may start before 503' },
+  { key: 'maxConnectionsPerAddress', flag: 'max-connections-per-address', env: 'ACW_MAX_CONNECTIONS_PER_ADDRESS', def: 100, parse: intIn(1, 100000), help: 'open WebSockets per IP address before 503 at the upgrade' },
+  { key: 'idleTimeout', flag: 'idle-timeout', env: 'ACW_IDLE_TIMEOUT', def: 90, parse: intIn(0, 86400), help: 'seconds a WebSocket may stay silent: pinged at half, closed at the full time (0: never)' },
+  { key: 'maxCallSeconds', flag: 'max-call-seconds', env: 'ACW_MAX_CALL_SECONDS', def: 3600, parse: intIn(1, 86400), help: 'longest call of any kind (services, client to client, outbound): then the cloud hangs up' },
+  { key: 'maxBindingsPerClient', flag: 'max-bindings-per-client', env: 'ACW_MAX_BINDINGS_PER_CLIENT', def: 10, parse: intIn(1, 10000), help: 'registrations one client id may hold (403 beyond)' },
+  { key: 'maxBindingsPerConnection', flag: 'max-bindings-per-connection', env: 'ACW_MAX_BINDINGS_PER_CONNECTION', def: 10, parse: intIn(1, 10000), help: 'registrations one WebSocket may hold (403 beyond)' },
   { key: 'minExpires', flag: 'min-expires', env: 'ACW_MIN_EXPIRES', def: 60, parse: intIn(1, 86400), help: 'shortest registration accepted (423 below)' },
   { key: 'maxExpires', flag: 'max-expires', env: 'ACW_MAX_EXPIRES', def: 3600, parse: intIn(1, 86400), help: 'longest registration granted' },
   { key: 'recordSeconds', flag: 'record-seconds', env: 'ACW_RECORD_SECONDS', def: 5, parse: intIn(1, 300), help: 'how long the record service records' },
@@ -60,6 +78,16 @@ function oneOf(values) {
 function resolvePath(text) {
   if (!text) throw new ConfigError('empty path');
   return resolve(text);
+}
+function list(text) {
+  if (Array.isArray(text)) return text;
+  return String(text).split(',').map((x) => x.trim()).filter(Boolean);
+}
+function bool(text) {
+  if (typeof text === 'boolean') return text;
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  throw new ConfigError(`not true or false: ${text}`);
 }
 function optionalPath(text) {
   return text ? resolve(text) : '';
@@ -129,6 +157,9 @@ export function loadConfig({ argv = [], env = {}, overrides = {} } = {}) {
     throw new ConfigError('--tls-cert and --tls-key go together');
   }
   if (config.minExpires > config.maxExpires) throw new ConfigError('min-expires is above max-expires');
+  if (!isLoopback(config.host) && !config.tlsCert && !config.insecureHost) {
+    throw new ConfigError(`--host ${config.host} is not loopback: give --tls-cert and --tls-key, or --insecure-host true to serve in clear`);
+  }
   if (config.tlsCert) {
     try {
       config.tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
@@ -162,13 +193,14 @@ export function banner(config, url) {
     `  SIP           ${url.replace(/^http/, 'ws')}sipproxy`,
     `  cloud id      ${config.cloudId}`,
     `  access key    ${config.accessKey}`,
-    `  web services  user ${config.cloudId}/${config.accountUser}  API key ${config.apiKey}`,
+    `  web services  user ${config.cloudId}/${config.accountUser}  API key ${config.apiKeyShown ?? config.apiKey}`,
     `  token         ${url}webrtc_generate_token?client_id=NAME`,
     `  prompts       ${rel(config.prompts)}`,
     `  recordings    ${rel(config.recordings)}`,
     `  events log    ${rel(config.eventsLog)}`,
     `  ICE servers   ${JSON.stringify(config.iceServers)}`,
-    `  limits        ${config.maxCalls} calls, ${config.rateLimit} SIP msg/s per connection`,
+    `  limits        ${config.maxCalls} calls (${config.maxCallsPerConnection} per connection, ${config.maxCallsPerAddress} per address, ${config.maxCallSeconds} s each), ${config.rateLimit} SIP msg/s per connection`,
+    `                ${config.maxConnectionsPerAddress} connections per address, idle ${config.idleTimeout} s, ${config.maxBindingsPerClient} bindings per client, ${config.maxBindingsPerConnection} per connection`,
     ...(config.faults ?? []).map((f) => `  fault         ${JSON.stringify(f)}`),
     `  faults        ${url}faults (GET, POST, DELETE; web services credentials)`,
   ].join('\n');

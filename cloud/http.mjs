@@ -2,6 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
+import { isLoopback } from './access.mjs';
 import { ROOT } from './config.mjs';
 import { FaultError, faultRequest } from './faults.mjs';
 import { TTL_DEFAULT, TTL_MAX, TTL_MIN } from './tokens.mjs';
@@ -212,6 +213,8 @@ export function resolveStatic(config, pathname) {
 
 function serveStatic(req, res, config) {
   const url = new URL(req.url, 'http://local');
+  // Recordings are the callers' voices: the account's, as /events is.
+  if (url.pathname.startsWith('/recordings/')) checkBasicAuth(req, config);
   const found = resolveStatic(config, url.pathname);
   if (!found) {
     if (url.pathname === '/' || url.pathname === '/index.html') return landingPage(req, res, config);
@@ -246,6 +249,7 @@ export function createHttpHandler(cloud) {
     '/events': {
       methods: ['GET', 'HEAD'],
       run: (req, res, url) => {
+        checkBasicAuth(req, config);
         const q = url.searchParams;
         const since = Number(q.get('since') ?? 0);
         const limit = Number(q.get('limit') ?? 1000);
@@ -254,6 +258,19 @@ export function createHttpHandler(cloud) {
         }
         const events = cloud.events.list({ since, limit, type: q.get('type') ?? undefined, call: q.get('call') ?? undefined });
         sendJson(res, 200, { events, last: cloud.events.seq });
+      },
+    },
+    // The dialler served by this cloud learns the account's credentials here, as a developer reads
+    // them from the banner: only from this machine, and only for a page of the cloud's own origin.
+    '/dialler_credentials': {
+      methods: ['GET'],
+      run: (req, res) => {
+        const site = req.headers['sec-fetch-site'];
+        if (!isLoopback(req.socket.remoteAddress) || (site !== undefined && site !== 'same-origin' && site !== 'none')
+          || (req.headers.origin !== undefined && !cloud.access.originAllowed(req.headers.origin))) {
+          throw new HttpError(403, 'only for a page of this cloud on this machine');
+        }
+        sendJson(res, 200, { cloudId: config.cloudId, accountUser: config.accountUser, apiKey: config.apiKey });
       },
     },
     '/webrtc_generate_token': {
@@ -314,6 +331,11 @@ export function createHttpHandler(cloud) {
   return async function handle(req, res) {
     const url = new URL(req.url ?? '/', 'http://local');
     try {
+      // DNS rebinding: a page of another site whose name now points here sends its own name.
+      if (!cloud.access.hostAllowed(req.headers.host)) {
+        cloud.events.add('access.refused', { what: 'http', why: 'host', host: String(req.headers.host ?? '').slice(0, 200), remote: req.socket.remoteAddress });
+        throw new HttpError(421, 'this cloud does not serve that host name');
+      }
       const route = routes[url.pathname];
       if (route) {
         if (!route.methods.includes(req.method)) {

@@ -24,7 +24,9 @@ export class ClientCall {
     this.a = a;
     a.trying();
     const caller = invite.from.uri.user;
-    this.record = this.router.newRecord({ kind: 'client', from: caller, to: target, sipCallId: invite.callId });
+    this.record = this.router.newRecord({ kind: 'client', from: caller, to: target, sipCallId: invite.callId }, { connection: this.connection });
+    this.record.stop = (status) => this.finish(status, 'cloud', status === 500 ? 'service fault' : 'max call duration');
+    a.record = this.record;
 
     // A call to a client needs a token whose call_client covers it (PROTOCOL.md "Calls").
     const now = Date.now();
@@ -46,6 +48,7 @@ export class ClientCall {
     const extra = appHeaders(invite);
     const b = this.router.dial(binding, { fromUser: caller, fromHost: config.clientDomain, sdp: invite.body, headers: extra });
     this.b = b;
+    b.record = this.record;
     this.record.event('call.routed', { connection: binding.connection.id });
 
     b.on('provisional', (response) => {

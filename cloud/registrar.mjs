@@ -60,10 +60,10 @@ export class Registrar {
     }
   }
 
-  refuse(connection, request, clientId, status, why, headers = []) {
+  refuse(connection, request, clientId, status, why, headers = [], reason = undefined) {
     this.events.add('register.refused', { client: clientId, connection: connection.id, status, reason: why });
     this.log.info('registrar', `REGISTER ${clientId || '?'} refused ${status}: ${why}`);
-    this.ua.respond(connection, request, status, { toTag: newTag(), headers });
+    this.ua.respond(connection, request, status, { toTag: newTag(), headers, ...(reason ? { reason } : {}) });
   }
 
   // §10.3, steps 1-8, for AORs sip:CLIENT@KEY.webrtc-C.aculabcloud.net.
@@ -78,7 +78,8 @@ export class Registrar {
 
     const now = Date.now();
     const contacts = request.contact;
-    if (contacts.length === 0) return this.answer(connection, request, clientId, now); // a query (§10.2.3)
+    // A query (§10.2.3) without a valid token for this client sees only this connection's bindings.
+    if (contacts.length === 0) return this.answer(connection, request, clientId, now, [], this.tokenOk(request, clientId, now));
 
     const wildcard = contacts.some((c) => c.wildcard);
     const expiresOf = (contact) => {
@@ -101,7 +102,7 @@ export class Registrar {
       if (keep.length !== list.length) this.events.add('unregister', { client: clientId, connection: connection.id, reason: 'expires=0' });
       if (keep.length) this.bindings.set(clientId, keep);
       else this.bindings.delete(clientId);
-      return this.answer(connection, request, clientId, now, contacts.map((c) => ({ contact: c, expires: 0 })));
+      return this.answer(connection, request, clientId, now, contacts.map((c) => ({ contact: c, expires: 0 })), check.ok);
     }
 
     // RFC 6750 §3.1 / RFC 8898: no token -> a bare challenge; a bad token -> invalid_token.
@@ -127,9 +128,18 @@ export class Registrar {
         // §10.3 step 7: too brief -> 423 with Min-Expires.
         return this.refuse(connection, request, clientId, 423, `expires ${asked} < ${this.config.minExpires}`, [['Min-Expires', String(this.config.minExpires)]]);
       }
-      granted.push({ contact, expires: Math.min(asked, this.config.maxExpires) });
+      // A binding lasts no longer than the token that made it.
+      const tokenLeft = Math.max(1, Math.ceil(check.claims.exp - now / 1000));
+      granted.push({ contact, expires: Math.min(asked, this.config.maxExpires, tokenLeft) });
     }
     const list = (this.bindings.get(clientId) ?? []).filter((b) => b.expiresAt > now);
+    const added = granted.filter(({ contact, expires }) => expires !== 0 && !list.some((b) => b.contactUri === contact.uri.text && b.connection === connection)).length;
+    if (list.length + added > this.config.maxBindingsPerClient) {
+      return this.refuse(connection, request, clientId, 403, `more than ${this.config.maxBindingsPerClient} bindings for a client`, [], 'Too Many Bindings');
+    }
+    if (this.countOn(connection, now) + added > this.config.maxBindingsPerConnection) {
+      return this.refuse(connection, request, clientId, 403, `more than ${this.config.maxBindingsPerConnection} bindings on a connection`, [], 'Too Many Bindings');
+    }
     for (const { contact, expires } of granted) {
       const uri = contact.uri.text;
       const old = list.findIndex((b) => b.contactUri === uri && b.connection === connection);
@@ -141,12 +151,24 @@ export class Registrar {
     }
     if (list.length) this.bindings.set(clientId, list);
     else this.bindings.delete(clientId);
-    return this.answer(connection, request, clientId, now, granted);
+    return this.answer(connection, request, clientId, now, granted, true);
+  }
+
+  tokenOk(request, clientId, now) {
+    return Boolean(request.bearer) && this.tokens.verify(request.bearer, { clientId, now }).ok;
+  }
+
+  /** Bindings (of any client) that a connection holds. */
+  countOn(connection, now) {
+    let n = 0;
+    for (const list of this.bindings.values()) for (const b of list) if (b.connection === connection && b.expiresAt > now) n++;
+    return n;
   }
 
   // §10.3 step 8: 200 listing the bindings (each with its expires); `extra` lists contacts just
-  // removed (expires=0), as the trace's stub echoes them.
-  answer(connection, request, clientId, now, extra = []) {
+  // removed (expires=0), as the trace's stub echoes them. Without a valid token (`all` false) only
+  // this connection's own bindings are listed: another client's Contacts are not its to see.
+  answer(connection, request, clientId, now, extra = [], all = false) {
     const headers = [];
     const seen = new Set();
     const contactValue = (contact, expires) => this.ua.sip.formatNameAddr({
@@ -155,7 +177,7 @@ export class Registrar {
       params: [...contact.params.filter(([k]) => k.toLowerCase() !== 'expires'), ['expires', String(expires)]],
     });
     for (const b of this.bindings.get(clientId) ?? []) {
-      if (b.expiresAt <= now) continue;
+      if (b.expiresAt <= now || (!all && b.connection !== connection)) continue;
       seen.add(b.contactUri);
       headers.push(['Contact', contactValue(b.contact, Math.ceil((b.expiresAt - now) / 1000))]);
     }

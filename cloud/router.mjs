@@ -9,8 +9,11 @@ let nextCall = 1;
 
 /** One call's life as events: call.start, call.ringing, call.answered, call.digits..., call.end. */
 export class CallRecord {
-  constructor(router, fields) {
+  constructor(router, fields, { connection } = {}) {
     this.router = router;
+    // Who started it, for the per-connection and per-address call limits.
+    this.connection = connection;
+    this.address = connection?.address;
     this.id = `c${nextCall++}-${randomBytes(3).toString('hex')}`;
     this.startedAt = Date.now();
     this.answeredAt = 0;
@@ -21,6 +24,17 @@ export class CallRecord {
     this.cleanups = [];
     router.calls.set(this.id, this);
     this.event('call.start', fields);
+    const limit = router.config.maxCallSeconds;
+    if (limit) {
+      const timer = setTimeout(() => {
+        router.log.info('call', `${this.id}: longer than ${limit} s: hung up`);
+        const status = this.answeredAt ? 200 : 408;
+        this.end({ status, by: 'cloud', reason: 'max call duration' });
+        this.stop?.(status);
+      }, limit * 1000);
+      timer.unref?.();
+      this.cleanups.push(() => clearTimeout(timer));
+    }
   }
 
   event(type, data = {}) {
@@ -41,6 +55,18 @@ export class CallRecord {
   addDigit(digit) {
     this.digits += digit;
     this.event('call.digit', { digit, digits: this.digits });
+  }
+
+  /** A fault in code working for this call (a rejected handler): logged, and this call alone ends. */
+  fault(error) {
+    if (this.ended) return;
+    this.router.log.error('call', `${this.id}: service fault, ending the call: ${error?.stack ?? error}`);
+    this.end({ status: this.answeredAt ? 200 : 500, by: 'cloud', reason: `service fault: ${error?.message ?? String(error)}` });
+    try {
+      this.stop?.(500);
+    } catch (e) {
+      this.router.log.error('call', `${this.id}: ending it: ${e.stack ?? e}`);
+    }
   }
 
   /** Runs at the end of the call, once (media sessions, timers). */
@@ -90,8 +116,22 @@ export class Router {
     this.calls = new Map();
   }
 
-  newRecord(fields) {
-    return new CallRecord(this, fields);
+  newRecord(fields, options) {
+    return new CallRecord(this, fields, options);
+  }
+
+  /** Why one more call from this connection is refused, or '' (config: maxCalls*). */
+  overLimit(connection) {
+    if (this.calls.size >= this.config.maxCalls) return 'max concurrent calls';
+    let mine = 0;
+    let address = 0;
+    for (const r of this.calls.values()) {
+      if (r.connection === connection) mine++;
+      if (r.address !== undefined && r.address === connection.address) address++;
+    }
+    if (mine >= this.config.maxCallsPerConnection) return 'max calls per connection';
+    if (address >= this.config.maxCallsPerAddress) return 'max calls per address';
+    return '';
   }
 
   receiveInvite(connection, invite) {
@@ -100,8 +140,9 @@ export class Router {
       this.ua.respond(connection, invite, 416);
       return;
     }
-    if (this.calls.size >= this.config.maxCalls) {
-      this.events.add('call.refused', { status: 503, reason: 'max concurrent calls', to: ruri.text });
+    const over = this.overLimit(connection);
+    if (over) {
+      this.events.add('call.refused', { status: 503, reason: over, to: ruri.text, connection: connection.id });
       this.ua.respond(connection, invite, 503, { headers: [['Retry-After', '5']] });
       return;
     }
@@ -117,7 +158,9 @@ export class Router {
     const leg = new ServerLeg(this.ua, connection, invite);
     leg.trying();
     const service = findService(name);
-    const record = new CallRecord(this, { kind: 'service', service: name, from: invite.from.uri.user, fromHost: invite.from.uri.host, sipCallId: invite.callId });
+    const record = new CallRecord(this, { kind: 'service', service: name, from: invite.from.uri.user, fromHost: invite.from.uri.host, sipCallId: invite.callId }, { connection });
+    record.stop = (status) => leg.hangUp(status);
+    leg.record = record;
     if (!service) {
       leg.reject(404);
       record.end({ status: 404, reason: 'no such service' });

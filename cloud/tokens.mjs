@@ -38,7 +38,7 @@ export class TokenService {
     const pair = keyPair ?? generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey ?? createPublicKey(pair.privateKey);
-    this.keyId = randomUUID();
+    this.keyId = pair.keyId ?? randomUUID();
   }
 
   /** Signs any claims as given (tests use it to make expired or odd tokens with the real key). */

@@ -37,7 +37,9 @@ export class Connection {
   constructor(ws, request, limit) {
     this.id = nextConnectionId++;
     this.ws = ws;
+    this.address = request.socket.remoteAddress;
     this.remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+    this.lastHeard = Date.now();
     this.secure = Boolean(request.socket.encrypted);
     this.limit = limit;
     this.open = true;
@@ -74,7 +76,12 @@ export class Connection {
  * throw into the socket code: faults are logged and the connection carries on.
  */
 export class SipTransport {
-  constructor({ server, log, rateLimit, burst, onMessage, onClose, faults, maxFrame = MAX_FRAME }) {
+  constructor({ server, log, rateLimit, burst, onMessage, onClose, faults, admit, limits = {}, maxFrame = MAX_FRAME }) {
+    this.admit = admit;
+    // {maxConnectionsPerAddress, idleTimeout (s, 0: none)}: read at each use, so a test may change them.
+    this.limits = limits;
+    this.idleTimer = setInterval(() => this.sweepIdle(), 1000);
+    this.idleTimer.unref();
     this.log = log;
     this.faults = faults;
     this.rateLimit = rateLimit;
@@ -101,11 +108,23 @@ export class SipTransport {
     const refuse = (status, text) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    const refusal = this.admit?.(request);
+    if (refusal) return refuse(...refusal);
     if (path !== SIP_PATH) return refuse(404, 'Not Found');
     if (!this.enabled || this.faults?.refusesUpgrades()) return refuse(503, 'Service Unavailable');
     // RFC 7118 §4.1: the client offers the 'sip' subprotocol; a peer that does not speak it is refused.
     const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim().toLowerCase());
     if (!offered.includes('sip')) return refuse(400, 'Bad Request');
+    const perAddress = this.limits.maxConnectionsPerAddress;
+    if (perAddress) {
+      let n = 0;
+      for (const c of this.connections.values()) if (c.address === request.socket.remoteAddress) n++;
+      if (n >= perAddress) {
+        this.log.warn('ws', `${request.socket.remoteAddress}: ${n} connections open, refused another`);
+        this.onRefused?.('connections per address', request);
+        return refuse(503, 'Service Unavailable');
+      }
+    }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
   }
 
@@ -113,8 +132,12 @@ export class SipTransport {
     const connection = new Connection(ws, request, new RateLimit(this.rateLimit, this.burst));
     this.connections.set(connection.id, connection);
     this.log.debug('ws', `connection ${connection.id} from ${connection.remote}`);
+    ws.on('pong', () => {
+      connection.lastHeard = Date.now();
+    });
     ws.on('message', (data, isBinary) => {
       connection.received++;
+      connection.lastHeard = Date.now();
       // Big frames cost more: parsing time grows with size, and the limit is there to bound it.
       const verdict = connection.limit.take(Date.now(), 1 + Math.floor(data.length / COST_BYTES));
       if (verdict !== 'ok') {
@@ -160,8 +183,29 @@ export class SipTransport {
     });
   }
 
+  /**
+   * A peer silent for half the idle timeout is pinged (a browser answers by itself); one silent for
+   * all of it is gone (a dead NAT path, a suspended laptop, or a peer holding a slot): closed.
+   */
+  sweepIdle(now = Date.now()) {
+    const idleMs = (this.limits.idleTimeout ?? 0) * 1000;
+    if (!idleMs) return;
+    for (const c of this.connections.values()) {
+      const silent = now - c.lastHeard;
+      if (silent >= idleMs) {
+        this.log.info('ws', `connection ${c.id}: silent for ${Math.round(silent / 1000)} s, closed`);
+        this.onRefused?.('idle', null, c);
+        c.close(1001, 'idle');
+      } else if (silent >= idleMs / 2 && now - (c.pingedAt ?? 0) >= idleMs / 4 && c.open && c.ws.readyState === 1 && !c.halfDead) {
+        c.pingedAt = now;
+        c.ws.ping();
+      }
+    }
+  }
+
   /** Stops accepting and closes every connection (going away). */
   close() {
+    clearInterval(this.idleTimer);
     this.enabled = false;
     this.server.off('upgrade', this.upgradeListener);
     for (const c of this.connections.values()) c.close(1001, 'server shutting down');

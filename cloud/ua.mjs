@@ -387,11 +387,20 @@ class Leg {
   emit(name, ...args) {
     for (const fn of this.handlers[name] ?? []) {
       try {
-        fn(...args);
+        const result = fn(...args);
+        // A service's async handler that rejects is a fault of this call only: it ends it.
+        if (typeof result?.then === 'function') result.then(undefined, (e) => this.fault(name, e));
       } catch (e) {
         this.ua.log.error('call', `${name} handler: ${e.stack ?? e}`);
       }
     }
+  }
+
+  /** A handler of this leg failed (asynchronously): its call ends (CallRecord.fault), or the leg when it has no call. */
+  fault(name, error) {
+    this.ua.log.error('call', `${name} handler rejected: ${error?.stack ?? error}`);
+    if (this.record) this.record.fault(error);
+    else this.hangUp?.(500);
   }
 
   get ended() {

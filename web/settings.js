@@ -92,6 +92,13 @@ export function showInitialSettings() {
 
 /** The local cloud says which cloud id it is (/health); a page served from elsewhere keeps its setting. */
 export async function learnCloudId(explicit) {
+  try {
+    // The local cloud that served this page gives it the account's key (a random one per machine).
+    const c = await (await fetch(new URL('dialler_credentials', location.href), { cache: 'no-store' })).json();
+    if (typeof c.apiKey === 'string' && $('api-key').value === 'local-api-key') $('api-key').value = c.apiKey;
+  } catch {
+    // not served by a local cloud
+  }
   if (explicit) return;
   try {
     const res = await fetch(new URL('health', location.href), { cache: 'no-store' });

@@ -163,6 +163,7 @@ export async function dialOut({ cloud, record, binding, callFrom, timeout }, onA
   const session = await cloud.media.offer();
   const leg = cloud.router.dial(binding, { fromUser: callFrom, fromHost: cloud.config.serviceDomain, sdp: session.localSdp });
   record.fields.sipCallId = leg.callId;
+  leg.record = record;
   record.onEnd(() => {
     clearTimeout(timer);
     closeMedia(record, session);

@@ -1,6 +1,4 @@
 // record: a beep, then the caller's audio to an Ogg Opus file in the recordings folder, then played back, then hang up.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { mediaService, mediaUp, sleep } from './common.mjs';
 
 export const record = mediaService({
@@ -19,16 +17,18 @@ export const record = mediaService({
     if (call.ended) return;
     const result = audio.stopRecording();
     const file = `${call.id}.ogg`;
-    const path = join(cloud.config.recordings, file);
-    try {
-      await writeFile(path, result.bytes);
-    } catch (e) {
-      cloud.log.error('record', `${path}: ${e.message}`);
-    }
-    call.media.recording = path;
-    call.media.recordingUrl = `/recordings/${file}`;
     call.media.recordedMs = result.ms;
-    call.event('call.recording', { state: 'saved', file: path, url: `/recordings/${file}`, ms: result.ms, bytes: result.bytes.length });
+    try {
+      const path = await cloud.recordings.save(file, result.bytes);
+      call.media.recording = path;
+      call.media.recordingUrl = `/recordings/${file}`;
+      call.event('call.recording', { state: 'saved', file: path, url: `/recordings/${file}`, ms: result.ms, bytes: result.bytes.length });
+    } catch (e) {
+      // The caller still hears it played back; the file is not there, and /events says why.
+      cloud.log.error('record', `${file}: ${e.message}`);
+      call.media.recordingError = e.message;
+      call.event('call.recording', { state: 'failed', file, error: e.message, ms: result.ms, bytes: result.bytes.length });
+    }
     if (call.ended) return;
     if (await audio.play(result.packets)) hangUp();
   },

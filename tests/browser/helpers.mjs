@@ -102,6 +102,7 @@ export async function startCloud(overrides = {}) {
       logLevel: process.env.ACW_TEST_LOG ?? 'silent',
       eventsLog: join(tmp, 'events.jsonl'),
       recordings: join(tmp, 'recordings'),
+      stateDir: join(tmp, 'state'),
       dist: DIST,
       ...overrides,
     },
@@ -121,7 +122,7 @@ export function basicAuth(cloud) {
 export async function cloudEvents(cloud, query = {}) {
   const url = new URL('events', cloud.url);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: { Authorization: basicAuth(cloud) } });
   if (!res.ok) throw new Error(`/events: ${res.status}`);
   return (await res.json()).events;
 }

@@ -170,3 +170,40 @@ export class AudioPeer {
 export function endProcess(code = 0) {
   setTimeout(() => process.exit(process.exitCode ?? code), 200);
 }
+
+/**
+ * A well-behaved client in an answered echo call (the abuse suite's bystander): a scripted SIP
+ * client on its own WebSocket and a wrtc peer sending `toneHz`. `audioIntact()` waits (generously)
+ * until the echo it hears is loud and mostly that tone.
+ */
+export async function bystanderCall(cloud, user, { toneHz = 440, waitMs = 20000, token, ws, service = 'echo' } = {}) {
+  const { ScriptedClient, bodyOf, isResponse } = await import('./cloud-helpers.mjs');
+  const client = await ScriptedClient.connect(cloud, user, ws);
+  const peer = new AudioPeer({ toneHz });
+  const inv = client.inviteText(`sip:${service}@${cloud.config.serviceDomain}`, { sdp: await peer.offer(), token });
+  client.peer.send(inv.text);
+  const ok = await client.peer.next(isResponse(200, 'INVITE'), waitMs);
+  client.peer.send(client.ackText(inv, ok));
+  await peer.accept(bodyOf(ok));
+  await peer.waitForConnected(waitMs);
+  const loud = (l) => l.rms > 2000 && l.share > 0.5;
+  return {
+    client,
+    peer,
+    async audioIntact() {
+      const t0 = Date.now();
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 300));
+        const level = peer.level(700, toneHz);
+        if (loud(level)) return level;
+        if (Date.now() - t0 > waitMs) throw new Error(`bystander's echo not heard: ${JSON.stringify(level)}`);
+      }
+    },
+    async hangUp() {
+      client.peer.send(client.byeText(inv, ok));
+      await client.peer.next(isResponse(200, 'BYE'), waitMs);
+      peer.close();
+      await client.close();
+    },
+  };
+}

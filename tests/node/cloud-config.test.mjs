@@ -51,13 +51,20 @@ test('bad settings are refused with the name of the setting', () => {
   assert.throws(() => loadConfig({ env: { ACW_PORT: 'x' } }), /ACW_PORT/);
 });
 
+test('a non-loopback --host needs TLS or --insecure-host true', () => {
+  assert.throws(() => loadConfig({ argv: ['--host', '0.0.0.0'] }), (e) => e instanceof ConfigError && /not loopback/.test(e.message));
+  assert.throws(() => loadConfig({ env: { ACW_HOST: '192.168.1.5' } }), /not loopback/);
+  assert.equal(loadConfig({ argv: ['--host', '0.0.0.0', '--insecure-host', 'true'] }).host, '0.0.0.0');
+  for (const host of ['127.0.0.1', 'localhost', '::1', '127.1.2.3']) assert.equal(loadConfig({ argv: ['--host', host] }).host, host);
+});
+
 test('usage lists every flag with its variable; the banner shows URL and credentials', () => {
   const u = usage();
   for (const flag of ['--host', '--port', '--cloud-id', '--access-key', '--account-user', '--api-key', '--prompts', '--recordings', '--tls-cert', '--tls-key', '--ice-servers', '--max-calls', '--rate-limit']) {
     assert.ok(u.includes(flag), flag);
   }
   assert.ok(u.includes('ACW_API_KEY'));
-  const b = banner(loadConfig(), 'http://127.0.0.1:8080/');
+  const b = banner(loadConfig({ overrides: { apiKey: 'local-api-key' } }), 'http://127.0.0.1:8080/');
   assert.match(b, /open\s+http:\/\/127\.0\.0\.1:8080\//);
   assert.match(b, /ws:\/\/127\.0\.0\.1:8080\/sipproxy/);
   assert.match(b, /user 1-2-0\/local\s+API key local-api-key/);

@@ -27,6 +27,7 @@ export async function startTestCloud(overrides = {}) {
       logLevel: process.env.ACW_TEST_LOG ?? 'silent',
       eventsLog: join(tmp, 'events.jsonl'),
       recordings: join(tmp, 'recordings'),
+      stateDir: join(tmp, 'state'),
       ...overrides,
     },
   });
@@ -85,17 +86,18 @@ export function loadTrace(name) {
  * received frame (text) that the predicate accepts, in arrival order.
  */
 export class SipPeer {
-  static async connect(cloud, { protocol = 'sip' } = {}) {
+  /** options: ws client options (localAddress: '127.0.0.2' is another address on loopback; autoPong). */
+  static async connect(cloud, { protocol = 'sip', ...options } = {}) {
     const peer = new SipPeer();
-    await peer.open(cloud.url.replace(/^http/, 'ws') + 'sipproxy', protocol);
+    await peer.open(cloud.url.replace(/^http/, 'ws') + 'sipproxy', protocol, options);
     return peer;
   }
 
-  open(url, protocol) {
+  open(url, protocol, options = {}) {
     this.frames = [];
     this.waiters = [];
     this.closed = null;
-    this.ws = new WebSocket(url, protocol);
+    this.ws = new WebSocket(url, protocol, options);
     this.ws.on('message', (data) => {
       const text = data.toString('utf8');
       this.frames.push(text);
@@ -200,8 +202,8 @@ export class ScriptedClient {
     this.regCSeq = 1;
   }
 
-  static async connect(cloud, user) {
-    return new ScriptedClient(await SipPeer.connect(cloud), cloud, user);
+  static async connect(cloud, user, options) {
+    return new ScriptedClient(await SipPeer.connect(cloud, options), cloud, user);
   }
 
   via(branch = unique('z9hG4bK')) {

@@ -139,14 +139,15 @@ test('registered clients: needs auth, lists nobody on a fresh cloud', async () =
 });
 
 test('/events lists recent events, filters with since, and the JSON lines log has them', async () => {
-  const all = await (await get('/events')).json();
+  assert.equal((await get('/events')).status, 401, 'the account credentials');
+  const all = await (await get('/events', { headers: auth() })).json();
   assert.ok(all.events.some((e) => e.type === 'cloud.start'));
   const start = all.events.find((e) => e.type === 'cloud.start');
   cloud.events.add('test.marker', { n: 1 });
-  const newer = await (await get(`/events?since=${start.seq}`)).json();
+  const newer = await (await get(`/events?since=${start.seq}`, { headers: auth() })).json();
   assert.ok(newer.events.every((e) => e.seq > start.seq));
   assert.ok(newer.events.some((e) => e.type === 'test.marker' && e.n === 1));
-  assert.equal((await get('/events?since=-1')).status, 400);
+  assert.equal((await get('/events?since=-1', { headers: auth() })).status, 400);
   await new Promise((r) => setTimeout(r, 50));
   const lines = readFileSync(cloud.config.eventsLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.ok(lines.some((e) => e.type === 'test.marker'));

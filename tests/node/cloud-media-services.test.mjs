@@ -161,8 +161,9 @@ test('record: beep, 2 s of the caller to a valid Ogg Opus file holding its tone,
   for (const p of file.packets.slice(10)) pcm.push(...decoder.decode(p));
   decoder.delete();
   assert.ok(toneShare(pcm, 48000, 700) > 0.8, `700 Hz in the file: ${toneShare(pcm, 48000, 700)}`);
-  // The file is served for the dialler.
-  const res = await fetch(new URL(saved.url.slice(1), cloud.url));
+  // The file is served to the account (its credentials), not to anyone.
+  assert.equal((await fetch(new URL(saved.url.slice(1), cloud.url))).status, 401);
+  const res = await fetch(new URL(saved.url.slice(1), cloud.url), { headers: { Authorization: basicAuth(cloud) } });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'audio/ogg');
   peer.close();
