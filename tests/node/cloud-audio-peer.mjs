@@ -150,6 +150,21 @@ export class AudioPeer {
     return { rms: rmsOf(samples), share: hz ? toneShare(samples, rate, hz) : 0, samples: samples.length, rate };
   }
 
+  /**
+   * Waits until the last `windowMs` heard hold the tone at `hz` (RMS above `minRms`, a share of it
+   * above `minShare`) and returns that level; throws with the last level after `waitMs`. A loaded
+   * machine delays or thins the first audio: the wait, not one sample after a sleep, is the test.
+   */
+  async hears(hz, { minRms = 2000, minShare = 0.8, windowMs = 800, waitMs = 20000 } = {}) {
+    const t0 = Date.now();
+    for (;;) {
+      const heard = this.level(windowMs, hz);
+      if (heard.rms > minRms && heard.share > minShare) return heard;
+      if (Date.now() - t0 > waitMs) throw new Error(`${hz} Hz not heard: ${JSON.stringify(heard)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   async waitForConnected(timeoutMs = 10000) {
     const t0 = Date.now();
     while (this.pc.connectionState !== 'connected') {

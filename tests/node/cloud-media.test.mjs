@@ -39,17 +39,16 @@ test('echo: 100, 180, 200 with an SDP answer; the caller hears its own tone back
   assert.equal(statusOf(client.peer.frames.find((f) => headerOf(f, 'Call-ID') === inv.callId && statusOf(f) === 100)), 100);
   assert.ok(client.peer.frames.some((f) => headerOf(f, 'Call-ID') === inv.callId && statusOf(f) === 180));
   const connectMs = Date.now() - t0;
-  await new Promise((r) => setTimeout(r, 1500));
-  const heard = peer.level(1000, 440);
-  assert.ok(heard.rms > 2000, `echo level ${heard.rms.toFixed(0)}`);
-  assert.ok(heard.share > 0.8, `440 Hz share ${heard.share.toFixed(2)}`);
+  const heard = await peer.hears(440, { windowMs: 1000 });
+  await new Promise((r) => setTimeout(r, 1500)); // a call long enough to count its audio
   client.peer.send(client.byeText(inv, ok));
   assert.equal(statusOf(await client.peer.next(isResponse(200, 'BYE'))), 200);
   const end = await endOf(inv.callId);
   assert.equal(end.cause, 'NORMAL');
   assert.equal(end.by, 'caller');
-  assert.ok(end.audioMs >= 1000, `audioMs ${end.audioMs}`);
-  assert.ok(end.packetsOut >= 50, `packetsOut ${end.packetsOut}`);
+  // At least part of the 1.5 s held after the tone came back (the whole of it on an idle machine).
+  assert.ok(end.audioMs >= 500, `audioMs ${end.audioMs}`);
+  assert.ok(end.packetsOut >= 25, `packetsOut ${end.packetsOut}`);
   peer.close();
   await client.close();
   console.log(`# echo: media connected ${connectMs} ms after INVITE, heard rms ${heard.rms.toFixed(0)}`);
@@ -61,10 +60,9 @@ test('ring: 180 for about 3 s, then answered with echo', async () => {
   const t0 = Date.now();
   const { inv, ok } = await callWithAudio(client, peer, 'ring', { timeoutMs: 6000 });
   const waited = Date.now() - t0;
-  assert.ok(waited >= 2900 && waited < 5000, `answered after ${waited} ms`);
-  await new Promise((r) => setTimeout(r, 1200));
-  const heard = peer.level(800, 600);
-  assert.ok(heard.rms > 2000 && heard.share > 0.8, JSON.stringify(heard));
+  // It rings for 3 s first; the upper bound only catches a hang.
+  assert.ok(waited >= 2900 && waited < 20000, `answered after ${waited} ms`);
+  await peer.hears(600);
   // The cloud hangs up on shutdown-like events too; here the caller does.
   client.peer.send(client.byeText(inv, ok));
   await client.peer.next(isResponse(200, 'BYE'));
@@ -146,9 +144,7 @@ test('outbound-call API: the cloud calls webrtc:CLIENT as a service, echo on ans
   const ack = await client.peer.next(isRequest('ACK'));
   assert.equal(headerOf(ack, 'Call-ID'), headerOf(invite, 'Call-ID'));
   await peer.waitForConnected();
-  await new Promise((r2) => setTimeout(r2, 1500));
-  const heard = peer.level(800, 500);
-  assert.ok(heard.rms > 2000 && heard.share > 0.8, JSON.stringify(heard));
+  await peer.hears(500);
   client.peer.send(client.byeForIncoming(invite));
   assert.equal(statusOf(await client.peer.next(isResponse(200, 'BYE'))), 200);
   const end = await cloud.events.waitFor((e) => e.type === 'call.end' && e.call === r.body.call);
@@ -217,11 +213,7 @@ test('two clients call each other through the cloud: media flows both ways, dire
   caller.peer.send(caller.ackText(inv, ok));
   await a.accept(bodyOf(ok));
   await Promise.all([a.waitForConnected(), b.waitForConnected()]);
-  await new Promise((r) => setTimeout(r, 1500));
-  const atA = a.level(800, 880);
-  const atB = b.level(800, 440);
-  assert.ok(atA.rms > 2000 && atA.share > 0.8, `caller hears ${JSON.stringify(atA)}`);
-  assert.ok(atB.rms > 2000 && atB.share > 0.8, `callee hears ${JSON.stringify(atB)}`);
+  await Promise.all([a.hears(880), b.hears(440)]); // each hears the other's tone
   assert.equal(cloud.media.sessions.size, 0); // no media through the cloud
   caller.peer.send(caller.byeText(inv, ok));
   await callee.peer.next(isRequest('BYE'));

@@ -128,7 +128,8 @@ test('a flood over the rate limit is cut off (1008) while a second client is ser
   const t0 = Date.now();
   other.send(text);
   assert.equal(statusOf(await other.next('SIP/2.0')), 200);
-  assert.ok(Date.now() - t0 < 2000, `second client waited ${Date.now() - t0} ms`);
+  // Served while the flood is under way, not after it; the bound only catches starvation.
+  assert.ok(Date.now() - t0 < 15000, `second client waited ${Date.now() - t0} ms`);
   const closed = await flood.closePromise;
   assert.equal(closed.code, 1008);
   // The flood got at most the burst (2x the rate) plus what the rate refilled while it lasted.
