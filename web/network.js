@@ -44,7 +44,8 @@ async function act(what, method, params) {
   } catch (e) {
     showError(`Network panel: ${what} failed: ${errorText(e)}`);
   }
-  await listFaults();
+  // Not awaited: the caller has the fault's id before the list shows it.
+  listFaults();
   return body;
 }
 
@@ -79,9 +80,18 @@ async function applyLossDelay(ev) {
   }
 }
 
+/** The form's Clear: this page's loss and delay faults (a 404: already cleared or expired). */
 async function clearLossDelay() {
-  for (const id of lossDelayIds) await act(`clear ${id}`, 'DELETE', { id });
+  for (const id of lossDelayIds) {
+    try {
+      await faults('DELETE', { id });
+      pageLog(3, `network: cleared ${id}`);
+    } catch (e) {
+      if (!/^404 /.test(errorText(e))) showError(`Network panel: clear ${id} failed: ${errorText(e)}`);
+    }
+  }
   lossDelayIds.clear();
+  await listFaults();
 }
 
 /**

@@ -26,8 +26,8 @@ describe('dialler network panel', { timeout: 600000 }, () => {
   after(async () => {
     await d?.close();
     await browser?.close();
+    // endProcessSoon() only after the last suite, below: it would cut the next one short.
     await cloud?.stop();
-    endProcessSoon();
   });
 
   test('loss applied and cleared from the panel during an echo call: /events names this client', async () => {
@@ -78,7 +78,9 @@ describe('dialler network panel', { timeout: 600000 }, () => {
     const [start] = (await cloudEvents(cloud, { type: 'call.start' })).filter((e) => e.service === 'echo').slice(-1);
     assert.equal(delay.client, undefined);
     assert.equal(delay.call, start.sipCallId, 'the echo call\u2019s SIP Call-ID');
+    await until(() => d.page.locator(`#net-faults li[data-fault="${delay.fault}"]`).count(), { what: 'the delay listed' });
     await d.page.click('#net-clear');
+    await until(() => faultEvents(cloud, 'fault.cleared', (e) => e.fault === delay.fault).then((l) => l.length), { what: 'the delay cleared' });
     await d.page.selectOption('#net-scope', 'client');
 
     await d.page.click('#net-blips button[data-fault="close"]');
