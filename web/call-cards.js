@@ -63,6 +63,7 @@ export function renderCard(rec, actions) {
       el('button', { type: 'button', className: 'mute-mic', 'aria-pressed': 'false', text: 'Mute', onclick: () => actions.toggleMute(rec, 'mic') }),
       el('button', { type: 'button', className: 'mute-speaker', 'aria-pressed': 'false', text: 'Silence', title: 'Stop hearing the other side', onclick: () => actions.toggleMute(rec, 'speaker') }),
       el('button', { type: 'button', className: 'hang-up danger', text: 'Hang up', onclick: () => actions.hangUp(rec) })),
+    el('p', { className: 'call-net', role: 'status', hidden: true }),
     el('p', { className: 'call-error', role: 'alert', hidden: true }));
   rec.card = card;
   $('calls').prepend(card);
@@ -80,6 +81,15 @@ export function showCallState(rec) {
   rec.card.querySelector('.mute-speaker').disabled = state === 'ended';
   rec.card.querySelector('.hang-up').disabled = state === 'ended';
   rec.card.querySelector('.select-call').disabled = !live;
+}
+
+/** The card says the call is reconnecting, or has reconnected, and why (reason 'signalling' or 'media'). */
+export function showReconnect(rec, state, reason) {
+  if (!rec.card) return;
+  rec.card.dataset.reconnect = state;
+  const p = rec.card.querySelector('.call-net');
+  p.textContent = `${state === 'reconnecting' ? 'Reconnecting\u2026' : `Reconnected ${clock()}`}${reason ? ' (' + reason + ')' : ''}`;
+  p.hidden = false;
 }
 
 export function showCallError(rec, text) {

@@ -1,6 +1,6 @@
 // Calls through the package: dial a service or a client, take an incoming call, answer, reject, mute, hang up, and follow each call's callbacks.
 import { attachAudio, callOptions, detachAudio, ensureAudioContext, refreshDevices, updateTones } from './audio.js';
-import { addLogRow, removeIncoming, renderCard, renderIncoming, showCallError, showCallState, showMute, updateCount } from './call-cards.js';
+import { addLogRow, removeIncoming, renderCard, renderIncoming, showCallError, showCallState, showMute, showReconnect, updateCount } from './call-cards.js';
 import { $, el, errorText } from './dom.js';
 import { moveKeypadFrom, selectCall, updateKeypad } from './keypad.js';
 import { pageLog, showError } from './log.js';
@@ -83,6 +83,15 @@ function wireCall(rec) {
     pageLog(3, `call ${rec.id} disconnected: ${cause}`);
     finishCall(rec, String(cause ?? ''));
   };
+  // The call riding through a lost socket or media path (issue 19); a package without these
+  // callbacks never calls them, and the page works the same.
+  for (const [name, state] of [['onReconnecting', 'reconnecting'], ['onReconnected', 'reconnected']]) {
+    call[name] = (obj) => {
+      const reason = String(obj?.reason ?? '');
+      pageLog(3, `call ${rec.id} ${state}${reason ? ' (' + reason + ')' : ''}`);
+      showReconnect(rec, state, reason);
+    };
+  }
   call.onError = ({ error }) => {
     const text = errorText(error);
     pageLog(1, `call ${rec.id} error: ${text}`);

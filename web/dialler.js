@@ -7,7 +7,8 @@
 //   call-cards.js    what a call looks like: its card and live stats, the incoming panel, the call log
 //   audio.js         microphone options, remote <audio>, tones, autoplay, devices
 //   keypad.js        DTMF   ·   log.js  the log pane   ·   tokens.js  the token service
-//   settings.js      the settings form   ·   state.js  what the modules share
+//   settings.js      the settings form, and which cloud origins the person confirmed
+//   network.js       the network panel: the local cloud's fault injection   ·   state.js  what the modules share
 //   dom.js, stats.js, tones.js: elements from text, getStats figures, Web Audio tones
 //
 // Every string that comes from the cloud or another client (caller ids, causes, errors, token
@@ -20,7 +21,8 @@ import { buildPresets, dial, updateCallButton, updateKind } from './calls.js';
 import { $ } from './dom.js';
 import { buildKeypad, sendKeyboardDigit } from './keypad.js';
 import { clearLog } from './log.js';
-import { closeClient, disableIncoming, enableIncoming, loadPackage, setClientState, setIncomingState, startClient, stopClient } from './registration.js';
+import { buildNetworkPanel } from './network.js';
+import { closeClient, confirmCloud, disableIncoming, enableIncoming, loadPackage, setClientState, setIncomingState, startClient, stopClient } from './registration.js';
 import { learnCloudId, showInitialSettings } from './settings.js';
 
 const STATS_MS = 1000;
@@ -28,6 +30,7 @@ const STATS_MS = 1000;
 const explicitCloudId = showInitialSettings();
 buildPresets();
 buildKeypad();
+buildNetworkPanel();
 updateKind();
 if (!canChooseSpeaker) {
   $('speaker-select').disabled = true;
@@ -36,6 +39,8 @@ if (!canChooseSpeaker) {
 
 $('settings').addEventListener('submit', startClient);
 $('stop-button').addEventListener('click', stopClient);
+$('url-confirm-yes').addEventListener('click', () => confirmCloud(true));
+$('url-confirm-no').addEventListener('click', () => confirmCloud(false));
 $('enable-button').addEventListener('click', enableIncoming);
 $('disable-button').addEventListener('click', disableIncoming);
 $('max-concurrent').addEventListener('change', updateCallButton);

@@ -24,9 +24,14 @@ function selectedCall() {
   return rec && (rec.state === 'connected' || rec.state === 'early-media') ? rec : null;
 }
 
-/** Shows the keypad for the selected call, or else for the first connected one; hides it with none. */
+/** The call the keypad (and the network panel) acts on: the selected one, or else the first connected one. */
+export function currentCall() {
+  return selectedCall() || activeCalls().find((r) => r.state === 'connected') || null;
+}
+
+/** Shows the keypad for the current call; hides it with none. */
 export function updateKeypad() {
-  const rec = selectedCall() || activeCalls().find((r) => r.state === 'connected') || null;
+  const rec = currentCall();
   if (rec && rec.id !== selectedId) {
     selectedId = rec.id;
     showSelected();

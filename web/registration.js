@@ -2,7 +2,8 @@
 import { finishCall, onIncoming, updateCallButton } from './calls.js';
 import { $, clock, el, errorText } from './dom.js';
 import { clientLogger, pageLog, showError } from './log.js';
-import { readSettings, saveSettings } from './settings.js';
+import { updateNetworkPanel } from './network.js';
+import { confirmOrigin, foreignCloud, readSettings, saveSettings } from './settings.js';
 import { activeCalls, maxConcurrent, page } from './state.js';
 import { fetchToken } from './tokens.js';
 
@@ -26,6 +27,7 @@ export function setClientState(state, text) {
   $('settings-details').open = !running;
   updateIncomingButtons();
   updateCallButton();
+  updateNetworkPanel();
 }
 
 /** The incoming pill (ready, off, registering or not ready with the cause), its detail line and the registration history. */
@@ -71,12 +73,27 @@ export async function loadPackage() {
   document.body.dataset.ready = 'yes';
 }
 
-/** The settings form's submit: a new AculabCloudClient with the page's logger as options.logger. */
+/**
+ * The settings form's submit: a new AculabCloudClient with the page's logger as options.logger.
+ * A cloud URL of another origin waits for the person's yes (confirmCloud): no client, so no
+ * socket and no token, until then.
+ */
 export function startClient(ev) {
-  ev.preventDefault();
+  ev?.preventDefault();
   if (!page.Package || page.client) return;
   showError('');
   const s = readSettings();
+  const foreign = foreignCloud(s.url, s.cloudId);
+  const box = $('url-confirm');
+  box.hidden = !foreign;
+  if (foreign) {
+    box.dataset.origin = foreign;
+    $('url-confirm-url').textContent = s.url || '(the default)';
+    $('url-confirm-origin').textContent = foreign;
+    $('url-confirm-yes').focus();
+    pageLog(2, `cloud URL ${s.url || '(default)'} is not this page's origin: waiting for the person to confirm it`);
+    return;
+  }
   saveSettings(s);
   let client;
   try {
@@ -98,6 +115,19 @@ export function startClient(ev) {
   client.onIncomingState = onIncomingState;
   pageLog(3, `client ${s.clientId} started for cloud ${s.cloudId} at ${s.url || 'the default URL'}`);
   setClientState('running', `Client ${s.clientId}`);
+}
+
+/** The confirmation's buttons: yes trusts that origin for this page's life and starts the client. */
+export function confirmCloud(yes) {
+  const box = $('url-confirm');
+  box.hidden = true;
+  if (!yes) {
+    pageLog(2, `cloud ${box.dataset.origin} not confirmed: the client was not started`);
+    return;
+  }
+  confirmOrigin(box.dataset.origin);
+  pageLog(2, `cloud ${box.dataset.origin} confirmed for this page`);
+  startClient();
 }
 
 export function stopClient() {

@@ -17,6 +17,10 @@ export const FIELDS = {
 const STORE_KEY = 'acw-dialler-settings';
 // The API key is a secret: kept only for this page's life, never stored.
 const NOT_STORED = new Set(['apiKey']);
+// Settings from the query string are for this visit only: a link cannot change what is stored.
+const fromQuery = {};
+// Cloud origins other than the page's that the person agreed to send tokens to, for this page's life.
+const confirmedOrigins = new Set();
 
 function randomSuffix() {
   const b = new Uint8Array(3);
@@ -55,7 +59,7 @@ export function initialSettings() {
   const stored = storedSettings();
   for (const k of Object.keys(FIELDS)) if (typeof stored[k] === 'string' && !NOT_STORED.has(k)) s[k] = stored[k];
   const q = new URLSearchParams(location.search);
-  for (const k of Object.keys(FIELDS)) if (q.has(k)) s[k] = q.get(k);
+  for (const k of Object.keys(FIELDS)) if (q.has(k)) s[k] = fromQuery[k] = q.get(k);
   return { settings: s, explicitCloudId: q.has('cloudId') || typeof stored.cloudId === 'string', query: q };
 }
 
@@ -69,9 +73,18 @@ export function writeSettings(s) {
   for (const [k, id] of Object.entries(FIELDS)) if (s[k] !== undefined) $(id).value = s[k];
 }
 
+/** Stores s, except the API key and any setting still as the query string gave it (the stored one stays). */
 export function saveSettings(s) {
+  const stored = storedSettings();
   const keep = {};
-  for (const k of Object.keys(FIELDS)) if (!NOT_STORED.has(k)) keep[k] = s[k];
+  for (const k of Object.keys(FIELDS)) {
+    if (NOT_STORED.has(k)) continue;
+    if (k in fromQuery && s[k] === fromQuery[k]) {
+      if (typeof stored[k] === 'string') keep[k] = stored[k];
+    } else {
+      keep[k] = s[k];
+    }
+  }
   try {
     localStorage.setItem(STORE_KEY, JSON.stringify(keep));
   } catch {
@@ -107,4 +120,26 @@ export async function learnCloudId(explicit) {
   } catch {
     // not served by a local cloud
   }
+}
+
+/**
+ * The origin of cloud URL `url` (the client's default, the Aculab cloud, when empty) when it is not
+ * the page's own (ws: and http:, wss: and https: counting as one scheme), else ''. The client sends
+ * its tokens there, so the person must agree first (confirmOrigin).
+ */
+export function foreignCloud(url, cloudId) {
+  const raw = url || `wss://webrtc-${cloudId}.aculabcloud.net/sipproxy`;
+  let u;
+  try {
+    u = new URL(raw);
+  } catch {
+    return confirmedOrigins.has(raw) ? '' : raw;
+  }
+  const scheme = { 'ws:': 'http:', 'wss:': 'https:' }[u.protocol] || u.protocol;
+  const origin = `${scheme}//${u.host}`;
+  return origin === location.origin || confirmedOrigins.has(origin) ? '' : origin;
+}
+
+export function confirmOrigin(origin) {
+  confirmedOrigins.add(origin);
 }

@@ -5,11 +5,16 @@ import { readSettings } from './settings.js';
 import { page } from './state.js';
 
 /** An HTTP basic Authorization header (RFC 7617), the user and password as UTF-8. */
-function basicAuth(user, password) {
+export function basicAuth(user, password) {
   const bytes = new TextEncoder().encode(`${user}:${password}`);
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return `Basic ${btoa(bin)}`;
+}
+
+/** The token service's URL in settings s (the page's own when none is set). */
+export function tokenServiceUrl(s) {
+  return new URL(s.tokenUrl || 'webrtc_generate_token', location.href);
 }
 
 /**
@@ -18,7 +23,7 @@ function basicAuth(user, password) {
  */
 export async function fetchToken(params) {
   const s = { ...readSettings(), ...(page.clientSettings ? { cloudId: page.clientSettings.cloudId } : {}) };
-  const url = new URL(s.tokenUrl || 'webrtc_generate_token', location.href);
+  const url = tokenServiceUrl(s);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
   if (s.ttl) url.searchParams.set('ttl', s.ttl);
   let res;

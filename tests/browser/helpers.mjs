@@ -183,8 +183,8 @@ export class Dialler {
     this.problems = []; // console errors, page errors, CSP violations
   }
 
-  /** Opens the page with settings in the query string and waits for the package to load. */
-  static async open(browser, cloud, { clientId, logLevel = 4, maxConcurrent = 2, processing = false, viewport } = {}) {
+  /** Opens the page with settings in the query string (`query`: more, or others) and waits for the package to load. */
+  static async open(browser, cloud, { clientId, logLevel = 4, maxConcurrent = 2, processing = false, viewport, query = {} } = {}) {
     const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 } });
     const page = await context.newPage();
     const d = new Dialler(context, page, cloud);
@@ -196,6 +196,7 @@ export class Dialler {
     const c = cloud.config;
     const params = { cloudId: c.cloudId, accessKey: c.accessKey, accountUser: c.accountUser, apiKey: c.apiKey, logLevel, maxConcurrent, processing: processing ? '1' : '0' };
     if (clientId) params.clientId = clientId;
+    Object.assign(params, query);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
     await page.goto(url.href);
     await until(async () => {
