@@ -1,4 +1,4 @@
-// The packed package as consumers load it: apps built by Vite, webpack 5 (through require()) and
+// The packed package as consumers load it: apps built by Vite (and its dev server), webpack 5 (through require()) and
 // esbuild, and a plain <script> page, each making an echo call in Chromium against the local
 // cloud with the echoed tone heard; and require() in Node. Every app makes its client right after
 // the import, before the wasm has loaded, and calls at once.
@@ -63,7 +63,7 @@ describe('consumers of the packed package', { timeout: 600000 }, () => {
   });
 
   // Opens the app at `path` (under the project), waits for the echo heard, hangs up.
-  async function echoCall(path, clientId) {
+  async function echoCall(path, clientId, base = server.url) {
     const context = await browser.newContext();
     const tab = await context.newPage();
     const problems = [];
@@ -71,7 +71,7 @@ describe('consumers of the packed package', { timeout: 600000 }, () => {
     tab.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     tab.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
     const c = cloud.config;
-    const url = new URL(path, server.url);
+    const url = new URL(path, base);
     const ws = new URL('sipproxy', cloud.url);
     ws.protocol = 'ws:';
     for (const [k, v] of Object.entries({ cloudId: c.cloudId, accessKey: c.accessKey, clientId, url: ws.href })) url.searchParams.set(k, v);
@@ -97,14 +97,32 @@ describe('consumers of the packed package', { timeout: 600000 }, () => {
     }
   }
 
-  test('Vite', async () => {
-    const { build } = await import('vite');
+  // The Vite app's source, shared by the build and the dev server.
+  function viteApp() {
     const dir = join(project, 'vite');
-    mkdirSync(dir);
+    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'app.js'), `import { AculabCloudClient } from 'aculab-webrtc-wasm';\n${APP}`);
     writeFileSync(join(dir, 'index.html'), page('./app.js'));
+    return dir;
+  }
+
+  test('Vite', async () => {
+    const { build } = await import('vite');
+    const dir = viteApp();
     await build({ root: dir, base: './', configFile: false, logLevel: 'error', build: { outDir: join(dir, 'out') } });
     await echoCall('vite/out/index.html', 'vite-app');
+  });
+
+  test('Vite dev server (dependencies pre-bundled)', async () => {
+    const { createServer } = await import('vite');
+    const dir = viteApp();
+    const dev = await createServer({ root: dir, configFile: false, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
+    await dev.listen();
+    try {
+      await echoCall('index.html', 'vite-dev-app', dev.resolvedUrls.local[0]);
+    } finally {
+      await dev.close();
+    }
   });
 
   test('webpack 5, with require()', async () => {
