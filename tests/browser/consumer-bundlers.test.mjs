@@ -43,6 +43,9 @@ acw.hangUp = () => call.disconnect();
 
 const page = (script, type = 'module') => `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>consumer</title>\n${script.split(' ').map((s) => `<script ${type ? `type="${type}" ` : ''}src="${s}"></script>`).join('\n')}\n`;
 
+// Fails, saying what is missing, where dist/ or Chromium is absent (the suite below then fails too).
+test('dist/ is built and Chromium is installed', () => assertBuilt());
+
 describe('consumers of the packed package', { timeout: 600000 }, () => {
   let project;
   let cloud;
