@@ -173,6 +173,7 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
       return stream;
     });
     const { AculabCloudClient } = await import('/js/index.js');
+    await AculabCloudClient.ready;
     const within = (promise, what) => Promise.race([promise, new Promise((_, reject) =>
       setTimeout(() => reject(new Error(`${what}: no answer in ${stepTimeout} ms`)), stepTimeout))]);
     const newClient = (id) => new AculabCloudClient('1-2-0', 'abc123', id, 0, { url: sipUrl });

@@ -67,6 +67,14 @@ export async function pageWeight(dist = join(root, 'dist')) {
   };
 }
 
+// The CommonJS and script-tag builds, built afresh in memory from js/ and the glue in dist/.
+export async function otherFormats() {
+  const { FORMATS, buildFormat } = await import('../toolchain/build-formats.mjs');
+  return Promise.all(Object.keys(FORMATS).map(async (f) => [
+    `${FORMATS[f].file} (${f}${FORMATS[f].minify ? ', minified' : ''})`, await buildFormat(f, { write: false }),
+  ]));
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
 
 async function main() {
@@ -84,6 +92,13 @@ async function main() {
   console.log(`${'total (what a page loads)'.padEnd(34)} ${''.padStart(10)} ${kb(total).padStart(10)} (${total} B)`);
   console.log(`budget ${kb(BUDGET)}: ${total <= BUDGET ? `${kb(BUDGET - total)} to spare` : `over by ${kb(total - BUDGET)}`}` +
     ` (glue before minifying: ${kb(glueSourceGzip)} gzip)`);
+
+  // The other formats (toolchain/build-formats.mjs), each with the glue inside and the same .wasm.
+  const wasm = parts.find((p) => p.name === 'acw-core.wasm').gzip;
+  console.log('\nother formats (each one file plus acw-core.wasm; no budget of their own):');
+  for (const [name, bytes] of await otherFormats()) {
+    console.log(`${name.padEnd(34)} ${kb(bytes.length).padStart(10)} ${kb(gz(bytes)).padStart(10)}  with the wasm: ${kb(gz(bytes) + wasm)} (${gz(bytes) + wasm} B)`);
+  }
 
   // Optional: where the wasm's bytes go, from the name section of a --profiling-funcs build.
   const names = opt('--names');

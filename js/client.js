@@ -4,6 +4,7 @@ import { Input, NumberQuery, Output, Query, decodeOutput } from './boundary.js';
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
 import { FrameWriter } from './frames.js';
 import { PeerSession } from './peer.js';
+import { constructorError } from './arguments.js';
 
 
 // The engine's text for a command on a client that is done (cpp/call/validation.hpp).
@@ -12,9 +13,12 @@ const CLIENT_CLOSED = 'Client closed';
 const g = globalThis;
 let core = null;
 let defaultEnv = null;
+// Clients made before the core loaded: each one's engine is created when it arrives (setCore).
+const waiting = [];
 
 export function setCore(module) {
   core = module;
+  for (const start of waiting.splice(0)) start();
 }
 
 // The core's entry points (bindings/core.cpp): input(engine, kind, now, call, text, text2, number,
@@ -61,6 +65,8 @@ export class AculabCloudClient {
   #iceServers;
   #iceTransportPolicy;
   #engine; // the engine's handle in the core (bindings/core.cpp), null once closed
+  #queue = null; // before the core has loaded: the commands to replay once the engine exists
+  #early = new Map(); // calls made before the core loaded, by their provisional (negative) handles
 
   /**
    * @param {string} cloudId
@@ -71,22 +77,22 @@ export class AculabCloudClient {
    *   example the local cloud's ws://127.0.0.1:8080/sipproxy)
    */
   constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
-    if (!core) throw 'AculabCloudClient: the wasm core is not loaded';
     const opts = options && typeof options === 'object' ? options : {};
     this.#logLevel = Math.max(0, Math.min(6, Math.floor(Number(logLevel)) || 0));
     this.#env = opts.environment || defaultEnv || browserEnv();
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
-    const seed = new Uint32Array(randomBytes(8).buffer);
-    this.#engine = core.create(String(cloudId), String(webRtcAccessKey), String(clientId),
-      opts.url ? String(opts.url) : '', seed[0], seed[1], this.#logLevel);
-    const err = query(this.#engine, Query.configError);
-    if (err) {
-      number(this.#engine, NumberQuery.destroy);
-      this.#engine = null;
-      throw err;
+    const args = [String(cloudId), String(webRtcAccessKey), String(clientId), opts.url ? String(opts.url) : ''];
+    if (core) {
+      this.#create(args);
+    } else {
+      // Made before the wasm has loaded: the arguments are checked now, the engine is created (and
+      // the commands given meanwhile replayed) when the core arrives.
+      const err = constructorError(...args);
+      if (err) throw err;
+      this.#queue = [];
+      waiting.push(() => this.#start(args));
     }
-    this.#frames = new FrameWriter(core, this.#engine);
     this.#calls = new Map();
     this.#ws = null;
     this.#timer = null;
@@ -97,6 +103,37 @@ export class AculabCloudClient {
     this.#iceServers = null;
     this.#iceTransportPolicy = 'all';
     this.onIncomingState = null;
+  }
+
+  #create(args) {
+    const seed = new Uint32Array(randomBytes(8).buffer);
+    this.#engine = core.create(...args, seed[0], seed[1], this.#logLevel);
+    const err = query(this.#engine, Query.configError);
+    if (err) {
+      number(this.#engine, NumberQuery.destroy);
+      this.#engine = null;
+      throw err;
+    }
+    this.#frames = new FrameWriter(core, this.#engine);
+  }
+
+  // The core has loaded: the engine, then what the page asked for meanwhile, in order. A command's
+  // error can no longer be thrown to the page: it is logged (a call's creation fails its call).
+  #start(args) {
+    const queue = this.#queue;
+    this.#queue = null;
+    try {
+      this.#create(args); // the arguments passed js/arguments.js: the engine agrees
+    } catch (e) {
+      return this.#log(1, `AculabCloudClient: ${e}`);
+    }
+    for (const step of queue) {
+      try {
+        step();
+      } catch (e) {
+        this.#log(1, `AculabCloudClient: command given before the core loaded failed: ${describe(e)}`);
+      }
+    }
   }
 
   static isSupported() {
@@ -133,7 +170,7 @@ export class AculabCloudClient {
 
   set onIncoming(fn) {
     this.#onIncoming = typeof fn === 'function' ? fn : null;
-    if (this.#engine) this._input(Input.incomingHandler, 0, '', '', this.#onIncoming ? 1 : 0);
+    if (this.#engine || this.#queue) this._input(Input.incomingHandler, 0, '', '', this.#onIncoming ? 1 : 0);
   }
 
   // Deprecated in favour of setPeerConnectionConfiguration, still honoured.
@@ -184,6 +221,7 @@ export class AculabCloudClient {
   // Ends every call, removes the registration, closes the socket and frees the engine.
   // (Not in the original interface: a page that is done with a client calls it.)
   close() {
+    if (this.#queue) return void this.#queue.push(() => this.close());
     if (!this.#engine) return;
     core.input(this.#engine, Input.close, now(), 0, '', '', 0, '');
     // Carried out here even when close() is called from inside a callback (the loop that was
@@ -211,18 +249,38 @@ export class AculabCloudClient {
 
   // The call object exists before the engine's first outputs for it are carried out (with the
   // socket open and the ICE servers known, the engine asks for its peer connection at once).
-  #newCall(opts, kind, text, text2 = '') {
+  #newCall(opts, kind, text, text2 = '', early = null) {
+    if (this.#queue) return this.#earlyCall(opts, kind, text, text2);
     const options = this._optionsJson(opts);
     if (!this.#engine) throw CLIENT_CLOSED;
     const error = core.input(this.#engine, kind, now(), 0, text, text2, 0, options);
-    let call = null;
+    let call = early;
     if (!error) {
       const handle = number(this.#engine, NumberQuery.lastCall);
-      call = new AculabCloudOutgoingCall(this, handle, opts);
+      if (call) call._handle = handle;
+      else call = new AculabCloudOutgoingCall(this, handle, opts);
       this.#calls.set(handle, call);
     }
     this.#drain();
     if (error) throw error;
+    return call;
+  }
+
+  // A call made before the core loaded: its object now, with a provisional handle; the engine's
+  // call when the core arrives. If the engine refuses it then, the call ends with cause 'ERROR'.
+  #earlyCall(opts, kind, text, text2) {
+    const call = new AculabCloudOutgoingCall(this, -(this.#early.size + 1), opts);
+    this.#early.set(call._handle, call);
+    this.#queue.push(() => {
+      try {
+        this.#newCall(opts, kind, text, text2, call);
+      } catch (error) {
+        call._done = true;
+        this.#fire(call, 'onError', { call, cause: 'ERROR', error: String(error) });
+        this.#fire(call, 'onDisconnect', { call, cause: 'ERROR' });
+        throw error;
+      }
+    });
     return call;
   }
 
@@ -253,6 +311,14 @@ export class AculabCloudClient {
 
   // Every input goes to the engine with `now`, then the outputs are carried out.
   _input(kind, call = 0, text = '', text2 = '', n = 0, options = '') {
+    if (this.#queue) {
+      // A provisional handle is read when replayed: by then the call has the engine's.
+      this.#queue.push(() => {
+        const handle = call < 0 ? this.#early.get(call)._handle : call;
+        if (handle >= 0) this._command(kind, handle, text, text2, n, options); // else its creation failed
+      });
+      return '';
+    }
     if (!this.#engine) throw CLIENT_CLOSED;
     const r = core.input(this.#engine, kind, now(), call, text, text2, n, options);
     this.#drain();
@@ -261,7 +327,7 @@ export class AculabCloudClient {
 
   // disconnect(): "can be called at any time", so nothing once the client is closed.
   _disconnect(call) {
-    if (this.#engine) this._input(Input.disconnect, call);
+    if (this.#engine || this.#queue) this._input(Input.disconnect, call);
   }
 
   // The SIP Call-ID of a call, or the values of a SIP header of its INVITE or answer.

@@ -146,6 +146,11 @@ export class AculabCloudClient {
    * @param logLevel 0 (silent) .. 6 (with SIP traces)
    */
   constructor(cloudId: string, webRtcAccessKey: string, clientId: string, logLevel: number, options?: ClientOptions);
+  /**
+   * (This package) Resolves once the wasm core has loaded. Nobody has to wait for it: a client made
+   * before then queues its commands and carries them out when it has loaded.
+   */
+  static ready: Promise<void>;
   static isSupported(): boolean;
   static getCodecList(mediaType: 'audio' | 'video'): CodecCapability[];
   /** (This package) The environment for clients made without options.environment. */

@@ -1,7 +1,12 @@
-// Package entry: loads the wasm core (top-level await), then exposes the documented classes.
+// Package entry: exposes the documented classes at once and starts loading the wasm core; a client
+// made before it has loaded queues its commands (client.js), and AculabCloudClient.ready tells when.
 import { loadCore } from './loader.js';
-import { setCore } from './client.js';
+import { AculabCloudClient, setCore } from './client.js';
 
-setCore(await loadCore());
+/** Resolves once the wasm core has loaded (rejects if it cannot be); nobody has to wait for it. */
+AculabCloudClient.ready = loadCore().then(setCore);
+// A page that never looks at `ready` still hears of a failure (and Node does not exit on it).
+AculabCloudClient.ready.catch((e) => console.error('aculab-webrtc-wasm: the wasm core did not load:', e));
 
-export { AculabCloudClient, AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './client.js';
+export { AculabCloudClient };
+export { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './client.js';

@@ -31,7 +31,9 @@ export function loadCore(options = {}) {
   if (options.wasmBinary) args.wasmBinary = options.wasmBinary;
   loading = (async () => {
     if (!args.wasmBinary && isNode) {
-      const base = new URL('../dist/', import.meta.url);
+      // Through a variable: bundlers would take new URL('…', import.meta.url) for an asset to emit.
+      const here = import.meta.url;
+      const base = new URL('../dist/', here);
       const where = args.locateFile ? args.locateFile(WASM, base.href) : new URL(WASM, base).href;
       // An http(s) location is fetched by the glue as in a page; anything else is a file.
       if (!/^https?:/i.test(where)) {

@@ -64,4 +64,6 @@ configure build/wasm emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYP
   -DACW_WASM_OUT="$root/dist"
 say "build wasm (em++ $(em++ --version | head -1 | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -1))"
 cmake --build build/wasm -j "$jobs"
+say "build the CommonJS and script-tag formats"
+node toolchain/build-formats.mjs
 say "done: $(ls dist/*.mjs dist/*.wasm 2>/dev/null | tr '\n' ' ')"

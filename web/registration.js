@@ -59,6 +59,7 @@ function updateIncomingButtons() {
 export async function loadPackage() {
   try {
     page.Package = await import('./js/index.js');
+    await page.Package.AculabCloudClient.ready; // the wasm core: a failure to load it shows here
   } catch (e) {
     showError(`The client package did not load: ${errorText(e)}`);
     setClientState('stopped', 'Package not loaded');

@@ -1,8 +1,10 @@
 // Shared set-up for the browser suites: a local cloud on a free port, headless Chromium with the
 // DESIGN.md flags and a WAV tone as microphone, and a page object for the dialler.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '../../cloud/config.mjs';
@@ -28,7 +30,7 @@ process.on('exit', () => {
 export const LEVEL_HEARD = 0.02;
 
 // What `bash toolchain/setup.sh` puts in dist/ for the page and the cloud's media.
-const BUILT = ['acw-core.mjs', 'acw-core.wasm', 'acw-media.mjs', 'acw-media.wasm'];
+const BUILT = ['acw-core.mjs', 'acw-core.wasm', 'acw-media.mjs', 'acw-media.wasm', 'aculab-webrtc-wasm.cjs', 'aculab-webrtc-wasm.min.js'];
 
 /** Why the browser suites cannot run here, or false. */
 export function missing() {
@@ -321,4 +323,34 @@ export function toneFile(name = 'tone', options = {}) {
 /** Ends the test process once its suites are done: media libraries may keep it alive. */
 export function endProcessSoon() {
   setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
+}
+
+/**
+ * The package as a consumer gets it: `npm pack` of this repo, installed from the tarball (offline:
+ * the package has no dependencies) into a new project in a temp folder. Returns the project's folder.
+ */
+export function installPacked(prefix = 'acw-consumer-') {
+  const dir = tempDir(prefix);
+  const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], ROOT));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
+  npm(['install', '--offline', '--no-save', join(dir, packed[0].filename)], dir);
+  return dir;
+}
+
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+/** A static file server for `dir` on a free loopback port; resolves to { url, close() }. */
+export async function serveDir(dir) {
+  const server = createServer((req, res) => {
+    const path = join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!path.startsWith(dir) || !existsSync(path) || !statSync(path).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': MIME[extname(path)] ?? 'application/octet-stream' });
+    res.end(readFileSync(path));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
 }

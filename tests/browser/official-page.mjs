@@ -255,6 +255,7 @@ export class OfficialPage {
 // client's page: for what the dialler has no control for (SIP headers).
 const OURS_HARNESS = async ([cloudId, accessKey, clientId]) => {
   const { AculabCloudClient } = await import('/js/index.js');
+  await AculabCloudClient.ready;
   const log = [];
   const calls = [];
   const rec = (what, detail = {}) => log.push({ what, at: Date.now(), ...detail });

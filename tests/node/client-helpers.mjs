@@ -1,5 +1,10 @@
 // Shared set-up for the package's node:test suites: a scripted SIP cloud over a real ws WebSocketServer, SIP text in the traces' shape, and waiting helpers.
 import { WebSocketServer } from 'ws';
+import { AculabCloudClient } from 'aculab-webrtc-wasm';
+
+// The suites expect a command's error to be thrown at once: they start once the core has loaded
+// (the package loads it without a top-level await; a client made earlier queues its commands).
+await AculabCloudClient.ready;
 
 export const CRLF = '\r\n';
 export const CLOUD_ID = '1-2-0';

@@ -15,6 +15,7 @@ before(async () => {
   for (const file of [join(ROOT, 'dist', 'acw-core.wasm'), join(ROOT, 'js', 'index.js')]) assert.ok(existsSync(file), `${file} is not built`);
   cloud = await startTestCloud({ recordSeconds: 2 });
   pkg = await import('../../js/index.js');
+  await pkg.AculabCloudClient.ready;
   wrtcEnv = await import('./wrtc-env.mjs');
 });
 after(async () => {
