@@ -3,7 +3,11 @@
 //   - enableIncoming -> onIncomingState ready: on a client whose socket is up (re-registration
 //     after disableIncoming), and on a new client (WebSocket open + REGISTER);
 //   - callService('echo') -> onConnected;
-//   - callClient -> onConnected, the callee (another page) answering in its onIncoming.
+//   - callClient -> onConnected, the callee (another page) answering in its onIncoming;
+//   - both calls again with TURN configured (the cloud runs coturn, --turn, and both pages take
+//     its ICE servers), once with the send-sooner rule (the default) and once with the call
+//     option iceGathering: 'complete' (the wait for gathering to complete, as the public client).
+//     The figures without TURN set the pages' ICE servers to none.
 // N of each (default 50), one after another; median and p95 of the page's performance.now().
 // Also prints where the time goes (a timeline from marks the pages take on their SIP frames and
 // peer connections; the callee's marks compare with the caller's as both pages share this clock).
@@ -34,7 +38,12 @@ const FIGURES = {
   'call_setup.ready_new_client': { label: 'new client: enableIncoming -> ready (incl. WebSocket open)' },
   'call_setup.service_echo': { label: "callService('echo') -> onConnected" },
   'call_setup.client_to_client': { label: 'callClient -> onConnected (callee answers at once)', goal: 'median <= 100 ms', limit: 100 },
+  'call_setup.service_echo_turn': { label: "TURN configured: callService('echo') -> onConnected (send sooner)", turn: true },
+  'call_setup.service_echo_turn_complete': { label: "TURN configured: callService('echo') -> onConnected (iceGathering 'complete')", turn: true },
+  'call_setup.client_to_client_turn': { label: 'TURN configured: callClient -> onConnected (send sooner)', turn: true },
+  'call_setup.client_to_client_turn_complete': { label: "TURN configured: callClient -> onConnected (iceGathering 'complete')", turn: true },
 };
+const TURNSERVER = '/usr/bin/turnserver';
 
 function unavailable(reason) {
   console.log(`\nCall set-up: not available (${reason})`);
@@ -45,9 +54,9 @@ function unavailable(reason) {
 
 // ---- the local cloud, as a child process --------------------------------------------------------
 
-async function startCloud(tmp) {
+async function startCloud(tmp, { turn }) {
   const child = spawn(process.execPath, [
-    join(ROOT, 'cloud', 'server.mjs'), '--port', '0', '--log-level', 'warn', '--events-log', '', '--api-key', 'local-api-key',
+    join(ROOT, 'cloud', 'server.mjs'), ...(turn ? ['--turn'] : []), '--port', '0', '--log-level', 'warn', '--events-log', '', '--api-key', 'local-api-key',
     '--recordings', join(tmp, 'recordings'),
     // The bench drives calls back to back: keep the cloud's flood guards out of the figures.
     '--rate-limit', '10000', '--max-calls', '1000',
@@ -188,8 +197,15 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
       : null);
     const client = newClient(clientId);
     let active = 0;
+    let callOptions = {};
     window.bench = {
       active: () => active,
+      // turn: take the cloud's ICE servers (its TURN server) rather than none; rule: the call
+      // option iceGathering ('' for the default).
+      configure(turn, rule) {
+        client.setPeerConnectionConfiguration({ iceServers: turn ? null : [] });
+        callOptions = rule ? { iceGathering: rule } : {};
+      },
       // Re-registration on a client whose socket is already up.
       async ready() {
         resetMarks();
@@ -226,7 +242,7 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
           marks.incoming = at();
           active++;
           call.onDisconnect = () => active--;
-          call.answer({});
+          call.answer(callOptions);
         };
       },
       // The callee's marks of the last call (absolute ms).
@@ -236,7 +252,7 @@ function pageSetup({ sipUrl, clientId, token, newClientToken, stepTimeout }) {
       async call(kind, target) {
         resetMarks();
         const t0 = at();
-        const call = kind === 'service' ? client.callService(target) : client.callClient(target, token, {});
+        const call = kind === 'service' ? client.callService(target, callOptions) : client.callClient(target, token, callOptions);
         const connected = new Promise((resolve, reject) => {
           call.onConnected = () => resolve(at());
           call.onDisconnect = ({ cause }) => reject(new Error(`onDisconnect ${cause} before onConnected`));
@@ -302,7 +318,7 @@ async function series(n, step) {
   return { times, phases, failures };
 }
 
-export async function run({ calls = 50 } = {}) {
+export async function run({ calls = 50, turn = existsSync(TURNSERVER) } = {}) {
   if (!existsSync(join(ROOT, 'cloud', 'server.mjs'))) return unavailable('cloud/server.mjs not present');
   if (!existsSync(CHROMIUM)) return unavailable(`no Chromium at ${CHROMIUM}`);
   if (!existsSync(join(ROOT, 'dist', 'acw-core.wasm'))) return unavailable('dist/acw-core.wasm not built');
@@ -318,7 +334,7 @@ export async function run({ calls = 50 } = {}) {
   let browser;
   try {
     try {
-      cloud = await startCloud(tmp);
+      cloud = await startCloud(tmp, { turn });
     } catch (e) {
       return unavailable(e.message);
     }
@@ -352,6 +368,8 @@ export async function run({ calls = 50 } = {}) {
     const step = (page, name, ...args) => page.evaluate(([n, a]) => window.bench[n](...a), [name, args]);
 
     const measured = {};
+    const configure = (turnOn, rule) => Promise.all([caller, callee].map((p) => step(p, 'configure', turnOn, rule)));
+    await configure(false, '');
     // Warm-up: one of each (first wasm use, first getUserMedia, first peer connection).
     await step(caller, 'ready').catch(() => {});
     measured['call_setup.ready'] = await series(calls, () => step(caller, 'ready'));
@@ -361,7 +379,7 @@ export async function run({ calls = 50 } = {}) {
     await step(callee, 'callee');
     const calleeIdle = () => callee.waitForFunction(() => window.bench.active() === 0, null, { timeout: STEP_TIMEOUT_MS });
     await step(caller, 'call', 'client', 'benchcallee').then(calleeIdle).catch(() => {});
-    measured['call_setup.client_to_client'] = await series(calls, async () => {
+    const clientCall = async () => {
       const r = await step(caller, 'call', 'client', 'benchcallee');
       await calleeIdle();
       // The callee's side of INVITE -> 200, and the cloud's relaying both ways (both pages on
@@ -379,7 +397,21 @@ export async function run({ calls = 50 } = {}) {
         });
       }
       return r;
-    });
+    };
+    measured['call_setup.client_to_client'] = await series(calls, clientCall);
+
+    const skipped = { times: [], phases: {}, failures: [`no TURN server (${TURNSERVER} not installed: Debian package coturn)`] };
+    for (const [suffix, rule] of [['', ''], ['_complete', 'complete']]) {
+      if (!turn) {
+        measured[`call_setup.service_echo_turn${suffix}`] = skipped;
+        measured[`call_setup.client_to_client_turn${suffix}`] = skipped;
+        continue;
+      }
+      await configure(true, rule);
+      await step(caller, 'call', 'service', 'echo').catch(() => {});
+      measured[`call_setup.service_echo_turn${suffix}`] = await series(calls, () => step(caller, 'call', 'service', 'echo'));
+      measured[`call_setup.client_to_client_turn${suffix}`] = await series(calls, clientCall);
+    }
 
     const rows = [['from -> to (headless Chromium, local cloud on loopback)', 'calls', 'median ms', 'p95 ms', 'min ms', 'max ms', 'failed', 'goal']];
     const figures = {};

@@ -7,8 +7,9 @@ if(NOT EXISTS "${ACW_OPUS_WASM_PREFIX}/lib/libopus.a")
 endif()
 
 # The codec is the hot path: -O3 rather than the core's -Oz, for our media code as for libopus.
-# SIMD matches libopus's build (toolchain/opus.sh uses -msimd128); every browser this client
-# supports and Node >= 16 run wasm SIMD.
+# SIMD matches libopus's build (toolchain/opus.sh: -msimd128 -msse4.1, its SSE intrinsics as wasm
+# SIMD), which needs it; wasm SIMD runs in Chrome 91, Firefox 89, Safari 16.4, Node 16.4 and later
+# (README "The media module needs WebAssembly SIMD").
 option(ACW_WASM_SIMD "Build the media module with wasm SIMD" ON)
 set(ACW_MEDIA_OPT -O3)
 if(ACW_WASM_SIMD)

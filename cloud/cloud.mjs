@@ -12,6 +12,7 @@ import { loadSip } from './sip.mjs';
 import { TokenService } from './tokens.mjs';
 import { SipTransport } from './transport.mjs';
 import { unwatchRejections, watchRejections } from './rejections.mjs';
+import { TurnServer } from './turn.mjs';
 
 export class Cloud {
   /** config: the result of loadConfig(). */
@@ -34,6 +35,7 @@ export class Cloud {
     this.server = null;
     this.transport = null;
     this.url = '';
+    this.turn = null;
   }
 
   /** The prompts, made on first use (npm start makes them straight after starting). */
@@ -68,6 +70,9 @@ export class Cloud {
     this.sip = await loadSip(config.dist);
     log.info('sip', `SIP core loaded from ${this.sip.dir}`);
     await this.startSignalling();
+    if (config.turn) {
+      this.turn = await new TurnServer({ relayPorts: config.turnRelayPorts, log }).start();
+    }
 
     const handler = createHttpHandler(this);
     this.server = config.tls ? createHttpsServer(config.tls, handler) : createHttpServer(handler);
@@ -144,6 +149,11 @@ export class Cloud {
     }
   }
 
+  /** The ICE servers for a client's OPTIONS (PROTOCOL.md "ICE servers"): the configured ones, then ours. */
+  iceServersFor(clientId) {
+    return [...this.config.iceServers, ...(this.turn ? this.turn.iceServers(clientId) : [])];
+  }
+
   /** BYE to calls in progress, sockets closed, server closed. */
   async stop() {
     this.log.info('cloud', 'shutting down');
@@ -157,6 +167,7 @@ export class Cloud {
     }
     if (this.media) await this.media.close?.();
     await this.recordings.close();
+    await this.turn?.stop();
     this.events.add('cloud.stop', {});
     await this.events.close();
     unwatchRejections(this);

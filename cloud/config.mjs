@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLoopback } from './access.mjs';
 import { FaultError, parseFaultSpec } from './faults.mjs';
+import { parsePortRange } from './turn.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,6 +35,8 @@ const OPTIONS = [
   { key: 'tlsCert', flag: 'tls-cert', env: 'ACW_TLS_CERT', def: '', parse: optionalPath, help: 'PEM certificate: serve https/wss' },
   { key: 'tlsKey', flag: 'tls-key', env: 'ACW_TLS_KEY', def: '', parse: optionalPath, help: 'PEM private key for --tls-cert' },
   { key: 'iceServers', flag: 'ice-servers', env: 'ACW_ICE_SERVERS', def: [], parse: iceServers, help: 'JSON array of RTCIceServer given to clients (OPTIONS)' },
+  { key: 'turn', flag: 'turn', env: 'ACW_TURN', def: false, parse: boolean, bool: true, help: 'run a TURN server (coturn) on loopback and hand out its credentials in the ICE servers' },
+  { key: 'turnRelayPorts', flag: 'turn-relay-ports', env: 'ACW_TURN_RELAY_PORTS', def: [49152, 65535], parse: portRange, help: "UDP ports coturn relays from (MIN-MAX; it takes a 200-port window of them)" },
   { key: 'maxCalls', flag: 'max-calls', env: 'ACW_MAX_CALLS', def: 200, parse: intIn(1, 100000), help: 'concurrent calls before 503' },
   { key: 'rateLimit', flag: 'rate-limit', env: 'ACW_RATE_LIMIT', def: 50, parse: intIn(1, 100000), help: 'SIP messages per second per connection (burst: twice that)' },
   { key: 'maxCallsPerConnection', flag: 'max-calls-per-connection', env: 'ACW_MAX_CALLS_PER_CONNECTION', def: 20, parse: intIn(1, 100000), help: 'concurrent calls one WebSocket may start before 503' },
@@ -101,6 +104,20 @@ function faultSpecs(text) {
     throw e;
   }
 }
+function boolean(text) {
+  if (typeof text === 'boolean') return text;
+  if (/^(1|true|yes)$/i.test(text)) return true;
+  if (/^(0|false|no)$/i.test(text)) return false;
+  throw new ConfigError(`not true or false: ${text}`);
+}
+function portRange(text) {
+  if (Array.isArray(text)) return text;
+  try {
+    return parsePortRange(text);
+  } catch (e) {
+    throw new ConfigError(String(e));
+  }
+}
 function iceServers(text) {
   if (Array.isArray(text)) return text;
   let value;
@@ -142,6 +159,7 @@ export function loadConfig({ argv = [], env = {}, overrides = {} } = {}) {
     const o = m && OPTIONS.find((x) => x.flag === m[1]);
     if (!o) throw new ConfigError(`unknown argument ${arg} (try --help)`);
     let value = m[2];
+    if (value === undefined && o.bool) value = 'true'; // a switch: --turn alone turns it on
     if (value === undefined) {
       if (i + 1 >= argv.length) throw new ConfigError(`--${o.flag} needs a value`);
       value = argv[++i];

@@ -23,6 +23,7 @@ try {
   process.exit(1);
 }
 console.log(banner(config, cloud.url));
+if (cloud.turn) console.log(`  TURN          turn:127.0.0.1:${cloud.turn.port} (coturn; credentials in the ICE servers)`);
 // Encode the prompts now rather than on the first call that plays one.
 if (cloud.audio) {
   const t0 = Date.now();

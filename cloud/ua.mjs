@@ -279,7 +279,7 @@ export class UserAgent {
   receiveOptions(connection, request) {
     const toTag = newTag();
     if (header(request, 'X-AculabTurnRequest') === '1') {
-      this.respond(connection, request, 200, { toTag, body: JSON.stringify(this.config.iceServers), contentType: 'application/json' });
+      this.respond(connection, request, 200, { toTag, body: JSON.stringify(this.cloud.iceServersFor(request.from?.uri?.user ?? '')), contentType: 'application/json' });
     } else {
       this.respond(connection, request, 200, { toTag, headers: [['Allow', ALLOW], ['Accept', 'application/sdp'], ['Supported', 'outbound']] });
     }

@@ -71,6 +71,13 @@ export interface AculabCloudCallOptions {
   extraSipHeaders?: string[];
   /** The public client's name for extraSipHeaders. */
   extraHeaders?: string[];
+  /**
+   * (This package) When the SDP goes. 'ready' (default): as soon as every transport has a UDP host
+   * candidate, plus a relay candidate when a TURN server is configured (a server-reflexive one with
+   * STUN only), and 10 ms passed with no other. 'complete': when ICE gathering is complete, as the
+   * public client does. Either way at most 5 s.
+   */
+  iceGathering?: 'ready' | 'complete';
 }
 
 /** (This package) The optional fifth constructor argument. */

@@ -2,9 +2,9 @@
 // No SDP text is read or written here: descriptions pass between the browser and the engine.
 
 const ICE_GATHER_CAP_MS = 5000;
-// With no STUN/TURN server, how long after the last UDP host candidate the wait still listens
-// for more of them (see setLocal).
-const HOST_SETTLE_MS = 10;
+// Once every transport has the candidates it needs, how long the wait still listens for more
+// (see setLocal): a step's candidates, one per network interface, come within a millisecond.
+const ICE_SETTLE_MS = 10;
 
 export class PeerSession {
   // (# members are this file's own; pc, localStream, closed and gathered are read from outside)
@@ -95,22 +95,30 @@ export class PeerSession {
   // Sets the (engine-edited) local description and waits for ICE gathering (no trickle),
   // capped so that a stuck STUN/TURN server cannot hold a call.
   //
-  // One exception ends the wait early. With no STUN or TURN server configured no server-reflexive
-  // or relay candidate can come, and what a browser still gathers after its UDP host candidates
-  // is TCP host candidates: Chromium (and libwebrtc in general) gathers in steps 50 ms apart (UDP,
-  // relay, TCP), so its "complete" comes about 115 ms after the last UDP host candidate, only for
-  // candidates of tcptype active (port 9), which can pair only with a passive TCP candidate of the
-  // far end. So when no server is configured, the description goes as soon as every transport
-  // (one with max-bundle) has a UDP host candidate and HOST_SETTLE_MS have passed with no further
-  // candidate (a step's candidates, one per network interface, come within a millisecond of each
-  // other). The trade-off: those TCP candidates are not offered, so a far end reachable only
-  // over ICE-TCP without TURN is lost; a deployment that needs that configures a TURN server
-  // (over TCP or TLS), which also restores the full wait. Where the browser does not say which
-  // transport a candidate belongs to (no RTCRtpSender.transport, no candidate type or protocol),
-  // the full wait stays.
+  // The wait ends early, ICE_SETTLE_MS after the last candidate, once every transport (one with
+  // max-bundle) has what the configuration lets it get that matters (see #readyNeeds):
+  // - no STUN or TURN server: a UDP host candidate. What a browser still gathers after its UDP host
+  //   candidates is TCP host candidates: Chromium (and libwebrtc in general) gathers in steps 50 ms
+  //   apart (UDP, relay, TCP), so its "complete" comes about 115 ms after the last UDP host
+  //   candidate, only for candidates of tcptype active (port 9), which can pair only with a
+  //   passive TCP candidate of the far end. The trade-off: those are not offered, so a far end
+  //   reachable only over ICE-TCP without TURN is lost.
+  // - a TURN server: a relay candidate too (and with iceTransportPolicy 'relay', only that). The
+  //   relay candidate is what connects when nothing else does; waiting for complete costs a
+  //   round trip to every other server and URL (TURN over TCP or TLS, a second STUN server), and
+  //   the 5 s cap when one of them does not answer. The trade-off: the relay of a slower URL
+  //   (turn:...?transport=tcp beside a UDP one) is not offered, which matters only where UDP to
+  //   the TURN server is blocked, and there the UDP relay never comes, so the wait runs on.
+  // - STUN servers only: a server-reflexive candidate too (behind no NAT the browser drops it as a
+  //   duplicate of a host candidate, and the wait runs to complete, as before).
+  // A candidate of another kind (TCP host, server-reflexive) that comes within the settle time
+  // goes too. The call option iceGathering: 'complete' keeps the full wait; so does a browser that
+  // does not say which transport a candidate belongs to (no RTCRtpSender.transport, no candidate
+  // type or protocol).
   async setLocal(type, sdp) {
     const pc = this.pc;
-    const early = this.#noIceServers() ? this.#hostCandidateWatch(pc) : null;
+    const needs = this.#readyNeeds();
+    const early = needs ? this.#candidateWatch(pc, needs) : null;
     try {
       await pc.setLocalDescription({ type, sdp });
       if (pc.iceGatheringState !== 'complete' && !this.closed) {
@@ -130,7 +138,7 @@ export class PeerSession {
           };
           const settle = () => {
             clearTimeout(settleTimer);
-            settleTimer = setTimeout(done, HOST_SETTLE_MS);
+            settleTimer = setTimeout(done, ICE_SETTLE_MS);
           };
           const candidate = (ev) => {
             if (!ev.candidate) done();
@@ -140,7 +148,7 @@ export class PeerSession {
           this.gathered = done;
           pc.addEventListener('icegatheringstatechange', check);
           pc.addEventListener('icecandidate', candidate);
-          // Host candidates that came while setLocalDescription was resolving count too.
+          // Candidates that came while setLocalDescription was resolving count too.
           if (early && early.ready()) settle();
         });
       }
@@ -151,29 +159,45 @@ export class PeerSession {
     return pc.localDescription.sdp;
   }
 
-  // True when no STUN/TURN server is configured (so only host candidates can be gathered).
-  #noIceServers() {
-    const servers = this.#config.iceServers;
-    if (Array.isArray(servers) && servers.length) return false;
-    return !this.#config.iceTransportPolicy || this.#config.iceTransportPolicy === 'all';
+  // What every transport needs before the description may go early: a list of [type, protocol]
+  // (protocol null: any), or null for the full wait.
+  #readyNeeds() {
+    if (this.#options.iceGathering === 'complete') return null;
+    const urls = [];
+    for (const s of Array.isArray(this.#config.iceServers) ? this.#config.iceServers : []) {
+      for (const u of [].concat(s && s.urls)) if (typeof u === 'string') urls.push(u.toLowerCase());
+    }
+    const turn = urls.some((u) => u.startsWith('turn:') || u.startsWith('turns:'));
+    const stun = urls.some((u) => u.startsWith('stun:') || u.startsWith('stuns:'));
+    const policy = this.#config.iceTransportPolicy || 'all';
+    if (policy === 'relay') return turn ? [['relay', null]] : null;
+    if (policy !== 'all') return null;
+    if (turn) return [['host', 'udp'], ['relay', null]];
+    if (stun) return [['host', 'udp'], ['srflx', null]];
+    return urls.length ? null : [['host', 'udp']];
   }
 
   // Watches the candidates from before setLocalDescription: ready() is true once every transport
-  // of the transceivers in use has a UDP host candidate; false whenever that cannot be told.
-  #hostCandidateWatch(pc) {
-    const mids = new Set();
+  // of the transceivers in use has a candidate of each kind in needs; false whenever that cannot
+  // be told.
+  #candidateWatch(pc, needs) {
+    const have = needs.map(() => new Set()); // per need, the mids that have it
     let unknown = false;
     const seen = (ev) => {
       const c = ev.candidate;
       if (!c) return;
       if (c.type === undefined || c.protocol === undefined || c.sdpMid === undefined) unknown = true;
-      else if (c.type === 'host' && c.protocol === 'udp' && c.sdpMid !== null) mids.add(c.sdpMid);
+      else if (c.sdpMid !== null) {
+        needs.forEach(([type, protocol], i) => {
+          if (c.type === type && (protocol === null || c.protocol === protocol)) have[i].add(c.sdpMid);
+        });
+      }
     };
     pc.addEventListener('icecandidate', seen);
     return {
       stop: () => pc.removeEventListener('icecandidate', seen),
       ready: () => {
-        if (unknown || !mids.size) return false;
+        if (unknown || have.some((mids) => !mids.size)) return false;
         // Transports, each with the mids it carries (a bundle's candidates name its first mid).
         const transports = new Map();
         for (const tr of pc.getTransceivers()) {
@@ -185,7 +209,9 @@ export class PeerSession {
           transports.get(t).push(tr.mid);
         }
         if (!transports.size) return false;
-        for (const list of transports.values()) if (!list.some((mid) => mids.has(mid))) return false;
+        for (const list of transports.values()) {
+          if (!have.every((mids) => list.some((mid) => mids.has(mid)))) return false;
+        }
         return true;
       },
     };

@@ -16,16 +16,23 @@ opus_version="1.3.1"
 orig_tarball="opus_${opus_version}.orig.tar.gz"
 orig_sha256="65b58e1e25b2a114157014736a3d9dfeaad8d41be1c8179866f144a2fb44ff9d"
 
-# -O3 for speed (the codec is the hot path of the media module); -msimd128 lets clang
-# auto-vectorise the float loops (every current browser and Node >= 16 run wasm SIMD);
-# -flto leaves bitcode so the final link can inline across libopus and our wrapper.
-opus_cflags="${ACW_OPUS_CFLAGS:--O3 -msimd128 -flto -DNDEBUG}"
+# -O3 for speed (the codec is the hot path of the media module); -flto leaves bitcode so the
+# final link can inline across libopus and our wrapper. SIMD: libopus 1.3.1 has no wasm SIMD
+# code, and clang's auto-vectoriser leaves its float reductions alone (they need reassociation),
+# so -msimd128 alone gained 0-9% (docs/PERFORMANCE.md). What gains more is libopus's own x86
+# SSE/SSE2/SSE4.1 intrinsics (xcorr, inner products, PVQ search, SILK's NSQ and VAD), which
+# Emscripten translates to wasm SIMD (-msse4.1 with -msimd128). So configure is told the host is
+# x86 with intrinsics, which with --disable-rtcd makes it presume SSE4.1 (OPUS_X86_PRESUME_*) and
+# build the x86 sources; nothing else in the build depends on the host (no assembly, and a
+# cross-compiling configure runs no test program). Every browser that runs wasm SIMD (Chrome 91,
+# Firefox 89, Safari 16.4) and Node >= 16.4 runs the result.
+opus_cflags="${ACW_OPUS_CFLAGS:--O3 -msimd128 -msse4.1 -flto -DNDEBUG}"
 configure_flags=(
-  --host=wasm32-unknown-none # without it configure runs test programs under Node and fails
+  --host=i686-pc-linux-gnu # cross-compiling: configure runs no test program under Node; x86: SSE sources
   --disable-shared
   --disable-asm
   --disable-rtcd
-  --disable-intrinsics
+  --enable-intrinsics
   --disable-doc
   --disable-extra-programs
   --disable-stack-protector
@@ -140,6 +147,10 @@ emconfigure "$tree/configure" "${configure_flags[@]}" CFLAGS="$opus_cflags" >con
     tail -n 30 configure.log >&2
     die "configure failed (log: $build/configure.log)"
   }
+# The SSE paths are the point of the x86 host (see opus_cflags): refuse a build without them.
+if [[ "$opus_cflags" == *-msse4.1* ]] && ! grep -q '^#define OPUS_X86_PRESUME_SSE4_1 1' config.h; then
+  die "configure did not presume SSE4.1 (log: $build/configure.log)"
+fi
 log "building"
 emmake make -j2 install >make.log 2>&1 || {
   tail -n 30 make.log >&2

@@ -1,7 +1,8 @@
 // PeerSession.setLocal's wait for ICE gathering (js/peer.js), against a scripted peer connection
-// on node:test's mock clock: the full wait (to 'complete', capped at 5 s) whenever a STUN/TURN
-// server is configured or the browser cannot say which transport a candidate is for; with no
-// server, the early end once every transport has a UDP host candidate and 10 ms passed quietly.
+// on node:test's mock clock: the early end once every transport has what it needs (a UDP host
+// candidate; with a TURN server a relay candidate too; with STUN only a server-reflexive one) and
+// 10 ms passed quietly; the full wait (to 'complete', capped at 5 s) with the call option
+// iceGathering: 'complete' or when the browser cannot say which transport a candidate is for.
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -145,22 +146,107 @@ test('a host candidate before setLocalDescription resolved counts too', () => wi
   assert.equal(w.value, 'o+0/udp/host');
 }));
 
-test('an ICE server configured: the full wait, until gathering is complete', () => withClock(async () => {
-  const pc = new FakePc([['0', {}]]);
-  const w = watch(session(pc, { iceServers: [{ urls: 'turn:turn.example.com', username: 'u', credential: 'c' }] }).setLocal('offer', 'o'));
+const TURN = [{ urls: ['stun:turn.example.com', 'turn:turn.example.com?transport=udp', 'turn:turn.example.com?transport=tcp'], username: 'u', credential: 'c' }];
+const relayUdp = (sdpMid) => ({ type: 'relay', protocol: 'udp', sdpMid });
+
+test('a TURN server: the description goes 10 ms after every transport has UDP host and relay candidates', () => withClock(async () => {
+  const pc = new FakePc([['0', { n: 0 }], ['1', { n: 1 }]]);
+  const w = watch(session(pc, { iceServers: TURN, iceTransportPolicy: 'all' }).setLocal('offer', 'o'));
   await flush();
   pc.candidate(hostUdp('0'));
+  pc.candidate(hostUdp('1'));
+  pc.candidate({ type: 'srflx', protocol: 'udp', sdpMid: '0' });
   mock.timers.tick(4000);
   await flush();
+  assert.equal(w.done, false, 'no relay candidate yet');
+  pc.candidate(relayUdp('0'));
+  mock.timers.tick(100);
+  await flush();
+  assert.equal(w.done, false, 'transport of mid 1 has no relay candidate yet');
+  pc.candidate(relayUdp('1'));
+  mock.timers.tick(9);
+  await flush();
+  assert.equal(w.done, false, 'still settling');
+  mock.timers.tick(1);
+  await flush();
+  assert.equal(w.done, true);
+  assert.equal(w.value, 'o+0/udp/host+1/udp/host+0/udp/srflx+0/udp/relay+1/udp/relay');
+  assert.equal(pc.iceGatheringState, 'gathering', 'without waiting for complete');
+  assert.equal(pc.listening, 0, 'the wait removed its listeners');
+}));
+
+test('a TURN server: a relay candidate without a UDP host candidate is not enough', () => withClock(async () => {
+  const pc = new FakePc([['0', {}]]);
+  const w = watch(session(pc, { iceServers: TURN }).setLocal('offer', 'o'));
+  await flush();
+  pc.candidate(relayUdp('0'));
+  pc.candidate(hostTcp('0'));
+  mock.timers.tick(1000);
+  await flush();
   assert.equal(w.done, false);
-  pc.candidate({ type: 'relay', protocol: 'udp', sdpMid: '0' });
+  pc.candidate(hostUdp('0'));
+  mock.timers.tick(10);
+  await flush();
+  assert.equal(w.done, true);
+}));
+
+test('iceTransportPolicy relay with a TURN server: a relay candidate is enough', () => withClock(async () => {
+  const pc = new FakePc([['0', {}]]);
+  const w = watch(session(pc, { iceServers: TURN, iceTransportPolicy: 'relay' }).setLocal('offer', 'o'));
+  await flush();
+  mock.timers.tick(1000);
+  await flush();
+  assert.equal(w.done, false);
+  pc.candidate(relayUdp('0'));
+  mock.timers.tick(10);
+  await flush();
+  assert.equal(w.done, true);
+  assert.equal(w.value, 'o+0/udp/relay');
+}));
+
+test('STUN servers only: a server-reflexive candidate too, else the full wait', () => withClock(async () => {
+  const stun = [{ urls: 'stun:stun.example.com' }];
+  let pc = new FakePc([['0', {}]]);
+  let w = watch(session(pc, { iceServers: stun }).setLocal('offer', 'o'));
+  await flush();
+  pc.candidate(hostUdp('0'));
+  pc.candidate({ type: 'srflx', protocol: 'udp', sdpMid: '0' });
+  mock.timers.tick(10);
+  await flush();
+  assert.equal(w.done, true);
+  pc = new FakePc([['0', {}]]);
+  w = watch(session(pc, { iceServers: stun }).setLocal('offer', 'o'));
+  await flush();
+  pc.candidate(hostUdp('0'));
+  mock.timers.tick(1000);
+  await flush();
+  assert.equal(w.done, false, 'no server-reflexive candidate (no NAT): wait for complete');
   pc.complete();
   await flush();
   assert.equal(w.done, true);
-  assert.equal(w.value, 'o+0/udp/host+0/udp/relay');
 }));
 
-test('iceTransportPolicy relay: the full wait', () => withClock(async () => {
+test("the call option iceGathering: 'complete' keeps the full wait, with or without servers", () => withClock(async () => {
+  for (const config of [{ iceServers: TURN }, { iceServers: [] }]) {
+    const pc = new FakePc([['0', {}]]);
+    const events = { track() {}, localStream() {}, iceState() {}, log() {} };
+    const s = new PeerSession({}, config, { iceGathering: 'complete' }, events);
+    s.pc = pc;
+    const w = watch(s.setLocal('offer', 'o'));
+    await flush();
+    pc.candidate(hostUdp('0'));
+    pc.candidate(relayUdp('0'));
+    mock.timers.tick(4000);
+    await flush();
+    assert.equal(w.done, false);
+    pc.complete();
+    await flush();
+    assert.equal(w.done, true);
+    assert.equal(pc.listening, 0);
+  }
+}));
+
+test('iceTransportPolicy relay without a TURN server: the full wait', () => withClock(async () => {
   const pc = new FakePc([['0', {}]]);
   const w = watch(session(pc, { iceServers: [], iceTransportPolicy: 'relay' }).setLocal('offer', 'o'));
   await flush();
