@@ -70,6 +70,15 @@ async function relayedCall(callerName, calleeName) {
   return { caller, callee, inv, ok, incoming, answerSdp };
 }
 
+
+// The reconnect limit (seconds) for one test, restored after it.
+function shortenReconnectLimit(t, seconds) {
+  const before = cloud.config.reconnectLimit;
+  cloud.config.reconnectLimit = seconds;
+  t.after(() => {
+    cloud.config.reconnectLimit = before;
+  });
+}
 test('echo: the socket drops, a new socket sends a re-INVITE in the dialog (same Contact): 200, and a BYE over it ends the call NORMAL', async (t) => {
   const client = await ScriptedClient.connect(cloud, 'alice');
   const { inv, ok, peer } = await echoCall(t, client, { toneHz: 440 });
@@ -190,10 +199,7 @@ test('a request the cloud sends while the client is away waits for its return: t
 });
 
 test('no reconnect within the limit (shortened to 2 s): the call ends, and the other side of a relayed call gets BYE', async (t) => {
-  cloud.config.reconnectLimit = 2;
-  t.after(() => {
-    cloud.config.reconnectLimit = 30;
-  });
+  shortenReconnectLimit(t, 2);
   const client = await ScriptedClient.connect(cloud, 'alice');
   const { inv } = await echoCall(t, client);
   await drop(client);
@@ -423,10 +429,7 @@ test('ICE restart in an ivr call: the service goes on (a digit pressed after the
 });
 
 test('ICE failing after media was up (werift consent expiry, simulated) leaves the reconnect limit: audio arriving again keeps the call; none ends it "media failed"', async (t) => {
-  cloud.config.reconnectLimit = 2;
-  t.after(() => {
-    cloud.config.reconnectLimit = 30;
-  });
+  shortenReconnectLimit(t, 2);
   const client = await ScriptedClient.connect(cloud, 'pia');
   const { inv, peer } = await echoCall(t, client, { toneHz: 440 });
   const session = [...cloud.media.sessions].find((s) => s.remoteSdp === bodyOf(inv.text));
