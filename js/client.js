@@ -67,8 +67,9 @@ export class AculabCloudClient {
    * @param {string} webRtcAccessKey
    * @param {string} clientId
    * @param {number} logLevel 0 (silent) .. 6 (with SIP traces)
-   * @param {object} [options] { url, environment, logger }: url points at another cloud (for
-   *   example the local cloud's ws://127.0.0.1:8080/sipproxy)
+   * @param {object} [options] { url, environment, logger, keepAlive, reconnect }: url points at
+   *   another cloud (for example the local cloud's ws://127.0.0.1:8080/sipproxy); keepAlive
+   *   { interval, timeout } and reconnect { delays, limit } (ms) go to the core as they are
    */
   constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
     if (!core) throw 'AculabCloudClient: the wasm core is not loaded';
@@ -78,8 +79,11 @@ export class AculabCloudClient {
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const seed = new Uint32Array(randomBytes(8).buffer);
+    // The core reads and checks them (cpp/call/client_options.hpp): a mistake is thrown below.
+    const { keepAlive, reconnect } = opts;
     this.#engine = core.create(String(cloudId), String(webRtcAccessKey), String(clientId),
-      opts.url ? String(opts.url) : '', seed[0], seed[1], this.#logLevel);
+      opts.url ? String(opts.url) : '', seed[0], seed[1], this.#logLevel,
+      JSON.stringify({ keepAlive, reconnect }));
     const err = query(this.#engine, Query.configError);
     if (err) {
       number(this.#engine, NumberQuery.destroy);

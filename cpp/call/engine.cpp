@@ -49,6 +49,14 @@ Config checked(Config config, std::string* error_text) {
   return config;
 }
 
+// The constructor's options; their error, when the rest of the config had none.
+ClientOptions options_of(const Config& config, std::string* error_text) {
+  ClientOptions options;
+  std::string error = read_client_options(config.options, &options);
+  if (error_text->empty()) *error_text = std::move(error);
+  return options;
+}
+
 // The page's commands get an error text back; the socket, the timer and the browser's media
 // results are events, which have nobody to tell.
 bool is_command(InputKind kind) {
@@ -85,6 +93,7 @@ bool is_command(InputKind kind) {
 // keep the order of the random draws (contact user, Via host, then the REGISTER Call-ID and tag).
 Engine::Engine(Config config)
     : config_(checked(std::move(config), &config_error_)),
+      options_(options_of(config_, &config_error_)),
       random_(config_.seed),
       ua_{addresses(config_), base36(random_.next(), 8), base36(random_.next(), 12) + ".invalid"},
       registration_{sip::make_call_id(random_.next(), random_.next()),

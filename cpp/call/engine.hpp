@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "call/call.hpp"
+#include "call/client_options.hpp"
 #include "call/connection.hpp"
 #include "call/ice_servers.hpp"
 #include "call/input.hpp"
@@ -29,10 +30,11 @@ struct Config {
   std::string cloud_id;
   std::string web_rtc_access_key;
   std::string client_id;
-  std::string url;    // WebSocket URL override (the local cloud); empty =
-                      // wss://webrtc-C.aculabcloud.net/sipproxy
-  uint64_t seed = 0;  // seeds every random choice; the host passes fresh entropy
-  int log_level = 0;  // 0 silent, 1 errors ... 6 with every SIP message
+  std::string url;      // WebSocket URL override (the local cloud); empty =
+                        // wss://webrtc-C.aculabcloud.net/sipproxy
+  uint64_t seed = 0;    // seeds every random choice; the host passes fresh entropy
+  int log_level = 0;    // 0 silent, 1 errors ... 6 with every SIP message
+  std::string options;  // the constructor's options as one JSON text (client_options.hpp); "" none
 };
 
 struct CallResult {
@@ -63,6 +65,7 @@ class Engine {
   // returns it.
   const std::string& config_error() const { return config_error_; }
   const Config& config() const { return config_; }
+  const ClientOptions& options() const { return options_; }
   // The one deadline to arm, in the same clock as `now`; -1 when no timer is needed.
   int64_t next_deadline() const;
   // The SIP Call-ID of a call ("" for an unknown handle).
@@ -189,6 +192,9 @@ class Engine {
   void on_socket_closed(const Input& input);
   void on_timeout(const Input& input);
   void open_socket(int64_t now);
+  // The keep-alive OPTIONS (Connection::Due::kKeepAlive); any response, or anything else
+  // received, proves the socket alive.
+  void send_keep_alive(int64_t now);
   // The socket is gone: transactions, registration, ICE servers and calls with it; a reconnect
   // after the back-off when the socket is still wanted.
   void transport_lost(int64_t now);
@@ -260,13 +266,14 @@ class Engine {
 
   std::string config_error_;  // before config_, whose initialisation sets it
   Config config_;
+  ClientOptions options_;  // read from config_.options
   Random random_;
   UserAgent ua_;
   sip::TransactionLayer transactions_{kMaxTransactions};
   Registration registration_;
   IceServers ice_servers_;
 
-  Connection connection_;
+  Connection connection_{options_.keep_alive};
   bool closed_ = false;
 
   // In creation order, which is handle order (handles only grow). Each call on the heap, so that a

@@ -52,6 +52,7 @@ void Engine::on_frame(const Input& input) {
     log(2, {"frame ignored: socket not open"});
     return;
   }
+  connection_.received(now);  // even a CRLF or a malformed frame shows the socket is alive
   if (text.size() > sip::kMaxFrameSize) {
     if (logs(1)) log(1, {"frame of ", acw::text::decimal(text.size()), " bytes refused"});
     return;

@@ -9,8 +9,8 @@
 
 namespace acw::call {
 
-void Engine::on_socket_opened(const Input&) {
-  if (!connection_.opened()) {
+void Engine::on_socket_opened(const Input& input) {
+  if (!connection_.opened(input.now)) {
     log(2, {"socket open ignored: not connecting"});
     return;
   }
@@ -33,6 +33,17 @@ void Engine::on_timeout(const Input& input) {
       push(OutputKind::kCloseSocket);
       transport_lost(now);
       break;
+    case Connection::Due::kKeepAlive:
+      send_keep_alive(now);
+      break;
+    case Connection::Due::kKeepAliveTimedOut:
+      if (logs(1)) {
+        log(1, {"no answer to the keep-alive in ",
+                text::signed_decimal(options_.keep_alive.timeout), " ms: websocket lost"});
+      }
+      push(OutputKind::kCloseSocket);
+      transport_lost(now);
+      break;
     case Connection::Due::kReconnect:  // drive() opens the socket again if it is still wanted
     case Connection::Due::kNothing:
       break;
@@ -46,6 +57,14 @@ void Engine::on_timeout(const Input& input) {
 void Engine::open_socket(int64_t now) {
   push(OutputKind::kOpenSocket).text = config_.url;
   connection_.open(now);
+}
+
+void Engine::send_keep_alive(int64_t now) {
+  log(3, {"nothing received for a while: keep-alive OPTIONS"});
+  // A request of its own, as the ICE servers' OPTIONS: new Call-ID and From tag, CSeq 1.
+  std::string call_id = sip::make_call_id(random_.next(), random_.next());
+  std::string tag = sip::make_tag(random_.next());
+  send_request(now, ua_.keep_alive_request(call_id, tag, sip::make_branch(random_.next())));
 }
 
 void Engine::transport_lost(int64_t now) {
