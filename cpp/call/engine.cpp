@@ -109,8 +109,8 @@ int64_t Engine::next_deadline() const {
     if (socket_wanted()) next = std::min(next, ice_servers_.next_deadline());
   }
   for (const auto& call : calls_) {
-    next = std::min(
-        {next, call->expires_at, call->cancel_deadline, call->retransmit_at, call->ack_deadline});
+    next = std::min({next, call->expires_at, call->cancel_deadline, call->retransmit_at,
+                     call->ack_deadline, call->reconnect_deadline, call->refresh_at});
   }
   return next == sip::kNever ? -1 : next;
 }
@@ -360,6 +360,7 @@ void Engine::drive(int64_t now) {
     send_registration_request(now);
     if (wanted) send_ice_servers_request(now);
     if (ice_servers_.ready()) start_waiting_calls();
+    send_target_refreshes(now);
   }
   report_incoming_state();
   purge_calls();
@@ -441,7 +442,8 @@ void Engine::terminate(Call& call, std::string_view cause) {
   if (!call.active()) return;
   if (logs(2)) log(2, {"call ", text::decimal(call.handle), " ends: ", cause});
   set_state(call, CallState::kTerminated);
-  call.expires_at = call.cancel_deadline = sip::kNever;
+  call.expires_at = call.cancel_deadline = call.reconnect_deadline = call.refresh_at = sip::kNever;
+  call.refresh_wanted = false;
   if (!call.bye_after_ack) call.retransmit_at = call.ack_deadline = sip::kNever;
   if (call.peer_created) push(OutputKind::kClosePeer, call.handle);
   callback(call.handle, "onDisconnect", disconnect_payload(cause));
@@ -506,6 +508,7 @@ void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, const sip:
   sip::Message response =
       ua_.invite_response(request, 200, call.local_tag, call.extra_headers, std::move(sdp));
   call.last_2xx = response;
+  call.local_sdp = response.body();
   respond(now, tx, std::move(response));
   call.retransmit_interval = sip::timers::k2xxRetransmitFirst;
   call.retransmit_at = now + call.retransmit_interval;

@@ -201,6 +201,19 @@ class Engine {
   void transaction_timeout(int64_t now, const sip::TransactionTimeout& timeout);
   void call_timers(int64_t now, Call& call);
 
+  // reconnect.cpp: confirmed calls kept across a lost socket and moved to the new one with a
+  // target refresh (RFC 3261 §12.2, §14.1).
+  bool has_kept_calls() const;
+  // The socket is lost: a confirmed call goes Reconnecting (onReconnecting) instead of ending.
+  void keep_call(int64_t now, Call& call);
+  // On an open socket: the re-INVITE of each kept call that wants one.
+  void send_target_refreshes(int64_t now);
+  void send_target_refresh(int64_t now, Call& call);
+  void target_refresh_response(int64_t now, Call& call, const sip::Message& response);
+  // A refused or unanswered target refresh, or the limit passed: the call ends with FAILED.
+  void target_refresh_failed(int64_t now, Call& call, bool bye, std::string_view why);
+  Call* find_by_refresh(sip::TransactionId tx);
+
   // routing.cpp: frame_received.
   void on_frame(const Input& input);
   void receive_request(int64_t now, const sip::Message& request);

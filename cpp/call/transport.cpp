@@ -71,14 +71,22 @@ void Engine::transport_lost(int64_t now) {
   transactions_.clear();
   registration_.on_transport_lost();
   ice_servers_.on_transport_lost();
-  // The public client ends every call when the connection drops.
+  // Confirmed calls are kept (their media does not use the socket); the public client ends every
+  // call when the connection drops, and so do we for calls still being set up.
   for (auto& call : calls_) {
+    if (options_.reconnect.limit > 0 &&
+        (call->state() == CallState::kConfirmed || call->state() == CallState::kReconnecting)) {
+      keep_call(now, *call);
+      continue;
+    }
     call->bye_after_ack = false;
     terminate(*call, cause::kFailed);
   }
   purge_calls();
   if (socket_wanted()) {
-    const int64_t wait = connection_.back_off(now, random_.next());
+    // Calls in progress cannot wait the idle back-off: their own delays, starting at once.
+    const int64_t wait = connection_.back_off(
+        now, random_.next(), has_kept_calls() ? &options_.reconnect.delays : nullptr);
     if (logs(2)) log(2, {"websocket reconnect in ", text::signed_decimal(wait), " ms"});
   }
 }
@@ -97,6 +105,8 @@ void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& tim
   } else if (timeout.id == ice_servers_.in_flight()) {
     log(1, {timeout.method, timer});
     ice_servers_.on_timeout(now);
+  } else if (Call* refreshed = find_by_refresh(timeout.id)) {
+    target_refresh_failed(now, *refreshed, true, "target refresh timed out (Timer B)");
   } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
     log(1, {timeout.method, timer});
     terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
@@ -133,6 +143,17 @@ void Engine::call_timers(int64_t now, Call& call) {
     if (call.state() == CallState::kInviting || call.state() == CallState::kEarly) {
       log(2, {"no answer (Timer C): cancelling"});
       cancel(now, call, cause::kNoAnswer);
+    }
+  }
+  if (call.refresh_at <= now) {
+    call.refresh_at = sip::kNever;
+    call.refresh_wanted = true;  // drive() sends it once the socket is open
+  }
+  if (call.reconnect_deadline <= now) {
+    call.reconnect_deadline = sip::kNever;
+    if (call.state() == CallState::kReconnecting) {
+      target_refresh_failed(now, call, connection_.is_open() && call.refresh_tx != 0,
+                            "signalling not back within the reconnect limit");
     }
   }
   if (call.cancel_deadline <= now) {
