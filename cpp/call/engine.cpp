@@ -68,6 +68,7 @@ bool is_command(InputKind kind) {
     case InputKind::kSdpCreated:
     case InputKind::kLocalDescriptionReady:
     case InputKind::kMediaFailed:
+    case InputKind::kNetwork:
       return false;
     case InputKind::kEnableIncoming:
     case InputKind::kDisableIncoming:
@@ -247,6 +248,10 @@ void Engine::media_failed(int64_t now, CallHandle call, std::string_view cause,
   input(InputKind::kMediaFailed, now, call, cause, detail);
 }
 
+void Engine::network(int64_t now, bool online) {
+  input(InputKind::kNetwork, now, 0, {}, {}, online ? 1 : 0);
+}
+
 bool Engine::start_recording() {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
@@ -344,6 +349,9 @@ CallResult Engine::dispatch(Input& input) {
     case InputKind::kMediaFailed:
       on_media_failed(input);
       break;
+    case InputKind::kNetwork:
+      on_network(input);
+      break;
   }
   // A refused command changed nothing, so there is nothing to drive.
   if (result.error.empty()) drive(input.now);
@@ -355,7 +363,8 @@ CallResult Engine::dispatch(Input& input) {
 void Engine::drive(int64_t now) {
   if (closed_) return;
   const bool wanted = socket_wanted();
-  if (wanted && connection_.state() == Connection::State::kClosed) open_socket(now);
+  // Offline, a reconnect would only fail and lengthen the back-off: it waits for online.
+  if (wanted && connection_.state() == Connection::State::kClosed && !offline_) open_socket(now);
   if (connection_.is_open()) {
     send_registration_request(now);
     if (wanted) send_ice_servers_request(now);

@@ -115,6 +115,11 @@ class Engine {
   // getUserMedia, setRemoteDescription or ICE failed: cause "DEVICE_ERROR" or "ERROR".
   void media_failed(int64_t now, CallHandle call, std::string_view cause, std::string_view detail);
 
+  // ---- what the browser says of the network (the offline and online events)
+  // Offline, no socket is opened (a reconnect waits for online instead of failing and growing
+  // the back-off); online, a waiting reconnect goes at once. Kept calls still end at their limit.
+  void network(int64_t now, bool online);
+
   // ---- record and replay
   // From now on every input is appended to the journal (JSON lines; the first line holds the
   // config). Engine replay (call/replay.hpp) feeds it to a fresh engine and gets the same outputs.
@@ -192,6 +197,7 @@ class Engine {
   void on_socket_closed(const Input& input);
   void on_timeout(const Input& input);
   void open_socket(int64_t now);
+  void on_network(const Input& input);
   // The keep-alive OPTIONS (Connection::Due::kKeepAlive); any response, or anything else
   // received, proves the socket alive.
   void send_keep_alive(int64_t now);
@@ -287,6 +293,7 @@ class Engine {
   IceServers ice_servers_;
 
   Connection connection_{options_.keep_alive};
+  bool offline_ = false;  // the browser said offline (and not online since)
   bool closed_ = false;
 
   // In creation order, which is handle order (handles only grow). Each call on the heap, so that a

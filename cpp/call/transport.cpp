@@ -54,6 +54,15 @@ void Engine::on_timeout(const Input& input) {
   for (auto& call : calls_) call_timers(now, *call);
 }
 
+void Engine::on_network(const Input& input) {
+  const bool offline = input.number == 0;
+  if (offline == offline_) return;
+  offline_ = offline;
+  log(2, {offline ? "browser offline: reconnects wait" : "browser online"});
+  // Back online: the wait before the next attempt is over; drive() opens the socket.
+  if (!offline && connection_.state() == Connection::State::kBackoff) connection_.close();
+}
+
 void Engine::open_socket(int64_t now) {
   push(OutputKind::kOpenSocket).text = config_.url;
   connection_.open(now);

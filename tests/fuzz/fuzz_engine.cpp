@@ -59,6 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 'P': e.sdp_created(now, call, arg); break;
       case 'L': e.local_description_ready(now, call, arg); break;
       case 'Z': e.close(now); break;
+      case 'N': e.network(now, !arg.empty() && (arg[0] & 1)); break;
       default: break;
     }
     drain();

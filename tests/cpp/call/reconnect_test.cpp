@@ -333,5 +333,38 @@ TEST(Reconnect, HangUpWhileTheSocketIsDown) {
   EXPECT_EQ(h.engine.next_deadline(), -1);
 }
 
+TEST(Reconnect, OfflineReconnectsWaitForOnline) {
+  Harness h(config_with_options(std::string(kNoKeepAlive)));
+  Up up = confirmed_call(h);
+  h.engine.network(h.now, false);
+  h.drain();
+  h.close_socket();
+  EXPECT_TRUE(h.callback("onReconnecting").has_value());
+  h.advance(10000);
+  EXPECT_EQ(h.opens, 1);  // no attempt burnt while offline
+  h.engine.network(h.now, true);
+  h.drain();
+  EXPECT_EQ(h.opens, 2);  // online: at once
+  h.open();
+  auto refresh = h.take("INVITE");
+  ASSERT_TRUE(refresh.has_value());
+  h.reply_with_contact(*refresh, 200, answer_sdp());
+  EXPECT_EQ(count_callbacks(h, "onReconnected"), 1u);
+  EXPECT_EQ(up.call, up.call);
+}
+
+TEST(Reconnect, OfflineStillEndsKeptCallsAtTheLimit) {
+  Harness h(config_with_options(std::string(kNoKeepAlive)));
+  confirmed_call(h);
+  h.close_socket();
+  h.engine.network(h.now, false);
+  h.drain();
+  h.advance(30000);
+  auto ended = h.callback("onDisconnect");
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(ended->json, R"({"cause":"FAILED"})");
+  EXPECT_EQ(h.engine.next_deadline(), -1);
+}
+
 }  // namespace
 }  // namespace acw::call::test
