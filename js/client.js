@@ -61,6 +61,7 @@ export class AculabCloudClient {
   #iceServers;
   #iceTransportPolicy;
   #engine; // the engine's handle in the core (bindings/core.cpp), null once closed
+  #onNetwork; // the window's online/offline listener, null where there is no window (Node)
 
   /**
    * @param {string} cloudId
@@ -101,6 +102,14 @@ export class AculabCloudClient {
     this.#iceServers = null;
     this.#iceTransportPolicy = 'all';
     this.onIncomingState = null;
+    // The browser's word on the network: offline, reconnects wait for online (decided in the core).
+    this.#onNetwork = null;
+    if (g.window === g && typeof g.addEventListener === 'function') {
+      this.#onNetwork = (e) => this.#engine && this._input(Input.network, 0, '', '', e.type === 'online' ? 1 : 0);
+      g.addEventListener('online', this.#onNetwork);
+      g.addEventListener('offline', this.#onNetwork);
+      if (g.navigator && g.navigator.onLine === false) this.#onNetwork({ type: 'offline' });
+    }
   }
 
   static isSupported() {
@@ -200,6 +209,11 @@ export class AculabCloudClient {
       }
     }
     this.#clearTimer();
+    if (this.#onNetwork) {
+      g.removeEventListener('online', this.#onNetwork);
+      g.removeEventListener('offline', this.#onNetwork);
+      this.#onNetwork = null;
+    }
     for (const call of this.#calls.values()) {
       call._done = true;
       if (call._peer) call._peer.close();
