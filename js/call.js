@@ -3,8 +3,7 @@
 import { Input } from './boundary.js';
 
 const CALLBACKS = ['onDisconnect', 'onRinging', 'onMedia', 'onMediaRemove', 'onLocalMedia', 'onConnecting',
-  'onConnected', 'onError', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute',
-  'onReconnecting', 'onReconnected'];
+  'onConnected', 'onError', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute'];
 
 function uuidV4(random) {
   const b = random(16);

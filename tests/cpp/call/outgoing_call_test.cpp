@@ -483,9 +483,8 @@ TEST(OutgoingCall, SecondForkIsAckedAndHungUp) {
   EXPECT_EQ(h.engine.active_calls(), 1u);
 }
 
-// With reconnect.limit 0, as the public client does (reconnect_test.cpp: confirmed calls kept).
 TEST(OutgoingCall, SocketLossEndsCallsAsFailed) {
-  Harness h(config_with_options(R"({"keepAlive":{"interval":0},"reconnect":{"limit":0}})"));
+  Harness h;
   auto c = connect_call(h);
   h.close_socket();
   auto disconnected = h.callback("onDisconnect");
