@@ -54,7 +54,9 @@ describe('consumers of the packed package', { timeout: 600000 }, () => {
   before(async () => {
     assertBuilt();
     project = installPacked();
-    cloud = await startCloud();
+    // The apps are pages of their own sites (static servers and Vite's dev server on ports of their
+    // own), as a real app's would be: a deployment lists such origins in allowedOrigins.
+    cloud = await startCloud({ allowedOrigins: ['*'] });
     browser = await launchBrowser({ wav: toneFile('consumer', { freq: 440, seconds: 2 }) });
     server = await serveDir(project);
   });
