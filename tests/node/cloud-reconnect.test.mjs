@@ -429,7 +429,8 @@ test('ICE restart in an ivr call: the service goes on (a digit pressed after the
 });
 
 test('ICE failing after media was up (werift consent expiry, simulated) leaves the reconnect limit: audio arriving again keeps the call; none ends it "media failed"', async (t) => {
-  shortenReconnectLimit(t, 2);
+  // Long enough that the echo's audio, on a loaded machine, comes back well inside it.
+  shortenReconnectLimit(t, 10);
   const client = await ScriptedClient.connect(cloud, 'pia');
   const { inv, peer } = await echoCall(t, client, { toneHz: 440 });
   const session = [...cloud.media.sessions].find((s) => s.remoteSdp === bodyOf(inv.text));
@@ -440,7 +441,7 @@ test('ICE failing after media was up (werift consent expiry, simulated) leaves t
   };
   fail();
   const t0 = Date.now();
-  while (session.state !== 'connected' && Date.now() - t0 < 10000) await sleep(50);
+  while (session.state !== 'connected' && Date.now() - t0 < 8000) await sleep(50);
   assert.equal(session.state, 'connected', 'audio arriving did not bring the session back');
   await sleep(3000);
   assert.ok(!ended(inv.callId), 'the call ended although its audio came back');
@@ -449,9 +450,9 @@ test('ICE failing after media was up (werift consent expiry, simulated) leaves t
   await sleep(500);
   const failedAt = Date.now();
   fail();
-  const end = await endOf(inv.callId, 20000);
+  const end = await endOf(inv.callId, 30000);
   assert.equal(end.reason, 'media failed');
-  assert.ok(end.t - failedAt >= 1900, `ended ${end.t - failedAt} ms after the failure`);
+  assert.ok(end.t - failedAt >= 9900, `ended ${end.t - failedAt} ms after the failure`);
   await client.close();
 });
 
