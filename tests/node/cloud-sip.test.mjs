@@ -187,7 +187,8 @@ test('pathological but well-formed frames (thousands of headers, Vias, Contacts)
   }
   const elapsed = Date.now() - t0;
   assert.deepEqual(statuses, [400, 200, 200]);
-  assert.ok(elapsed < 2000, `${elapsed} ms for three worst-case frames`);
+  // Only a blow-up (quadratic work per header) fails this on a loaded machine; speed is bench/'s.
+  assert.ok(elapsed < 10000, `${elapsed} ms for three worst-case frames`);
   await peer.close();
 });
 
