@@ -265,16 +265,9 @@ async function selectedPair(peer) {
   return id;
 }
 
-test('ICE restart: an echo call whose wrtc peer restarts ICE (over a new socket) gets an answer with new credentials, and its audio comes back on the new pair', async () => {
+test('ICE restart: an echo call whose wrtc peer restarts ICE (over a new socket) gets an answer with new credentials, and its audio comes back on the new pair', async (t) => {
   const client = await ScriptedClient.connect(cloud, 'mona');
-  const peer = new AudioPeer({ toneHz: 440 });
-  const inv = client.inviteText(service('echo'), { sdp: await peer.offer() });
-  client.peer.send(inv.text);
-  const ok = await client.peer.next(isResponse(200, 'INVITE'), 10000);
-  client.peer.send(client.ackText(inv, ok));
-  await roundTrip(client);
-  await peer.accept(bodyOf(ok));
-  await peer.waitForConnected();
+  const { inv, ok, peer } = await echoCall(t, client, { toneHz: 440 });
   await sleep(1500);
   const before = peer.level(1000, 440);
   assert.ok(before.rms > 2000 && before.share > 0.8, `echo before: ${JSON.stringify(before)}`);
