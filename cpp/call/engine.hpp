@@ -233,6 +233,7 @@ class Engine {
   // media.cpp: sdp_created, local_description_ready, media_failed.
   void on_sdp_created(const Input& input);
   void on_local_description_ready(const Input& input);
+  Call* call_with_sdp(const Input& input);
   void on_media_failed(const Input& input);
   // "<what> ignored in <state>": a media result the call's state does not expect.
   void ignored(const Call& call, std::string_view what);

@@ -9,24 +9,22 @@
 
 namespace acw::call {
 
-void Engine::on_sdp_created(const Input& input) {
+// The live call a browser SDP result is for; an empty SDP fails its media instead (nullptr).
+Call* Engine::call_with_sdp(const Input& input) {
   Call* call = find_active(input.call);
-  if (!call) return;
-  if (input.text.empty()) {
+  if (call && input.text.empty()) {
     media_failure(input.now, *call, cause::kError, "empty SDP");
-  } else {
-    media_described(*call, input.text);
+    return nullptr;
   }
+  return call;
+}
+
+void Engine::on_sdp_created(const Input& input) {
+  if (Call* call = call_with_sdp(input)) media_described(*call, input.text);
 }
 
 void Engine::on_local_description_ready(const Input& input) {
-  Call* call = find_active(input.call);
-  if (!call) return;
-  if (input.text.empty()) {
-    media_failure(input.now, *call, cause::kError, "empty SDP");
-  } else {
-    media_gathered(input.now, *call, input.text);
-  }
+  if (Call* call = call_with_sdp(input)) media_gathered(input.now, *call, input.text);
 }
 
 void Engine::on_media_failed(const Input& input) {
