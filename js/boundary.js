@@ -25,6 +25,7 @@ export const Input = Object.freeze({
   sdpCreated: 17,
   localDescriptionReady: 18,
   mediaFailed: 19,
+  network: 20,
 });
 
 // A polled output's kind: the engine's OutputKind (ACW_OUTPUT_KINDS, cpp/call/output.hpp).

@@ -67,14 +67,16 @@ export class AculabCloudClient {
   #engine; // the engine's handle in the core (bindings/core.cpp), null once closed
   #queue = null; // before the core has loaded: the commands to replay once the engine exists
   #early = new Map(); // calls made before the core loaded, by their provisional (negative) handles
+  #onNetwork; // the window's online/offline listener, null where there is no window (Node)
 
   /**
    * @param {string} cloudId
    * @param {string} webRtcAccessKey
    * @param {string} clientId
    * @param {number} logLevel 0 (silent) .. 6 (with SIP traces)
-   * @param {object} [options] { url, environment, logger }: url points at another cloud (for
-   *   example the local cloud's ws://127.0.0.1:8080/sipproxy)
+   * @param {object} [options] { url, environment, logger, keepAlive, reconnect }: url points at
+   *   another cloud (for example the local cloud's ws://127.0.0.1:8080/sipproxy); keepAlive
+   *   { interval, timeout } and reconnect { delays, limit } (ms) go to the core as they are
    */
   constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
     const opts = options && typeof options === 'object' ? options : {};
@@ -83,15 +85,18 @@ export class AculabCloudClient {
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const args = [String(cloudId), String(webRtcAccessKey), String(clientId), opts.url ? String(opts.url) : ''];
+    // keepAlive and reconnect: the core reads and checks them (cpp/call/client_options.hpp).
+    const { keepAlive, reconnect } = opts;
+    const clientOptions = JSON.stringify({ keepAlive, reconnect });
     if (core) {
-      this.#create(args);
+      this.#create(args, clientOptions);
     } else {
       // Made before the wasm has loaded: the arguments are checked now, the engine is created (and
       // the commands given meanwhile replayed) when the core arrives.
       const err = constructorError(...args);
       if (err) throw err;
       this.#queue = [];
-      waiting.push(() => this.#start(args));
+      waiting.push(() => this.#start(args, clientOptions));
     }
     this.#calls = new Map();
     this.#ws = null;
@@ -103,11 +108,19 @@ export class AculabCloudClient {
     this.#iceServers = null;
     this.#iceTransportPolicy = 'all';
     this.onIncomingState = null;
+    // The browser's word on the network: offline, reconnects wait for online (decided in the core).
+    this.#onNetwork = null;
+    if (g.window === g && typeof g.addEventListener === 'function') {
+      this.#onNetwork = (e) => (this.#engine || this.#queue) && this._input(Input.network, 0, '', '', e.type === 'online' ? 1 : 0);
+      g.addEventListener('online', this.#onNetwork);
+      g.addEventListener('offline', this.#onNetwork);
+      if (g.navigator && g.navigator.onLine === false) this.#onNetwork({ type: 'offline' });
+    }
   }
 
-  #create(args) {
+  #create(args, clientOptions) {
     const seed = new Uint32Array(randomBytes(8).buffer);
-    this.#engine = core.create(...args, seed[0], seed[1], this.#logLevel);
+    this.#engine = core.create(...args, seed[0], seed[1], this.#logLevel, clientOptions);
     const err = query(this.#engine, Query.configError);
     if (err) {
       number(this.#engine, NumberQuery.destroy);
@@ -119,11 +132,11 @@ export class AculabCloudClient {
 
   // The core has loaded: the engine, then what the page asked for meanwhile, in order. A command's
   // error can no longer be thrown to the page: it is logged (a call's creation fails its call).
-  #start(args) {
+  #start(args, clientOptions) {
     const queue = this.#queue;
     this.#queue = null;
     try {
-      this.#create(args); // the arguments passed js/arguments.js: the engine agrees
+      this.#create(args, clientOptions); // the four arguments passed js/arguments.js: the engine agrees
     } catch (e) {
       return this.#log(1, `AculabCloudClient: ${e}`);
     }
@@ -234,6 +247,11 @@ export class AculabCloudClient {
       }
     }
     this.#clearTimer();
+    if (this.#onNetwork) {
+      g.removeEventListener('online', this.#onNetwork);
+      g.removeEventListener('offline', this.#onNetwork);
+      this.#onNetwork = null;
+    }
     for (const call of this.#calls.values()) {
       call._done = true;
       if (call._peer) call._peer.close();

@@ -483,8 +483,9 @@ TEST(OutgoingCall, SecondForkIsAckedAndHungUp) {
   EXPECT_EQ(h.engine.active_calls(), 1u);
 }
 
+// With reconnect.limit 0, as the public client does (reconnect_test.cpp: confirmed calls kept).
 TEST(OutgoingCall, SocketLossEndsCallsAsFailed) {
-  Harness h;
+  Harness h(config_with_options(R"({"keepAlive":{"interval":0},"reconnect":{"limit":0}})"));
   auto c = connect_call(h);
   h.close_socket();
   auto disconnected = h.callback("onDisconnect");
