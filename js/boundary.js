@@ -26,6 +26,7 @@ export const Input = Object.freeze({
   localDescriptionReady: 18,
   mediaFailed: 19,
   network: 20,
+  iceState: 21,
 });
 
 // A polled output's kind: the engine's OutputKind (ACW_OUTPUT_KINDS, cpp/call/output.hpp).

@@ -85,9 +85,9 @@ export class AculabCloudClient {
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const args = [String(cloudId), String(webRtcAccessKey), String(clientId), opts.url ? String(opts.url) : ''];
-    // keepAlive and reconnect: the core reads and checks them (cpp/call/client_options.hpp).
-    const { keepAlive, reconnect } = opts;
-    const clientOptions = JSON.stringify({ keepAlive, reconnect });
+    // keepAlive, reconnect and iceRestart: the core reads and checks them (cpp/call/client_options.hpp).
+    const { keepAlive, reconnect, iceRestart } = opts;
+    const clientOptions = JSON.stringify({ keepAlive, reconnect, iceRestart });
     if (core) {
       this.#create(args, clientOptions);
     } else {
@@ -108,12 +108,14 @@ export class AculabCloudClient {
     this.#iceServers = null;
     this.#iceTransportPolicy = 'all';
     this.onIncomingState = null;
-    // The browser's word on the network: offline, reconnects wait for online (decided in the core).
+    // The browser's word on the network: offline, reconnects wait for online; online again or a
+    // changed connection (navigator.connection's change), calls restart ICE (decided in the core).
     this.#onNetwork = null;
     if (g.window === g && typeof g.addEventListener === 'function') {
-      this.#onNetwork = (e) => (this.#engine || this.#queue) && this._input(Input.network, 0, '', '', e.type === 'online' ? 1 : 0);
+      this.#onNetwork = (e) => (this.#engine || this.#queue) && this._input(Input.network, 0, '', '', e.type === 'offline' ? 0 : e.type === 'online' ? 1 : 2);
       g.addEventListener('online', this.#onNetwork);
       g.addEventListener('offline', this.#onNetwork);
+      g.navigator?.connection?.addEventListener?.('change', this.#onNetwork);
       if (g.navigator && g.navigator.onLine === false) this.#onNetwork({ type: 'offline' });
     }
   }
@@ -250,6 +252,7 @@ export class AculabCloudClient {
     if (this.#onNetwork) {
       g.removeEventListener('online', this.#onNetwork);
       g.removeEventListener('offline', this.#onNetwork);
+      g.navigator?.connection?.removeEventListener?.('change', this.#onNetwork);
       this.#onNetwork = null;
     }
     for (const call of this.#calls.values()) {
@@ -425,7 +428,7 @@ export class AculabCloudClient {
         else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
       case Output.CreatePeer: return this.#createPeer(o);
-      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createOffer()));
+      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createOffer(o.name)));
       case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createAnswer()));
       case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await p.setLocal(o.name, o.text)));
       case Output.SetRemoteDescription: return this.#media(o.call, async (p) => {
@@ -530,9 +533,8 @@ export class AculabCloudClient {
       },
       // The public client calls onLocalMedia, or else the older onConnecting.
       localStream: (stream) => this.#fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream }),
-      iceState: (state) => {
-        if (state === 'failed') this.#mediaFailed(o.call, 'ERROR', 'ICE failed');
-      },
+      // The core decides: a restart after `disconnected` or `failed`, or the end of the call.
+      iceState: (state) => this.#engine && this._input(Input.iceState, o.call, state),
       log: (level, text) => this.#log(level, text),
     });
     call._peer = peer;

@@ -84,8 +84,9 @@ export class PeerSession {
     this.#events.localStream(this.localStream);
   }
 
-  async createOffer() {
-    return (await this.pc.createOffer()).sdp;
+  // iceRestart: new ICE credentials, so that ICE looks for a path again (the engine's restart).
+  async createOffer(iceRestart) {
+    return (await this.pc.createOffer({ iceRestart: !!iceRestart })).sdp;
   }
 
   async createAnswer() {

@@ -20,6 +20,36 @@ namespace acw::call {
 // An offer from the far side inside the call (re-INVITE, RFC 3261 §14.2).
 enum class Reoffer { kNone, kCreatingAnswer, kGatheringAnswer, kAwaitingAck };
 
+// Our ICE restart (RFC 8445 §9; JSEP's createOffer({iceRestart: true})) in a re-INVITE:
+//   None -> Wanted -> CreatingOffer -> GatheringOffer -> OfferReady -> Inviting -> None (2xx)
+// Wanted waits for a confirmed call with no other offer open; OfferReady waits for the socket
+// (a signalling reconnect goes first) and for the §14.1 wait after a 491; a refused re-INVITE
+// rolls the browser back (RollingBack -> None). From CreatingOffer on, the browser holds our
+// offer, so an offer from the far side gets 491.
+enum class IceRestartStep {
+  kNone,
+  kWanted,
+  kCreatingOffer,
+  kGatheringOffer,
+  kOfferReady,
+  kInviting,
+  kRollingBack
+};
+
+struct IceRestart {
+  IceRestartStep step = IceRestartStep::kNone;
+  bool up = false;    // the last iceConnectionState was connected or completed
+  bool lost = false;  // onReconnecting({reason: 'media'}) told, onReconnected not yet
+  int64_t disconnected_until = sip::kNever;  // `disconnected` since: a restart at this time
+  int64_t deadline = sip::kNever;            // lost: the call ends here unless media is back
+  int64_t retry_at = sip::kNever;            // after a 491 (§14.1)
+  sip::TransactionId tx = 0;
+  sip::Message invite;  // the re-INVITE in flight, for its ACK
+  std::string offer;    // our restart offer as gathered, sent again after a 491 or a lost socket
+  // Past the §14.2 point of no return: the browser has (or will have) our offer set.
+  bool offering() const { return step != IceRestartStep::kNone && step != IceRestartStep::kWanted; }
+};
+
 struct Call {
   Call(CallHandle handle_given, bool outgoing_call)
       : handle(handle_given), outgoing(outgoing_call), state_(initial_call_state(outgoing_call)) {}
@@ -79,6 +109,8 @@ struct Call {
   Reoffer reoffer = Reoffer::kNone;
   sip::TransactionId reoffer_tx = 0;
   sip::Message reoffer_request;
+
+  IceRestart ice;  // ice_restart.cpp
 
   bool active() const { return state_ != CallState::kTerminated; }
   // Incoming and not answered yet.

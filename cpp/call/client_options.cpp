@@ -71,6 +71,13 @@ std::string read_object(const JsonValue& root, ClientOptions* o) {
         return invalid(join({"reconnect.", member}), "is not an option");
       });
     }
+    if (name == "iceRestart") {
+      return read_members(name, v, [o](std::string_view member, const JsonValue& value) {
+        if (member == "wait") return read_ms("iceRestart.wait", value, &o->ice_restart.wait);
+        if (member == "limit") return read_ms("iceRestart.limit", value, &o->ice_restart.limit);
+        return invalid(join({"iceRestart.", member}), "is not an option");
+      });
+    }
     return invalid(name, "is not an option");
   });
 }

@@ -114,6 +114,8 @@ class Engine {
   void local_description_ready(int64_t now, CallHandle call, std::string_view sdp);
   // getUserMedia, setRemoteDescription or ICE failed: cause "DEVICE_ERROR" or "ERROR".
   void media_failed(int64_t now, CallHandle call, std::string_view cause, std::string_view detail);
+  // The peer connection's iceConnectionState changed ("connected", "disconnected", "failed"...).
+  void ice_state(int64_t now, CallHandle call, std::string_view state);
 
   // ---- what the browser says of the network (the offline and online events)
   // Offline, no socket is opened (a reconnect waits for online instead of failing and growing
@@ -186,6 +188,10 @@ class Engine {
   void describe_remote(const Call& call, std::string_view type, std::string_view sdp);
   void send_bye(int64_t now, Call& call, std::string_view reason = {});
   void send_bye(int64_t now, sip::Dialog& dialog, std::string_view reason = {});
+  // §14.1: a re-INVITE in the call's dialog with `sdp` (the same Contact: this instance).
+  sip::Message reinvite(Call& call, std::string_view sdp);
+  // §14.1: how long to wait before a re-INVITE again after a 491 (random, by Call-ID owner).
+  int64_t glare_wait(const Call& call);
   // §13.2.2.4: the ACK of a 2xx, sent (a new branch, the INVITE's CSeq) and returned.
   sip::Message send_ack(const sip::Dialog& dialog, const sip::Message& invite);
   // The 200 with our SDP to `request` (the INVITE or a re-INVITE), kept for retransmission.
@@ -219,6 +225,23 @@ class Engine {
   // A refused or unanswered target refresh, or the limit passed: the call ends with FAILED.
   void target_refresh_failed(int64_t now, Call& call, bool bye, std::string_view why);
   Call* find_by_refresh(sip::TransactionId tx);
+
+  // ice_restart.cpp: the iceState input, and ICE restarts by re-INVITE (RFC 8445 §9).
+  void on_ice_state(const Input& input);
+  // ICE disconnected for too long, or failed: onReconnecting('media'), the limit, a restart.
+  void media_lost(int64_t now, Call& call);
+  // ICE is up again after media_lost, and no restart is half done: onReconnected('media').
+  void media_back(Call& call);
+  // The browser says its network changed (online, navigator.connection): every call restarts.
+  void network_changed();
+  // From drive(): restart offers asked for, and gathered ones sent, where the call allows.
+  void start_ice_restarts(int64_t now);
+  void send_ice_restart(int64_t now, Call& call);
+  void ice_restart_response(int64_t now, Call& call, const sip::Message& response);
+  // The restart cannot bring media back: the call ends with ERROR (onError first).
+  void ice_restart_failed(int64_t now, Call& call, bool bye, std::string_view why);
+  void ice_timers(int64_t now, Call& call);
+  Call* find_by_ice_restart(sip::TransactionId tx);
 
   // routing.cpp: frame_received.
   void on_frame(const Input& input);

@@ -46,6 +46,9 @@ void Engine::media_described(Call& call, std::string_view sdp) {
     set_state(call, CallState::kGatheringAnswer);
   } else if (call.reoffer == Reoffer::kCreatingAnswer) {
     call.reoffer = Reoffer::kGatheringAnswer;
+  } else if (call.ice.step == IceRestartStep::kCreatingOffer) {
+    type = "offer";
+    call.ice.step = IceRestartStep::kGatheringOffer;
   } else {
     ignored(call, "sdp_created");
     return;
@@ -68,6 +71,11 @@ void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
   } else if (call.reoffer == Reoffer::kGatheringAnswer) {
     send_2xx(now, call, call.reoffer_tx, call.reoffer_request, munge(call, sdp));
     call.reoffer = Reoffer::kAwaitingAck;
+  } else if (call.ice.step == IceRestartStep::kGatheringOffer) {
+    call.ice.offer = munge(call, sdp);
+    call.ice.step = IceRestartStep::kOfferReady;  // drive() sends it when the dialog allows
+  } else if (call.ice.step == IceRestartStep::kRollingBack) {
+    call.ice.step = IceRestartStep::kNone;  // the description as before the refused restart
   } else {
     ignored(call, "local_description_ready");
   }

@@ -58,16 +58,9 @@ void Engine::send_target_refreshes(int64_t now) {
 
 void Engine::send_target_refresh(int64_t now, Call& call) {
   call.refresh_wanted = false;
-  // §12.2.1.1 / §14.1: a new CSeq in the dialog, the same Contact (this instance, RFC 5626 §5.4),
-  // and RFC 3264 §8's repeated offer: the last SDP we sent, o= version and all.
-  sip::Message invite =
-      call.dialog->make_request("INVITE", ua_.via(sip::make_branch(random_.next())));
-  invite.add_header("Contact", ua_.contact(true));
-  invite.add_header("Allow", kAllowRequest);
-  ua_.finish_request(invite);
-  invite.set_body(call.local_sdp, "application/sdp");
-  call.refresh = invite;
-  call.refresh_tx = send_request(now, std::move(invite));
+  // RFC 3264 §8's repeated offer: the last SDP we sent, o= version and all.
+  call.refresh = reinvite(call, call.local_sdp);
+  call.refresh_tx = send_request(now, call.refresh);
   if (call.refresh_tx == 0) target_refresh_failed(now, call, false, "target refresh not sent");
 }
 
@@ -77,11 +70,8 @@ void Engine::target_refresh_response(int64_t now, Call& call, const sip::Message
   call.refresh_tx = 0;
   if (status >= 300) {
     if (status == 491) {
-      // §14.1: glare. The owner of the Call-ID (who sent the first INVITE) waits 2.1-4 s, the
-      // other 0-2 s, in units of 10 ms, before trying again.
-      const uint64_t r = random_.next();
-      const int64_t wait = call.outgoing ? 2100 + 10 * static_cast<int64_t>(r % 191)
-                                         : 10 * static_cast<int64_t>(r % 201);
+      // §14.1: glare: again after the wait.
+      const int64_t wait = glare_wait(call);
       if (logs(2)) log(2, {"target refresh: 491, again in ", text::signed_decimal(wait), " ms"});
       call.refresh_at = now + wait;
       return;

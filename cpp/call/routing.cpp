@@ -113,6 +113,8 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
     ice_servers_.on_response(response, now);
   } else if (Call* refreshed = find_by_refresh(match->id)) {
     target_refresh_response(now, *refreshed, response);
+  } else if (Call* restarted = find_by_ice_restart(match->id)) {
+    ice_restart_response(now, *restarted, response);
   } else if (Call* call = find_by_invite(match->id); call && call->outgoing) {
     invite_response(now, *call, response);
   } else if (match->method == "INVITE" && response.status() >= 200 && response.status() < 300) {

@@ -56,6 +56,7 @@ void Engine::on_timeout(const Input& input) {
 
 void Engine::on_network(const Input& input) {
   const bool offline = input.number == 0;
+  if (!offline && (offline_ || input.number == 2)) network_changed();
   if (offline == offline_) return;
   offline_ = offline;
   log(2, {offline ? "browser offline: reconnects wait" : "browser online"});
@@ -85,6 +86,10 @@ void Engine::transport_lost(int64_t now) {
   for (auto& call : calls_) {
     if (options_.reconnect.limit > 0 &&
         (call->state() == CallState::kConfirmed || call->state() == CallState::kReconnecting)) {
+      // An ICE restart's re-INVITE went with the socket: the browser still holds its offer,
+      // which goes again once the target refresh has moved the dialog.
+      if (call->ice.step == IceRestartStep::kInviting) call->ice.step = IceRestartStep::kOfferReady;
+      call->ice.tx = 0;
       keep_call(now, *call);
       continue;
     }
@@ -116,6 +121,8 @@ void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& tim
     ice_servers_.on_timeout(now);
   } else if (Call* refreshed = find_by_refresh(timeout.id)) {
     target_refresh_failed(now, *refreshed, true, "target refresh timed out (Timer B)");
+  } else if (Call* restarted = find_by_ice_restart(timeout.id)) {
+    ice_restart_failed(now, *restarted, true, "ICE restart timed out (Timer B)");
   } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
     log(1, {timeout.method, timer});
     terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
@@ -171,6 +178,7 @@ void Engine::call_timers(int64_t now, Call& call) {
     if (call.state() == CallState::kInviting || call.state() == CallState::kEarly)
       terminate(call, call.end_cause);
   }
+  ice_timers(now, call);
 }
 
 }  // namespace acw::call
