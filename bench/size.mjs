@@ -10,6 +10,7 @@
 //                                             # with `-o /tmp/p/acw-core.mjs --profiling-funcs`, then
 //                                             # its core_names.mjs and wasm-opt steps (wasm-opt with
 //                                             # --debuginfo) on /tmp/p/acw-core.wasm
+//                                             # (ACW_SIZE_TOP=N: list N functions, default 25)
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,7 +134,7 @@ function report(bytes, names) {
     console.log(`  ${kb(r.zip).padStart(9)} ${kb(r.raw).padStart(9)}  ${r.g}`);
   }
   console.log('\nbiggest functions (raw code bytes):');
-  for (const f of funcs.sort((a, b) => b.body.length - a.body.length).slice(0, 25)) {
+  for (const f of funcs.sort((a, b) => b.body.length - a.body.length).slice(0, Number(process.env.ACW_SIZE_TOP ?? 25))) {
     console.log(`  ${String(f.body.length).padStart(7)}  ${f.name.length > 110 ? f.name.slice(0, 107) + '...' : f.name}`);
   }
 }
