@@ -12,9 +12,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { RTCPeerConnection, MediaStreamTrack, RTCRtpCodecParameters } from 'werift';
+import * as werift from 'werift';
 import { loadAudio } from '../cloud/audio.mjs';
 import { withoutDefaultStun } from '../cloud/media.mjs';
+import { applyWeriftFixes } from '../cloud/werift-fixes.mjs';
+
+const { RTCPeerConnection, MediaStreamTrack, RTCRtpCodecParameters } = applyWeriftFixes(werift);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
