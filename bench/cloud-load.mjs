@@ -61,8 +61,10 @@ export async function run({ quick = false } = {}) {
     if (!figures) figures = { printed };
     const f = figures;
     const known = typeof f.completed === 'number';
-    // What one core of the cloud carries: the concurrent calls over the cores its process kept busy.
-    const callsPerCore = known && f.cloudCpuPctOfCore > 0 ? Math.round((f.completed * 100) / f.cloudCpuPctOfCore) : null;
+    // What one core of the cloud carries: seconds of echoed call (50 packets each way) per CPU
+    // second of the cloud over the calls phase, set-ups included. A run whose calls queue (a busy
+    // machine) spreads its CPU over a longer phase: this counts the media, not the wall clock.
+    const callsPerCore = known && f.cloudCpuMs > 0 ? Math.round(f.packetsEchoed / 50 / (f.cloudCpuMs / 1000)) : null;
     const rows = known
       ? [
           ['figure', 'value'],
@@ -70,7 +72,7 @@ export async function run({ quick = false } = {}) {
           ['Echo calls completed', `${f.completed}/${f.calls} (media up: median ${f.setupMedianMs} ms, max ${f.setupMaxMs} ms)`],
           ['Packets echoed back', `${f.packetsEchoed}/${f.packetsSent} (loss ${f.lossPct}%)`],
           ['Cloud CPU during the calls', `${f.cloudCpuPctOfCore}% of one core (far peers in the bench: ${f.farPeersCpuPctOfCore}%)`],
-          ['Echo calls per core (calls / cloud cores busy)', `${callsPerCore ?? 'n/a'}`],
+          ['Echo calls per core (call-seconds echoed per cloud CPU second)', `${callsPerCore ?? 'n/a'}`],
           ['Cloud peak RSS', `${f.cloudPeakRssMiB} MiB`],
           ...(f.failures.length ? [['Failures', f.failures.join('; ')]] : []),
         ]
@@ -86,7 +88,7 @@ export async function run({ quick = false } = {}) {
           ? { label: 'echo packet loss under that load', value: f.lossPct, unit: '%', peers: {}, goal: '< 1%', met: f.lossPct !== null && f.lossPct < 1 }
           : notAvailable('%', 'the load script printed no summary'),
         cloud_calls_per_core: known
-          ? { label: 'concurrent echo calls per core of the cloud (completed calls / cloud CPU in cores)', value: callsPerCore, unit: 'calls per core', peers: {} }
+          ? { label: 'echo calls one core of the cloud carries (call-seconds echoed per cloud CPU second, set-ups included)', value: callsPerCore, unit: 'calls per core', peers: {} }
           : notAvailable('calls per core', 'the load script printed no summary'),
         cloud_load: {
           label: `local cloud load (${script.replace(`${ROOT}/`, '')})`,

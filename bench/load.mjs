@@ -228,6 +228,7 @@ async function main() {
     answerMedianMs: answers[answers.length >> 1] ?? null, answerMaxMs: answers.at(-1) ?? null,
     packetsSent: sent, packetsEchoed: received, lossPct: sent ? Number((100 * (1 - received / sent)).toFixed(2)) : null,
     cloudCpuPctOfCore: Math.round((100 * (afterCalls.cpuMs - beforeCalls.cpuMs)) / callsMs),
+    cloudCpuMs: afterCalls.cpuMs - beforeCalls.cpuMs, callsMs,
     cloudPeakRssMiB: Math.round(peakRss / 2 ** 20), farPeersCpuPctOfCore: Math.round((100 * (own.user + own.system)) / 1000 / callsMs),
     failures: errors.slice(0, 10).map(String),
   };
