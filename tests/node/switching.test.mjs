@@ -78,6 +78,7 @@ const ROWS = [
   ['new AculabCloudClient with a bad cloudId', (C) => () => new C('1-2', 'abc123', 'a', 0), ['string', 'Invalid cloudId'], SAME],
   ['new AculabCloudClient with a bad webRtcAccessKey', (C) => () => new C('1-2-3', 'ABC', 'a', 0), ['string', 'Invalid webRtcAccessKey'], SAME],
   ['new AculabCloudClient with a bad clientId', (C) => () => new C('1-2-3', 'abc123', 'a b', 0), ['string', 'Invalid clientId'], SAME],
+  ['new AculabCloudClient with clientId undefined', (C) => () => new C('1-2-3', 'abc123', undefined, 0), ['TypeError', "Cannot read properties of undefined (reading 'startsWith')"], ['string', 'Invalid clientId']],
   ["callService('a b')", (c) => () => c.callService('a b'), ['string', 'Invalid serviceName'], SAME],
   ['callService(undefined)', (c) => () => c.callService(undefined), ['TypeError', "Cannot read properties of undefined (reading 'startsWith')"], ['string', 'Invalid serviceName']],
   ['callService with maxConcurrent calls up', (c) => () => { c.callService('one'); c.callService('two'); }, ['string', 'Too many calls'], SAME],
