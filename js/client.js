@@ -13,6 +13,10 @@ import { constructorError } from './arguments.js';
 
 // The engine's text for a command on a client that is done (cpp/call/validation.hpp).
 const CLIENT_CLOSED = 'Client closed';
+// interface.md: callService and callClient throw it when the browser cannot call the cloud.
+const NOT_SUPPORTED = 'WebRTC not supported';
+// 4.0.8 throws its extraSipHeaders error as an Error object, every other error as a string.
+const fail = (e) => (e.startsWith('extraSipHeader') ? new Error(e) : e);
 
 const g = globalThis;
 let core = null;
@@ -86,7 +90,7 @@ export class AculabCloudClient {
     this.#env = opts.environment || defaultEnv || browserEnv();
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
-    const args = [String(cloudId), String(webRtcAccessKey), String(clientId), opts.url ? String(opts.url) : ''];
+    const args = [String(cloudId), String(webRtcAccessKey), typeof clientId === 'string' ? clientId : '', opts.url ? String(opts.url) : ''];
     if (core) {
       this.#create(args);
     } else {
@@ -205,6 +209,7 @@ export class AculabCloudClient {
   }
 
   callService(serviceName, options) {
+    this.#supported();
     const opts = options || {};
     const name = typeof serviceName === 'string' ? serviceName : '';
     return this.#newCall(opts, Input.callService, name);
@@ -216,6 +221,7 @@ export class AculabCloudClient {
   }
 
   callClient(clientId, token, options) {
+    this.#supported();
     if (typeof clientId !== 'string') throw 'clientId is not a string';
     const opts = options || {};
     const jwt = typeof token === 'string' ? token : '';
@@ -251,6 +257,10 @@ export class AculabCloudClient {
 
   // ---- inside
 
+  #supported() {
+    if (!this.#env.WebSocket || !this.#env.RTCPeerConnection) throw NOT_SUPPORTED;
+  }
+
   // The call object exists before the engine's first outputs for it are carried out (with the
   // socket open and the ICE servers known, the engine asks for its peer connection at once).
   #newCall(opts, kind, text, text2 = '', early = null) {
@@ -266,7 +276,7 @@ export class AculabCloudClient {
       this.#calls.set(handle, call);
     }
     this.#drain();
-    if (error) throw error;
+    if (error) throw fail(error);
     return call;
   }
 
@@ -310,7 +320,7 @@ export class AculabCloudClient {
   // A command whose error (the documented string) is thrown to the page.
   _command(kind, call, text, text2, n, options) {
     const err = this._input(kind, call, text, text2, n, options);
-    if (err) throw err;
+    if (err) throw fail(err);
   }
 
   // Every input goes to the engine with `now`, then the outputs are carried out.
@@ -546,11 +556,13 @@ export class AculabCloudClient {
   }
 
   _mute(call) {
-    const peer = call._peer;
-    if (!peer) return;
-    const changed = peer.mute(...call._muted);
+    if (call._peer) this._videoMuted(call, call._peer.mute(...call._muted));
+  }
+
+  // onLocalVideoMute/Unmute for each local video track a mute changed.
+  _videoMuted(call, changed) {
     for (const track of changed) {
-      this.#fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: peer.localStream, track });
+      this.#fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: call._peer.localStream, track });
     }
   }
 

@@ -107,13 +107,13 @@ int64_t Engine::next_deadline() const {
 }
 
 std::string Engine::call_id(CallHandle handle) const {
-  const Call* call = find(handle);
+  const Call* call = find_any(handle);
   return call ? call->call_id : std::string();
 }
 
 std::vector<std::string> Engine::sip_headers(CallHandle handle, std::string_view name) const {
   std::vector<std::string> values;
-  if (const Call* call = find(handle)) {
+  if (const Call* call = find_any(handle)) {
     for (auto value : call->remote.header_values(name)) values.emplace_back(value);
   }
   return values;
@@ -414,7 +414,11 @@ Call& Engine::new_call(bool outgoing) {
 }
 
 void Engine::purge_calls() {
-  std::erase_if(calls_, [](const auto& call) { return !call->active() && !call->bye_after_ack; });
+  for (auto& call : calls_) {
+    if (!call->active() && !call->bye_after_ack)
+      ended_[ended_count_++ % kMaxCalls] = std::move(call);
+  }
+  std::erase(calls_, nullptr);
 }
 
 bool Engine::set_state(Call& call, CallState to) {
@@ -558,6 +562,14 @@ Call* Engine::find(CallHandle handle) {
 
 const Call* Engine::find(CallHandle handle) const {
   return const_cast<Engine*>(this)->find(handle);
+}
+
+const Call* Engine::find_any(CallHandle handle) const {
+  if (const Call* call = find(handle)) return call;
+  for (const auto& call : ended_) {
+    if (call && call->handle == handle) return call.get();
+  }
+  return nullptr;
 }
 
 Call* Engine::find_active(CallHandle handle) {

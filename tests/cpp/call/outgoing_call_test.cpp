@@ -370,9 +370,10 @@ TEST(OutgoingCall, ArgumentErrorsUseTheDocumentedStrings) {
   EXPECT_EQ(h.engine.call_client(h.now, "bob", "nope", {}).error, "Invalid token");
   CallOptions bad;
   bad.extra_sip_headers = {"Subject: hi"};
-  EXPECT_EQ(h.engine.call_service(h.now, "echo", bad).error, "extraHeader must start with 'X-'");
+  EXPECT_EQ(h.engine.call_service(h.now, "echo", bad).error, "extraSipHeader must start with 'X-'");
   bad.extra_sip_headers = {"X-Evil: a\r\nVia: x"};
-  EXPECT_EQ(h.engine.call_service(h.now, "echo", bad).error, "Invalid extraSipHeaders");
+  EXPECT_EQ(h.engine.call_service(h.now, "echo", bad).error,
+            "extraSipHeader must be 'X-Name: value'");
   h.drain();
   EXPECT_EQ(h.opens, 0);  // a refused call changes nothing
   EXPECT_EQ(h.engine.call_service(h.now, "sip:echo", {}).error, "");
@@ -380,10 +381,10 @@ TEST(OutgoingCall, ArgumentErrorsUseTheDocumentedStrings) {
   EXPECT_EQ(h.engine.set_max_concurrent(h.now, 0), "maxConcurrent must be 1 or greater");
   EXPECT_EQ(h.engine.set_max_concurrent(h.now, 2), "");
   EXPECT_EQ(h.engine.call_service(h.now, "caf%C3%A9%20bar_(x)!~*.-", {}).error, "");
-  // At the limit: callService reports bad headers before the count, callClient the count before
-  // its token and headers (the public client's order).
+  // At the limit: both count the calls before the headers (and callClient before its token), the
+  // public client's order (its call classes' constructors check the headers).
   bad.extra_sip_headers = {"Subject: hi"};
-  EXPECT_EQ(h.engine.call_service(h.now, "echo", bad).error, "extraHeader must start with 'X-'");
+  EXPECT_EQ(h.engine.call_service(h.now, "echo", bad).error, "Too many calls");
   EXPECT_EQ(h.engine.call_service(h.now, "bad name", {}).error, "Invalid serviceName");
   EXPECT_EQ(h.engine.call_client(h.now, "bob", "nope", bad).error, "Too many calls");
   EXPECT_EQ(h.engine.call_client(h.now, "bob smith", "nope", bad).error, "Invalid clientId");
