@@ -311,7 +311,8 @@ TEST(SdpMalformed, WithoutAnErrorPointerStillFails) {
 // The checked-in fuzz seeds and crash inputs keep the fuzz target's properties: what parses
 // serializes to a fixed point, before and after the edits.
 TEST(FuzzCorpus, EverySeedKeepsTheFuzzProperties) {
-  const std::filesystem::path dir = std::filesystem::path(ACW_SOURCE_DIR) / "tests/fuzz/corpus/sdp";
+  const std::filesystem::path dir =
+      std::filesystem::path(ACW_SOURCE_DIR) / "tests/fuzz/corpus/sdp_parser";
   std::size_t files = 0;
   std::size_t parsed_files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
