@@ -61,6 +61,7 @@ export const NumberQuery = Object.freeze({
   startRecording: 3,
   benchParse: 4,
   destroy: 5,
+  maxFrameSize: 6,
 });
 
 /**
