@@ -309,7 +309,9 @@ TEST_P(SdpLeniency, IsDecided) {
   const auto sdp = parse(GetParam().text, &error);
   EXPECT_EQ(sdp.has_value(), GetParam().accepted) << error;
   // What is accepted is written back with plain CRLF line ends and reads the same again.
-  if (sdp) EXPECT_EQ(parse(sdp->str())->str(), sdp->str());
+  if (sdp) {
+    EXPECT_EQ(parse(sdp->str())->str(), sdp->str());
+  }
 }
 
 const std::string kOpus = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n";
@@ -347,7 +349,9 @@ INSTANTIATE_TEST_SUITE_P(
         Leniency{"ssrc_without_attribute", kHead + kOpus + "a=ssrc:1234\r\n", false},
         Leniency{"bundle_names_an_unknown_mid",
                  kHead + "a=group:BUNDLE 0 1\r\n" + kOpus + "a=mid:0\r\n", false}),
-    [](const ::testing::TestParamInfo<Leniency>& info) { return std::string(info.param.what); });
+    [](const ::testing::TestParamInfo<Leniency>& param_info) {
+      return std::string(param_info.param.what);
+    });
 
 TEST(SdpMalformed, ErrorNamesTheLine) {
   std::string error;

@@ -618,7 +618,9 @@ INSTANTIATE_TEST_SUITE_P(
         Leniency{"content_length_under_the_body", kOptions + "hello", false},
         Leniency{"two_spaces_in_the_request_line",
                  replace(kOptions, "OPTIONS sip:", "OPTIONS  sip:"), false}),
-    [](const ::testing::TestParamInfo<Leniency>& info) { return std::string(info.param.what); });
+    [](const ::testing::TestParamInfo<Leniency>& param_info) {
+      return std::string(param_info.param.what);
+    });
 
 }  // namespace
 }  // namespace acw::sip
