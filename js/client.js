@@ -479,7 +479,9 @@ export class AculabCloudClient {
   // A text frame from the socket, into the core through the frame buffer (./frames.js); a frame
   // is an event, not a command: it has no error to throw.
   #received(data) {
-    core.frame(this.#engine, now(), this.#frames.write(data));
+    const length = this.#frames.write(data);
+    if (length < 0) return this.#log(1, `AculabCloudClient: frame of ${data.length} characters refused (over ${this.#frames.max} bytes)`);
+    core.frame(this.#engine, now(), length);
     this.#drain();
   }
 

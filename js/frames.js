@@ -23,14 +23,22 @@ export class FrameWriter {
     this._engine = engine;
     this._ptr = 0;
     this._size = 0;
+    // The core's own limit (sip::kMaxFrameSize, in bytes), asked once: a UTF-16 unit is at least
+    // one UTF-8 byte, so a longer string is refused without a byte of it reaching the wasm heap.
+    this.max = module.number(engine, NumberQuery.maxFrameSize, 0, 0);
   }
 
-  /** Writes `text` as UTF-8 into the engine's frame buffer; returns the number of bytes. */
+  /**
+   * Writes `text` as UTF-8 into the engine's frame buffer; returns the number of bytes, or -1 for
+   * a frame over the core's limit (nothing written; the caller logs it).
+   */
   write(text) {
+    if (text.length > this.max) return -1;
     const need = text.length * BYTES_PER_UNIT;
     if (need > this._size || (this._size > LARGE && need <= SMALL)) {
       this._size = Math.max(need, SMALL);
       this._ptr = this._module.number(this._engine, NumberQuery.frameBuffer, this._size, 0);
+      if (!this._ptr) return (this._size = -1); // the core refused the size (bindings/core.cpp)
     }
     // HEAPU8 is read again on every frame: when the wasm memory grows (in frameBuffer or in any
     // earlier call) the old view is detached and Module.HEAPU8 is replaced.

@@ -7,3 +7,4 @@ export const frameBuffer = 2;
 export const startRecording = 3;
 export const benchParse = 4;
 export const destroy = 5;
+export const maxFrameSize = 6;

@@ -453,6 +453,33 @@ TEST(OutgoingCall, AnswerWithoutSdpEndsWithError) {
   EXPECT_EQ(disconnected->json, R"({"cause":"ERROR"})");
 }
 
+// A stray CR before each CRLF of the answer (libwebrtc takes it) used to refuse the whole answer
+// ("CR or NUL inside a line") and end the call: it connects, the browser gets the SDP as sent.
+TEST(OutgoingCall, AnswerWithAStrayCrBeforeEachLineEndConnects) {
+  Harness h;
+  CallHandle call = 0;
+  auto invite = h.start_call(&call);
+  ASSERT_TRUE(invite);
+  std::string sdp = answer_sdp();
+  for (std::size_t at = 0; (at = sdp.find("\r\n", at)) != std::string::npos; at += 3) {
+    sdp.insert(at, "\r");
+  }
+  sip::Message ok = Harness::response(*invite, 200, "stubtag1");
+  ok.add_header("Contact", "<sip:stub@127.0.0.1;transport=ws>");
+  ok.set_body(sdp, "application/sdp");
+  h.media.clear();
+  h.deliver(ok);
+  EXPECT_TRUE(h.take("ACK"));
+  EXPECT_FALSE(h.take("BYE"));
+  EXPECT_TRUE(h.callback("onConnected"));
+  EXPECT_FALSE(h.callback("onDisconnect"));
+  bool described = false;
+  for (const auto& out : h.media) {
+    if (out.kind == OutputKind::kSetRemoteDescription) described = out.text == sdp;
+  }
+  EXPECT_TRUE(described);
+}
+
 TEST(OutgoingCall, RetransmittedOkGetsTheSameAck) {
   Harness h;
   auto c = connect_call(h);
