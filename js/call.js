@@ -1,6 +1,6 @@
 // The call classes of the public interface: AculabCloudCall and its outgoing and incoming kinds.
 // State lives in the engine; a call object is the page's handle on it plus its media.
-import { Input } from './boundary.js';
+import * as Input from './boundary/input.js';
 
 const CALLBACKS = ['onDisconnect', 'onRinging', 'onMedia', 'onMediaRemove', 'onLocalMedia', 'onConnecting',
   'onConnected', 'onError', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute',

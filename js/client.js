@@ -1,6 +1,10 @@
 // AculabCloudClient: the page's object. It owns one engine handle in the wasm core and carries out
 // the engine's outputs (WebSocket, the one timer, peer connections, callbacks); it decides nothing.
-import { Input, NumberQuery, Output, Query, decodeOutput } from './boundary.js';
+import * as Input from './boundary/input.js';
+import * as NumberQuery from './boundary/number-query.js';
+import * as Output from './boundary/output.js';
+import * as Query from './boundary/query.js';
+import { decodeOutput } from './boundary.js';
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
 import { FrameWriter } from './frames.js';
 import { PeerSession } from './peer.js';

@@ -3,7 +3,7 @@
 // with the byte length (frame(), bindings/core.cpp). Passing the JS string through embind
 // instead costs ~18 µs for a 2.8 KB INVITE (its std::string conversion measures and encodes the
 // UTF-8 in two JS loops), three times the parse itself; encodeInto takes ~0.2 µs.
-import { NumberQuery } from './boundary.js';
+import * as NumberQuery from './boundary/number-query.js';
 
 const encoder = new TextEncoder();
 
