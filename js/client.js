@@ -7,6 +7,7 @@ import * as Query from './boundary/query.js';
 import { decodeOutput } from './boundary.js';
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
 import { FrameWriter } from './frames.js';
+import { loadSdpTools } from './loader.js';
 import { PeerSession } from './peer.js';
 import { constructorError } from './arguments.js';
 
@@ -429,9 +430,9 @@ export class AculabCloudClient {
         else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
       case Output.CreatePeer: return this.#createPeer(o);
-      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createOffer()));
-      case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createAnswer()));
-      case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await p.setLocal(o.name, o.text)));
+      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createOffer())));
+      case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createAnswer())));
+      case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await this.#munged(o.call, p.setLocal(o.name, o.text))));
       case Output.SetRemoteDescription: return this.#media(o.call, async (p) => {
         await p.setRemote(o.name, o.text);
         this.#emptiedStreams(o.call);
@@ -540,10 +541,31 @@ export class AculabCloudClient {
       log: (level, text) => this.#log(level, text),
     });
     call._peer = peer;
+    // The core asks for codec order or a bitrate cap: the SDP module loads meanwhile (#munged).
+    call._sdpOptions = extra.sdpOptions ? JSON.stringify(extra.sdpOptions) : null;
+    if (call._sdpOptions) loadSdpTools().catch(() => {});
     call._chain = peer.open().then(() => {
       if (call._muted) this._mute(call);
     });
     call._chain.catch((cause) => this.#mediaFailed(o.call, cause));
+  }
+
+  // A local SDP from the browser, with the edits the core asked for at CreatePeer made by the SDP
+  // module (bindings/sdp_tools.cpp); the call fails if that module cannot load.
+  async #munged(handle, sdpPromise) {
+    const sdp = await sdpPromise;
+    const call = this.#calls.get(handle);
+    if (!call || !call._sdpOptions) return sdp;
+    let munge;
+    try {
+      munge = await loadSdpTools();
+    } catch (e) {
+      this.#log(1, `AculabCloudClient: the SDP module (acw-sdp.wasm) did not load: ${describe(e)}`);
+      throw new Error(`SDP module not loaded: ${(e && e.message) || e}`, { cause: e });
+    }
+    const out = munge(sdp, call._sdpOptions);
+    if (out.error) this.#log(1, `AculabCloudClient: ${out.error}`);
+    return out.sdp;
   }
 
   // A renegotiation that takes away every track of a stream onMedia gave removes that stream.

@@ -10,7 +10,6 @@
 #include "call/journal.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
-#include "sdp/session.hpp"
 #include "sip/dialog.hpp"
 #include "sip/headers.hpp"
 #include "sip/timers.hpp"
@@ -459,8 +458,7 @@ void Engine::terminate(Call& call, std::string_view cause) {
 }
 
 void Engine::create_peer(Call& call) {
-  std::string json =
-      peer_payload(ice_servers_.policy(), call.options.receive_audio, call.options.receive_video);
+  std::string json = peer_payload(ice_servers_.policy(), call.options);
   Output& output = push(OutputKind::kCreatePeer, call.handle);
   output.text = ice_servers_.servers();
   output.json = std::move(json);
@@ -472,24 +470,6 @@ void Engine::describe_remote(const Call& call, std::string_view type, std::strin
   output.name = type;
   output.text = sdp;
   if (type == "offer") push(OutputKind::kCreateAnswer, call.handle);
-}
-
-std::string Engine::munge(const Call& call, std::string_view sdp) {
-  const CallOptions& options = call.options;
-  if (options.audio_codecs.empty() && options.video_codecs.empty() && !options.max_bitrate_audio) {
-    return std::string(sdp);
-  }
-  std::string error;
-  auto parsed = sdp::parse(sdp, &error);
-  if (!parsed) {
-    log(1, {"local SDP not understood, used as it is: ", error});
-    return std::string(sdp);
-  }
-  // prefer_codecs reads "audio/opus" as "opus", and an empty list changes nothing.
-  sdp::prefer_codecs(*parsed, "audio", options.audio_codecs);
-  sdp::prefer_codecs(*parsed, "video", options.video_codecs);
-  if (options.max_bitrate_audio) sdp::cap_audio_bitrate(*parsed, *options.max_bitrate_audio);
-  return parsed->str();
 }
 
 // ---------------------------------------------------------------- sending

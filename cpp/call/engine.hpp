@@ -179,7 +179,6 @@ class Engine {
   // otherwise a bug, logged at level 1, counted, and the state left as it was.
   bool set_state(Call& call, CallState to);
   void terminate(Call& call, std::string_view cause);
-  std::string munge(const Call& call, std::string_view sdp);
   // CreatePeer with the ICE servers and the call's options.
   void create_peer(Call& call);
   // SetRemoteDescription, then CreateAnswer when `type` is "offer".
