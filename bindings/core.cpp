@@ -3,7 +3,7 @@
 // embind classes, value objects or vectors (their JS was 3.4 KB of the glue's gzip size), and few
 // entry points: every registered function costs the wasm an invoker, a registration and its name.
 //
-//   create(cloudId, key, clientId, url, seedHi, seedLo, logLevel)      -> handle
+//   create(cloudId, key, clientId, url, seedHi, seedLo, logLevel, options) -> handle
 //   input(handle, kind, now, call, text, text2, number, options)       -> string (a command's
 //   error) frame(handle, now, length)                                         -> string (the same)
 //   query(handle, what, call, text)                                    -> string
@@ -83,14 +83,16 @@ JsEngine& js(double h) {
   return *reinterpret_cast<JsEngine*>(static_cast<uintptr_t>(h));
 }
 
+// `options`: the constructor's keepAlive and reconnect as one JSON text (client_options.hpp).
 double create(std::string cloud_id, std::string key, std::string client_id, std::string url,
-              double seed_hi, double seed_lo, double log_level) {
-  return static_cast<double>(reinterpret_cast<uintptr_t>(
-      new JsEngine{Engine(acw::call::Config{
-                       std::move(cloud_id), std::move(key), std::move(client_id), std::move(url),
-                       (static_cast<uint64_t>(u32(seed_hi)) << 32) ^ u32(seed_lo), i32(log_level)}),
-                   0,
-                   {}}));
+              double seed_hi, double seed_lo, double log_level, std::string options) {
+  return static_cast<double>(reinterpret_cast<uintptr_t>(new JsEngine{
+      Engine(acw::call::Config{std::move(cloud_id), std::move(key), std::move(client_id),
+                               std::move(url),
+                               (static_cast<uint64_t>(u32(seed_hi)) << 32) ^ u32(seed_lo),
+                               i32(log_level), std::move(options)}),
+      0,
+      {}}));
 }
 
 // The engine's next output as text: its kind, level and call in decimal, then its name, json and

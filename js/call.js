@@ -3,7 +3,8 @@
 import * as Input from './boundary/input.js';
 
 const CALLBACKS = ['onDisconnect', 'onRinging', 'onMedia', 'onMediaRemove', 'onLocalMedia', 'onConnecting',
-  'onConnected', 'onError', 'onLocalMediaRemove', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute'];
+  'onConnected', 'onError', 'onLocalMediaRemove', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute',
+  'onReconnecting', 'onReconnected'];
 
 function uuidV4(random) {
   const b = random(16);

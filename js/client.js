@@ -7,6 +7,7 @@ import * as Query from './boundary/query.js';
 import { decodeOutput } from './boundary.js';
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
 import { FrameWriter } from './frames.js';
+import { loadSdpTools } from './loader.js';
 import { PeerSession } from './peer.js';
 import { constructorError } from './arguments.js';
 
@@ -75,14 +76,16 @@ export class AculabCloudClient {
   #engine; // the engine's handle in the core (bindings/core.cpp), null once closed
   #queue = null; // before the core has loaded: the commands to replay once the engine exists
   #early = new Map(); // calls made before the core loaded, by their provisional (negative) handles
+  #onNetwork; // the window's online/offline listener, null where there is no window (Node)
 
   /**
    * @param {string} cloudId
    * @param {string} webRtcAccessKey
    * @param {string} clientId
    * @param {number} logLevel 0 (silent) .. 6 (with SIP traces)
-   * @param {object} [options] { url, environment, logger }: url points at another cloud (for
-   *   example the local cloud's ws://127.0.0.1:8080/sipproxy)
+   * @param {object} [options] { url, environment, logger, keepAlive, reconnect }: url points at
+   *   another cloud (for example the local cloud's ws://127.0.0.1:8080/sipproxy); keepAlive
+   *   { interval, timeout } and reconnect { delays, limit } (ms) go to the core as they are
    */
   constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
     const opts = options && typeof options === 'object' ? options : {};
@@ -91,15 +94,18 @@ export class AculabCloudClient {
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const args = [String(cloudId), String(webRtcAccessKey), typeof clientId === 'string' ? clientId : '', opts.url ? String(opts.url) : ''];
+    // keepAlive and reconnect: the core reads and checks them (cpp/call/client_options.hpp).
+    const { keepAlive, reconnect } = opts;
+    const clientOptions = JSON.stringify({ keepAlive, reconnect });
     if (core) {
-      this.#create(args);
+      this.#create(args, clientOptions);
     } else {
       // Made before the wasm has loaded: the arguments are checked now, the engine is created (and
       // the commands given meanwhile replayed) when the core arrives.
       const err = constructorError(...args);
       if (err) throw err;
       this.#queue = [];
-      waiting.push(() => this.#start(args));
+      waiting.push(() => this.#start(args, clientOptions));
     }
     this.#calls = new Map();
     this.#ws = null;
@@ -111,11 +117,19 @@ export class AculabCloudClient {
     this.#iceServers = null;
     this.#iceTransportPolicy = 'all';
     this.onIncomingState = null;
+    // The browser's word on the network: offline, reconnects wait for online (decided in the core).
+    this.#onNetwork = null;
+    if (g.window === g && typeof g.addEventListener === 'function') {
+      this.#onNetwork = (e) => (this.#engine || this.#queue) && this._input(Input.network, 0, '', '', e.type === 'online' ? 1 : 0);
+      g.addEventListener('online', this.#onNetwork);
+      g.addEventListener('offline', this.#onNetwork);
+      if (g.navigator && g.navigator.onLine === false) this.#onNetwork({ type: 'offline' });
+    }
   }
 
-  #create(args) {
+  #create(args, clientOptions) {
     const seed = new Uint32Array(randomBytes(8).buffer);
-    this.#engine = core.create(...args, seed[0], seed[1], this.#logLevel);
+    this.#engine = core.create(...args, seed[0], seed[1], this.#logLevel, clientOptions);
     const err = query(this.#engine, Query.configError);
     if (err) {
       number(this.#engine, NumberQuery.destroy);
@@ -127,11 +141,11 @@ export class AculabCloudClient {
 
   // The core has loaded: the engine, then what the page asked for meanwhile, in order. A command's
   // error can no longer be thrown to the page: it is logged (a call's creation fails its call).
-  #start(args) {
+  #start(args, clientOptions) {
     const queue = this.#queue;
     this.#queue = null;
     try {
-      this.#create(args); // the arguments passed js/arguments.js: the engine agrees
+      this.#create(args, clientOptions); // the four arguments passed js/arguments.js: the engine agrees
     } catch (e) {
       return this.#log(1, `AculabCloudClient: ${e}`);
     }
@@ -244,6 +258,11 @@ export class AculabCloudClient {
       }
     }
     this.#clearTimer();
+    if (this.#onNetwork) {
+      g.removeEventListener('online', this.#onNetwork);
+      g.removeEventListener('offline', this.#onNetwork);
+      this.#onNetwork = null;
+    }
     for (const call of this.#calls.values()) {
       call._done = true;
       if (call._peer) call._peer.close();
@@ -421,9 +440,9 @@ export class AculabCloudClient {
         else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
       case Output.CreatePeer: return this.#createPeer(o);
-      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createOffer()));
-      case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createAnswer()));
-      case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await p.setLocal(o.name, o.text)));
+      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createOffer())));
+      case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createAnswer())));
+      case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await this.#munged(o.call, p.setLocal(o.name, o.text))));
       case Output.SetRemoteDescription: return this.#media(o.call, async (p) => {
         await p.setRemote(o.name, o.text);
         this.#emptiedStreams(o.call);
@@ -534,10 +553,31 @@ export class AculabCloudClient {
       log: (level, text) => this.#log(level, text),
     });
     call._peer = peer;
+    // The core asks for codec order or a bitrate cap: the SDP module loads meanwhile (#munged).
+    call._sdpOptions = extra.sdpOptions ? JSON.stringify(extra.sdpOptions) : null;
+    if (call._sdpOptions) loadSdpTools().catch(() => {});
     call._chain = peer.open().then(() => {
       if (call._muted) this._mute(call);
     });
     call._chain.catch((cause) => this.#mediaFailed(o.call, cause));
+  }
+
+  // A local SDP from the browser, with the edits the core asked for at CreatePeer made by the SDP
+  // module (bindings/sdp_tools.cpp); the call fails if that module cannot load.
+  async #munged(handle, sdpPromise) {
+    const sdp = await sdpPromise;
+    const call = this.#calls.get(handle);
+    if (!call || !call._sdpOptions) return sdp;
+    let munge;
+    try {
+      munge = await loadSdpTools();
+    } catch (e) {
+      this.#log(1, `AculabCloudClient: the SDP module (acw-sdp.wasm) did not load: ${describe(e)}`);
+      throw new Error(`SDP module not loaded: ${(e && e.message) || e}`, { cause: e });
+    }
+    const out = munge(sdp, call._sdpOptions);
+    if (out.error) this.#log(1, `AculabCloudClient: ${out.error}`);
+    return out.sdp;
   }
 
   // A renegotiation that takes away every track of a stream onMedia gave removes that stream.

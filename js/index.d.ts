@@ -90,6 +90,22 @@ export interface ClientOptions {
   environment?: Environment;
   /** Receives log lines (level 1 errors .. 6 SIP traces) instead of the console. */
   logger?: (level: number, text: string) => void;
+  /** A half-dead socket is noticed: after `interval` ms with nothing received an OPTIONS goes out,
+   * and with no answer in `timeout` ms the socket counts as lost. Default { interval: 25000,
+   * timeout: 5000 }; interval 0: no keep-alive; timeout 0: never judged. Whole ms, 0..3600000. */
+  keepAlive?: { interval?: number; timeout?: number };
+  /** While connected calls are kept across a lost socket: the wait before each reconnect (the
+   * n-th attempt waits delays[n], the last repeats, each cut to a random 50-100%), and how long
+   * a call waits for its signalling before it ends with FAILED. Default { delays: [0, 500, 1000,
+   * 2000, 4000, 5000], limit: 30000 }; limit 0: a lost socket ends every call (the public
+   * client's behaviour). */
+  reconnect?: { delays?: number[]; limit?: number };
+}
+
+/** (This package) onReconnecting and onReconnected. */
+export interface ReconnectObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
+  /** What is being reconnected: 'signalling' (the WebSocket to the cloud). */
+  reason: 'signalling';
 }
 
 /** (This package) Where the client finds WebSocket, RTCPeerConnection and getUserMedia. */
@@ -143,6 +159,12 @@ export class AculabCloudCall {
   onLocalVideoUnmute: ((obj: MuteObj<this>) => void) | null;
   onRemoteVideoMute: ((obj: MuteObj<this>) => void) | null;
   onRemoteVideoUnmute: ((obj: MuteObj<this>) => void) | null;
+  /** (This package) The socket to the cloud was lost: the connected call goes on (its media does
+   * not use the socket) while the client reconnects. Then onReconnected, or onDisconnect with
+   * FAILED when the signalling is not back within options.reconnect.limit. */
+  onReconnecting: ((obj: ReconnectObj<this>) => void) | null;
+  /** (This package) The call's signalling is back on a new socket (a target refresh succeeded). */
+  onReconnected: ((obj: ReconnectObj<this>) => void) | null;
 }
 
 export class AculabCloudOutgoingCall extends AculabCloudCall {}

@@ -136,7 +136,8 @@ void Engine::on_close(const Input& input) {
       if (call.outgoing &&
           (call.state() == CallState::kInviting || call.state() == CallState::kEarly)) {
         if (call.provisional) send_cancel(now, call);
-      } else if (call.state() == CallState::kAnswered || call.state() == CallState::kConfirmed) {
+      } else if (call.state() == CallState::kAnswered || call.state() == CallState::kConfirmed ||
+                 (call.state() == CallState::kReconnecting && connection_.is_open())) {
         send_bye(now, call);
       } else if (!call.outgoing) {
         reply(now, call.invite_tx, call.invite, 480, call.local_tag);
@@ -174,6 +175,14 @@ void Engine::end_call(int64_t now, Call& call, int status, std::string_view caus
       break;
     case CallState::kConfirmed:
       send_bye(now, call, reason);
+      break;
+    case CallState::kReconnecting:
+      // With no socket the BYE cannot go: the cloud ends its leg when we do not come back.
+      if (connection_.is_open()) {
+        send_bye(now, call, reason);
+      } else {
+        log(2, {"call ended while reconnecting: no socket for its BYE"});
+      }
       break;
     case CallState::kOffered:
     case CallState::kAnswerPending:

@@ -21,3 +21,4 @@ export const close = 16;
 export const sdpCreated = 17;
 export const localDescriptionReady = 18;
 export const mediaFailed = 19;
+export const network = 20;

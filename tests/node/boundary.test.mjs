@@ -82,7 +82,7 @@ test('the core answers by name: a call with its options as one JSON text, output
   const { Input, NumberQuery, Output, Query, decodeOutput } = boundary;
   const core = await loadCore();
   const url = 'ws://127.0.0.1:1/sipproxy';
-  const h = core.create('1-2-0', 'abc123', 'alice', url, 1, 2, 6);
+  const h = core.create('1-2-0', 'abc123', 'alice', url, 1, 2, 6, '');
   assert.equal(core.query(h, Query.configError, 0, ''), '');
   assert.equal(core.number(h, NumberQuery.startRecording, 0, 0), 1);
   const options = { audioCodecs: ['opus'], maxBitrateAudio: 32000, receiveVideo: false, extraSipHeaders: ['X-Tag: 1'] };

@@ -22,7 +22,7 @@ test('FrameWriter: UTF-8 into the wasm heap, through memory growth and back', as
   const { default: createCoreModule } = await import(join(dist, 'acw-core.mjs'));
   const { FrameWriter } = await import('../../js/frames.js');
   const core = await createCoreModule({ wasmBinary: readFileSync(join(dist, 'acw-core.wasm')) });
-  const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0);
+  const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0, '');
   const frames = new FrameWriter(core, engine);
   const body = 'v=0\r\ns=Zoë ☕ 𝄞\r\n';
   const frame = (note) => [

@@ -398,26 +398,40 @@ TEST(OutgoingCall, EscapedServiceNameGoesIntoTheRequestUri) {
   EXPECT_EQ(invite->request_uri(), "sip:my%20service@sip-1-2-0.aculab.com;transport=tcp");
 }
 
-TEST(OutgoingCall, CodecPreferenceAndBitrateCapAreAppliedBeforeSetLocalDescription) {
+TEST(OutgoingCall, CodecsAndBitrateCapGoToThePageWithCreatePeer) {
   Harness h;
   CallOptions options;
   options.audio_codecs = {"audio/PCMA", "opus"};
   options.max_bitrate_audio = 32000;
+  options.receive_video = false;
+  options.extra_sip_headers = {"X-Ref: 1"};
   CallHandle call = 0;
   auto invite = h.start_call(&call, "echo", options);
   ASSERT_TRUE(invite);
+  auto peers = h.media_of(OutputKind::kCreatePeer);
+  ASSERT_EQ(peers.size(), 1u);
+  // Only the options that edit the SDP, as read_call_options reads them (the acw-sdp module).
+  EXPECT_EQ(peers[0].json,
+            R"({"iceTransportPolicy":"all","receiveAudio":null,"receiveVideo":false,)"
+            R"("sdpOptions":{"audioCodecs":["audio/PCMA","opus"],"maxBitrateAudio":32000}})");
+  // The page edits the SDP (sdp_munge_test.cpp); the engine passes on what it is given.
   auto local = h.media_of(OutputKind::kSetLocalDescription);
   ASSERT_EQ(local.size(), 1u);
-  auto parsed = sdp::parse(local[0].text);
-  ASSERT_TRUE(parsed);
-  ASSERT_FALSE(parsed->media.empty());
-  ASSERT_GE(parsed->media[0].formats.size(), 2u);
-  EXPECT_EQ(parsed->media[0].formats[0], "8");
-  EXPECT_EQ(parsed->media[0].formats[1], "111");
-  EXPECT_NE(local[0].text.find("b=AS:32"), std::string::npos);
-  // The INVITE carries the same edits.
-  EXPECT_NE(invite->body().find("m=audio 9 UDP/TLS/RTP/SAVPF 8 111"), std::string_view::npos);
-  EXPECT_NE(invite->body().find("b=TIAS:32000"), std::string_view::npos);
+  EXPECT_EQ(local[0].text, offer_sdp());
+  EXPECT_NE(invite->body().find("m=audio 9 UDP/TLS/RTP/SAVPF 111 "), std::string_view::npos);
+}
+
+TEST(OutgoingCall, NoSdpOptionsWithoutCodecsOrBitrate) {
+  Harness h;
+  CallOptions options;
+  options.receive_audio = true;
+  options.extra_sip_headers = {"X-Ref: 1"};
+  CallHandle call = 0;
+  ASSERT_TRUE(h.start_call(&call, "echo", options));
+  auto peers = h.media_of(OutputKind::kCreatePeer);
+  ASSERT_EQ(peers.size(), 1u);
+  EXPECT_EQ(peers[0].json,
+            R"({"iceTransportPolicy":"all","receiveAudio":true,"receiveVideo":null})");
 }
 
 TEST(OutgoingCall, DeviceErrorBeforeTheInvite) {
@@ -511,8 +525,9 @@ TEST(OutgoingCall, SecondForkIsAckedAndHungUp) {
   EXPECT_EQ(h.engine.active_calls(), 1u);
 }
 
+// With reconnect.limit 0, as the public client does (reconnect_test.cpp: confirmed calls kept).
 TEST(OutgoingCall, SocketLossEndsCallsAsFailed) {
-  Harness h;
+  Harness h(config_with_options(R"({"keepAlive":{"interval":0},"reconnect":{"limit":0}})"));
   auto c = connect_call(h);
   h.close_socket();
   auto disconnected = h.callback("onDisconnect");
