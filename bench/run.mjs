@@ -22,6 +22,7 @@ const BENCHES = [
   { name: 'call-setup', script: 'call-setup.mjs', args: ['--calls', quick ? '10' : '50'] },
   { name: 'engine-memory', script: 'engine-memory.mjs', args: ['--calls', quick ? '2000' : '10000'] },
   { name: 'cloud-load', script: 'cloud-load.mjs', args: [] },
+  { name: 'reconnect', script: 'reconnect.mjs', args: ['--rounds', quick ? '3' : '10'] },
 ];
 
 const only = typeof args.only === 'string' ? args.only.split(',') : null;
