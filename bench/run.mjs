@@ -23,6 +23,7 @@ const BENCHES = [
   { name: 'public-client', script: 'public-client.mjs', args: quick ? ['--quick'] : [] },
   { name: 'engine-memory', script: 'engine-memory.mjs', args: ['--calls', quick ? '2000' : '10000'] },
   { name: 'cloud-load', script: 'cloud-load.mjs', args: quick ? ['--quick'] : [] },
+  { name: 'reconnect', script: 'reconnect.mjs', args: ['--rounds', quick ? '3' : '10'] },
 ];
 
 const only = typeof args.only === 'string' ? args.only.split(',') : null;
