@@ -9,9 +9,9 @@ const encoder = new TextEncoder();
 
 // A frame needs at most 3 UTF-8 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2).
 const BYTES_PER_UNIT = 3;
-// The buffer's least size, and the size past which it is given back after a big frame.
+// The buffer's least size. It grows to fit a bigger frame and stays: a frame is at most the core's
+// limit (64 KiB), so the buffer is at most three times that.
 const SMALL = 16 * 1024;
-const LARGE = 256 * 1024;
 
 export class FrameWriter {
   /**
@@ -35,7 +35,7 @@ export class FrameWriter {
   write(text) {
     if (text.length > this.max) return -1;
     const need = text.length * BYTES_PER_UNIT;
-    if (need > this._size || (this._size > LARGE && need <= SMALL)) {
+    if (need > this._size) {
       this._size = Math.max(need, SMALL);
       this._ptr = this._module.number(this._engine, NumberQuery.frameBuffer, this._size, 0);
       if (!this._ptr) return (this._size = -1); // the core refused the size (bindings/core.cpp)
