@@ -76,6 +76,9 @@ struct JsEngine {
   }
 };
 
+// The largest frame buffer: a frame of kMaxFrameSize UTF-16 units at 3 UTF-8 bytes each.
+constexpr std::size_t kMaxFrameBuffer = 3 * acw::sip::kMaxFrameSize;
+
 JsEngine& js(double h) {
   return *reinterpret_cast<JsEngine*>(static_cast<uintptr_t>(h));
 }
@@ -171,6 +174,9 @@ std::string query(double h, double what, double call, std::string text) {
 }
 
 double number(double h, double what, double a, double b) {
+  if (static_cast<NumberQuery>(i32(what)) == NumberQuery::kMaxFrameSize) {
+    return static_cast<double>(acw::sip::kMaxFrameSize);  // needs no engine (handle 0)
+  }
   JsEngine& e = js(h);
   switch (static_cast<NumberQuery>(i32(what))) {
     case NumberQuery::kNextDeadline:
@@ -178,6 +184,9 @@ double number(double h, double what, double a, double b) {
     case NumberQuery::kLastCall:
       return e.last_call;
     case NumberQuery::kFrameBuffer:
+      // A frame the core would refuse anyway never gets a buffer (0): js/frames.js asks for
+      // 3 bytes per UTF-16 unit of a frame of at most kMaxFrameSize units.
+      if (u32(a) > kMaxFrameBuffer) return 0;
       e.frame = std::vector<char>(u32(a));
       return static_cast<double>(reinterpret_cast<uintptr_t>(e.frame.data()));
     case NumberQuery::kStartRecording:

@@ -1,14 +1,23 @@
 // AculabCloudClient: the page's object. It owns one engine handle in the wasm core and carries out
 // the engine's outputs (WebSocket, the one timer, peer connections, callbacks); it decides nothing.
-import { Input, NumberQuery, Output, Query, decodeOutput } from './boundary.js';
+import * as Input from './boundary/input.js';
+import * as NumberQuery from './boundary/number-query.js';
+import * as Output from './boundary/output.js';
+import * as Query from './boundary/query.js';
+import { decodeOutput } from './boundary.js';
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
 import { FrameWriter } from './frames.js';
+import { loadSdpTools } from './loader.js';
 import { PeerSession } from './peer.js';
 import { constructorError } from './arguments.js';
 
 
 // The engine's text for a command on a client that is done (cpp/call/validation.hpp).
 const CLIENT_CLOSED = 'Client closed';
+// interface.md: callService and callClient throw it when the browser cannot call the cloud.
+const NOT_SUPPORTED = 'WebRTC not supported';
+// 4.0.8 throws its extraSipHeaders error as an Error object, every other error as a string.
+const fail = (e) => (e.startsWith('extraSipHeader') ? new Error(e) : e);
 
 const g = globalThis;
 let core = null;
@@ -84,7 +93,7 @@ export class AculabCloudClient {
     this.#env = opts.environment || defaultEnv || browserEnv();
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
-    const args = [String(cloudId), String(webRtcAccessKey), String(clientId), opts.url ? String(opts.url) : ''];
+    const args = [String(cloudId), String(webRtcAccessKey), typeof clientId === 'string' ? clientId : '', opts.url ? String(opts.url) : ''];
     // keepAlive, reconnect and iceRestart: the core reads and checks them (cpp/call/client_options.hpp).
     const { keepAlive, reconnect, iceRestart } = opts;
     const clientOptions = JSON.stringify({ keepAlive, reconnect, iceRestart });
@@ -216,6 +225,7 @@ export class AculabCloudClient {
   }
 
   callService(serviceName, options) {
+    this.#supported();
     const opts = options || {};
     const name = typeof serviceName === 'string' ? serviceName : '';
     return this.#newCall(opts, Input.callService, name);
@@ -227,6 +237,7 @@ export class AculabCloudClient {
   }
 
   callClient(clientId, token, options) {
+    this.#supported();
     if (typeof clientId !== 'string') throw 'clientId is not a string';
     const opts = options || {};
     const jwt = typeof token === 'string' ? token : '';
@@ -268,6 +279,10 @@ export class AculabCloudClient {
 
   // ---- inside
 
+  #supported() {
+    if (!this.#env.WebSocket || !this.#env.RTCPeerConnection) throw NOT_SUPPORTED;
+  }
+
   // The call object exists before the engine's first outputs for it are carried out (with the
   // socket open and the ICE servers known, the engine asks for its peer connection at once).
   #newCall(opts, kind, text, text2 = '', early = null) {
@@ -283,7 +298,7 @@ export class AculabCloudClient {
       this.#calls.set(handle, call);
     }
     this.#drain();
-    if (error) throw error;
+    if (error) throw fail(error);
     return call;
   }
 
@@ -327,7 +342,7 @@ export class AculabCloudClient {
   // A command whose error (the documented string) is thrown to the page.
   _command(kind, call, text, text2, n, options) {
     const err = this._input(kind, call, text, text2, n, options);
-    if (err) throw err;
+    if (err) throw fail(err);
   }
 
   // Every input goes to the engine with `now`, then the outputs are carried out.
@@ -428,9 +443,9 @@ export class AculabCloudClient {
         else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
       case Output.CreatePeer: return this.#createPeer(o);
-      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createOffer(o.name)));
-      case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createAnswer()));
-      case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await p.setLocal(o.name, o.text)));
+      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createOffer(o.name))));
+      case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createAnswer())));
+      case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await this.#munged(o.call, p.setLocal(o.name, o.text))));
       case Output.SetRemoteDescription: return this.#media(o.call, async (p) => {
         await p.setRemote(o.name, o.text);
         this.#emptiedStreams(o.call);
@@ -486,7 +501,9 @@ export class AculabCloudClient {
   // A text frame from the socket, into the core through the frame buffer (./frames.js); a frame
   // is an event, not a command: it has no error to throw.
   #received(data) {
-    core.frame(this.#engine, now(), this.#frames.write(data));
+    const length = this.#frames.write(data);
+    if (length < 0) return this.#log(1, `AculabCloudClient: frame of ${data.length} characters refused (over ${this.#frames.max} bytes)`);
+    core.frame(this.#engine, now(), length);
     this.#drain();
   }
 
@@ -538,10 +555,31 @@ export class AculabCloudClient {
       log: (level, text) => this.#log(level, text),
     });
     call._peer = peer;
+    // The core asks for codec order or a bitrate cap: the SDP module loads meanwhile (#munged).
+    call._sdpOptions = extra.sdpOptions ? JSON.stringify(extra.sdpOptions) : null;
+    if (call._sdpOptions) loadSdpTools().catch(() => {});
     call._chain = peer.open().then(() => {
       if (call._muted) this._mute(call);
     });
     call._chain.catch((cause) => this.#mediaFailed(o.call, cause));
+  }
+
+  // A local SDP from the browser, with the edits the core asked for at CreatePeer made by the SDP
+  // module (bindings/sdp_tools.cpp); the call fails if that module cannot load.
+  async #munged(handle, sdpPromise) {
+    const sdp = await sdpPromise;
+    const call = this.#calls.get(handle);
+    if (!call || !call._sdpOptions) return sdp;
+    let munge;
+    try {
+      munge = await loadSdpTools();
+    } catch (e) {
+      this.#log(1, `AculabCloudClient: the SDP module (acw-sdp.wasm) did not load: ${describe(e)}`);
+      throw new Error(`SDP module not loaded: ${(e && e.message) || e}`, { cause: e });
+    }
+    const out = munge(sdp, call._sdpOptions);
+    if (out.error) this.#log(1, `AculabCloudClient: ${out.error}`);
+    return out.sdp;
   }
 
   // A renegotiation that takes away every track of a stream onMedia gave removes that stream.
@@ -562,11 +600,13 @@ export class AculabCloudClient {
   }
 
   _mute(call) {
-    const peer = call._peer;
-    if (!peer) return;
-    const changed = peer.mute(...call._muted);
+    if (call._peer) this._videoMuted(call, call._peer.mute(...call._muted));
+  }
+
+  // onLocalVideoMute/Unmute for each local video track a mute changed.
+  _videoMuted(call, changed) {
     for (const track of changed) {
-      this.#fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: peer.localStream, track });
+      this.#fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: call._peer.localStream, track });
     }
   }
 

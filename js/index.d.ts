@@ -56,7 +56,9 @@ export interface CodecCapability {
 export interface AculabCloudCallOptions {
   /** getUserMedia constraints; default { audio: true, video: false }. Unused with localStream. */
   constraints?: MediaStreamConstraints;
-  /** The media to send; when undefined it comes from getUserMedia(constraints). */
+  /** The media to send; when undefined it comes from getUserMedia(constraints). Cloned
+   * (interface.md): onLocalMedia gives the clone, and muting or ending the call never disables or
+   * stops the page's own tracks. */
   localStream?: MediaStream;
   /** true, false, or undefined: receive audio when the local stream has an audio track. */
   receiveAudio?: boolean;
@@ -131,14 +133,18 @@ export class AculabCloudCall {
   readonly callUuid: string;
   /** camera and outputVideo default to mic and outputAudio. */
   mute(mic: boolean, outputAudio: boolean, camera?: boolean, outputVideo?: boolean): void;
+  /** One stream onLocalMedia gave (the call's clone of options.localStream); camera defaults to mic. */
+  muteLocalStream(stream: MediaStream, mic: boolean, camera?: boolean): void;
+  /** One stream onMedia gave; outputVideo defaults to outputAudio. */
+  muteRemoteStream(stream: MediaStream, outputAudio: boolean, outputVideo?: boolean): void;
   /** Digits 0-9 * # A-D (a-d too); throws 'Invalid DTMF string' or 'DTMF send error'. */
   sendDtmf(digits: string): void;
   /** Ends the call (CANCEL, BYE or a rejection, as the state needs). Can be called at any time. */
   disconnect(): void;
   /** (This package) The values of a header of the INVITE (incoming) or of the answer (outgoing). */
   getSipHeaders(name: string): string[];
-  /** (This package) The peer connection's statistics. */
-  getStats(): Promise<RTCStatsReport | Map<string, unknown>>;
+  /** (This package) The peer connection's statistics; rejects with 4.0.8's string before media. */
+  getStats(): Promise<RTCStatsReport>;
   onDisconnect: ((obj: DisconnectObj<this>) => void) | null;
   onRinging: ((obj: CallObj<this>) => void) | null;
   onMedia: ((obj: MediaObj<this>) => void) | null;
@@ -146,6 +152,9 @@ export class AculabCloudCall {
    * or the call ended (then before onDisconnect). */
   onMediaRemove: ((obj: MediaObj<this>) => void) | null;
   onLocalMedia: ((obj: MediaObj<this>) => void) | null;
+  /** A local stream has left the call (4.0.8 calls it from removeStream and reinvite, which this
+   * package does not have yet: never called). */
+  onLocalMediaRemove: ((obj: MediaObj<this>) => void) | null;
   /** Called with the local media when onLocalMedia is not set. */
   onConnecting: ((obj: MediaObj<this>) => void) | null;
   onConnected: ((obj: CallObj<this>) => void) | null;
@@ -212,3 +221,4 @@ export class AculabCloudClient {
   /** (This package) Ends calls, unregisters, closes the socket and frees the wasm engine. */
   close(): void;
 }
+export default AculabCloudClient;

@@ -10,7 +10,6 @@
 #include "call/journal.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
-#include "sdp/session.hpp"
 #include "sip/dialog.hpp"
 #include "sip/headers.hpp"
 #include "sip/timers.hpp"
@@ -119,13 +118,13 @@ int64_t Engine::next_deadline() const {
 }
 
 std::string Engine::call_id(CallHandle handle) const {
-  const Call* call = find(handle);
+  const Call* call = find_any(handle);
   return call ? call->call_id : std::string();
 }
 
 std::vector<std::string> Engine::sip_headers(CallHandle handle, std::string_view name) const {
   std::vector<std::string> values;
-  if (const Call* call = find(handle)) {
+  if (const Call* call = find_any(handle)) {
     for (auto value : call->remote.header_values(name)) values.emplace_back(value);
   }
   return values;
@@ -443,7 +442,11 @@ Call& Engine::new_call(bool outgoing) {
 }
 
 void Engine::purge_calls() {
-  std::erase_if(calls_, [](const auto& call) { return !call->active() && !call->bye_after_ack; });
+  for (auto& call : calls_) {
+    if (!call->active() && !call->bye_after_ack)
+      ended_[ended_count_++ % kMaxCalls] = std::move(call);
+  }
+  std::erase(calls_, nullptr);
 }
 
 bool Engine::set_state(Call& call, CallState to) {
@@ -470,8 +473,7 @@ void Engine::terminate(Call& call, std::string_view cause) {
 }
 
 void Engine::create_peer(Call& call) {
-  std::string json =
-      peer_payload(ice_servers_.policy(), call.options.receive_audio, call.options.receive_video);
+  std::string json = peer_payload(ice_servers_.policy(), call.options);
   Output& output = push(OutputKind::kCreatePeer, call.handle);
   output.text = ice_servers_.servers();
   output.json = std::move(json);
@@ -483,24 +485,6 @@ void Engine::describe_remote(const Call& call, std::string_view type, std::strin
   output.name = type;
   output.text = sdp;
   if (type == "offer") push(OutputKind::kCreateAnswer, call.handle);
-}
-
-std::string Engine::munge(const Call& call, std::string_view sdp) {
-  const CallOptions& options = call.options;
-  if (options.audio_codecs.empty() && options.video_codecs.empty() && !options.max_bitrate_audio) {
-    return std::string(sdp);
-  }
-  std::string error;
-  auto parsed = sdp::parse(sdp, &error);
-  if (!parsed) {
-    log(1, {"local SDP not understood, used as it is: ", error});
-    return std::string(sdp);
-  }
-  // prefer_codecs reads "audio/opus" as "opus", and an empty list changes nothing.
-  sdp::prefer_codecs(*parsed, "audio", options.audio_codecs);
-  sdp::prefer_codecs(*parsed, "video", options.video_codecs);
-  if (options.max_bitrate_audio) sdp::cap_audio_bitrate(*parsed, *options.max_bitrate_audio);
-  return parsed->str();
 }
 
 // ---------------------------------------------------------------- sending
@@ -609,6 +593,14 @@ Call* Engine::find(CallHandle handle) {
 
 const Call* Engine::find(CallHandle handle) const {
   return const_cast<Engine*>(this)->find(handle);
+}
+
+const Call* Engine::find_any(CallHandle handle) const {
+  if (const Call* call = find(handle)) return call;
+  for (const auto& call : ended_) {
+    if (call && call->handle == handle) return call.get();
+  }
+  return nullptr;
 }
 
 Call* Engine::find_active(CallHandle handle) {

@@ -2,6 +2,7 @@
 // calls; a sans-I/O machine of inputs and outputs.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -170,6 +171,8 @@ class Engine {
   void callback(CallHandle call, std::string_view name, std::string json);
   Call* find(CallHandle handle);
   const Call* find(CallHandle handle) const;
+  // The call of `handle`, live or among the last ones purged.
+  const Call* find_any(CallHandle handle) const;
   // The call of `handle` unless it is unknown or has ended.
   Call* find_active(CallHandle handle);
   Call* find_by_dialog(const sip::DialogId& id);
@@ -181,7 +184,6 @@ class Engine {
   // otherwise a bug, logged at level 1, counted, and the state left as it was.
   bool set_state(Call& call, CallState to);
   void terminate(Call& call, std::string_view cause);
-  std::string munge(const Call& call, std::string_view sdp);
   // CreatePeer with the ICE servers and the call's options.
   void create_peer(Call& call);
   // SetRemoteDescription, then CreateAnswer when `type` is "offer".
@@ -323,6 +325,11 @@ class Engine {
   // In creation order, which is handle order (handles only grow). Each call on the heap, so that a
   // Call& stays valid while other calls are added or purged.
   std::vector<std::unique_ptr<Call>> calls_;
+  // Purged calls, for their Call-ID and far-side message: the page asks for them in onDisconnect,
+  // which runs after the purge. A ring of the last kMaxCalls, so that close() ending every call
+  // still answers for each.
+  std::array<std::unique_ptr<Call>, kMaxCalls> ended_;
+  std::size_t ended_count_ = 0;
   CallHandle next_handle_ = 1;
   int max_concurrent_ = 1;
   bool has_incoming_handler_ = false;

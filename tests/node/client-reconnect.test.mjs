@@ -1,6 +1,6 @@
 // The client's reconnect options through the shim: passed to the core as one JSON text, a mistake
-// thrown as the documented string; calls have onReconnecting/onReconnected. (End-to-end tests
-// against the local cloud's faults are the next step.)
+// thrown as the documented string; calls have onReconnecting/onReconnected. (End to end against the
+// local cloud's faults: client-network.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AculabCloudClient } from '../../js/index.js';
@@ -10,9 +10,13 @@ class FakeWebSocket {
   send() {}
   close() {}
 }
-const environment = { WebSocket: FakeWebSocket };
+// No peer connection is made here; callService only asks that the browser could make one.
+class FakeRTCPeerConnection {}
+const environment = { WebSocket: FakeWebSocket, RTCPeerConnection: FakeRTCPeerConnection };
 
-test('keepAlive and reconnect options are read by the core; a mistake throws', () => {
+test('keepAlive and reconnect options are read by the core; a mistake throws', async () => {
+  // The core checks them: a client made before it has loaded hears of a mistake in its log.
+  await AculabCloudClient.ready;
   const ok = new AculabCloudClient('1-2-0', 'abc123', 'alice', 0, {
     environment,
     keepAlive: { interval: 1000, timeout: 500 },
