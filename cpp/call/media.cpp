@@ -70,7 +70,7 @@ void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
     send_2xx(now, call, call.reoffer_tx, call.reoffer_request, std::string(sdp));
     call.reoffer = Reoffer::kAwaitingAck;
   } else if (call.ice.step == IceRestartStep::kGatheringOffer) {
-    call.ice.offer = munge(call, sdp);
+    call.ice.offer = std::string(sdp);            // already edited by the page (#munged)
     call.ice.step = IceRestartStep::kOfferReady;  // drive() sends it when the dialog allows
   } else if (call.ice.step == IceRestartStep::kRollingBack) {
     call.ice.step = IceRestartStep::kNone;  // the description as before the refused restart
