@@ -110,9 +110,9 @@ int64_t Engine::next_deadline() const {
     if (socket_wanted()) next = std::min(next, ice_servers_.next_deadline());
   }
   for (const auto& call : calls_) {
-    next = std::min({next, call->expires_at, call->cancel_deadline, call->retransmit_at,
-                     call->ack_deadline, call->reconnect_deadline, call->refresh_at,
-                     call->ice.disconnected_until, call->ice.deadline, call->ice.retry_at});
+    next =
+        std::min({next, call->expires_at, call->cancel_deadline, call->retransmit_at,
+                  call->ack_deadline, call->reconnect_deadline, call->reinvite_at, call->media_at});
   }
   return next == sip::kNever ? -1 : next;
 }
@@ -377,9 +377,8 @@ void Engine::drive(int64_t now) {
     send_registration_request(now);
     if (wanted) send_ice_servers_request(now);
     if (ice_servers_.ready()) start_waiting_calls();
-    send_target_refreshes(now);
   }
-  start_ice_restarts(now);
+  send_reinvites(now);
   report_incoming_state();
   purge_calls();
   if (!socket_wanted()) release_socket();
@@ -464,9 +463,10 @@ void Engine::terminate(Call& call, std::string_view cause) {
   if (!call.active()) return;
   if (logs(2)) log(2, {"call ", text::decimal(call.handle), " ends: ", cause});
   set_state(call, CallState::kTerminated);
-  call.expires_at = call.cancel_deadline = call.reconnect_deadline = call.refresh_at = sip::kNever;
-  call.refresh_wanted = false;
-  call.ice = IceRestart();
+  call.expires_at = call.cancel_deadline = call.reconnect_deadline = call.reinvite_at =
+      call.media_at = sip::kNever;
+  call.renegotiation = Renegotiation::kNone;
+  call.media_lost = false;
   if (!call.bye_after_ack) call.retransmit_at = call.ack_deadline = sip::kNever;
   if (call.peer_created) push(OutputKind::kClosePeer, call.handle);
   callback(call.handle, "onDisconnect", disconnect_payload(cause));
@@ -517,25 +517,6 @@ void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, const sip:
   call.retransmit_interval = sip::timers::k2xxRetransmitFirst;
   call.retransmit_at = now + call.retransmit_interval;
   call.ack_deadline = now + sip::timers::k2xxAckWait;
-}
-
-sip::Message Engine::reinvite(Call& call, std::string_view sdp) {
-  // §12.2.1.1: a new CSeq in the dialog; RFC 5626 §5.4: the same Contact, this instance's.
-  sip::Message invite =
-      call.dialog->make_request("INVITE", ua_.via(sip::make_branch(random_.next())));
-  invite.add_header("Contact", ua_.contact(true));
-  invite.add_header("Allow", kAllowRequest);
-  ua_.finish_request(invite);
-  invite.set_body(std::string(sdp), "application/sdp");
-  return invite;
-}
-
-int64_t Engine::glare_wait(const Call& call) {
-  // The owner of the Call-ID (who sent the first INVITE) waits 2.1-4 s, the other 0-2 s, in
-  // units of 10 ms.
-  const uint64_t r = random_.next();
-  return call.outgoing ? 2100 + 10 * static_cast<int64_t>(r % 191)
-                       : 10 * static_cast<int64_t>(r % 201);
 }
 
 void Engine::send_bye(int64_t now, Call& call, std::string_view reason) {

@@ -190,10 +190,6 @@ class Engine {
   void describe_remote(const Call& call, std::string_view type, std::string_view sdp);
   void send_bye(int64_t now, Call& call, std::string_view reason = {});
   void send_bye(int64_t now, sip::Dialog& dialog, std::string_view reason = {});
-  // §14.1: a re-INVITE in the call's dialog with `sdp` (the same Contact: this instance).
-  sip::Message reinvite(Call& call, std::string_view sdp);
-  // §14.1: how long to wait before a re-INVITE again after a 491 (random, by Call-ID owner).
-  int64_t glare_wait(const Call& call);
   // §13.2.2.4: the ACK of a 2xx, sent (a new branch, the INVITE's CSeq) and returned.
   sip::Message send_ack(const sip::Dialog& dialog, const sip::Message& invite);
   // The 200 with our SDP to `request` (the INVITE or a re-INVITE), kept for retransmission.
@@ -220,15 +216,24 @@ class Engine {
   bool has_kept_calls() const;
   // The socket is lost: a confirmed call goes Reconnecting (onReconnecting) instead of ending.
   void keep_call(int64_t now, Call& call);
-  // On an open socket: the re-INVITE of each kept call that wants one.
-  void send_target_refreshes(int64_t now);
-  void send_target_refresh(int64_t now, Call& call);
-  void target_refresh_response(int64_t now, Call& call, const sip::Message& response);
-  // A refused or unanswered target refresh, or the limit passed: the call ends with FAILED.
-  void target_refresh_failed(int64_t now, Call& call, bool bye, std::string_view why);
-  Call* find_by_refresh(sip::TransactionId tx);
+  // Its target refresh answered with the same session: Confirmed again (onReconnected).
+  void target_refreshed(Call& call);
 
-  // ice_restart.cpp: the iceState input, and ICE restarts by re-INVITE (RFC 8445 §9).
+  // reinvite.cpp: our re-INVITE in the dialog (§14.1): a target refresh, or the browser's offer.
+  // Asks the browser for an offer to send (ICE restart), unless one is already wanted or open.
+  void renegotiate(Call& call);
+  // From drive(): the browser's offers asked for, and re-INVITEs sent, where the dialog allows.
+  void send_reinvites(int64_t now);
+  void reinvite_response(int64_t now, Call& call, const sip::Message& response);
+  // A re-INVITE refused, unanswered or not sent: the call ends (FAILED for a target refresh,
+  // ERROR for the browser's offer).
+  void reinvite_failed(int64_t now, Call& call, bool bye, std::string_view why);
+  // A confirmed or kept call that cannot go on; ERROR is told with onError first.
+  void end_kept_call(int64_t now, Call& call, bool bye, std::string_view cause,
+                     std::string_view why);
+  Call* find_by_reinvite(sip::TransactionId tx);
+
+  // ice_restart.cpp: the iceState input; a call whose media is lost restarts ICE (RFC 8445 §9).
   void on_ice_state(const Input& input);
   // ICE disconnected for too long, or failed: onReconnecting('media'), the limit, a restart.
   void media_lost(int64_t now, Call& call);
@@ -236,14 +241,6 @@ class Engine {
   void media_back(Call& call);
   // The browser says its network changed (online, navigator.connection): every call restarts.
   void network_changed();
-  // From drive(): restart offers asked for, and gathered ones sent, where the call allows.
-  void start_ice_restarts(int64_t now);
-  void send_ice_restart(int64_t now, Call& call);
-  void ice_restart_response(int64_t now, Call& call, const sip::Message& response);
-  // The restart cannot bring media back: the call ends with ERROR (onError first).
-  void ice_restart_failed(int64_t now, Call& call, bool bye, std::string_view why);
-  void ice_timers(int64_t now, Call& call);
-  Call* find_by_ice_restart(sip::TransactionId tx);
 
   // routing.cpp: frame_received.
   void on_frame(const Input& input);
