@@ -18,7 +18,7 @@
   X(kNextDeadline, "nextDeadline")     /* the engine's one timer, -1 for none */           \
   X(kLastCall, "lastCall")             /* the call the last callService/callClient made */ \
   X(kFrameBuffer, "frameBuffer")       /* a = bytes: a new frame buffer's address */       \
-  X(kStartRecording, "startRecording") /* 1 when recording started */                      \
+  X(kStartRecording, "startRecording") /* a = 1 keeps secrets, b = cap: 1 if started */    \
   X(kBenchParse, "benchParse")         /* a = length, b = iterations: how many parsed */   \
   X(kDestroy, "destroy")               /* frees the engine; its handle is gone */
 

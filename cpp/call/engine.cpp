@@ -8,6 +8,7 @@
 
 #include "call/join.hpp"
 #include "call/journal.hpp"
+#include "call/json_object.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
 #include "sdp/session.hpp"
@@ -103,6 +104,7 @@ int64_t Engine::next_deadline() const {
     next = std::min(
         {next, call->expires_at, call->cancel_deadline, call->retransmit_at, call->ack_deadline});
   }
+  next = std::min(next, token_warning_at_);
   return next == sip::kNever ? -1 : next;
 }
 
@@ -166,8 +168,10 @@ void Engine::frame_received(int64_t now, std::string_view text) {
   input(InputKind::kFrame, now, 0, text);
 }
 
-std::string Engine::enable_incoming(int64_t now, std::string_view token) {
-  return input(InputKind::kEnableIncoming, now, 0, token).error;
+std::string Engine::enable_incoming(int64_t now, std::string_view token, int64_t unix_ms) {
+  return input(InputKind::kEnableIncoming, now, 0, token,
+               unix_ms > 0 ? text::decimal(static_cast<uint64_t>(unix_ms)) : std::string())
+      .error;
 }
 
 std::string Engine::disable_incoming(int64_t now) {
@@ -238,22 +242,26 @@ void Engine::media_failed(int64_t now, CallHandle call, std::string_view cause,
   input(InputKind::kMediaFailed, now, call, cause, detail);
 }
 
-bool Engine::start_recording() {
+bool Engine::start_recording(bool keep_secrets, std::size_t max_bytes) {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
-  journal_ = journal_header(config_) + '\n';
+  keep_secrets_ = keep_secrets;
+  max_journal_ = std::min(max_bytes, kMaxJournal);
+  journal_ = journal_header(config_, keep_secrets) + '\n';
   return true;
 }
 
 CallResult Engine::handle(Input input) {
   ++inputs_handled_;
   if (recording_) {
-    std::string line = journal_line(input);
-    if (journal_.size() + line.size() < kMaxJournal) {
+    std::string line = journal_line(input, keep_secrets_);
+    if (journal_.size() + line.size() < max_journal_) {
       journal_ += line;
       journal_ += '\n';
     } else {
       recording_ = false;
+      journal_ += journal_full_line(input.now, max_journal_);
+      journal_ += '\n';
       log(1, {"journal full: not recording"});
     }
   }
@@ -286,6 +294,7 @@ CallResult Engine::dispatch(Input& input) {
       break;
     case InputKind::kTimeout:
       on_timeout(input);
+      token_timeout(input.now);
       break;
     case InputKind::kEnableIncoming:
       result.error = on_enable_incoming(input);
@@ -539,6 +548,13 @@ void Engine::log(int level, std::initializer_list<std::string_view> parts) {
   Output& output = push(OutputKind::kLog);
   output.text = std::move(text);
   output.level = level;
+}
+
+void Engine::token_timeout(int64_t now) {
+  if (now < token_warning_at_) return;
+  token_warning_at_ = sip::kNever;
+  const int64_t left = std::max<int64_t>(0, (token_expires_at_ - now) / 1000);
+  callback(0, "onTokenExpiring", JsonObject().integer("secondsLeft", left).text());
 }
 
 void Engine::callback(CallHandle call, std::string_view name, std::string json) {

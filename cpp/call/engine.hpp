@@ -55,6 +55,8 @@ class Engine {
   static constexpr std::size_t kMaxTransactions = 256;
   static constexpr int64_t kConnectTimeout = Connection::kConnectTimeout;
   static constexpr std::size_t kMaxJournal = 16 << 20;
+  // onTokenExpiring fires this long before a JWT's "exp" (at once when less is left).
+  static constexpr int64_t kTokenWarning = 60000;
 
   explicit Engine(Config config);
 
@@ -86,7 +88,9 @@ class Engine {
   void timeout(int64_t now);
 
   // ---- API commands
-  std::string enable_incoming(int64_t now, std::string_view token);
+  // `unix_ms`: the page's wall clock (Date.now()) at `now`, to place the token's "exp" on the
+  // engine's clock; 0 = unknown (no onTokenExpiring).
+  std::string enable_incoming(int64_t now, std::string_view token, int64_t unix_ms = 0);
   std::string disable_incoming(int64_t now);
   CallResult call_service(int64_t now, std::string_view service_name, const CallOptions& options);
   CallResult call_client(int64_t now, std::string_view client_id, std::string_view token,
@@ -116,8 +120,10 @@ class Engine {
   // From now on every input is appended to the journal (JSON lines; the first line holds the
   // config). Engine replay (call/replay.hpp) feeds it to a fresh engine and gets the same outputs.
   // Returns false (and records nothing) once an input has been handled: a journal must start
-  // from the seed.
-  bool start_recording();
+  // from the seed. Unless `keep_secrets`, tokens and received Authorization values are written
+  // redacted. An input that would take the journal past `max_bytes` ends it with a "full" line
+  // instead (journal_full_line): what was recorded still replays, up to there.
+  bool start_recording(bool keep_secrets = false, std::size_t max_bytes = kMaxJournal);
   const std::string& journal() const { return journal_; }
   // Every input goes through here; the methods above build the record. Taken by value: the
   // call options move on into the call.
@@ -188,6 +194,8 @@ class Engine {
   void on_socket_opened(const Input& input);
   void on_socket_closed(const Input& input);
   void on_timeout(const Input& input);
+  // onTokenExpiring, once, when its time has come (engine.cpp).
+  void token_timeout(int64_t now);
   void open_socket(int64_t now);
   // The socket is gone: transactions, registration, ICE servers and calls with it; a reconnect
   // after the back-off when the socket is still wanted.
@@ -282,7 +290,12 @@ class Engine {
   std::size_t next_output_ = 0;
   uint64_t inputs_handled_ = 0;
   bool recording_ = false;
+  bool keep_secrets_ = false;
+  std::size_t max_journal_ = kMaxJournal;
   std::string journal_;
+  // The registration token's "exp" on the engine's clock, and when onTokenExpiring is due.
+  int64_t token_expires_at_ = 0;
+  int64_t token_warning_at_ = sip::kNever;
 };
 
 }  // namespace acw::call

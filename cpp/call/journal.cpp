@@ -5,6 +5,7 @@
 #include "call/engine.hpp"
 #include "call/join.hpp"
 #include "call/json_object.hpp"
+#include "call/token.hpp"
 #include "text/decimal.hpp"
 
 namespace acw::call {
@@ -40,7 +41,7 @@ void put_text(JsonObject& j, std::string_view name, const std::string& value,
 
 }  // namespace
 
-std::string journal_header(const Config& config) {
+std::string journal_header(const Config& config, bool keep_secrets) {
   return JsonObject()
       .integer("journal", 1)
       .string("cloudId", config.cloud_id)
@@ -49,16 +50,26 @@ std::string journal_header(const Config& config) {
       .string("url", config.url)
       .string("seed", text::decimal(config.seed))  // as text: a JS number cannot hold 64 bits
       .integer("logLevel", config.log_level)
+      .string("secrets", keep_secrets ? "kept" : "redacted")
       .text();
 }
 
-std::string journal_line(const Input& input) {
+std::string journal_line(const Input& input, bool keep_secrets) {
   JsonObject j;
   j.integer("t", input.now);
   j.string("in", input_kind_name(input.kind));
   if (input.call != 0) j.integer("call", input.call);
-  put_text(j, "text", input.text);
-  put_text(j, "text2", input.text2);
+  if (keep_secrets) {
+    put_text(j, "text", input.text);
+    put_text(j, "text2", input.text2);
+  } else {
+    put_text(j, "text",
+             input.kind == InputKind::kEnableIncoming ? redact_token(input.text)
+             : input.kind == InputKind::kFrame        ? redact_frame(input.text)
+                                                      : input.text);
+    put_text(j, "text2",
+             input.kind == InputKind::kCallClient ? redact_token(input.text2) : input.text2);
+  }
   if (input.number != 0) j.integer("number", input.number);
   if (input.ice_servers) put_text(j, "iceServers", *input.ice_servers, true);
   const CallOptions& o = input.options;
@@ -73,6 +84,10 @@ std::string journal_line(const Input& input) {
     if (!options.empty()) j.object("options", options);
   }
   return j.text();
+}
+
+std::string journal_full_line(int64_t now, std::size_t max_bytes) {
+  return JsonObject().integer("t", now).integer("full", static_cast<int64_t>(max_bytes)).text();
 }
 
 }  // namespace acw::call
