@@ -67,17 +67,20 @@ export class AculabCloudClient {
   #engine; // the engine's handle in the core (bindings/core.cpp), null once closed
   #queue = null; // before the core has loaded: the commands to replay once the engine exists
   #early = new Map(); // calls made before the core loaded, by their provisional (negative) handles
+  #journal; // options.journal; then, once closed, the journal's text
 
   /**
    * @param {string} cloudId
    * @param {string} webRtcAccessKey
    * @param {string} clientId
    * @param {number} logLevel 0 (silent) .. 6 (with SIP traces)
-   * @param {object} [options] { url, environment, logger }: url points at another cloud (for
-   *   example the local cloud's ws://127.0.0.1:8080/sipproxy)
+   * @param {object} [options] { url, environment, logger, journal }: url points at another cloud
+   *   (for example the local cloud's ws://127.0.0.1:8080/sipproxy); journal (true or { maxBytes,
+   *   keepSecrets }) records the session for journal()
    */
   constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
     const opts = options && typeof options === 'object' ? options : {};
+    this.#journal = opts.journal;
     this.#logLevel = Math.max(0, Math.min(6, Math.floor(Number(logLevel)) || 0));
     this.#env = opts.environment || defaultEnv || browserEnv();
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
@@ -114,6 +117,8 @@ export class AculabCloudClient {
       this.#engine = null;
       throw err;
     }
+    const j = this.#journal;
+    if (j) core.number(this.#engine, NumberQuery.startRecording, j.keepSecrets ? 1 : 0, Number(j.maxBytes) || 0);
     this.#frames = new FrameWriter(core, this.#engine);
   }
 
@@ -192,8 +197,14 @@ export class AculabCloudClient {
     this.#iceTransportPolicy = policy;
   }
 
+  // The wall clock goes with the token: the core places a JWT's exp on its own clock with it.
   enableIncoming(token) {
-    this._command(Input.enableIncoming, 0, typeof token === 'string' ? token : '');
+    this._command(Input.enableIncoming, 0, typeof token === 'string' ? token : '', String(Date.now()));
+  }
+
+  // The session's journal (options.journal), also once closed; '' when not recorded.
+  journal() {
+    return this.#engine ? query(this.#engine, Query.journal) : typeof this.#journal == 'string' ? this.#journal : '';
   }
 
   disableIncoming() {
@@ -241,6 +252,7 @@ export class AculabCloudClient {
     }
     this.#calls.clear();
     this.#dropSocket();
+    this.#journal = this.journal();
     number(this.#engine, NumberQuery.destroy);
     this.#engine = null;
   }

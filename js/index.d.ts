@@ -88,6 +88,25 @@ export interface ClientOptions {
   environment?: Environment;
   /** Receives log lines (level 1 errors .. 6 SIP traces) instead of the console. */
   logger?: (level: number, text: string) => void;
+  /**
+   * Records the session from the client's creation for journal(): true, or options. Replay it
+   * with `npx aculab-webrtc-wasm replay FILE`.
+   */
+  journal?: boolean | JournalOptions;
+}
+
+/** (This package) How the client records its journal. */
+export interface JournalOptions {
+  /**
+   * Default and most 16777216 (16 MiB). An input that would pass it ends the journal with a
+   * {"full":maxBytes} line instead: recording stops, and what was recorded still replays.
+   */
+  maxBytes?: number;
+  /**
+   * Default false: tokens (the JWT's signature; all of any other token) and the Authorization
+   * values of received SIP are written as "redacted". true keeps them, for local debugging only.
+   */
+  keepSecrets?: boolean;
 }
 
 /** (This package) Where the client finds WebSocket, RTCPeerConnection and getUserMedia. */
@@ -168,6 +187,14 @@ export class AculabCloudClient {
   iceServers: RTCIceServer[] | null;
   onIncoming: ((obj: OnIncomingObj) => void) | null;
   onIncomingState: ((obj: OnIncomingStateObj) => void) | null;
+  /**
+   * (This package) Once per enableIncoming with a JWT that has an "exp": 60 seconds before it
+   * (at once when less is left; secondsLeft 0 when already expired), so that the page can call
+   * enableIncoming(newToken) in time. Never for other tokens.
+   */
+  onTokenExpiring?: ((obj: { secondsLeft: number }) => void) | null;
+  /** (This package) The journal recorded since creation (options.journal), also once closed; '' when none. */
+  journal(): string;
   /** Registers for incoming calls (again with a new token); throws 'Invalid token'. */
   enableIncoming(token: string): void;
   disableIncoming(): void;
