@@ -58,6 +58,8 @@ function ending({ file, journal, start, stopped }) {
   if (stopped) notes.push(`${file}: stopped at --until ${values.until}s, before line ${stopped.line} (${journal.inputs.length - journal.inputs.indexOf(stopped)} inputs not replayed)`);
   else if (journal.cut) notes.push(`${file}: the journal is cut at line ${journal.cut.line} (${journal.cut.why}): replayed up to line ${last ? last.line : 1}${last ? ` (+${((last.t - start) / 1000).toFixed(3)}s)` : ''}`);
   else if (journal.full) notes.push(`${file}: the journal reached its size cap (${journal.full.maxBytes} bytes) at line ${journal.full.line}: replayed up to there`);
+  // A journal cut between two lines reads as whole: where it ends is said anyway.
+  else notes.push(`${file}: replayed every input, to line ${last ? last.line : 1}${last ? ` (+${((last.t - start) / 1000).toFixed(3)}s)` : ''}`);
   return notes;
 }
 

@@ -93,6 +93,7 @@ test('a default journal: no token or signature in it, and it replays to the same
   assert.match(all.stdout, /SIP sent\s+\n\s+REGISTER sip:/);
   assert.match(all.stdout, /callback\s+onIncomingState \{"cause":"NORMAL","ready":true/);
   assert.match(all.stdout, /timer\s+armed for \+\d+\.\d{3}s/);
+  assert.match(all.stdout, /replayed every input, to line \d+ \(\+\d+\.\d{3}s\)\n$/);
   const early = await command('replay', file, '--until', '0', '--brief');
   assert.equal(early.code, 0, early.stderr);
   assert.match(early.stdout, /stopped at --until 0s, before line \d+/);
