@@ -24,7 +24,10 @@ std::string_view Engine::on_enable_incoming(const Input& input) {
   token_warning_at_ = sip::kNever;
   auto exp = jwt_expiry(input.text);
   auto unix_ms = text::parse_decimal(input.text2, uint64_t{1} << 52);
-  if (exp && unix_ms) {
+  // exp (< 2^50 ms) and the wall clock (< 2^52) are bounded; `now` is bounded here so that no
+  // sum overflows whatever clock the host uses.
+  constexpr int64_t kClockBound = int64_t{1} << 62;
+  if (exp && unix_ms && input.now > -kClockBound && input.now < kClockBound) {
     token_expires_at_ = input.now + (*exp * 1000 - static_cast<int64_t>(*unix_ms));
     token_warning_at_ = std::max(input.now, token_expires_at_ - kTokenWarning);
   }

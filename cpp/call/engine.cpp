@@ -553,7 +553,8 @@ void Engine::log(int level, std::initializer_list<std::string_view> parts) {
 void Engine::token_timeout(int64_t now) {
   if (now < token_warning_at_) return;
   token_warning_at_ = sip::kNever;
-  const int64_t left = std::max<int64_t>(0, (token_expires_at_ - now) / 1000);
+  // now >= the warning's time: what is left is at most the margin, and never overflows.
+  const int64_t left = now < token_expires_at_ ? (token_expires_at_ - now) / 1000 : 0;
   callback(0, "onTokenExpiring", JsonObject().integer("secondsLeft", left).text());
 }
 
