@@ -1,9 +1,8 @@
 // Reading a JWT's expiry and redacting tokens for journals (call/token.hpp).
 #include "call/token.hpp"
 
-#include <cctype>
-
 #include "call/json_reader.hpp"
+#include "sip/grammar.hpp"
 
 namespace acw::call {
 namespace {
@@ -30,14 +29,6 @@ std::optional<std::string> base64url(std::string_view text) {
     }
   }
   return out;
-}
-
-bool starts_with_nocase(std::string_view line, std::string_view prefix) {
-  if (line.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(line[i])) != prefix[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -100,8 +91,8 @@ std::string redact_frame(std::string_view frame) {
     }
     if (redacting && (line[0] == ' ' || line[0] == '\t')) continue;
     redacting = false;
-    if (starts_with_nocase(line, "authorization:") ||
-        starts_with_nocase(line, "proxy-authorization:")) {
+    if (sip::grammar::istarts_with(line, "authorization:") ||
+        sip::grammar::istarts_with(line, "proxy-authorization:")) {
       std::size_t colon = line.find(':');
       out += line.substr(0, colon + 1);
       out += ' ';
