@@ -163,7 +163,7 @@ export class Pair {
     this.core = core;
     this.sdp = sdp;
     this.now = 1000;
-    this.engine = engineOf(core, CLOUD, KEY, CLIENT, 'ws://127.0.0.1:1/sipproxy', 0x12345678, 0x9abcdef0, 0);
+    this.engine = engineOf(core, CLOUD, KEY, CLIENT, 'ws://127.0.0.1:1/sipproxy', 0x12345678, 0x9abcdef0, 0, '');
     this.cloud = new ScriptedCloud(sdp);
     this.callbacks = []; // {call, name, json}
     this.frames = 0;

@@ -12,9 +12,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { RTCPeerConnection, MediaStreamTrack, RTCRtpCodecParameters } from 'werift';
+import * as werift from 'werift';
 import { loadAudio } from '../cloud/audio.mjs';
 import { withoutDefaultStun } from '../cloud/media.mjs';
+import { applyWeriftFixes } from '../cloud/werift-fixes.mjs';
+
+const { RTCPeerConnection, MediaStreamTrack, RTCRtpCodecParameters } = applyWeriftFixes(werift);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
@@ -225,6 +228,7 @@ async function main() {
     answerMedianMs: answers[answers.length >> 1] ?? null, answerMaxMs: answers.at(-1) ?? null,
     packetsSent: sent, packetsEchoed: received, lossPct: sent ? Number((100 * (1 - received / sent)).toFixed(2)) : null,
     cloudCpuPctOfCore: Math.round((100 * (afterCalls.cpuMs - beforeCalls.cpuMs)) / callsMs),
+    cloudCpuMs: afterCalls.cpuMs - beforeCalls.cpuMs, callsMs,
     cloudPeakRssMiB: Math.round(peakRss / 2 ** 20), farPeersCpuPctOfCore: Math.round((100 * (own.user + own.system)) / 1000 / callsMs),
     failures: errors.slice(0, 10).map(String),
   };

@@ -20,8 +20,10 @@ const BENCHES = [
   { name: 'page-weight', script: 'page-weight.mjs', args: [] },
   { name: 'opus', script: 'opus.mjs', args: quick ? ['--runs', '5', '--seconds', '2'] : ['--runs', '5', '--seconds', '10'] },
   { name: 'call-setup', script: 'call-setup.mjs', args: ['--calls', quick ? '10' : '50'] },
+  { name: 'public-client', script: 'public-client.mjs', args: quick ? ['--quick'] : [] },
   { name: 'engine-memory', script: 'engine-memory.mjs', args: ['--calls', quick ? '2000' : '10000'] },
-  { name: 'cloud-load', script: 'cloud-load.mjs', args: [] },
+  { name: 'cloud-load', script: 'cloud-load.mjs', args: quick ? ['--quick'] : [] },
+  { name: 'reconnect', script: 'reconnect.mjs', args: ['--rounds', quick ? '3' : '10'] },
 ];
 
 const only = typeof args.only === 'string' ? args.only.split(',') : null;

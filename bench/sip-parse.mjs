@@ -35,7 +35,7 @@ async function ourWasm() {
   if (typeof core.number !== 'function') {
     throw new Error(`${dist}/acw-core.wasm has no number() (built before bindings/core.cpp had it: rebuild)`);
   }
-  const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0);
+  const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0, '');
   const frames = new FrameWriter(core, engine);
   return [
     // The page's path: encodeInto into the wasm heap, one call with the length, one parse.

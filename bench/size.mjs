@@ -10,6 +10,7 @@
 //                                             # with `-o /tmp/p/acw-core.mjs --profiling-funcs`, then
 //                                             # its core_names.mjs and wasm-opt steps (wasm-opt with
 //                                             # --debuginfo) on /tmp/p/acw-core.wasm
+//                                             # (ACW_SIZE_TOP=N: list N functions, default 25)
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,9 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 // the total of the gzip sizes (each file is fetched and compressed on its own).
 export async function pageWeight(dist = join(root, 'dist')) {
   // 1. The package's JS as a page bundler would ship it: one ESM bundle from the entry, minified,
-  //    with the Emscripten glue left as its own file (it is fetched next to the .wasm).
+  //    with the Emscripten glue left as its own file (it is fetched next to the .wasm), and the
+  //    SDP module's glue too: imported with import(), a bundler makes it a chunk of its own that a
+  //    page fetches only for a call with codecs or maxBitrateAudio (lazyModules() below).
   const bundle = await esbuild.build({
     entryPoints: [join(root, 'js', 'index.js')],
     bundle: true,
@@ -42,7 +45,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
     plugins: [{
       name: 'glue-external',
       setup(build) {
-        build.onResolve({ filter: /acw-core\.mjs$/ }, (a) => ({ path: a.path, external: true }));
+        build.onResolve({ filter: /acw-(core|sdp)\.mjs$/ }, (a) => ({ path: a.path, external: true }));
       },
     }],
   });
@@ -65,6 +68,15 @@ export async function pageWeight(dist = join(root, 'dist')) {
     total: parts.reduce((sum, part) => sum + part.gzip, 0),
     glueSourceGzip: gz(Buffer.from(glueSource)),
   };
+}
+
+// What a page loads only when a call needs it (not in the page weight): the SDP module, for the
+// call options codecs and maxBitrateAudio; its glue and .wasm, each gzip -9.
+export function lazyModules(dist = join(root, 'dist')) {
+  return ['acw-sdp.mjs', 'acw-sdp.wasm'].map((name) => {
+    const bytes = readFileSync(join(dist, name));
+    return { name, raw: bytes.length, gzip: gz(bytes) };
+  });
 }
 
 // The CommonJS and script-tag builds, built afresh in memory from js/ and the glue in dist/.
@@ -92,6 +104,13 @@ async function main() {
   console.log(`${'total (what a page loads)'.padEnd(34)} ${''.padStart(10)} ${kb(total).padStart(10)} (${total} B)`);
   console.log(`budget ${kb(BUDGET)}: ${total <= BUDGET ? `${kb(BUDGET - total)} to spare` : `over by ${kb(total - BUDGET)}`}` +
     ` (glue before minifying: ${kb(glueSourceGzip)} gzip)`);
+
+  // Loaded only for a call with the options codecs or maxBitrateAudio: outside the budget.
+  const lazy = lazyModules(dist);
+  console.log('\nloaded only for a call with codecs or maxBitrateAudio (not in the page weight):');
+  for (const { name, raw, gzip } of lazy) console.log(`${name.padEnd(34)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)}`);
+  const lazyTotal = lazy.reduce((sum, part) => sum + part.gzip, 0);
+  console.log(`${'total (the SDP module)'.padEnd(34)} ${''.padStart(10)} ${kb(lazyTotal).padStart(10)} (${lazyTotal} B)`);
 
   // The other formats (toolchain/build-formats.mjs), each with the glue inside and the same .wasm.
   const wasm = parts.find((p) => p.name === 'acw-core.wasm').gzip;
@@ -133,7 +152,7 @@ function report(bytes, names) {
     console.log(`  ${kb(r.zip).padStart(9)} ${kb(r.raw).padStart(9)}  ${r.g}`);
   }
   console.log('\nbiggest functions (raw code bytes):');
-  for (const f of funcs.sort((a, b) => b.body.length - a.body.length).slice(0, 25)) {
+  for (const f of funcs.sort((a, b) => b.body.length - a.body.length).slice(0, Number(process.env.ACW_SIZE_TOP ?? 25))) {
     console.log(`  ${String(f.body.length).padStart(7)}  ${f.name.length > 110 ? f.name.slice(0, 107) + '...' : f.name}`);
   }
 }

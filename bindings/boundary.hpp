@@ -20,7 +20,8 @@
   X(kFrameBuffer, "frameBuffer")       /* a = bytes: a new frame buffer's address */       \
   X(kStartRecording, "startRecording") /* a = 1 keeps secrets, b = cap: 1 if started */    \
   X(kBenchParse, "benchParse")         /* a = length, b = iterations: how many parsed */   \
-  X(kDestroy, "destroy")               /* frees the engine; its handle is gone */
+  X(kDestroy, "destroy")               /* frees the engine; its handle is gone */          \
+  X(kMaxFrameSize, "maxFrameSize")     /* the longest frame read (bytes); handle 0 */
 
 namespace acw::bindings {
 

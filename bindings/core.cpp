@@ -3,7 +3,7 @@
 // embind classes, value objects or vectors (their JS was 3.4 KB of the glue's gzip size), and few
 // entry points: every registered function costs the wasm an invoker, a registration and its name.
 //
-//   create(cloudId, key, clientId, url, seedHi, seedLo, logLevel)      -> handle
+//   create(cloudId, key, clientId, url, seedHi, seedLo, logLevel, options) -> handle
 //   input(handle, kind, now, call, text, text2, number, options)       -> string (a command's
 //   error) frame(handle, now, length)                                         -> string (the same)
 //   query(handle, what, call, text)                                    -> string
@@ -76,18 +76,23 @@ struct JsEngine {
   }
 };
 
+// The largest frame buffer: a frame of kMaxFrameSize UTF-16 units at 3 UTF-8 bytes each.
+constexpr std::size_t kMaxFrameBuffer = 3 * acw::sip::kMaxFrameSize;
+
 JsEngine& js(double h) {
   return *reinterpret_cast<JsEngine*>(static_cast<uintptr_t>(h));
 }
 
+// `options`: the constructor's keepAlive and reconnect as one JSON text (client_options.hpp).
 double create(std::string cloud_id, std::string key, std::string client_id, std::string url,
-              double seed_hi, double seed_lo, double log_level) {
-  return static_cast<double>(reinterpret_cast<uintptr_t>(
-      new JsEngine{Engine(acw::call::Config{
-                       std::move(cloud_id), std::move(key), std::move(client_id), std::move(url),
-                       (static_cast<uint64_t>(u32(seed_hi)) << 32) ^ u32(seed_lo), i32(log_level)}),
-                   0,
-                   {}}));
+              double seed_hi, double seed_lo, double log_level, std::string options) {
+  return static_cast<double>(reinterpret_cast<uintptr_t>(new JsEngine{
+      Engine(acw::call::Config{std::move(cloud_id), std::move(key), std::move(client_id),
+                               std::move(url),
+                               (static_cast<uint64_t>(u32(seed_hi)) << 32) ^ u32(seed_lo),
+                               i32(log_level), std::move(options)}),
+      0,
+      {}}));
 }
 
 // The engine's next output as text: its kind, level and call in decimal, then its name, json and
@@ -169,6 +174,9 @@ std::string query(double h, double what, double call, std::string text) {
 }
 
 double number(double h, double what, double a, double b) {
+  if (static_cast<NumberQuery>(i32(what)) == NumberQuery::kMaxFrameSize) {
+    return static_cast<double>(acw::sip::kMaxFrameSize);  // needs no engine (handle 0)
+  }
   JsEngine& e = js(h);
   switch (static_cast<NumberQuery>(i32(what))) {
     case NumberQuery::kNextDeadline:
@@ -176,6 +184,9 @@ double number(double h, double what, double a, double b) {
     case NumberQuery::kLastCall:
       return e.last_call;
     case NumberQuery::kFrameBuffer:
+      // A frame the core would refuse anyway never gets a buffer (0): js/frames.js asks for
+      // 3 bytes per UTF-16 unit of a frame of at most kMaxFrameSize units.
+      if (u32(a) > kMaxFrameBuffer) return 0;
       e.frame = std::vector<char>(u32(a));
       return static_cast<double>(reinterpret_cast<uintptr_t>(e.frame.data()));
     case NumberQuery::kStartRecording:

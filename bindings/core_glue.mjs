@@ -1,6 +1,8 @@
 // The signalling core's JS glue, shipped as dist/acw-core.mjs (minified) in place of the one em++
 // generates: it loads acw-core.wasm and implements exactly what the wasm imports (the embind
-// registrations of bindings/core.cpp and embind_builtin.cpp, abort, heap growth). Import and export
+// registrations of bindings/core.cpp and embind_builtin.cpp, abort, heap growth). The build makes
+// dist/acw-sdp.mjs from this file too, with "acw-core" replaced by "acw-sdp" (bindings/CMakeLists.txt):
+// the SDP module's bindings (sdp_tools.cpp) use the same types. Import and export
 // names are the short ones bindings/core_names.mjs gives the wasm at build time.
 //
 // createCoreModule({ locateFile, wasmBinary }) resolves to the module object: one function per

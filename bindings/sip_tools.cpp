@@ -4,7 +4,11 @@
 // acw::sip here, and values cross the boundary as JSON strings (server-side only, so
 // nlohmann's parser and serializer are fine). Every function answers any input with a
 // value, never a crash: bad JSON or bad SIP gives {"ok":false,...} or an empty string.
+// Without Emscripten (tests/fuzz/fuzz_sip_tools.cpp includes this file natively) the
+// registration is left out and the functions are fuzzed directly.
+#ifdef __EMSCRIPTEN__
 #include <emscripten/bind.h>
+#endif
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -295,6 +299,15 @@ bool fields_safe(const acw::sip::Message& message) {
   return true;
 }
 
+// The wire text of a message the cloud built, or "" when its own parser (and so a client's) would
+// refuse it: a method or header name that is not a token, a Request-URI with a space, a frame
+// over the size limit; what a client cannot read is never sent.
+std::string wire_text(const acw::sip::Message& message) {
+  if (!fields_safe(message)) return {};
+  std::string text = message.serialize();
+  return acw::sip::parse_message(text) ? text : std::string{};
+}
+
 // buildMessage({request, method, uri | status, reason, headers:[[n,v]], body}): wire text
 // with Content-Length computed by Message::serialize; "" when the description is unusable.
 std::string build_message(const std::string& spec_text) {
@@ -317,8 +330,7 @@ std::string build_message(const std::string& spec_text) {
   add_header_list(message, spec);
   std::string body = string_at(spec, "body");
   if (!body.empty()) message.set_body(std::move(body));
-  if (!fields_safe(message)) return {};
-  return message.serialize();
+  return wire_text(message);
 }
 
 // makeResponse(request, status, reason, toTag, extra): RFC 3261 §8.2.6.2 — the response
@@ -358,8 +370,7 @@ std::string make_response(const std::string& request_text, int status, const std
       response.set_body(std::move(body), content_type);
     }
   }
-  if (!fields_safe(response)) return {};
-  return response.serialize();
+  return wire_text(response);
 }
 
 std::string parse_uri(const std::string& text) {
@@ -493,7 +504,7 @@ std::string check_client_id(const std::string& text) {
 std::string make_cancel(const std::string& invite_text) {
   auto invite = acw::sip::parse_message(invite_text);
   if (!invite || !invite->is_request() || invite->method() != "INVITE") return {};
-  return acw::sip::make_cancel(*invite).serialize();
+  return wire_text(acw::sip::make_cancel(*invite));
 }
 
 // The core's transaction layer (RFC 3261 §17 over a reliable transport) for one connection of the
@@ -589,6 +600,7 @@ class SipTransactions {
 
 }  // namespace
 
+#ifdef __EMSCRIPTEN__
 EMSCRIPTEN_BINDINGS(acw_sip_tools) {
   emscripten::function("parseMessage", &parse_message);
   emscripten::function("buildMessage", &build_message);
@@ -621,3 +633,4 @@ EMSCRIPTEN_BINDINGS(acw_sip_tools) {
       .function("size", &SipTransactions::size)
       .function("clear", &SipTransactions::clear);
 }
+#endif

@@ -3,6 +3,8 @@
 // werift has no codec, no pacing and no jitter buffer (DESIGN.md): it hands us RTP packets and
 // sends the ones we give it. Audio coding is the media wasm module's (cloud/audio.mjs).
 
+import { applyWeriftFixes } from './werift-fixes.mjs';
+
 export const FRAME_MS = 20;
 
 /**
@@ -57,7 +59,7 @@ export class Pacer {
 let werift = null;
 
 async function loadWerift() {
-  werift ??= await import('werift');
+  werift ??= applyWeriftFixes(await import('werift'));
   return werift;
 }
 

@@ -1,9 +1,10 @@
 // The call classes of the public interface: AculabCloudCall and its outgoing and incoming kinds.
 // State lives in the engine; a call object is the page's handle on it plus its media.
-import { Input } from './boundary.js';
+import * as Input from './boundary/input.js';
 
 const CALLBACKS = ['onDisconnect', 'onRinging', 'onMedia', 'onMediaRemove', 'onLocalMedia', 'onConnecting',
-  'onConnected', 'onError', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute'];
+  'onConnected', 'onError', 'onLocalMediaRemove', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute',
+  'onReconnecting', 'onReconnected'];
 
 function uuidV4(random) {
   const b = random(16);
@@ -26,9 +27,10 @@ export class AculabCloudCall {
     for (const cb of CALLBACKS) this[cb] = null;
   }
 
-  // The SIP Call-ID (undefined when the engine has none).
+  // The SIP Call-ID (undefined when the engine has none); kept once known, so that it still
+  // answers after the client has closed.
   callId() {
-    return this.client._callId(this._handle) || undefined;
+    return (this._callId ||= this.client._callId(this._handle)) || undefined;
   }
 
   get theCallId() {
@@ -47,6 +49,18 @@ export class AculabCloudCall {
     this.client._mute(this);
   }
 
+  // interface.md: the stream onLocalMedia gave; camera defaults to mic.
+  muteLocalStream(stream, mic, camera) {
+    const peer = this._peer;
+    if (peer && stream === peer.localStream) this.client._videoMuted(this, peer.muteLocal(!!mic, camera === undefined ? !!mic : !!camera));
+  }
+
+  // interface.md: a stream onMedia gave; outputVideo defaults to outputAudio.
+  muteRemoteStream(stream, outputAudio, outputVideo) {
+    if (!this._remoteStreams.has(stream)) return;
+    for (const t of stream.getTracks()) t.enabled = !(t.kind === 'audio' || outputVideo === undefined ? outputAudio : outputVideo);
+  }
+
   sendDtmf(digits) {
     if (typeof digits !== 'string') throw 'Invalid DTMF string';
     this.client._command(Input.sendDtmf, this._handle, digits);
@@ -62,9 +76,9 @@ export class AculabCloudCall {
     return this.client._sipHeaders(this._handle, String(name));
   }
 
-  // Statistics of the peer connection (RTCStatsReport), or an empty Map before media.
+  // Statistics of the peer connection (RTCStatsReport); without one, 4.0.8's rejection.
   getStats() {
-    return this._peer ? this._peer.getStats() : Promise.resolve(new Map());
+    return this._peer ? this._peer.getStats() : Promise.reject('No Session Description Handler or Peer Connection');
   }
 }
 

@@ -1,14 +1,23 @@
 // AculabCloudClient: the page's object. It owns one engine handle in the wasm core and carries out
 // the engine's outputs (WebSocket, the one timer, peer connections, callbacks); it decides nothing.
-import { Input, NumberQuery, Output, Query, decodeOutput } from './boundary.js';
+import * as Input from './boundary/input.js';
+import * as NumberQuery from './boundary/number-query.js';
+import * as Output from './boundary/output.js';
+import * as Query from './boundary/query.js';
+import { decodeOutput } from './boundary.js';
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
 import { FrameWriter } from './frames.js';
+import { loadSdpTools } from './loader.js';
 import { PeerSession } from './peer.js';
 import { constructorError } from './arguments.js';
 
 
 // The engine's text for a command on a client that is done (cpp/call/validation.hpp).
 const CLIENT_CLOSED = 'Client closed';
+// interface.md: callService and callClient throw it when the browser cannot call the cloud.
+const NOT_SUPPORTED = 'WebRTC not supported';
+// 4.0.8 throws its extraSipHeaders error as an Error object, every other error as a string.
+const fail = (e) => (e.startsWith('extraSipHeader') ? new Error(e) : e);
 
 const g = globalThis;
 let core = null;
@@ -68,15 +77,17 @@ export class AculabCloudClient {
   #queue = null; // before the core has loaded: the commands to replay once the engine exists
   #early = new Map(); // calls made before the core loaded, by their provisional (negative) handles
   #journal; // options.journal; then, once closed, the journal's text
+  #onNetwork; // the window's online/offline listener, null where there is no window (Node)
 
   /**
    * @param {string} cloudId
    * @param {string} webRtcAccessKey
    * @param {string} clientId
    * @param {number} logLevel 0 (silent) .. 6 (with SIP traces)
-   * @param {object} [options] { url, environment, logger, journal }: url points at another cloud
-   *   (for example the local cloud's ws://127.0.0.1:8080/sipproxy); journal (true or { maxBytes,
-   *   keepSecrets }) records the session for journal()
+   * @param {object} [options] { url, environment, logger, keepAlive, reconnect, journal }: url
+   *   points at another cloud (for example the local cloud's ws://127.0.0.1:8080/sipproxy);
+   *   keepAlive { interval, timeout } and reconnect { delays, limit } (ms) go to the core as they
+   *   are; journal (true or { maxBytes, keepSecrets }) records the session for journal()
    */
   constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
     const opts = options && typeof options === 'object' ? options : {};
@@ -85,16 +96,19 @@ export class AculabCloudClient {
     this.#env = opts.environment || defaultEnv || browserEnv();
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
-    const args = [String(cloudId), String(webRtcAccessKey), String(clientId), opts.url ? String(opts.url) : ''];
+    const args = [String(cloudId), String(webRtcAccessKey), typeof clientId === 'string' ? clientId : '', opts.url ? String(opts.url) : ''];
+    // keepAlive and reconnect: the core reads and checks them (cpp/call/client_options.hpp).
+    const { keepAlive, reconnect } = opts;
+    const clientOptions = JSON.stringify({ keepAlive, reconnect });
     if (core) {
-      this.#create(args);
+      this.#create(args, clientOptions);
     } else {
       // Made before the wasm has loaded: the arguments are checked now, the engine is created (and
       // the commands given meanwhile replayed) when the core arrives.
       const err = constructorError(...args);
       if (err) throw err;
       this.#queue = [];
-      waiting.push(() => this.#start(args));
+      waiting.push(() => this.#start(args, clientOptions));
     }
     this.#calls = new Map();
     this.#ws = null;
@@ -106,11 +120,19 @@ export class AculabCloudClient {
     this.#iceServers = null;
     this.#iceTransportPolicy = 'all';
     this.onIncomingState = null;
+    // The browser's word on the network: offline, reconnects wait for online (decided in the core).
+    this.#onNetwork = null;
+    if (g.window === g && typeof g.addEventListener === 'function') {
+      this.#onNetwork = (e) => (this.#engine || this.#queue) && this._input(Input.network, 0, '', '', e.type === 'online' ? 1 : 0);
+      g.addEventListener('online', this.#onNetwork);
+      g.addEventListener('offline', this.#onNetwork);
+      if (g.navigator && g.navigator.onLine === false) this.#onNetwork({ type: 'offline' });
+    }
   }
 
-  #create(args) {
+  #create(args, clientOptions) {
     const seed = new Uint32Array(randomBytes(8).buffer);
-    this.#engine = core.create(...args, seed[0], seed[1], this.#logLevel);
+    this.#engine = core.create(...args, seed[0], seed[1], this.#logLevel, clientOptions);
     const err = query(this.#engine, Query.configError);
     if (err) {
       number(this.#engine, NumberQuery.destroy);
@@ -124,11 +146,11 @@ export class AculabCloudClient {
 
   // The core has loaded: the engine, then what the page asked for meanwhile, in order. A command's
   // error can no longer be thrown to the page: it is logged (a call's creation fails its call).
-  #start(args) {
+  #start(args, clientOptions) {
     const queue = this.#queue;
     this.#queue = null;
     try {
-      this.#create(args); // the arguments passed js/arguments.js: the engine agrees
+      this.#create(args, clientOptions); // the four arguments passed js/arguments.js: the engine agrees
     } catch (e) {
       return this.#log(1, `AculabCloudClient: ${e}`);
     }
@@ -212,6 +234,7 @@ export class AculabCloudClient {
   }
 
   callService(serviceName, options) {
+    this.#supported();
     const opts = options || {};
     const name = typeof serviceName === 'string' ? serviceName : '';
     return this.#newCall(opts, Input.callService, name);
@@ -223,6 +246,7 @@ export class AculabCloudClient {
   }
 
   callClient(clientId, token, options) {
+    this.#supported();
     if (typeof clientId !== 'string') throw 'clientId is not a string';
     const opts = options || {};
     const jwt = typeof token === 'string' ? token : '';
@@ -245,6 +269,11 @@ export class AculabCloudClient {
       }
     }
     this.#clearTimer();
+    if (this.#onNetwork) {
+      g.removeEventListener('online', this.#onNetwork);
+      g.removeEventListener('offline', this.#onNetwork);
+      this.#onNetwork = null;
+    }
     for (const call of this.#calls.values()) {
       call._done = true;
       if (call._peer) call._peer.close();
@@ -258,6 +287,10 @@ export class AculabCloudClient {
   }
 
   // ---- inside
+
+  #supported() {
+    if (!this.#env.WebSocket || !this.#env.RTCPeerConnection) throw NOT_SUPPORTED;
+  }
 
   // The call object exists before the engine's first outputs for it are carried out (with the
   // socket open and the ICE servers known, the engine asks for its peer connection at once).
@@ -274,7 +307,7 @@ export class AculabCloudClient {
       this.#calls.set(handle, call);
     }
     this.#drain();
-    if (error) throw error;
+    if (error) throw fail(error);
     return call;
   }
 
@@ -318,7 +351,7 @@ export class AculabCloudClient {
   // A command whose error (the documented string) is thrown to the page.
   _command(kind, call, text, text2, n, options) {
     const err = this._input(kind, call, text, text2, n, options);
-    if (err) throw err;
+    if (err) throw fail(err);
   }
 
   // Every input goes to the engine with `now`, then the outputs are carried out.
@@ -419,9 +452,9 @@ export class AculabCloudClient {
         else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
       case Output.CreatePeer: return this.#createPeer(o);
-      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createOffer()));
-      case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await p.createAnswer()));
-      case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await p.setLocal(o.name, o.text)));
+      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createOffer())));
+      case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createAnswer())));
+      case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await this.#munged(o.call, p.setLocal(o.name, o.text))));
       case Output.SetRemoteDescription: return this.#media(o.call, async (p) => {
         await p.setRemote(o.name, o.text);
         this.#emptiedStreams(o.call);
@@ -477,7 +510,9 @@ export class AculabCloudClient {
   // A text frame from the socket, into the core through the frame buffer (./frames.js); a frame
   // is an event, not a command: it has no error to throw.
   #received(data) {
-    core.frame(this.#engine, now(), this.#frames.write(data));
+    const length = this.#frames.write(data);
+    if (length < 0) return this.#log(1, `AculabCloudClient: frame of ${data.length} characters refused (over ${this.#frames.max} bytes)`);
+    core.frame(this.#engine, now(), length);
     this.#drain();
   }
 
@@ -530,10 +565,31 @@ export class AculabCloudClient {
       log: (level, text) => this.#log(level, text),
     });
     call._peer = peer;
+    // The core asks for codec order or a bitrate cap: the SDP module loads meanwhile (#munged).
+    call._sdpOptions = extra.sdpOptions ? JSON.stringify(extra.sdpOptions) : null;
+    if (call._sdpOptions) loadSdpTools().catch(() => {});
     call._chain = peer.open().then(() => {
       if (call._muted) this._mute(call);
     });
     call._chain.catch((cause) => this.#mediaFailed(o.call, cause));
+  }
+
+  // A local SDP from the browser, with the edits the core asked for at CreatePeer made by the SDP
+  // module (bindings/sdp_tools.cpp); the call fails if that module cannot load.
+  async #munged(handle, sdpPromise) {
+    const sdp = await sdpPromise;
+    const call = this.#calls.get(handle);
+    if (!call || !call._sdpOptions) return sdp;
+    let munge;
+    try {
+      munge = await loadSdpTools();
+    } catch (e) {
+      this.#log(1, `AculabCloudClient: the SDP module (acw-sdp.wasm) did not load: ${describe(e)}`);
+      throw new Error(`SDP module not loaded: ${(e && e.message) || e}`, { cause: e });
+    }
+    const out = munge(sdp, call._sdpOptions);
+    if (out.error) this.#log(1, `AculabCloudClient: ${out.error}`);
+    return out.sdp;
   }
 
   // A renegotiation that takes away every track of a stream onMedia gave removes that stream.
@@ -554,11 +610,13 @@ export class AculabCloudClient {
   }
 
   _mute(call) {
-    const peer = call._peer;
-    if (!peer) return;
-    const changed = peer.mute(...call._muted);
+    if (call._peer) this._videoMuted(call, call._peer.mute(...call._muted));
+  }
+
+  // onLocalVideoMute/Unmute for each local video track a mute changed.
+  _videoMuted(call, changed) {
     for (const track of changed) {
-      this.#fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: peer.localStream, track });
+      this.#fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: call._peer.localStream, track });
     }
   }
 

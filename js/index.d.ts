@@ -56,7 +56,9 @@ export interface CodecCapability {
 export interface AculabCloudCallOptions {
   /** getUserMedia constraints; default { audio: true, video: false }. Unused with localStream. */
   constraints?: MediaStreamConstraints;
-  /** The media to send; when undefined it comes from getUserMedia(constraints). */
+  /** The media to send; when undefined it comes from getUserMedia(constraints). Cloned
+   * (interface.md): onLocalMedia gives the clone, and muting or ending the call never disables or
+   * stops the page's own tracks. */
   localStream?: MediaStream;
   /** true, false, or undefined: receive audio when the local stream has an audio track. */
   receiveAudio?: boolean;
@@ -88,6 +90,16 @@ export interface ClientOptions {
   environment?: Environment;
   /** Receives log lines (level 1 errors .. 6 SIP traces) instead of the console. */
   logger?: (level: number, text: string) => void;
+  /** A half-dead socket is noticed: after `interval` ms with nothing received an OPTIONS goes out,
+   * and with no answer in `timeout` ms the socket counts as lost. Default { interval: 25000,
+   * timeout: 5000 }; interval 0: no keep-alive; timeout 0: never judged. Whole ms, 0..3600000. */
+  keepAlive?: { interval?: number; timeout?: number };
+  /** While connected calls are kept across a lost socket: the wait before each reconnect (the
+   * n-th attempt waits delays[n], the last repeats, each cut to a random 50-100%), and how long
+   * a call waits for its signalling before it ends with FAILED. Default { delays: [0, 500, 1000,
+   * 2000, 4000, 5000], limit: 30000 }; limit 0: a lost socket ends every call (the public
+   * client's behaviour). */
+  reconnect?: { delays?: number[]; limit?: number };
   /**
    * Records the session from the client's creation for journal(): true, or options. Replay it
    * with `npx aculab-webrtc-wasm replay FILE`.
@@ -109,6 +121,12 @@ export interface JournalOptions {
   keepSecrets?: boolean;
 }
 
+/** (This package) onReconnecting and onReconnected. */
+export interface ReconnectObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
+  /** What is being reconnected: 'signalling' (the WebSocket to the cloud). */
+  reason: 'signalling';
+}
+
 /** (This package) Where the client finds WebSocket, RTCPeerConnection and getUserMedia. */
 export interface Environment {
   WebSocket: unknown;
@@ -128,14 +146,18 @@ export class AculabCloudCall {
   readonly callUuid: string;
   /** camera and outputVideo default to mic and outputAudio. */
   mute(mic: boolean, outputAudio: boolean, camera?: boolean, outputVideo?: boolean): void;
+  /** One stream onLocalMedia gave (the call's clone of options.localStream); camera defaults to mic. */
+  muteLocalStream(stream: MediaStream, mic: boolean, camera?: boolean): void;
+  /** One stream onMedia gave; outputVideo defaults to outputAudio. */
+  muteRemoteStream(stream: MediaStream, outputAudio: boolean, outputVideo?: boolean): void;
   /** Digits 0-9 * # A-D (a-d too); throws 'Invalid DTMF string' or 'DTMF send error'. */
   sendDtmf(digits: string): void;
   /** Ends the call (CANCEL, BYE or a rejection, as the state needs). Can be called at any time. */
   disconnect(): void;
   /** (This package) The values of a header of the INVITE (incoming) or of the answer (outgoing). */
   getSipHeaders(name: string): string[];
-  /** (This package) The peer connection's statistics. */
-  getStats(): Promise<RTCStatsReport | Map<string, unknown>>;
+  /** (This package) The peer connection's statistics; rejects with 4.0.8's string before media. */
+  getStats(): Promise<RTCStatsReport>;
   onDisconnect: ((obj: DisconnectObj<this>) => void) | null;
   onRinging: ((obj: CallObj<this>) => void) | null;
   onMedia: ((obj: MediaObj<this>) => void) | null;
@@ -143,6 +165,9 @@ export class AculabCloudCall {
    * or the call ended (then before onDisconnect). */
   onMediaRemove: ((obj: MediaObj<this>) => void) | null;
   onLocalMedia: ((obj: MediaObj<this>) => void) | null;
+  /** A local stream has left the call (4.0.8 calls it from removeStream and reinvite, which this
+   * package does not have yet: never called). */
+  onLocalMediaRemove: ((obj: MediaObj<this>) => void) | null;
   /** Called with the local media when onLocalMedia is not set. */
   onConnecting: ((obj: MediaObj<this>) => void) | null;
   onConnected: ((obj: CallObj<this>) => void) | null;
@@ -153,6 +178,12 @@ export class AculabCloudCall {
   onLocalVideoUnmute: ((obj: MuteObj<this>) => void) | null;
   onRemoteVideoMute: ((obj: MuteObj<this>) => void) | null;
   onRemoteVideoUnmute: ((obj: MuteObj<this>) => void) | null;
+  /** (This package) The socket to the cloud was lost: the connected call goes on (its media does
+   * not use the socket) while the client reconnects. Then onReconnected, or onDisconnect with
+   * FAILED when the signalling is not back within options.reconnect.limit. */
+  onReconnecting: ((obj: ReconnectObj<this>) => void) | null;
+  /** (This package) The call's signalling is back on a new socket (a target refresh succeeded). */
+  onReconnected: ((obj: ReconnectObj<this>) => void) | null;
 }
 
 export class AculabCloudOutgoingCall extends AculabCloudCall {}
@@ -208,3 +239,4 @@ export class AculabCloudClient {
   /** (This package) Ends calls, unregisters, closes the socket and frees the wasm engine. */
   close(): void;
 }
+export default AculabCloudClient;

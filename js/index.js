@@ -8,5 +8,6 @@ AculabCloudClient.ready = loadCore().then(setCore);
 // A page that never looks at `ready` still hears of a failure (and Node does not exit on it).
 AculabCloudClient.ready.catch((e) => console.error('aculab-webrtc-wasm: the wasm core did not load:', e));
 
-export { AculabCloudClient };
+// 4.0.8 also exports the client as the default: `import AculabCloudClient from '...'` works on both.
+export { AculabCloudClient, AculabCloudClient as default };
 export { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './client.js';

@@ -1,9 +1,8 @@
-// Loads the signalling core (acw-core.wasm) once per page: found next to the glue with
-// new URL(..., import.meta.url), or where options.locateFile / options.wasmBinary say.
+// Loads the package's wasm modules once per page: the signalling core (acw-core.wasm) at once, and
+// the SDP module (acw-sdp.wasm: the call options codecs and maxBitrateAudio) only when a call needs
+// it. Each is found next to its glue with new URL(..., import.meta.url), or where
+// options.locateFile / options.wasmBinary say.
 import createCoreModule from '../dist/acw-core.mjs';
-
-const WASM = 'acw-core.wasm';
-let loading = null;
 
 const { process } = globalThis; // Node's; browsers have none
 const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
@@ -19,31 +18,57 @@ async function readWasmFile(url) {
   return fs.promises.readFile(url);
 }
 
-/**
- * @param {object} [options]
- * @param {(path: string, scriptDirectory: string) => string} [options.locateFile] where the .wasm is
- * @param {ArrayBuffer|Uint8Array} [options.wasmBinary] the .wasm's bytes, already fetched
- */
-export function loadCore(options = {}) {
-  if (loading) return loading;
+// One module from its glue's factory (awaited: the SDP module's is imported only when needed).
+async function instantiate(factory, wasm, options) {
   const args = {};
   if (options.locateFile) args.locateFile = options.locateFile;
   if (options.wasmBinary) args.wasmBinary = options.wasmBinary;
-  loading = (async () => {
-    if (!args.wasmBinary && isNode) {
-      // Through a variable: bundlers would take new URL('…', import.meta.url) for an asset to emit.
-      const here = import.meta.url;
-      const base = new URL('../dist/', here);
-      const where = args.locateFile ? args.locateFile(WASM, base.href) : new URL(WASM, base).href;
-      // An http(s) location is fetched by the glue as in a page; anything else is a file.
-      if (!/^https?:/i.test(where)) {
-        args.wasmBinary = await readWasmFile(/^file:/i.test(where) ? new URL(where) : where);
-      }
+  if (!args.wasmBinary && isNode) {
+    // Through a variable: bundlers would take new URL('…', import.meta.url) for an asset to emit.
+    const here = import.meta.url;
+    const base = new URL('../dist/', here);
+    const where = args.locateFile ? args.locateFile(wasm, base.href) : new URL(wasm, base).href;
+    // An http(s) location is fetched by the glue as in a page; anything else is a file.
+    if (!/^https?:/i.test(where)) {
+      args.wasmBinary = await readWasmFile(/^file:/i.test(where) ? new URL(where) : where);
     }
-    return createCoreModule(args);
-  })();
-  loading.catch(() => {
-    loading = null;
-  });
-  return loading;
+  }
+  return (await factory)(args);
 }
+
+// Loads once; a failure lets the next call try again.
+function once(load) {
+  let loading = null;
+  return (...args) => {
+    if (loading) return loading;
+    loading = load(...args);
+    loading.catch(() => {
+      loading = null;
+    });
+    return loading;
+  };
+}
+
+// The page's locateFile, which places the SDP module's .wasm too.
+let locateFile = null;
+
+/**
+ * @param {object} [options]
+ * @param {(path: string, scriptDirectory: string) => string} [options.locateFile] where the .wasm
+ *   files are (given 'acw-core.wasm', and later perhaps 'acw-sdp.wasm')
+ * @param {ArrayBuffer|Uint8Array} [options.wasmBinary] acw-core.wasm's bytes, already fetched
+ */
+export const loadCore = once((options = {}) => {
+  locateFile = options.locateFile || null;
+  return instantiate(createCoreModule, 'acw-core.wasm', options);
+});
+
+/**
+ * The SDP module (bindings/sdp_tools.cpp), imported and instantiated on first use: resolves to
+ * munge(sdp, optionsJson) -> { sdp, error }, where error is '' or why the SDP was left as it is.
+ */
+export const loadSdpTools = once(async () => {
+  const factory = import('../dist/acw-sdp.mjs').then((m) => m.default);
+  const module = await instantiate(factory, 'acw-sdp.wasm', { locateFile });
+  return (sdp, optionsJson) => JSON.parse(module.mungeSdp(sdp, optionsJson));
+});

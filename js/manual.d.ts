@@ -2,9 +2,12 @@
 import type * as Client from './index.js';
 
 export interface LoadOptions {
-  /** Where acw-core.wasm is: given 'acw-core.wasm' and the glue's directory, returns a URL (or a path in Node). */
+  /**
+   * Where the .wasm files are: given 'acw-core.wasm' (or, for a call with the codecs or
+   * maxBitrateAudio options, 'acw-sdp.wasm') and the glue's directory, returns a URL (or a path in Node).
+   */
   locateFile?: (path: string, scriptDirectory: string) => string;
-  /** The .wasm bytes, already fetched. */
+  /** acw-core.wasm's bytes, already fetched. */
   wasmBinary?: ArrayBuffer | Uint8Array;
 }
 

@@ -41,7 +41,9 @@ export class PeerSession {
   async open() {
     const o = this.#options;
     if (o.localStream) {
-      this.localStream = o.localStream;
+      // interface.md: cloned, so that muting or ending the call never touches the page's tracks.
+      this.localStream = o.localStream.clone();
+      this.#ownStream = true;
     } else {
       const constraints = o.constraints || { audio: true, video: false };
       try {
@@ -269,18 +271,20 @@ export class PeerSession {
   // Muting sends silence (track.enabled = false), it does not renegotiate; returns the local
   // video tracks whose state changed.
   mute(mic, outputAudio, camera, outputVideo) {
-    const changed = [];
-    if (this.localStream) {
-      for (const t of this.localStream.getAudioTracks()) t.enabled = !mic;
-      for (const t of this.localStream.getVideoTracks()) {
-        if (t.enabled === camera) changed.push(t);
-        t.enabled = !camera;
-      }
-    }
     if (this.pc) {
       for (const r of this.pc.getReceivers()) {
         if (r.track) r.track.enabled = r.track.kind === 'audio' ? !outputAudio : !outputVideo;
       }
+    }
+    return this.muteLocal(mic, camera);
+  }
+
+  muteLocal(mic, camera) {
+    const changed = [];
+    for (const t of this.localStream ? this.localStream.getTracks() : []) {
+      const off = t.kind === 'audio' ? mic : camera;
+      if (t.kind === 'video' && t.enabled === off) changed.push(t);
+      t.enabled = !off;
     }
     return changed;
   }

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, cpSync, rmSync, mkdte
 import { join, dirname } from 'node:path';
 import os, { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { fuzzTargets, fuzzFigures } from './fuzz-targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, 'build', 'reports');
@@ -64,22 +65,20 @@ if (want('native')) gtestSuites('build/native', 'native');
 if (want('sanitize')) gtestSuites('build/sanitize', 'asan+ubsan');
 
 if (want('fuzz') && (fuzzPerTarget ?? fuzzTotal) > 0) {
-  const dir = join(root, 'build', 'sanitize', 'tests', 'fuzz');
-  const fuzzers = existsSync(dir) ? readdirSync(dir).filter((f) => /^fuzz_[a-z0-9_]+$/.test(f)).sort() : [];
-  if (fuzzers.length === 0) record('fuzz', 0, 1, 0, 'no fuzz targets built: run toolchain/setup.sh');
-  const fuzzSeconds = fuzzPerTarget ?? Math.max(10, Math.floor(fuzzTotal / Math.max(1, fuzzers.length)));
-  for (const f of fuzzers) {
-    const corpusName = f.replace(/^fuzz_/, '').split('_')[0];
-    const seed = join(root, 'tests', 'fuzz', 'corpus', corpusName);
-    // Work on a copy so new inputs never land in the repository.
-    const work = mkdtempSync(join(tmpdir(), `acw-${f}-`));
-    if (existsSync(seed)) cpSync(seed, work, { recursive: true });
-    const r = run(join(dir, f), [`-max_total_time=${fuzzSeconds}`, '-print_final_stats=1', '-timeout=10',
-      '-rss_limit_mb=2048', `-artifact_prefix=${reports}/`, work]);
-    const execs = /stat::number_of_executed_units:\s*(\d+)/.exec(r.out)?.[1] ?? '?';
+  const targets = fuzzTargets();
+  if (targets.length === 0) record('fuzz', 0, 1, 0, 'no fuzz targets built: run toolchain/setup.sh');
+  const fuzzSeconds = fuzzPerTarget ?? Math.max(10, Math.floor(fuzzTotal / Math.max(1, targets.length)));
+  for (const t of targets) {
+    // Work on a copy so new inputs never land in the repository (`npm run fuzz` grows it).
+    const work = mkdtempSync(join(tmpdir(), `acw-fuzz_${t.name}-`));
+    if (existsSync(t.corpus)) cpSync(t.corpus, work, { recursive: true });
+    const r = run(t.binary, [`-max_total_time=${fuzzSeconds}`, `-max_len=${t.maxLen}`, '-print_final_stats=1',
+      '-timeout=10', '-rss_limit_mb=2048', `-artifact_prefix=${reports}/`, work]);
+    const { execs, cov, ft } = fuzzFigures(r.out);
     rmSync(work, { recursive: true, force: true });
     if (r.code !== 0) process.stdout.write(r.out.slice(-6000));
-    record(`fuzz ${f}`, r.code === 0 ? 1 : 0, r.code === 0 ? 0 : 1, 0, `${execs} execs in ${fuzzSeconds}s`);
+    record(`fuzz ${t.name}`, r.code === 0 ? 1 : 0, r.code === 0 ? 0 : 1, 0,
+      `${execs} execs in ${fuzzSeconds}s, cov ${cov} ft ${ft}`);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace acw::call {
 
@@ -20,6 +21,14 @@ inline int64_t register_retry_wait(uint32_t failures, uint64_t random) {
 // 50-100% jitter. `attempt` counts from 0 (the first reconnect).
 inline int64_t reconnect_wait(uint32_t attempt, uint64_t random) {
   return std::min<int64_t>(30000, int64_t{1000} << std::min<uint32_t>(attempt, 5)) *
+         (500 + static_cast<int64_t>(random % 501)) / 1000;
+}
+
+// While calls are kept across a lost socket: attempt n waits delays[n] (the last entry repeats),
+// with the same 50-100% jitter, so a 0 reconnects at once. `delays` is never empty.
+inline int64_t kept_call_reconnect_wait(const std::vector<int64_t>& delays, uint32_t attempt,
+                                        uint64_t random) {
+  return delays[std::min<std::size_t>(attempt, delays.size() - 1)] *
          (500 + static_cast<int64_t>(random % 501)) / 1000;
 }
 

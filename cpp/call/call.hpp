@@ -63,6 +63,19 @@ struct Call {
   sip::Message last_2xx;  // incoming: our 2xx, retransmitted until the ACK
   sip::Message last_ack;  // outgoing: our ACK, sent again for a retransmitted 2xx (§13.2.2.4)
 
+  // What a target refresh needs (reconnect.cpp): RFC 3264 §8 lets its offer repeat the last SDP
+  // we sent, and an answer that repeats the far side's o= line leaves the browser alone.
+  std::string local_sdp;   // our last offer or answer as sent
+  std::string remote_sdp;  // the far side's last offer or answer
+  // Reconnecting: the call ends with FAILED at reconnect_deadline unless a target refresh has
+  // succeeded; refresh_wanted: one is to go out on the next open socket (at once, or after
+  // refresh_at, the §14.1 wait after a 491); refresh_tx: the one in flight.
+  int64_t reconnect_deadline = sip::kNever;
+  int64_t refresh_at = sip::kNever;
+  bool refresh_wanted = false;
+  sip::TransactionId refresh_tx = 0;
+  sip::Message refresh;  // that re-INVITE, for its ACK
+
   Reoffer reoffer = Reoffer::kNone;
   sip::TransactionId reoffer_tx = 0;
   sip::Message reoffer_request;
@@ -78,7 +91,8 @@ struct Call {
   bool media_up() const {
     return active() && peer_created &&
            (outgoing ? remote_answer_applied
-                     : state_ == CallState::kAnswered || state_ == CallState::kConfirmed);
+                     : state_ == CallState::kAnswered || state_ == CallState::kConfirmed ||
+                           state_ == CallState::kReconnecting);
   }
 
  private:

@@ -36,6 +36,8 @@ std::string_view call_state_name(CallState state) {
       return "Answered";
     case CallState::kConfirmed:
       return "Confirmed";
+    case CallState::kReconnecting:
+      return "Reconnecting";
     case CallState::kTerminated:
       return "Terminated";
   }

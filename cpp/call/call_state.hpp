@@ -15,12 +15,14 @@ namespace acw::call {
 //   WaitingForClient -> CreatingOffer -> GatheringOffer -> Inviting -> Early -> Confirmed
 //   Inviting -> Confirmed
 //   Offered -> AnswerPending -> CreatingAnswer -> GatheringAnswer -> Answered -> Confirmed
+//   Confirmed -> Reconnecting -> Confirmed
 //   * -> Terminated
 // end of transitions
 //
 // A terminated call stays only while it still owes the far side a BYE (after the ACK of its 2xx,
 // RFC 3261 §15). An offer inside a confirmed call (re-INVITE) does not change the state: see
-// Reoffer in call.hpp.
+// Reoffer in call.hpp. A confirmed call outlives a lost socket in Reconnecting (its media does not
+// use the socket) until a target refresh on a new socket brings it back (reconnect.cpp).
 enum class CallState {
   kWaitingForClient,  // socket or ICE servers not ready yet
   kCreatingOffer,     // CreatePeer + CreateOffer asked; waiting for sdp_created
@@ -33,6 +35,7 @@ enum class CallState {
   kGatheringAnswer,   // SetLocalDescription asked
   kAnswered,          // 2xx sent, waiting for its ACK
   kConfirmed,         // the call is up
+  kReconnecting,      // up, but its signalling is being moved to a new socket
   kTerminated,
 };
 inline constexpr int kCallStateCount = static_cast<int>(CallState::kTerminated) + 1;
@@ -61,6 +64,9 @@ inline constexpr CallTransition kCallTransitions[] = {
     {CallState::kCreatingAnswer, CallState::kGatheringAnswer},  // the browser's answer
     {CallState::kGatheringAnswer, CallState::kAnswered},        // candidates in: 2xx sent
     {CallState::kAnswered, CallState::kConfirmed},              // the ACK of our 2xx
+    // A lost socket (RFC 3261 §12.2 target refresh on the new one).
+    {CallState::kConfirmed, CallState::kReconnecting},  // the socket is lost: the call is kept
+    {CallState::kReconnecting, CallState::kConfirmed},  // the target refresh's 2xx
     // The end, from anywhere: hang-up, rejection, failure, BYE, CANCEL, a lost socket.
     {CallState::kWaitingForClient, CallState::kTerminated},
     {CallState::kCreatingOffer, CallState::kTerminated},
@@ -73,6 +79,7 @@ inline constexpr CallTransition kCallTransitions[] = {
     {CallState::kGatheringAnswer, CallState::kTerminated},
     {CallState::kAnswered, CallState::kTerminated},
     {CallState::kConfirmed, CallState::kTerminated},
+    {CallState::kReconnecting, CallState::kTerminated},
 };
 
 bool call_transition_allowed(CallState from, CallState to);

@@ -43,14 +43,14 @@ bool Engine::at_max_concurrent() const {
   return active_calls() >= static_cast<std::size_t>(max_concurrent_);
 }
 
-// The public client's order of checks: callService counts the calls after the headers, callClient
-// before the token and the headers.
+// The public client's order of checks (4.0.8's lib/aculab-cloud-client.js, then its call classes'
+// constructors): the name, the number of calls, the token, the headers.
 CallResult Engine::on_call_service(Input& input) {
   std::string name;
   std::vector<sip::HeaderField> extra;
   std::string_view error = check_service_name(input.text, &name);
-  if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
   if (error.empty() && at_max_concurrent()) error = errors::kTooManyCalls;
+  if (error.empty()) error = check_extra_sip_headers(input.options.extra_sip_headers, &extra);
   if (!error.empty()) return {0, std::string(error)};
   return start_outgoing(ua_.addresses().service_uri(name), {}, std::move(input.options),
                         std::move(extra));
@@ -150,7 +150,8 @@ void Engine::on_close(const Input& input) {
       if (call.outgoing &&
           (call.state() == CallState::kInviting || call.state() == CallState::kEarly)) {
         if (call.provisional) send_cancel(now, call);
-      } else if (call.state() == CallState::kAnswered || call.state() == CallState::kConfirmed) {
+      } else if (call.state() == CallState::kAnswered || call.state() == CallState::kConfirmed ||
+                 (call.state() == CallState::kReconnecting && connection_.is_open())) {
         send_bye(now, call);
       } else if (!call.outgoing) {
         reply(now, call.invite_tx, call.invite, 480, call.local_tag);
@@ -158,9 +159,10 @@ void Engine::on_close(const Input& input) {
       terminate(call, cause::kNormal);
     } else if (call.bye_after_ack) {
       send_bye(now, call, call.bye_reason);
+      call.bye_after_ack = false;
     }
   }
-  calls_.clear();
+  purge_calls();  // every call: their onDisconnect still asks for their Call-ID
   registration_.disable();
   if (connection_.is_open()) {
     if (auto request = registration_.next_request(now, ua_, random_)) send_message(*request);
@@ -187,6 +189,14 @@ void Engine::end_call(int64_t now, Call& call, int status, std::string_view caus
       break;
     case CallState::kConfirmed:
       send_bye(now, call, reason);
+      break;
+    case CallState::kReconnecting:
+      // With no socket the BYE cannot go: the cloud ends its leg when we do not come back.
+      if (connection_.is_open()) {
+        send_bye(now, call, reason);
+      } else {
+        log(2, {"call ended while reconnecting: no socket for its BYE"});
+      }
       break;
     case CallState::kOffered:
     case CallState::kAnswerPending:

@@ -11,7 +11,6 @@
 #include "call/json_object.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
-#include "sdp/session.hpp"
 #include "sip/dialog.hpp"
 #include "sip/headers.hpp"
 #include "sip/timers.hpp"
@@ -50,6 +49,14 @@ Config checked(Config config, std::string* error_text) {
   return config;
 }
 
+// The constructor's options; their error, when the rest of the config had none.
+ClientOptions options_of(const Config& config, std::string* error_text) {
+  ClientOptions options;
+  std::string error = read_client_options(config.options, &options);
+  if (error_text->empty()) *error_text = std::move(error);
+  return options;
+}
+
 // The page's commands get an error text back; the socket, the timer and the browser's media
 // results are events, which have nobody to tell.
 bool is_command(InputKind kind) {
@@ -61,6 +68,7 @@ bool is_command(InputKind kind) {
     case InputKind::kSdpCreated:
     case InputKind::kLocalDescriptionReady:
     case InputKind::kMediaFailed:
+    case InputKind::kNetwork:
       return false;
     case InputKind::kEnableIncoming:
     case InputKind::kDisableIncoming:
@@ -86,6 +94,7 @@ bool is_command(InputKind kind) {
 // keep the order of the random draws (contact user, Via host, then the REGISTER Call-ID and tag).
 Engine::Engine(Config config)
     : config_(checked(std::move(config), &config_error_)),
+      options_(options_of(config_, &config_error_)),
       random_(config_.seed),
       ua_{addresses(config_), base36(random_.next(), 8), base36(random_.next(), 12) + ".invalid"},
       registration_{sip::make_call_id(random_.next(), random_.next()),
@@ -101,21 +110,21 @@ int64_t Engine::next_deadline() const {
     if (socket_wanted()) next = std::min(next, ice_servers_.next_deadline());
   }
   for (const auto& call : calls_) {
-    next = std::min(
-        {next, call->expires_at, call->cancel_deadline, call->retransmit_at, call->ack_deadline});
+    next = std::min({next, call->expires_at, call->cancel_deadline, call->retransmit_at,
+                     call->ack_deadline, call->reconnect_deadline, call->refresh_at});
   }
   next = std::min(next, token_warning_at_);
   return next == sip::kNever ? -1 : next;
 }
 
 std::string Engine::call_id(CallHandle handle) const {
-  const Call* call = find(handle);
+  const Call* call = find_any(handle);
   return call ? call->call_id : std::string();
 }
 
 std::vector<std::string> Engine::sip_headers(CallHandle handle, std::string_view name) const {
   std::vector<std::string> values;
-  if (const Call* call = find(handle)) {
+  if (const Call* call = find_any(handle)) {
     for (auto value : call->remote.header_values(name)) values.emplace_back(value);
   }
   return values;
@@ -242,6 +251,10 @@ void Engine::media_failed(int64_t now, CallHandle call, std::string_view cause,
   input(InputKind::kMediaFailed, now, call, cause, detail);
 }
 
+void Engine::network(int64_t now, bool online) {
+  input(InputKind::kNetwork, now, 0, {}, {}, online ? 1 : 0);
+}
+
 bool Engine::start_recording(bool keep_secrets, std::size_t max_bytes) {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
@@ -344,6 +357,9 @@ CallResult Engine::dispatch(Input& input) {
     case InputKind::kMediaFailed:
       on_media_failed(input);
       break;
+    case InputKind::kNetwork:
+      on_network(input);
+      break;
   }
   // A refused command changed nothing, so there is nothing to drive.
   if (result.error.empty()) drive(input.now);
@@ -355,11 +371,13 @@ CallResult Engine::dispatch(Input& input) {
 void Engine::drive(int64_t now) {
   if (closed_) return;
   const bool wanted = socket_wanted();
-  if (wanted && connection_.state() == Connection::State::kClosed) open_socket(now);
+  // Offline, a reconnect would only fail and lengthen the back-off: it waits for online.
+  if (wanted && connection_.state() == Connection::State::kClosed && !offline_) open_socket(now);
   if (connection_.is_open()) {
     send_registration_request(now);
     if (wanted) send_ice_servers_request(now);
     if (ice_servers_.ready()) start_waiting_calls();
+    send_target_refreshes(now);
   }
   report_incoming_state();
   purge_calls();
@@ -423,7 +441,11 @@ Call& Engine::new_call(bool outgoing) {
 }
 
 void Engine::purge_calls() {
-  std::erase_if(calls_, [](const auto& call) { return !call->active() && !call->bye_after_ack; });
+  for (auto& call : calls_) {
+    if (!call->active() && !call->bye_after_ack)
+      ended_[ended_count_++ % kMaxCalls] = std::move(call);
+  }
+  std::erase(calls_, nullptr);
 }
 
 bool Engine::set_state(Call& call, CallState to) {
@@ -441,15 +463,15 @@ void Engine::terminate(Call& call, std::string_view cause) {
   if (!call.active()) return;
   if (logs(2)) log(2, {"call ", text::decimal(call.handle), " ends: ", cause});
   set_state(call, CallState::kTerminated);
-  call.expires_at = call.cancel_deadline = sip::kNever;
+  call.expires_at = call.cancel_deadline = call.reconnect_deadline = call.refresh_at = sip::kNever;
+  call.refresh_wanted = false;
   if (!call.bye_after_ack) call.retransmit_at = call.ack_deadline = sip::kNever;
   if (call.peer_created) push(OutputKind::kClosePeer, call.handle);
   callback(call.handle, "onDisconnect", disconnect_payload(cause));
 }
 
 void Engine::create_peer(Call& call) {
-  std::string json =
-      peer_payload(ice_servers_.policy(), call.options.receive_audio, call.options.receive_video);
+  std::string json = peer_payload(ice_servers_.policy(), call.options);
   Output& output = push(OutputKind::kCreatePeer, call.handle);
   output.text = ice_servers_.servers();
   output.json = std::move(json);
@@ -461,24 +483,6 @@ void Engine::describe_remote(const Call& call, std::string_view type, std::strin
   output.name = type;
   output.text = sdp;
   if (type == "offer") push(OutputKind::kCreateAnswer, call.handle);
-}
-
-std::string Engine::munge(const Call& call, std::string_view sdp) {
-  const CallOptions& options = call.options;
-  if (options.audio_codecs.empty() && options.video_codecs.empty() && !options.max_bitrate_audio) {
-    return std::string(sdp);
-  }
-  std::string error;
-  auto parsed = sdp::parse(sdp, &error);
-  if (!parsed) {
-    log(1, {"local SDP not understood, used as it is: ", error});
-    return std::string(sdp);
-  }
-  // prefer_codecs reads "audio/opus" as "opus", and an empty list changes nothing.
-  sdp::prefer_codecs(*parsed, "audio", options.audio_codecs);
-  sdp::prefer_codecs(*parsed, "video", options.video_codecs);
-  if (options.max_bitrate_audio) sdp::cap_audio_bitrate(*parsed, *options.max_bitrate_audio);
-  return parsed->str();
 }
 
 // ---------------------------------------------------------------- sending
@@ -506,6 +510,7 @@ void Engine::send_2xx(int64_t now, Call& call, sip::TransactionId tx, const sip:
   sip::Message response =
       ua_.invite_response(request, 200, call.local_tag, call.extra_headers, std::move(sdp));
   call.last_2xx = response;
+  call.local_sdp = response.body();
   respond(now, tx, std::move(response));
   call.retransmit_interval = sip::timers::k2xxRetransmitFirst;
   call.retransmit_at = now + call.retransmit_interval;
@@ -575,6 +580,14 @@ Call* Engine::find(CallHandle handle) {
 
 const Call* Engine::find(CallHandle handle) const {
   return const_cast<Engine*>(this)->find(handle);
+}
+
+const Call* Engine::find_any(CallHandle handle) const {
+  if (const Call* call = find(handle)) return call;
+  for (const auto& call : ended_) {
+    if (call && call->handle == handle) return call.get();
+  }
+  return nullptr;
 }
 
 Call* Engine::find_active(CallHandle handle) {

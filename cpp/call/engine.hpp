@@ -2,6 +2,7 @@
 // calls; a sans-I/O machine of inputs and outputs.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "call/call.hpp"
+#include "call/client_options.hpp"
 #include "call/connection.hpp"
 #include "call/ice_servers.hpp"
 #include "call/input.hpp"
@@ -29,10 +31,11 @@ struct Config {
   std::string cloud_id;
   std::string web_rtc_access_key;
   std::string client_id;
-  std::string url;    // WebSocket URL override (the local cloud); empty =
-                      // wss://webrtc-C.aculabcloud.net/sipproxy
-  uint64_t seed = 0;  // seeds every random choice; the host passes fresh entropy
-  int log_level = 0;  // 0 silent, 1 errors ... 6 with every SIP message
+  std::string url;      // WebSocket URL override (the local cloud); empty =
+                        // wss://webrtc-C.aculabcloud.net/sipproxy
+  uint64_t seed = 0;    // seeds every random choice; the host passes fresh entropy
+  int log_level = 0;    // 0 silent, 1 errors ... 6 with every SIP message
+  std::string options;  // the constructor's options as one JSON text (client_options.hpp); "" none
 };
 
 struct CallResult {
@@ -65,6 +68,7 @@ class Engine {
   // returns it.
   const std::string& config_error() const { return config_error_; }
   const Config& config() const { return config_; }
+  const ClientOptions& options() const { return options_; }
   // The one deadline to arm, in the same clock as `now`; -1 when no timer is needed.
   int64_t next_deadline() const;
   // The SIP Call-ID of a call ("" for an unknown handle).
@@ -116,6 +120,11 @@ class Engine {
   // getUserMedia, setRemoteDescription or ICE failed: cause "DEVICE_ERROR" or "ERROR".
   void media_failed(int64_t now, CallHandle call, std::string_view cause, std::string_view detail);
 
+  // ---- what the browser says of the network (the offline and online events)
+  // Offline, no socket is opened (a reconnect waits for online instead of failing and growing
+  // the back-off); online, a waiting reconnect goes at once. Kept calls still end at their limit.
+  void network(int64_t now, bool online);
+
   // ---- record and replay
   // From now on every input is appended to the journal (JSON lines; the first line holds the
   // config). Engine replay (call/replay.hpp) feeds it to a fresh engine and gets the same outputs.
@@ -166,6 +175,8 @@ class Engine {
   void callback(CallHandle call, std::string_view name, std::string json);
   Call* find(CallHandle handle);
   const Call* find(CallHandle handle) const;
+  // The call of `handle`, live or among the last ones purged.
+  const Call* find_any(CallHandle handle) const;
   // The call of `handle` unless it is unknown or has ended.
   Call* find_active(CallHandle handle);
   Call* find_by_dialog(const sip::DialogId& id);
@@ -177,7 +188,6 @@ class Engine {
   // otherwise a bug, logged at level 1, counted, and the state left as it was.
   bool set_state(Call& call, CallState to);
   void terminate(Call& call, std::string_view cause);
-  std::string munge(const Call& call, std::string_view sdp);
   // CreatePeer with the ICE servers and the call's options.
   void create_peer(Call& call);
   // SetRemoteDescription, then CreateAnswer when `type` is "offer".
@@ -197,11 +207,28 @@ class Engine {
   // onTokenExpiring, once, when its time has come (engine.cpp).
   void token_timeout(int64_t now);
   void open_socket(int64_t now);
+  void on_network(const Input& input);
+  // The keep-alive OPTIONS (Connection::Due::kKeepAlive); any response, or anything else
+  // received, proves the socket alive.
+  void send_keep_alive(int64_t now);
   // The socket is gone: transactions, registration, ICE servers and calls with it; a reconnect
   // after the back-off when the socket is still wanted.
   void transport_lost(int64_t now);
   void transaction_timeout(int64_t now, const sip::TransactionTimeout& timeout);
   void call_timers(int64_t now, Call& call);
+
+  // reconnect.cpp: confirmed calls kept across a lost socket and moved to the new one with a
+  // target refresh (RFC 3261 §12.2, §14.1).
+  bool has_kept_calls() const;
+  // The socket is lost: a confirmed call goes Reconnecting (onReconnecting) instead of ending.
+  void keep_call(int64_t now, Call& call);
+  // On an open socket: the re-INVITE of each kept call that wants one.
+  void send_target_refreshes(int64_t now);
+  void send_target_refresh(int64_t now, Call& call);
+  void target_refresh_response(int64_t now, Call& call, const sip::Message& response);
+  // A refused or unanswered target refresh, or the limit passed: the call ends with FAILED.
+  void target_refresh_failed(int64_t now, Call& call, bool bye, std::string_view why);
+  Call* find_by_refresh(sip::TransactionId tx);
 
   // routing.cpp: frame_received.
   void on_frame(const Input& input);
@@ -269,18 +296,25 @@ class Engine {
 
   std::string config_error_;  // before config_, whose initialisation sets it
   Config config_;
+  ClientOptions options_;  // read from config_.options
   Random random_;
   UserAgent ua_;
   sip::TransactionLayer transactions_{kMaxTransactions};
   Registration registration_;
   IceServers ice_servers_;
 
-  Connection connection_;
+  Connection connection_{options_.keep_alive};
+  bool offline_ = false;  // the browser said offline (and not online since)
   bool closed_ = false;
 
   // In creation order, which is handle order (handles only grow). Each call on the heap, so that a
   // Call& stays valid while other calls are added or purged.
   std::vector<std::unique_ptr<Call>> calls_;
+  // Purged calls, for their Call-ID and far-side message: the page asks for them in onDisconnect,
+  // which runs after the purge. A ring of the last kMaxCalls, so that close() ending every call
+  // still answers for each.
+  std::array<std::unique_ptr<Call>, kMaxCalls> ended_;
+  std::size_t ended_count_ = 0;
   CallHandle next_handle_ = 1;
   int max_concurrent_ = 1;
   bool has_incoming_handler_ = false;

@@ -65,7 +65,7 @@ void Engine::incoming_invite(int64_t now, sip::TransactionId tx, const sip::Mess
   call.invite = invite;
   call.remote = invite;
   call.invite_tx = tx;
-  call.remote_offer = invite.body();
+  call.remote_offer = call.remote_sdp = invite.body();
   call.dialog = std::move(dialog);
   const CallHandle handle = call.handle;
   std::string_view from_user = from ? std::string_view(from->uri.user) : std::string_view();
@@ -101,6 +101,7 @@ void Engine::reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::
   call.reoffer = Reoffer::kCreatingAnswer;
   call.reoffer_tx = tx;
   call.reoffer_request = invite;
+  call.remote_sdp = invite.body();
   describe_remote(call, "offer", invite.body());
 }
 

@@ -49,7 +49,8 @@ struct CallOptions {
   X(kClose, "close")                                                                         \
   X(kSdpCreated, "sdpCreated")                       /* call, text = SDP */                  \
   X(kLocalDescriptionReady, "localDescriptionReady") /* call, text = SDP with candidates */  \
-  X(kMediaFailed, "mediaFailed") /* call, text = "DEVICE_ERROR"/"ERROR", text2 = detail */
+  X(kMediaFailed, "mediaFailed") /* call, text = "DEVICE_ERROR"/"ERROR", text2 = detail */   \
+  X(kNetwork, "network")         /* number = 1 the browser is online, 0 offline */
 
 enum class InputKind : uint8_t {
 #define ACW_INPUT_KIND_ENUMERATOR(kind, name) kind,
@@ -65,7 +66,7 @@ inline constexpr int kInputKindCount = 0
     ;
 // The kinds cross to JS as their numbers 0 .. kInputKindCount - 1 (js/boundary.js).
 static_assert(kInputKindCount <= 256, "InputKind is stored in 8 bits");
-static_assert(static_cast<int>(InputKind::kMediaFailed) == kInputKindCount - 1);
+static_assert(static_cast<int>(InputKind::kNetwork) == kInputKindCount - 1);
 
 struct Input {
   InputKind kind = InputKind::kTimeout;

@@ -50,6 +50,7 @@ std::string journal_header(const Config& config, bool keep_secrets) {
       .string("url", config.url)
       .string("seed", text::decimal(config.seed))  // as text: a JS number cannot hold 64 bits
       .integer("logLevel", config.log_level)
+      .string("options", config.options)
       .string("secrets", keep_secrets ? "kept" : "redacted")
       .text();
 }

@@ -1,7 +1,6 @@
 // Engine: the browser's media results (sdpCreated, localDescriptionReady, mediaFailed): what each
 // does to a call in each state.
 #include <string>
-#include <utility>
 
 #include "call/cause.hpp"
 #include "call/engine.hpp"
@@ -37,7 +36,7 @@ void Engine::ignored(const Call& call, std::string_view what) {
 }
 
 void Engine::media_described(Call& call, std::string_view sdp) {
-  // The codec order and bitrate cap go in before the browser sets the description.
+  // The page has already made the codec order and bitrate cap edits (sdp_munge.hpp).
   std::string_view type = "answer";
   if (call.state() == CallState::kCreatingOffer) {
     type = "offer";
@@ -50,23 +49,22 @@ void Engine::media_described(Call& call, std::string_view sdp) {
     ignored(call, "sdp_created");
     return;
   }
-  std::string text = munge(call, sdp);  // may log first
   Output& output = push(OutputKind::kSetLocalDescription, call.handle);
   output.name = type;
-  output.text = std::move(text);
+  output.text = sdp;
 }
 
 void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
   // ICE candidates are in: the SDP goes out (no trickle ICE with the cloud).
   if (call.state() == CallState::kGatheringOffer) {
-    send_invite(now, call, munge(call, sdp));
+    send_invite(now, call, std::string(sdp));
   } else if (call.state() == CallState::kGatheringAnswer) {
     // §13.3.1.4: the 200 with the answer, Contact and Allow as the trace; retransmitted until
     // the ACK.
-    send_2xx(now, call, call.invite_tx, call.invite, munge(call, sdp));
+    send_2xx(now, call, call.invite_tx, call.invite, std::string(sdp));
     set_state(call, CallState::kAnswered);
   } else if (call.reoffer == Reoffer::kGatheringAnswer) {
-    send_2xx(now, call, call.reoffer_tx, call.reoffer_request, munge(call, sdp));
+    send_2xx(now, call, call.reoffer_tx, call.reoffer_request, std::string(sdp));
     call.reoffer = Reoffer::kAwaitingAck;
   } else {
     ignored(call, "local_description_ready");

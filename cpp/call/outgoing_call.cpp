@@ -54,6 +54,7 @@ void Engine::send_invite(int64_t now, Call& call, std::string_view sdp) {
   call.invite = ua_.invite_request(call.target, call.call_id, call.local_tag,
                                    sip::make_branch(random_.next()), call.token, call.extra_headers,
                                    std::string(sdp));
+  call.local_sdp = call.invite.body();
   call.invite_tx = send_request(now, call.invite);
   if (call.invite_tx == 0) {
     terminate(call, cause::kError);
@@ -142,6 +143,7 @@ void Engine::apply_remote_answer(Call& call, const sip::Message& message) {
     return;
   }
   describe_remote(call, "answer", message.body());
+  call.remote_sdp = message.body();
   call.remote_answer_applied = true;
 }
 

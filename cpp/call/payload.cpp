@@ -3,6 +3,7 @@
 #include "call/payload.hpp"
 
 #include "call/json_object.hpp"
+#include "call/sdp_munge.hpp"
 
 namespace acw::call {
 namespace {
@@ -46,12 +47,18 @@ std::string empty_payload() {
   return "{}";
 }
 
-std::string peer_payload(std::string_view ice_transport_policy, std::optional<bool> receive_audio,
-                         std::optional<bool> receive_video) {
+std::string peer_payload(std::string_view ice_transport_policy, const CallOptions& options) {
   JsonObject j;
   j.string("iceTransportPolicy", ice_transport_policy);
-  tristate(j, "receiveAudio", receive_audio);
-  tristate(j, "receiveVideo", receive_video);
+  tristate(j, "receiveAudio", options.receive_audio);
+  tristate(j, "receiveVideo", options.receive_video);
+  if (munges_sdp(options)) {
+    JsonObject sdp;
+    if (!options.audio_codecs.empty()) sdp.strings("audioCodecs", options.audio_codecs);
+    if (!options.video_codecs.empty()) sdp.strings("videoCodecs", options.video_codecs);
+    if (options.max_bitrate_audio) sdp.integer("maxBitrateAudio", *options.max_bitrate_audio);
+    j.object("sdpOptions", sdp);
+  }
   return j.text();
 }
 

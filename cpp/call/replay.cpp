@@ -125,6 +125,7 @@ std::optional<Config> parse_header(const nlohmann::json& j) {
   config.seed = std::strtoull(seed.c_str(), &end, 10);
   if (seed.empty() || *end != '\0') return std::nullopt;
   config.log_level = j.value("logLevel", 0);
+  if (j.contains("options") && !text("options", &config.options)) return std::nullopt;
   return config;
 }
 

@@ -52,6 +52,7 @@ void Engine::on_frame(const Input& input) {
     log(2, {"frame ignored: socket not open"});
     return;
   }
+  connection_.received(now);  // even a CRLF or a malformed frame shows the socket is alive
   if (text.size() > sip::kMaxFrameSize) {
     if (logs(1)) log(1, {"frame of ", acw::text::decimal(text.size()), " bytes refused"});
     return;
@@ -93,7 +94,7 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
     auto cseq = message_cseq(response);
     if (cseq && cseq->method == "INVITE" && response.status() >= 200 && response.status() < 300) {
       for (auto& call : calls_) {
-        if (call->outgoing && call->dialog && call->dialog->matches_response(response) &&
+        if (call->dialog && call->dialog->matches_response(response) &&
             !call->last_ack.fields().empty()) {
           send_message(call->last_ack);
           return;
@@ -110,6 +111,8 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
     registration_.on_response(response, now, random_);
   } else if (match->id == ice_servers_.in_flight()) {
     ice_servers_.on_response(response, now);
+  } else if (Call* refreshed = find_by_refresh(match->id)) {
+    target_refresh_response(now, *refreshed, response);
   } else if (Call* call = find_by_invite(match->id); call && call->outgoing) {
     invite_response(now, *call, response);
   } else if (match->method == "INVITE" && response.status() >= 200 && response.status() < 300) {

@@ -9,8 +9,8 @@
 
 namespace acw::call {
 
-void Engine::on_socket_opened(const Input&) {
-  if (!connection_.opened()) {
+void Engine::on_socket_opened(const Input& input) {
+  if (!connection_.opened(input.now)) {
     log(2, {"socket open ignored: not connecting"});
     return;
   }
@@ -33,6 +33,17 @@ void Engine::on_timeout(const Input& input) {
       push(OutputKind::kCloseSocket);
       transport_lost(now);
       break;
+    case Connection::Due::kKeepAlive:
+      send_keep_alive(now);
+      break;
+    case Connection::Due::kKeepAliveTimedOut:
+      if (logs(1)) {
+        log(1, {"no answer to the keep-alive in ",
+                text::signed_decimal(options_.keep_alive.timeout), " ms: websocket lost"});
+      }
+      push(OutputKind::kCloseSocket);
+      transport_lost(now);
+      break;
     case Connection::Due::kReconnect:  // drive() opens the socket again if it is still wanted
     case Connection::Due::kNothing:
       break;
@@ -43,23 +54,48 @@ void Engine::on_timeout(const Input& input) {
   for (auto& call : calls_) call_timers(now, *call);
 }
 
+void Engine::on_network(const Input& input) {
+  const bool offline = input.number == 0;
+  if (offline == offline_) return;
+  offline_ = offline;
+  log(2, {offline ? "browser offline: reconnects wait" : "browser online"});
+  // Back online: the wait before the next attempt is over; drive() opens the socket.
+  if (!offline && connection_.state() == Connection::State::kBackoff) connection_.close();
+}
+
 void Engine::open_socket(int64_t now) {
   push(OutputKind::kOpenSocket).text = config_.url;
   connection_.open(now);
+}
+
+void Engine::send_keep_alive(int64_t now) {
+  log(3, {"nothing received for a while: keep-alive OPTIONS"});
+  // A request of its own, as the ICE servers' OPTIONS: new Call-ID and From tag, CSeq 1.
+  std::string call_id = sip::make_call_id(random_.next(), random_.next());
+  std::string tag = sip::make_tag(random_.next());
+  send_request(now, ua_.keep_alive_request(call_id, tag, sip::make_branch(random_.next())));
 }
 
 void Engine::transport_lost(int64_t now) {
   transactions_.clear();
   registration_.on_transport_lost();
   ice_servers_.on_transport_lost();
-  // The public client ends every call when the connection drops.
+  // Confirmed calls are kept (their media does not use the socket); the public client ends every
+  // call when the connection drops, and so do we for calls still being set up.
   for (auto& call : calls_) {
+    if (options_.reconnect.limit > 0 &&
+        (call->state() == CallState::kConfirmed || call->state() == CallState::kReconnecting)) {
+      keep_call(now, *call);
+      continue;
+    }
     call->bye_after_ack = false;
     terminate(*call, cause::kFailed);
   }
   purge_calls();
   if (socket_wanted()) {
-    const int64_t wait = connection_.back_off(now, random_.next());
+    // Calls in progress cannot wait the idle back-off: their own delays, starting at once.
+    const int64_t wait = connection_.back_off(
+        now, random_.next(), has_kept_calls() ? &options_.reconnect.delays : nullptr);
     if (logs(2)) log(2, {"websocket reconnect in ", text::signed_decimal(wait), " ms"});
   }
 }
@@ -78,6 +114,8 @@ void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& tim
   } else if (timeout.id == ice_servers_.in_flight()) {
     log(1, {timeout.method, timer});
     ice_servers_.on_timeout(now);
+  } else if (Call* refreshed = find_by_refresh(timeout.id)) {
+    target_refresh_failed(now, *refreshed, true, "target refresh timed out (Timer B)");
   } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
     log(1, {timeout.method, timer});
     terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
@@ -114,6 +152,17 @@ void Engine::call_timers(int64_t now, Call& call) {
     if (call.state() == CallState::kInviting || call.state() == CallState::kEarly) {
       log(2, {"no answer (Timer C): cancelling"});
       cancel(now, call, cause::kNoAnswer);
+    }
+  }
+  if (call.refresh_at <= now) {
+    call.refresh_at = sip::kNever;
+    call.refresh_wanted = true;  // drive() sends it once the socket is open
+  }
+  if (call.reconnect_deadline <= now) {
+    call.reconnect_deadline = sip::kNever;
+    if (call.state() == CallState::kReconnecting) {
+      target_refresh_failed(now, call, connection_.is_open() && call.refresh_tx != 0,
+                            "signalling not back within the reconnect limit");
     }
   }
   if (call.cancel_deadline <= now) {

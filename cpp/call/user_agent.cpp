@@ -87,6 +87,14 @@ sip::Message UserAgent::ice_server_request(std::string_view call_id, std::string
   return m;
 }
 
+sip::Message UserAgent::keep_alive_request(std::string_view call_id, std::string_view from_tag,
+                                           std::string_view branch) const {
+  const std::string uri = addresses_.ice_server_uri();
+  sip::Message m = request("OPTIONS", uri, uri, call_id, from_tag, 1, branch);
+  finish_request(m);
+  return m;
+}
+
 sip::Message UserAgent::invite_request(std::string_view target, std::string_view call_id,
                                        std::string_view from_tag, std::string_view branch,
                                        std::string_view token,

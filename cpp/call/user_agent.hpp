@@ -55,6 +55,10 @@ class UserAgent {
   // §11 OPTIONS asking the cloud for TURN/STUN servers (X-AculabTurnRequest: 1).
   sip::Message ice_server_request(std::string_view call_id, std::string_view from_tag,
                                   std::string_view branch) const;
+  // §11 OPTIONS as a keep-alive (the ICE servers' request without X-AculabTurnRequest): any
+  // response shows the socket carries SIP.
+  sip::Message keep_alive_request(std::string_view call_id, std::string_view from_tag,
+                                  std::string_view branch) const;
   // §13.2.1 the initial INVITE with its SDP offer. `token` (may be empty) becomes
   // Authorization: Bearer; `extra` are the page's X- headers.
   sip::Message invite_request(std::string_view target, std::string_view call_id,

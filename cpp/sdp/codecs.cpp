@@ -37,11 +37,16 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
           names[*pt].data() != nullptr ? names[*pt] : static_encoding(static_cast<int>(*pt));
       return grammar::iequals(name, encoding);
     };
-    // For each wanted encoding in turn, the formats that name it move up, in their order, after
-    // those already placed, and the others keep their order: a format goes with the first
-    // encoding that names it.
+    // For each wanted encoding in turn, the formats that name it, in their order, after those
+    // already placed; then the others in their order: a format goes with the first encoding that
+    // names it. (A loop of our own: std::stable_partition's buffered algorithm was 1 KB of wasm.)
     std::vector<std::string>& formats = section.formats;
-    auto placed = formats.begin();
+    std::vector<bool> placed(formats.size());
+    std::vector<std::string> ranked;
+    const auto place = [&](std::size_t i) {
+      placed[i] = true;
+      ranked.push_back(std::move(formats[i]));
+    };
     for (std::string_view encoding : encodings) {
       // "audio/opus" names opus (the media type prefix, in any case, is dropped).
       if (encoding.size() > media.size() && encoding[media.size()] == '/' &&
@@ -49,10 +54,14 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
         encoding.remove_prefix(media.size() + 1);
       }
       if (encoding.empty()) continue;
-      placed = std::stable_partition(placed, formats.end(), [&](const std::string& format) {
-        return names_encoding(format, encoding);
-      });
+      for (std::size_t i = 0; i < formats.size(); ++i) {
+        if (!placed[i] && names_encoding(formats[i], encoding)) place(i);
+      }
     }
+    for (std::size_t i = 0; i < formats.size(); ++i) {
+      if (!placed[i]) place(i);
+    }
+    formats = std::move(ranked);
   }
 }
 

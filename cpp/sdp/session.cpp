@@ -136,7 +136,9 @@ std::string_view Parser::next_line() {
   const std::size_t end = rest_.find('\n');
   std::string_view text = rest_.substr(0, end);
   rest_ = end == std::string_view::npos ? std::string_view() : rest_.substr(end + 1);
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  // A stray CR before the CRLF (some gateways write "\r\r\n") is dropped with the line end, as
+  // libwebrtc does: refusing it would end the call over nothing. A CR anywhere else is refused.
+  while (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   const char* reason = nullptr;
   if (text.empty()) {
     // RFC 8866 §5 has no empty lines; some senders end the body with an extra CRLF: allow that.

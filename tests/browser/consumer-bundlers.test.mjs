@@ -1,10 +1,11 @@
 // The packed package as consumers load it: apps built by Vite (and its dev server), webpack 5 (through require()) and
 // esbuild, and a plain <script> page, each making an echo call in Chromium against the local
 // cloud with the echoed tone heard; and require() in Node. Every app makes its client right after
-// the import, before the wasm has loaded, and calls at once.
+// the import, before the wasm has loaded, and calls at once, with the codecs option, so that the
+// lazily loaded SDP module (acw-sdp.{mjs,wasm}) is found and loaded in every format.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -22,7 +23,10 @@ try {
   acw.badArgument = e;
 }
 // Chrome's audio processing attenuates a steady tone: off.
-const call = client.callService('echo', { constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false } });
+const call = client.callService('echo', {
+  constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false },
+  codecs: { audio: ['audio/opus'] },
+});
 call.onConnected = () => acw.events.push('connected');
 call.onMedia = ({ stream }) => {
   const audio = new Audio();
@@ -75,6 +79,9 @@ describe('consumers of the packed package', { timeout: 600000 }, () => {
     tab.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     tab.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     tab.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+    // Each .wasm fetched, by its bytes (webpack renames the files it emits after their hash).
+    const wasms = [];
+    tab.on('response', (r) => r.status() === 200 && /\.wasm([?#]|$)/.test(r.url()) && wasms.push(r.body().then((b) => b.length, () => -1)));
     const c = cloud.config;
     const url = new URL(path, base);
     const ws = new URL('sipproxy', cloud.url);
@@ -96,6 +103,10 @@ describe('consumers of the packed package', { timeout: 600000 }, () => {
       const seen = await events();
       assert.ok(seen.indexOf('ready') >= 0 && seen.indexOf('ready') < seen.indexOf('connected'), seen.join(', '));
       assert.deepEqual(problems, []);
+      // The codecs option: the SDP module was fetched, from where this format looks for it.
+      const sizes = await Promise.all(wasms);
+      const sdpSize = statSync(join(project, 'node_modules/aculab-webrtc-wasm/dist/acw-sdp.wasm')).size;
+      assert.ok(sizes.includes(sdpSize), `acw-sdp.wasm (${sdpSize} B) among the .wasm files fetched: ${sizes.join(', ')} B`);
       return level;
     } finally {
       await context.close();
@@ -148,22 +159,22 @@ describe('consumers of the packed package', { timeout: 600000 }, () => {
     await echoCall('webpack/index.html', 'webpack-app');
   });
 
-  test('esbuild (the wasm copied next to the bundle)', async () => {
+  test('esbuild (the wasm files copied next to the bundle)', async () => {
     const esbuild = await import('esbuild');
     const dir = join(project, 'esbuild');
     mkdirSync(dir);
     writeFileSync(join(dir, 'app.js'), `import { AculabCloudClient } from 'aculab-webrtc-wasm';\n${APP}`);
     writeFileSync(join(dir, 'index.html'), page('out/app.js'));
     await esbuild.build({ absWorkingDir: dir, entryPoints: ['app.js'], bundle: true, format: 'esm', minify: true, outdir: 'out', logLevel: 'error' });
-    copyFileSync(join(project, 'node_modules/aculab-webrtc-wasm/dist/acw-core.wasm'), join(dir, 'out', 'acw-core.wasm'));
+    for (const f of ['acw-core.wasm', 'acw-sdp.wasm']) copyFileSync(join(project, 'node_modules/aculab-webrtc-wasm/dist', f), join(dir, 'out', f));
     await echoCall('esbuild/index.html', 'esbuild-app');
   });
 
-  test('a plain <script> page (the script and its wasm in another folder)', async () => {
+  test('a plain <script> page (the script and its wasm files in another folder)', async () => {
     const dir = join(project, 'script');
     mkdirSync(join(dir, 'lib'), { recursive: true });
     const dist = join(project, 'node_modules/aculab-webrtc-wasm/dist');
-    for (const f of ['aculab-webrtc-wasm.min.js', 'acw-core.wasm']) copyFileSync(join(dist, f), join(dir, 'lib', f));
+    for (const f of ['aculab-webrtc-wasm.min.js', 'acw-core.wasm', 'acw-sdp.wasm']) copyFileSync(join(dist, f), join(dir, 'lib', f));
     writeFileSync(join(dir, 'app.js'), `'use strict';\n{\n${APP}\n}\n`);
     writeFileSync(join(dir, 'index.html'), page('lib/aculab-webrtc-wasm.min.js app.js', ''));
     await echoCall('script/index.html', 'script-app');

@@ -15,7 +15,10 @@ import {
   type JournalOptions, type OnIncomingObj, type OnIncomingStateObj,
 } from 'aculab-webrtc-wasm';
 import { load, type LoadOptions } from 'aculab-webrtc-wasm/manual';
+// 4.0.8's default export.
+import DefaultClient from 'aculab-webrtc-wasm';
 
+const sameClass: typeof AculabCloudClient = DefaultClient;
 const ready: Promise<void> = AculabCloudClient.ready;
 const supported: boolean = AculabCloudClient.isSupported();
 const codecs: CodecCapability[] = AculabCloudClient.getCodecList('audio');
@@ -80,6 +83,10 @@ function watch(call: AculabCloudCall): void {
   console.log(owner, id, id2, uuid);
   call.mute(true, false);
   call.mute(true, false, true, false);
+  call.muteLocalStream(new MediaStream(), true);
+  call.muteLocalStream(new MediaStream(), true, false);
+  call.muteRemoteStream(new MediaStream(), true);
+  call.muteRemoteStream(new MediaStream(), true, false);
   call.sendDtmf('123#');
   const headers: string[] = call.getSipHeaders('X-One');
   console.log(headers);
@@ -92,6 +99,7 @@ function watch(call: AculabCloudCall): void {
   call.onMedia = (o: MediaObj) => console.log(o.stream.id);
   call.onMediaRemove = (o: MediaObj) => console.log(o.stream.id);
   call.onLocalMedia = (o: MediaObj) => console.log(o.stream.id);
+  call.onLocalMediaRemove = (o: MediaObj) => console.log(o.stream.id);
   call.onConnecting = (o: MediaObj) => console.log(o.stream.id);
   call.onConnected = (o: CallObj) => console.log(o.call);
   call.onError = (o: ErrorObj) => console.log(o.cause, o.error);
@@ -108,7 +116,7 @@ client.close();
 const loadOptions: LoadOptions = { locateFile: (path, dir) => dir + path, wasmBinary: new Uint8Array(0) };
 load(loadOptions).then((m) => new m.AculabCloudClient('1-2-3', 'key', 'carol', 0));
 load();
-export { ready, supported, codecText, max, servers };
+export { ready, supported, codecText, max, servers, sameClass };
 `;
 
 function tsc(dir, source) {

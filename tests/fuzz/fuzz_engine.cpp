@@ -104,6 +104,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 'Z':
         e.close(now);
         break;
+      case 'N':
+        e.network(now, !arg.empty() && (arg[0] & 1));
+        break;
       default:
         break;
     }

@@ -20,7 +20,7 @@ test('the JS checks and the engine agree on every constructor argument', { skip:
   const { default: createCoreModule } = await import(join(dist, 'acw-core.mjs'));
   const core = await createCoreModule({ wasmBinary: readFileSync(join(dist, 'acw-core.wasm')) });
   const engine = (args) => {
-    const h = core.create(...args, 1, 2, 0);
+    const h = core.create(...args, 1, 2, 0, '');
     const err = core.query(h, Query.configError, 0, '');
     core.number(h, NumberQuery.destroy, 0, 0);
     return err;

@@ -1,4 +1,4 @@
-// js/boundary.js against the C++ tables it names (X-macro lists in cpp/call/input.hpp,
+// js/boundary.js (its js/boundary/ modules) against the C++ tables it names (X-macro lists in cpp/call/input.hpp,
 // cpp/call/output.hpp and bindings/boundary.hpp): the same names with the same values in the
 // same order, both ways. Then the named boundary through the built wasm core (dist/).
 import { test } from 'node:test';
@@ -34,17 +34,28 @@ function cppTable(file, macro, enumName) {
 }
 
 const TABLES = [
-  ['Input', 'cpp/call/input.hpp', 'ACW_INPUT_KINDS', 'InputKind'],
-  ['Output', 'cpp/call/output.hpp', 'ACW_OUTPUT_KINDS', 'OutputKind'],
-  ['Query', 'bindings/boundary.hpp', 'ACW_QUERIES', 'Query'],
-  ['NumberQuery', 'bindings/boundary.hpp', 'ACW_NUMBER_QUERIES', 'NumberQuery'],
+  ['Input', 'js/boundary/input.js', 'cpp/call/input.hpp', 'ACW_INPUT_KINDS', 'InputKind'],
+  ['Output', 'js/boundary/output.js', 'cpp/call/output.hpp', 'ACW_OUTPUT_KINDS', 'OutputKind'],
+  ['Query', 'js/boundary/query.js', 'bindings/boundary.hpp', 'ACW_QUERIES', 'Query'],
+  ['NumberQuery', 'js/boundary/number-query.js', 'bindings/boundary.hpp', 'ACW_NUMBER_QUERIES', 'NumberQuery'],
 ];
 
-for (const [js, file, macro, enumName] of TABLES) {
+// A js/boundary/ module's `export const name = value;` lines, [name, value] in source order (a
+// module namespace lists its names sorted, so the order is read from the text).
+function jsTable(file) {
+  const source = readFileSync(join(ROOT, file), 'utf8');
+  return [...source.matchAll(/^export const (\w+) = (\d+);$/gm)].map((m) => [m[1], Number(m[2])]);
+}
+
+for (const [js, jsFile, file, macro, enumName] of TABLES) {
   test(`js/boundary.js ${js} is ${file}'s ${macro}: names, values and order`, () => {
     const table = boundary[js];
-    assert.ok(Object.isFrozen(table), `${js} is frozen`);
-    assert.deepEqual(Object.entries(table), cppTable(file, macro, enumName));
+    // A module namespace: nothing can be added, and each name is a const binding.
+    assert.ok(!Object.isExtensible(table), `${js} is a module namespace`);
+    const expected = cppTable(file, macro, enumName);
+    assert.deepEqual(jsTable(jsFile), expected, `${jsFile} lists the entries in the C++ order`);
+    const byName = (a, b) => (a[0] < b[0] ? -1 : 1);
+    assert.deepEqual(Object.entries(table).sort(byName), [...expected].sort(byName), `${js} exports those and no more`);
   });
 }
 
@@ -71,7 +82,7 @@ test('the core answers by name: a call with its options as one JSON text, output
   const { Input, NumberQuery, Output, Query, decodeOutput } = boundary;
   const core = await loadCore();
   const url = 'ws://127.0.0.1:1/sipproxy';
-  const h = core.create('1-2-0', 'abc123', 'alice', url, 1, 2, 6);
+  const h = core.create('1-2-0', 'abc123', 'alice', url, 1, 2, 6, '');
   assert.equal(core.query(h, Query.configError, 0, ''), '');
   assert.equal(core.number(h, NumberQuery.startRecording, 0, 0), 1);
   const options = { audioCodecs: ['opus'], maxBitrateAudio: 32000, receiveVideo: false, extraSipHeaders: ['X-Tag: 1'] };

@@ -35,6 +35,15 @@ function throwsString(fn, text, label) {
   }, label);
 }
 
+// Throws an Error with exactly this message (the public client's extraSipHeaders errors).
+function throwsError(fn, text, label) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof Error, `${label}: an Error, not ${typeof e}`);
+    assert.equal(e.message, text, label);
+    return true;
+  }, label);
+}
+
 const make = (cloudId, key, clientId, options = { url: 'ws://127.0.0.1:9/sipproxy', environment: env }) => () => {
   new AculabCloudClient(cloudId, key, clientId, 0, options).close();
 };
@@ -88,10 +97,10 @@ test('callService/makeOutgoing: "Invalid serviceName", "Too many calls", X- head
     throwsString(() => client.callService(bad), 'Invalid serviceName', JSON.stringify(bad));
   }
   throwsString(() => client.makeOutgoing('a b'), 'Invalid serviceName');
-  throwsString(() => client.callService('echo', { extraSipHeaders: ['Foo: bar'] }), "extraHeader must start with 'X-'");
-  throwsString(() => client.callService('echo', { extraSipHeaders: ['X-Bad'] }), 'Invalid extraSipHeaders');
-  throwsString(() => client.callService('echo', { extraSipHeaders: ['X-A: b\r\nInjected: x'] }), 'Invalid extraSipHeaders');
-  throwsString(() => client.callService('echo', { extraSipHeaders: ['X-A B: c'] }), 'Invalid extraSipHeaders');
+  throwsError(() => client.callService('echo', { extraSipHeaders: ['Foo: bar'] }), "extraSipHeader must start with 'X-'");
+  for (const bad of ['X-Bad', 'X-A: b\r\nInjected: x', 'X-A B: c']) {
+    throwsError(() => client.callService('echo', { extraSipHeaders: [bad] }), "extraSipHeader must be 'X-Name: value'", JSON.stringify(bad));
+  }
 
   const call = client.makeOutgoing(encodeURIComponent('my service (test)'));
   assert.ok(call instanceof AculabCloudOutgoingCall);
@@ -111,9 +120,9 @@ test('callClient: "clientId is not a string", "Invalid clientId", "Invalid token
   for (const bad of ['', 'abc', 'a.b', 'a.b.c.d', 'a..b', 'a.b.c d', 'a.b.c=', 'a.b.c.d.e.f', '.a.b', undefined, 7]) {
     throwsString(() => client.callClient('bob', bad), 'Invalid token', JSON.stringify(bad));
   }
-  throwsString(() => client.callClient('bob', TOKEN, { extraSipHeaders: ['Authorization: x'] }), "extraHeader must start with 'X-'");
+  throwsError(() => client.callClient('bob', TOKEN, { extraSipHeaders: ['Authorization: x'] }), "extraSipHeader must start with 'X-'");
   // The public client's own option name for them is extraHeaders.
-  throwsString(() => client.callClient('bob', TOKEN, { extraHeaders: ['Via: x'] }), "extraHeader must start with 'X-'");
+  throwsError(() => client.callClient('bob', TOKEN, { extraHeaders: ['Via: x'] }), "extraSipHeader must start with 'X-'");
   assert.doesNotThrow(() => client.callClient('bob', 'a.b.c.d.e').disconnect(), 'a JWE has five parts');
 }));
 

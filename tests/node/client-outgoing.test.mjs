@@ -11,7 +11,7 @@ const STUB_CONTACT = 'Contact: <sip:stub@127.0.0.1;transport=ws>';
 const LOG = Number(process.env.ACW_TEST_LOG_LEVEL ?? 0);
 
 // One test's world: a cloud, a "browser" whose microphone plays 1000 Hz, a client pointed at the cloud.
-async function setUp(t, envOptions = {}) {
+async function setUp(t, envOptions = {}, clientOptions = {}) {
   const cloud = await ScriptedCloud.start();
   const env = makeEnvironment({ toneHz: 1000, ...envOptions });
   const logs = [];
@@ -22,6 +22,7 @@ async function setUp(t, envOptions = {}) {
       logs.push({ level, text });
       if (LOG) console.log(level, text);
     },
+    ...clientOptions,
   });
   const fars = [];
   t.after(async () => {
@@ -307,8 +308,10 @@ test('sendDtmf: digits go to the audio sender\'s RTCDTMFSender, upper-cased; bad
   assert.throws(() => call.sendDtmf('1'), (e) => e === 'DTMF send error', 'after the call');
 }));
 
-test('the socket dropping during a call ends it as FAILED', { timeout: 60000 }, guard(async (t) => {
-  const { cloud, client, far } = await setUp(t);
+// By default a connected call rides through a socket drop (client-network.test.mjs); with
+// reconnect.limit 0 it ends as the public client's does.
+test('reconnect.limit 0: the socket dropping during a call ends it as FAILED', { timeout: 60000 }, guard(async (t) => {
+  const { cloud, client, far } = await setUp(t, {}, { reconnect: { limit: 0 } });
   const call = client.callService('echo');
   const log = watch(call);
   const invite = await cloud.next('INVITE');

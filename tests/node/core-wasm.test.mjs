@@ -17,12 +17,12 @@ test('acw-core.wasm loads from Node and answers from C++', async () => {
 });
 
 // The page's receive path (js/frames.js): frames encoded into the engine's buffer in the wasm
-// heap, across memory growth (which detaches the old HEAPU8) and back to a small buffer.
-test('FrameWriter: UTF-8 into the wasm heap, through memory growth and back', async () => {
+// heap, across memory growth (which detaches the old HEAPU8), up to the core's frame limit.
+test('FrameWriter: UTF-8 into the wasm heap, through memory growth, up to the frame limit', async () => {
   const { default: createCoreModule } = await import(join(dist, 'acw-core.mjs'));
   const { FrameWriter } = await import('../../js/frames.js');
   const core = await createCoreModule({ wasmBinary: readFileSync(join(dist, 'acw-core.wasm')) });
-  const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0);
+  const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0, '');
   const frames = new FrameWriter(core, engine);
   const body = 'v=0\r\ns=Zoë ☕ 𝄞\r\n';
   const frame = (note) => [
@@ -38,11 +38,17 @@ test('FrameWriter: UTF-8 into the wasm heap, through memory growth and back', as
   };
   // Content-Length counts bytes: the parse succeeds only on the exact UTF-8.
   assert.equal(core.number(engine, NumberQuery.benchParse, bytesIn(frame('café')), 1), 1);
+  // The heap grows under the writer (a frame is at most the core's limit, so a big allocation
+  // grows it here): the next frame lands in the new heap.
   const before = core.HEAPU8.buffer;
-  const big = frame('é'.repeat(6_000_000)); // an 18 MB buffer: the 16 MB heap grows
-  bytesIn(big);
+  const block = core._malloc(32 * 1024 * 1024);
   assert.notEqual(core.HEAPU8.buffer, before, 'the heap grew');
   assert.equal(core.number(engine, NumberQuery.benchParse, bytesIn(frame('naïve')), 1), 1);
-  assert.ok(frames._size <= 16 * 1024, 'back to a small buffer after the big frame');
+  core._free(block);
+  // The longest frame the core reads passes; one character more is refused before the heap.
+  const longest = frame('é'.repeat(20_000));
+  assert.ok(Buffer.byteLength(longest) <= frames.max);
+  assert.equal(core.number(engine, NumberQuery.benchParse, bytesIn(longest), 1), 1);
+  assert.equal(frames.write('x'.repeat(frames.max + 1)), -1);
   core.number(engine, NumberQuery.destroy, 0, 0);
 });

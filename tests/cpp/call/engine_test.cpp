@@ -346,6 +346,23 @@ TEST(Engine, MaxConcurrentIsCapped) {
   EXPECT_EQ(h.engine.call_service(h.now, "echo", {}).error, "Too many calls");
 }
 
+TEST(Engine, EndedCallsKeepTheirCallIdForTheLastKMaxCalls) {
+  Harness h;
+  std::vector<CallHandle> handles;
+  for (std::size_t i = 0; i < Engine::kMaxCalls + 8; ++i) {
+    CallResult r = h.engine.call_service(h.now, "echo", {});
+    ASSERT_EQ(r.error, "");
+    EXPECT_EQ(h.engine.disconnect(h.now, r.call), "");
+    h.drain();
+    handles.push_back(r.call);
+  }
+  EXPECT_EQ(h.engine.call_id(handles.front()), "");  // the oldest are forgotten: memory is bounded
+  EXPECT_EQ(h.engine.call_id(handles[7]), "");
+  EXPECT_NE(h.engine.call_id(handles[8]), "");
+  EXPECT_NE(h.engine.call_id(handles.back()), "");
+  EXPECT_NE(h.engine.call_id(handles.back()), h.engine.call_id(handles[8]));
+}
+
 TEST(Engine, LogsFollowTheLevel) {
   Config config = default_config();
   config.log_level = 6;

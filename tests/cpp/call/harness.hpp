@@ -83,6 +83,16 @@ inline Config default_config(uint64_t seed = 42) {
   config.client_id = "alice";
   config.seed = seed;
   config.log_level = 0;
+  // Most tests advance the clock over minutes with a silent cloud: the keep-alive (on by default,
+  // keep_alive_test.cpp) would end their socket, so it is off unless a test turns it on.
+  config.options = R"({"keepAlive":{"interval":0}})";
+  return config;
+}
+
+// default_config() with the constructor's options as JSON text ("" = the defaults).
+inline Config config_with_options(std::string options, uint64_t seed = 42) {
+  Config config = default_config(seed);
+  config.options = std::move(options);
   return config;
 }
 

@@ -244,6 +244,10 @@ TEST(IncomingCall, CancelFromTheFarSide) {
   auto disconnected = h.callback("onDisconnect");
   ASSERT_TRUE(disconnected);
   EXPECT_EQ(disconnected->json, R"({"cause":"NOANSWER"})");
+  // The page asks for the call's identity in onDisconnect, after the engine has let the call go.
+  EXPECT_EQ(h.engine.call_id(call), invite.call_id());
+  EXPECT_EQ(h.engine.sip_headers(call, "Call-ID"),
+            std::vector<std::string>{std::string(invite.call_id())});
   // Answering now does nothing.
   EXPECT_EQ(h.engine.answer(h.now, call, {}), "");
   h.drain();
@@ -375,7 +379,7 @@ TEST(IncomingCall, AnswerWithExtraHeaders) {
   EXPECT_EQ(ok->header("X-Agent").value_or(""), "7");
   CallOptions bad;
   bad.extra_sip_headers = {"Agent: 7"};
-  EXPECT_EQ(h.engine.answer(h.now, call, bad), "extraHeader must start with 'X-'");
+  EXPECT_EQ(h.engine.answer(h.now, call, bad), "extraSipHeader must start with 'X-'");
 }
 
 TEST(IncomingCall, RetransmittedInviteGetsTheLastProvisionalAgain) {

@@ -83,13 +83,15 @@ TEST(Validation, ExtraSipHeaders) {
   EXPECT_EQ(parsed[1].name, "x-b");
   EXPECT_EQ(parsed[1].value, "two words");
   EXPECT_EQ(parsed[2].value, "");
-  EXPECT_EQ(check_extra_sip_headers({"Subject: x"}, &parsed), "extraHeader must start with 'X-'");
+  EXPECT_EQ(check_extra_sip_headers({"Subject: x"}, &parsed),
+            "extraSipHeader must start with 'X-'");
   EXPECT_EQ(check_extra_sip_headers({"X-A: 1", "Via: x"}, &parsed),
-            "extraHeader must start with 'X-'");
+            "extraSipHeader must start with 'X-'");
   for (const std::string& bad :
        std::vector<std::string>{"X-: 1", "X-A", "X-A B: 1", "X-A: a\r\nVia: b", "X-A: a\nb",
                                 std::string("X-A: \0", 6)}) {
-    EXPECT_EQ(check_extra_sip_headers({bad}, &parsed), "Invalid extraSipHeaders") << bad;
+    EXPECT_EQ(check_extra_sip_headers({bad}, &parsed), "extraSipHeader must be 'X-Name: value'")
+        << bad;
   }
   // RFC 3261 §25.1: every token character is allowed in the name, nothing else; the "X-" prefix
   // in either case, blanks around name and value trimmed.
@@ -98,8 +100,9 @@ TEST(Validation, ExtraSipHeaders) {
   EXPECT_EQ(parsed[0].name, "X-a.b!%*_+`'~9");
   EXPECT_EQ(parsed[0].value, "v");
   for (const char* bad : {"X-a(b: 1", "X-a\"b: 1", "X-a/b: 1", "X-a\xc3\xa9: 1", "X-a\tb: 1"})
-    EXPECT_EQ(check_extra_sip_headers({bad}, &parsed), "Invalid extraSipHeaders") << bad;
-  EXPECT_EQ(check_extra_sip_headers({"X\t-A: 1"}, &parsed), "extraHeader must start with 'X-'");
+    EXPECT_EQ(check_extra_sip_headers({bad}, &parsed), "extraSipHeader must be 'X-Name: value'")
+        << bad;
+  EXPECT_EQ(check_extra_sip_headers({"X\t-A: 1"}, &parsed), "extraSipHeader must start with 'X-'");
 }
 
 TEST(Validation, OtherSettings) {

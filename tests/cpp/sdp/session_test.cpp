@@ -294,6 +294,65 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+// What other stacks (libwebrtc, JsSIP, Kamailio) take and what we decided for each: accepted
+// where it is safe, refused where refusing protects (docs/LENIENCY.md has the table and why).
+struct Leniency {
+  const char* what;
+  std::string text;
+  bool accepted;
+};
+
+class SdpLeniency : public ::testing::TestWithParam<Leniency> {};
+
+TEST_P(SdpLeniency, IsDecided) {
+  std::string error;
+  const auto sdp = parse(GetParam().text, &error);
+  EXPECT_EQ(sdp.has_value(), GetParam().accepted) << error;
+  // What is accepted is written back with plain CRLF line ends and reads the same again.
+  if (sdp) {
+    EXPECT_EQ(parse(sdp->str())->str(), sdp->str());
+  }
+}
+
+const std::string kOpus = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Decisions, SdpLeniency,
+    ::testing::Values(
+        Leniency{"stray_cr_before_crlf",
+                 "v=0\r\r\no=- 1 1 IN IP4 0.0.0.0\r\r\ns=-\r\r\nt=0 0\r\r\n"
+                 "m=audio 9 RTP/AVP 0\r\r\na=sendrecv\r\r\r\n",
+                 true},
+        Leniency{"lf_line_ends", "v=0\no=- 1 1 IN IP4 0.0.0.0\ns=-\nt=0 0\nm=audio 9 RTP/AVP 0\n",
+                 true},
+        Leniency{"no_final_line_end", kHead + "m=audio 9 RTP/AVP 0", true},
+        Leniency{"empty_lines_at_the_end", kHead + kOpus + "\r\n\r\n", true},
+        Leniency{"empty_session_name", "v=0\r\n" + kO + "s=\r\nt=0 0\r\n" + kOpus, true},
+        Leniency{"no_t_line", "v=0\r\n" + kO + "s=-\r\n" + kOpus, true},
+        Leniency{"c_b_i_after_a_in_media", kHead + kOpus + "c=IN IP4 0.0.0.0\r\nb=AS:64\r\ni=x\r\n",
+                 true},
+        Leniency{"rtpmap_for_a_format_not_listed",
+                 kHead + "m=audio 9 RTP/AVP 0\r\na=rtpmap:111 opus/48000/2\r\n", true},
+        Leniency{"latin1_session_name", "v=0\r\n" + kO + "s=\xe9\r\nt=0 0\r\n", true},
+        Leniency{"host_names_in_o_and_c",
+                 "v=0\r\no=- 1 1 IN IP4 h.example\r\ns=-\r\nc=IN IP4 h.example\r\nt=0 0\r\n", true},
+        Leniency{"cr_inside_a_line", kHead + "a=x\ry\r\n", false},
+        Leniency{"nul_inside_a_line", kHead + std::string("a=x\0y\r\n", 7), false},
+        Leniency{"empty_line_inside", kHead + "\r\n" + kOpus, false},
+        Leniency{"unknown_type_letter", kHead + "x=1\r\n" + kOpus, false},
+        Leniency{"two_directions", kHead + kOpus + "a=sendrecv\r\na=recvonly\r\n", false},
+        Leniency{"trailing_space_on_a_structured_line",
+                 kHead + "m=audio 9 RTP/AVP 111 \r\na=rtpmap:111 opus/48000/2\r\n", false},
+        Leniency{"two_spaces_between_fields", kHead + "m=audio 9  RTP/AVP 0\r\n", false},
+        Leniency{"media_without_formats", kHead + "m=audio 0 RTP/AVP\r\n", false},
+        Leniency{"space_after_equals", kHead + kOpus + "a= sendrecv\r\n", false},
+        Leniency{"ssrc_without_attribute", kHead + kOpus + "a=ssrc:1234\r\n", false},
+        Leniency{"bundle_names_an_unknown_mid",
+                 kHead + "a=group:BUNDLE 0 1\r\n" + kOpus + "a=mid:0\r\n", false}),
+    [](const ::testing::TestParamInfo<Leniency>& param_info) {
+      return std::string(param_info.param.what);
+    });
+
 TEST(SdpMalformed, ErrorNamesTheLine) {
   std::string error;
   EXPECT_FALSE(parse(kHead + "m=audio 70000 RTP/AVP 0\r\n", &error).has_value());
@@ -311,7 +370,8 @@ TEST(SdpMalformed, WithoutAnErrorPointerStillFails) {
 // The checked-in fuzz seeds and crash inputs keep the fuzz target's properties: what parses
 // serializes to a fixed point, before and after the edits.
 TEST(FuzzCorpus, EverySeedKeepsTheFuzzProperties) {
-  const std::filesystem::path dir = std::filesystem::path(ACW_SOURCE_DIR) / "tests/fuzz/corpus/sdp";
+  const std::filesystem::path dir =
+      std::filesystem::path(ACW_SOURCE_DIR) / "tests/fuzz/corpus/sdp_parser";
   std::size_t files = 0;
   std::size_t parsed_files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -567,5 +567,60 @@ TEST(ValidateResponseTest, ChecksTheMandatoryFields) {
   EXPECT_EQ(validate_response(built), "bad status code");
 }
 
+// What other stacks (JsSIP, Kamailio) take and what we decided for each: accepted where it is
+// safe, refused where refusing protects (docs/LENIENCY.md has the table and why).
+struct Leniency {
+  const char* what;
+  std::string frame;
+  bool accepted;
+};
+
+class SipLeniency : public ::testing::TestWithParam<Leniency> {};
+
+TEST_P(SipLeniency, IsDecided) {
+  ParseError error;
+  EXPECT_EQ(parse_message(GetParam().frame, &error).has_value(), GetParam().accepted)
+      << error.reason;
+}
+
+std::string lf_only(std::string text) {
+  for (std::size_t at; (at = text.find("\r\n")) != std::string::npos;) text.replace(at, 2, "\n");
+  return text;
+}
+
+const std::string kOk = crlf(
+    "SIP/2.0 200 OK\n"
+    "Via: SIP/2.0/WSS iitrgatmgah1.invalid;branch=z9hG4bK2367353\n"
+    "To: <sip:webrtc-1-2-0.aculabcloud.net>;tag=1\n"
+    "From: <sip:alice@abc123.webrtc-1-2-0.aculabcloud.net>;tag=b2cui5kvvq\n"
+    "CSeq: 1 OPTIONS\n"
+    "Call-ID: amcin8eheksrakrhun1t\n"
+    "\n");
+
+INSTANTIATE_TEST_SUITE_P(
+    Decisions, SipLeniency,
+    ::testing::Values(
+        Leniency{"lf_line_ends", lf_only(kOptions), true},
+        Leniency{"no_content_length_with_a_body",
+                 replace(kOptions, "Content-Length: 0\r\n\r\n", "\r\nhello"), true},
+        Leniency{"folded_header", replace(kOptions, "CSeq: 1", "CSeq:\r\n 1"), true},
+        Leniency{"space_before_colon", replace(kOptions, "CSeq:", "CSeq :"), true},
+        Leniency{"status_without_reason", replace(kOk, "200 OK", "200"), true},
+        Leniency{"lower_case_version", replace(kOptions, "SIP/2.0\r\n", "sip/2.0\r\n"), true},
+        Leniency{"keepalive_crlf_before_the_message", "\r\n" + kOptions, true},
+        Leniency{"compact_header_names", replace(kOptions, "Call-ID:", "i:"), true},
+        Leniency{"utf8_reason_phrase", replace(kOk, "200 OK", "200 D\xc3\xa9j\xc3\xa0"), true},
+        Leniency{"stray_cr_before_crlf",
+                 replace(kOptions, "CSeq: 1 OPTIONS\r\n", "CSeq: 1 OPTIONS\r\r\n"), false},
+        Leniency{"cr_inside_a_header", replace(kOptions, "CSeq: 1", "CSeq: \r1"), false},
+        Leniency{"content_length_over_the_body",
+                 replace(kOptions, "Content-Length: 0", "Content-Length: 10"), false},
+        Leniency{"content_length_under_the_body", kOptions + "hello", false},
+        Leniency{"two_spaces_in_the_request_line",
+                 replace(kOptions, "OPTIONS sip:", "OPTIONS  sip:"), false}),
+    [](const ::testing::TestParamInfo<Leniency>& param_info) {
+      return std::string(param_info.param.what);
+    });
+
 }  // namespace
 }  // namespace acw::sip
