@@ -70,17 +70,7 @@ std::string read_object(const JsonValue& root, CallOptions* options) {
 }  // namespace
 
 std::string read_call_options(std::string_view json, CallOptions* options) {
-  *options = CallOptions();
-  if (json.empty()) return {};
-  JsonValue root;
-  std::string error = read_json(json, &root);
-  if (error.empty()) {
-    error = read_object(root, options);
-  } else {
-    error = join({"Invalid call options: ", error});
-  }
-  if (!error.empty()) *options = CallOptions();
-  return error;
+  return read_options(json, "call options", options, read_object);
 }
 
 }  // namespace acw::call

@@ -78,17 +78,7 @@ std::string read_object(const JsonValue& root, ClientOptions* o) {
 }  // namespace
 
 std::string read_client_options(std::string_view json, ClientOptions* options) {
-  *options = ClientOptions();
-  if (json.empty()) return {};
-  JsonValue root;
-  std::string error = read_json(json, &root);
-  if (error.empty()) {
-    error = read_object(root, options);
-  } else {
-    error = join({"Invalid client options: ", error});
-  }
-  if (!error.empty()) *options = ClientOptions();
-  return error;
+  return read_options(json, "client options", options, read_object);
 }
 
 }  // namespace acw::call

@@ -87,7 +87,10 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 JsonObject& JsonObject::member(std::string_view name, std::string value) {
-  members_.emplace(name, std::move(value));
+  for (const text::NameValue& m : members_) {
+    if (m.name == name) return *this;  // a repeated name keeps its first value
+  }
+  members_.push_back({std::string(name), std::move(value), true});
   return *this;
 }
 
@@ -128,12 +131,20 @@ JsonObject& JsonObject::object(std::string_view name, const JsonObject& value) {
 }
 
 std::string JsonObject::text() const {
+  // Sorted by name by selection (a handful of members): each round writes the least name above
+  // the last one written.
   std::string out = "{";
-  for (const auto& [name, value] : members_) {
+  const text::NameValue* last = nullptr;
+  for (std::size_t round = 0; round < members_.size(); ++round) {
+    const text::NameValue* next = nullptr;
+    for (const text::NameValue& m : members_) {
+      if ((!last || m.name > last->name) && (!next || m.name < next->name)) next = &m;
+    }
     if (out.size() > 1) out += ',';
-    append_json_string(out, name);
+    append_json_string(out, next->name);
     out += ':';
-    out += value;
+    out += next->value;
+    last = next;
   }
   out += '}';
   return out;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "call/join.hpp"
+
 namespace acw::call {
 
 // One JSON value as read. Objects keep their members in order, duplicates included (RFC 8259 §4
@@ -37,5 +39,20 @@ inline constexpr int kJsonMaxDepth = 32;
 // reads as U+FFFD, as JS's TextEncoder turns a lone surrogate of a JS string into U+FFFD: what
 // JSON.stringify writes for such a string reaches the core as it did through embind.
 std::string read_json(std::string_view text, JsonValue* value);
+
+// A page's options as one JSON text, read into *options by read(root, options) (which returns its
+// own error text): "" is no options (the defaults); on any error *options is left default and
+// the error is returned, a JSON one as "Invalid <what>: JSON: ...".
+template <typename Options, typename Read>
+std::string read_options(std::string_view json, std::string_view what, Options* options,
+                         Read read) {
+  *options = Options();
+  if (json.empty()) return {};
+  JsonValue root;
+  std::string error = read_json(json, &root);
+  error = error.empty() ? read(root, options) : join({"Invalid ", what, ": ", error});
+  if (!error.empty()) *options = Options();
+  return error;
+}
 
 }  // namespace acw::call
