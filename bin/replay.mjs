@@ -105,7 +105,7 @@ export async function replayJournal(journal, { until = Infinity, dist } = {}) {
   const { header } = journal;
   const seed = BigInt(header.seed);
   const h = core.create(header.cloudId, header.webRtcAccessKey, header.clientId, header.url,
-    Number((seed >> 32n) & 0xffffffffn), Number(seed & 0xffffffffn), header.logLevel ?? 0);
+    Number((seed >> 32n) & 0xffffffffn), Number(seed & 0xffffffffn), header.logLevel ?? 0, header.options ?? '');
   const events = [];
   const start = journal.inputs.length ? journal.inputs[0].t : 0;
   let deadline = -1;

@@ -5,13 +5,13 @@
 #pragma once
 
 // query(handle, what, call, text) -> string. X(enumerator, name) /* what it reads */.
-#define ACW_QUERIES(X)                                                                         \
-  X(kConfigError, "configError")   /* the constructor's exception text, "" when valid */       \
-  X(kCallId, "callId")             /* call's SIP Call-ID */                                    \
-  X(kPoll, "poll")                 /* the next output (core.cpp's poll_text), "" at the end */ \
-  X(kSipHeaders, "sipHeaders")     /* call, text = name: the values, a JSON array */           \
-  X(kJournal, "journal")           /* the recording (number's startRecording), JSON lines */   \
-  X(kReasonPhrase, "reasonPhrase") /* call = a SIP status code; needs no engine (handle 0) */
+#define ACW_QUERIES(X)                                                                             \
+  X(kConfigError, "configError")       /* the constructor's exception text, "" when valid */       \
+  X(kCallId, "callId")                 /* call's SIP Call-ID */                                    \
+  X(kPoll, "poll")                     /* the next output (core.cpp's poll_text), "" at the end */ \
+  X(kSipHeaders, "sipHeaders")         /* call, text = name: the values, a JSON array */           \
+  X(kJournalRecords, "journalRecords") /* the recording (startRecording): call/journal.hpp */      \
+  X(kReasonPhrase, "reasonPhrase")     /* call = a SIP status code; needs no engine (handle 0) */
 
 // number(handle, what, a, b) -> number.
 #define ACW_NUMBER_QUERIES(X)                                                              \

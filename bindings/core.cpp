@@ -166,8 +166,8 @@ std::string query(double h, double what, double call, std::string text) {
       }
       return json += ']';
     }
-    case Query::kJournal:
-      return e.engine.journal();
+    case Query::kJournalRecords:
+      return e.engine.records();
     default:
       return {};
   }

@@ -7,7 +7,7 @@ import * as Query from './boundary/query.js';
 import { decodeOutput } from './boundary.js';
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
 import { FrameWriter } from './frames.js';
-import { loadSdpTools } from './loader.js';
+import { loadJournalTools, loadSdpTools } from './loader.js';
 import { PeerSession } from './peer.js';
 import { constructorError } from './arguments.js';
 
@@ -76,7 +76,7 @@ export class AculabCloudClient {
   #engine; // the engine's handle in the core (bindings/core.cpp), null once closed
   #queue = null; // before the core has loaded: the commands to replay once the engine exists
   #early = new Map(); // calls made before the core loaded, by their provisional (negative) handles
-  #journal; // options.journal; then, once closed, the journal's text
+  #journal; // options.journal; then, once closed, the core's records
   #onNetwork; // the window's online/offline listener, null where there is no window (Node)
 
   /**
@@ -224,9 +224,14 @@ export class AculabCloudClient {
     this._command(Input.enableIncoming, 0, typeof token === 'string' ? token : '', String(Date.now()));
   }
 
-  // The session's journal (options.journal), also once closed; '' when not recorded.
-  journal() {
-    return this.#engine ? query(this.#engine, Query.journal) : typeof this.#journal == 'string' ? this.#journal : '';
+  // The session's journal (options.journal), also once closed; '' when not recorded. The core
+  // keeps compact records; the journal module (loaded now) writes them as the journal's lines.
+  async journal() {
+    const records = this.#engine ? query(this.#engine, Query.journalRecords) : typeof this.#journal == 'string' ? this.#journal : '';
+    if (!records) return '';
+    const { text, error } = (await loadJournalTools())(records);
+    if (error) this.#log(1, `AculabCloudClient: journal: ${error}`);
+    return text;
   }
 
   disableIncoming() {
@@ -281,7 +286,7 @@ export class AculabCloudClient {
     }
     this.#calls.clear();
     this.#dropSocket();
-    this.#journal = this.journal();
+    this.#journal = query(this.#engine, Query.journalRecords);
     number(this.#engine, NumberQuery.destroy);
     this.#engine = null;
   }

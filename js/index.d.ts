@@ -110,8 +110,10 @@ export interface ClientOptions {
 /** (This package) How the client records its journal. */
 export interface JournalOptions {
   /**
-   * Default and most 16777216 (16 MiB). An input that would pass it ends the journal with a
-   * {"full":maxBytes} line instead: recording stops, and what was recorded still replays.
+   * Default and most 16777216 (16 MiB): the most the recording holds (the core's records of the
+   * inputs, a little smaller than the journal's text). An input that would pass it ends the
+   * journal with a {"full":maxBytes} line instead: recording stops, and what was recorded still
+   * replays.
    */
   maxBytes?: number;
   /**
@@ -224,8 +226,13 @@ export class AculabCloudClient {
    * enableIncoming(newToken) in time. Never for other tokens.
    */
   onTokenExpiring?: ((obj: { secondsLeft: number }) => void) | null;
-  /** (This package) The journal recorded since creation (options.journal), also once closed; '' when none. */
-  journal(): string;
+  /**
+   * (This package) The journal recorded since creation (options.journal), also once closed: JSON
+   * lines; '' when none. A promise: the first call loads the journal module (acw-journal.wasm),
+   * which writes the core's compact records as the journal's lines. It holds what was recorded
+   * when journal() was called, not what came in while the module loaded.
+   */
+  journal(): Promise<string>;
   /** Registers for incoming calls (again with a new token); throws 'Invalid token'. */
   enableIncoming(token: string): void;
   disableIncoming(): void;

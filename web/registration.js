@@ -140,7 +140,7 @@ export function stopClient() {
   clearTimeout(tokenRetryTimer);
   try {
     old.close();
-    page.lastJournal = old.journal();
+    page.closedClient = old; // a closed client still gives its journal
   } catch (e) {
     pageLog(1, `close: ${errorText(e)}`);
   }
@@ -198,8 +198,9 @@ async function refreshToken({ secondsLeft } = {}) {
 }
 
 /** The "Save call journal" button: the client's journal as a file for `npx aculab-webrtc-wasm replay`. */
-export function saveJournal() {
-  const text = page.client ? page.client.journal() : page.lastJournal || '';
+export async function saveJournal() {
+  const from = page.client || page.closedClient;
+  const text = from ? await from.journal() : '';
   if (!text) return pageLog(2, 'no journal: start the client first');
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));

@@ -258,23 +258,22 @@ void Engine::network(int64_t now, bool online) {
 bool Engine::start_recording(bool keep_secrets, std::size_t max_bytes) {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
-  keep_secrets_ = keep_secrets;
   max_journal_ = std::min(max_bytes, kMaxJournal);
-  journal_ = journal_header(config_, keep_secrets) + '\n';
+  append_config_record(records_, config_, keep_secrets);
   return true;
 }
 
 CallResult Engine::handle(Input input) {
   ++inputs_handled_;
   if (recording_) {
-    std::string line = journal_line(input, keep_secrets_);
-    if (journal_.size() + line.size() < max_journal_) {
-      journal_ += line;
-      journal_ += '\n';
-    } else {
+    const std::size_t before = records_.size();
+    append_input_record(records_, input);
+    // Room is kept for the "full" record: 'F' and two numbers of at most 20 characters and a space.
+    constexpr std::size_t kFullRecordRoom = 43;
+    if (records_.size() + kFullRecordRoom > max_journal_) {
       recording_ = false;
-      journal_ += journal_full_line(input.now, max_journal_);
-      journal_ += '\n';
+      records_.resize(before);
+      append_full_record(records_, input.now, max_journal_);
       log(1, {"journal full: not recording"});
     }
   }

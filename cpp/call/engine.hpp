@@ -126,14 +126,16 @@ class Engine {
   void network(int64_t now, bool online);
 
   // ---- record and replay
-  // From now on every input is appended to the journal (JSON lines; the first line holds the
-  // config). Engine replay (call/replay.hpp) feeds it to a fresh engine and gets the same outputs.
-  // Returns false (and records nothing) once an input has been handled: a journal must start
-  // from the seed. Unless `keep_secrets`, tokens and received Authorization values are written
-  // redacted. An input that would take the journal past `max_bytes` ends it with a "full" line
-  // instead (journal_full_line): what was recorded still replays, up to there.
+  // From now on every input is recorded (call/journal.hpp): records() holds them, journal() gives
+  // them as the journal's JSON lines (the first line holds the config), which engine replay
+  // (call/replay.hpp) feeds to a fresh engine to get the same outputs. Returns false (and records
+  // nothing) once an input has been handled: a journal must start from the seed. Unless
+  // `keep_secrets`, the journal's text has tokens and received Authorization values redacted. An
+  // input that would take the records past `max_bytes` ends them with a "full" record instead:
+  // what was recorded still replays, up to there.
   bool start_recording(bool keep_secrets = false, std::size_t max_bytes = kMaxJournal);
-  const std::string& journal() const { return journal_; }
+  const std::string& records() const { return records_; }
+  std::string journal() const;  // journal.cpp
   // Every input goes through here; the methods above build the record. Taken by value: the
   // call options move on into the call.
   CallResult handle(Input input);
@@ -324,9 +326,8 @@ class Engine {
   std::size_t next_output_ = 0;
   uint64_t inputs_handled_ = 0;
   bool recording_ = false;
-  bool keep_secrets_ = false;
   std::size_t max_journal_ = kMaxJournal;
-  std::string journal_;
+  std::string records_;
   // The registration token's "exp" on the engine's clock, and when onTokenExpiring is due.
   int64_t token_expires_at_ = 0;
   int64_t token_warning_at_ = sip::kNever;

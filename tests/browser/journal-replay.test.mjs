@@ -103,7 +103,9 @@ describe('a journal recorded in Chromium replays in Node', { timeout: 600000 }, 
     // What the page saw, and its journal, at one moment.
     const seen = await d.page.evaluate(async () => {
       const { page } = await import('/state.js');
-      return { sip: window.__sip, callbacks: window.__callbacks, journal: page.client.journal() };
+      // journal() takes the records when called: the copies below are of the same moment.
+      const journal = page.client.journal();
+      return { sip: [...window.__sip], callbacks: [...window.__callbacks], journal: await journal };
     });
     // The dialler's "Save call journal" gives the same text (a later frame may have been added).
     const [download] = await Promise.all([d.page.waitForEvent('download'), d.page.click('#journal-button')]);

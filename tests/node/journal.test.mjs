@@ -65,9 +65,11 @@ test('a default journal: no token or signature in it, and it replays to the same
   await cloud.next('OPTIONS');
   client.disableIncoming();
   await cloud.next((m) => m.method === 'REGISTER' && /expires=0/.test(m.get('Contact') ?? ''));
-  // The journal and the callbacks the page got, at one moment.
-  const text = client.journal();
+  // The journal and the callbacks the page got, at one moment: journal() takes the records when
+  // called (the journal module may load after more input has come in).
+  const journal = client.journal();
   const seen = callbacks.items.map((c) => `${c.name} ${JSON.stringify(c.payload)}`);
+  const text = await journal;
   assert.ok(!text.includes(token), 'the token is not in the journal');
   assert.ok(!text.includes('c2VjcmV0LXNpZ25hdHVyZQ'), 'nor its signature');
   assert.match(text, /"secrets":"redacted"/);
@@ -104,7 +106,7 @@ test('a default journal: no token or signature in it, and it replays to the same
 
   // The same session's journal after close() too.
   client.close();
-  assert.ok(client.journal().startsWith(text));
+  assert.ok((await client.journal()).startsWith(text));
 }));
 
 test('keepSecrets keeps the token; maxBytes ends the journal with a "full" line the command reports', { timeout: 60000 }, guard(async (t) => {
@@ -112,15 +114,16 @@ test('keepSecrets keeps the token; maxBytes ends the journal with a "full" line 
   const kept = await setUp(t, { journal: { keepSecrets: true } });
   kept.client.enableIncoming(token);
   await kept.callbacks.next('onIncomingState');
-  assert.ok(kept.client.journal().includes(token));
-  assert.match(kept.client.journal(), /"secrets":"kept"/);
+  assert.ok((await kept.client.journal()).includes(token));
+  assert.match(await kept.client.journal(), /"secrets":"kept"/);
 
   const capped = await setUp(t, { journal: { maxBytes: 400 } });
   capped.client.enableIncoming(token);
   await capped.callbacks.next('onIncomingState');
-  const text = capped.client.journal();
+  const text = await capped.client.journal();
   assert.match(text, /\{"full":400,"t":\d+\}\n$/);
-  assert.ok(text.length < 500, `${text.length} bytes`);
+  // The cap holds the core's records; the text they become is longer (names, JSON quoting).
+  assert.ok(text.length < 2 * 400, `${text.length} bytes`);
   const file = join(dir, 'full.jsonl');
   writeFileSync(file, text);
   const r = await command('replay', file);
@@ -133,7 +136,7 @@ test('a cut journal replays up to the cut and says where; a corrupted one names 
   client.enableIncoming(jwt(3600));
   await callbacks.next('onIncomingState');
   await cloud.next('OPTIONS');
-  const lines = client.journal().split('\n').slice(0, -1);
+  const lines = (await client.journal()).split('\n').slice(0, -1);
   assert.ok(lines.length >= 5, `${lines.length} lines`);
   // Cut in the middle of line 4 (the first frame received).
   const cut = join(dir, 'cut.jsonl');
