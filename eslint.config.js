@@ -13,7 +13,7 @@ export default [
   },
   // The package and the dialler run in browsers; the package also in Node with an environment.
   { files: ['js/**', 'web/**'], languageOptions: { globals: { ...globals.browser } } },
-  { files: ['cloud/**', 'bench/**', 'tests/**', 'toolchain/**', 'bindings/**'], languageOptions: { globals: { ...globals.node } } },
+  { files: ['bin/**', 'cloud/**', 'bench/**', 'tests/**', 'toolchain/**', 'bindings/**'], languageOptions: { globals: { ...globals.node } } },
   // Test and bench pages evaluate functions inside Chromium (page.evaluate): browser globals too.
   { files: ['tests/browser/**', 'bench/**'], languageOptions: { globals: { ...globals.browser } } },
 ];

@@ -45,7 +45,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
     plugins: [{
       name: 'glue-external',
       setup(build) {
-        build.onResolve({ filter: /acw-(core|sdp)\.mjs$/ }, (a) => ({ path: a.path, external: true }));
+        build.onResolve({ filter: /acw-(core|sdp|journal)\.mjs$/ }, (a) => ({ path: a.path, external: true }));
       },
     }],
   });
@@ -70,10 +70,14 @@ export async function pageWeight(dist = join(root, 'dist')) {
   };
 }
 
-// What a page loads only when a call needs it (not in the page weight): the SDP module, for the
-// call options codecs and maxBitrateAudio; its glue and .wasm, each gzip -9.
-export function lazyModules(dist = join(root, 'dist')) {
-  return ['acw-sdp.mjs', 'acw-sdp.wasm'].map((name) => {
+// What a page loads only when it uses a feature (not in the page weight): each lazily loaded
+// module's glue and .wasm, each gzip -9.
+export const LAZY = [
+  ['acw-sdp', 'a call with codecs or maxBitrateAudio', 'the SDP module'],
+  ['acw-journal', 'journal()', 'the journal module'],
+];
+export function lazyModules(dist = join(root, 'dist'), module = 'acw-sdp') {
+  return [`${module}.mjs`, `${module}.wasm`].map((name) => {
     const bytes = readFileSync(join(dist, name));
     return { name, raw: bytes.length, gzip: gz(bytes) };
   });
@@ -105,12 +109,14 @@ async function main() {
   console.log(`budget ${kb(BUDGET)}: ${total <= BUDGET ? `${kb(BUDGET - total)} to spare` : `over by ${kb(total - BUDGET)}`}` +
     ` (glue before minifying: ${kb(glueSourceGzip)} gzip)`);
 
-  // Loaded only for a call with the options codecs or maxBitrateAudio: outside the budget.
-  const lazy = lazyModules(dist);
-  console.log('\nloaded only for a call with codecs or maxBitrateAudio (not in the page weight):');
-  for (const { name, raw, gzip } of lazy) console.log(`${name.padEnd(34)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)}`);
-  const lazyTotal = lazy.reduce((sum, part) => sum + part.gzip, 0);
-  console.log(`${'total (the SDP module)'.padEnd(34)} ${''.padStart(10)} ${kb(lazyTotal).padStart(10)} (${lazyTotal} B)`);
+  // Loaded only when a page uses a feature: outside the budget.
+  for (const [module, when, what] of LAZY) {
+    const lazy = lazyModules(dist, module);
+    console.log(`\nloaded only for ${when} (not in the page weight):`);
+    for (const { name, raw, gzip } of lazy) console.log(`${name.padEnd(34)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)}`);
+    const lazyTotal = lazy.reduce((sum, part) => sum + part.gzip, 0);
+    console.log(`${`total (${what})`.padEnd(34)} ${''.padStart(10)} ${kb(lazyTotal).padStart(10)} (${lazyTotal} B)`);
+  }
 
   // The other formats (toolchain/build-formats.mjs), each with the glue inside and the same .wasm.
   const wasm = parts.find((p) => p.name === 'acw-core.wasm').gzip;

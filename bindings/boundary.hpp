@@ -5,20 +5,20 @@
 #pragma once
 
 // query(handle, what, call, text) -> string. X(enumerator, name) /* what it reads */.
-#define ACW_QUERIES(X)                                                                         \
-  X(kConfigError, "configError")   /* the constructor's exception text, "" when valid */       \
-  X(kCallId, "callId")             /* call's SIP Call-ID */                                    \
-  X(kPoll, "poll")                 /* the next output (core.cpp's poll_text), "" at the end */ \
-  X(kSipHeaders, "sipHeaders")     /* call, text = name: the values, a JSON array */           \
-  X(kJournal, "journal")           /* the recording (number's startRecording), JSON lines */   \
-  X(kReasonPhrase, "reasonPhrase") /* call = a SIP status code; needs no engine (handle 0) */
+#define ACW_QUERIES(X)                                                                             \
+  X(kConfigError, "configError")       /* the constructor's exception text, "" when valid */       \
+  X(kCallId, "callId")                 /* call's SIP Call-ID */                                    \
+  X(kPoll, "poll")                     /* the next output (core.cpp's poll_text), "" at the end */ \
+  X(kSipHeaders, "sipHeaders")         /* call, text = name: the values, a JSON array */           \
+  X(kJournalRecords, "journalRecords") /* the recording (startRecording): call/journal.hpp */      \
+  X(kReasonPhrase, "reasonPhrase")     /* call = a SIP status code; needs no engine (handle 0) */
 
 // number(handle, what, a, b) -> number.
 #define ACW_NUMBER_QUERIES(X)                                                              \
   X(kNextDeadline, "nextDeadline")     /* the engine's one timer, -1 for none */           \
   X(kLastCall, "lastCall")             /* the call the last callService/callClient made */ \
   X(kFrameBuffer, "frameBuffer")       /* a = bytes: a new frame buffer's address */       \
-  X(kStartRecording, "startRecording") /* 1 when recording started */                      \
+  X(kStartRecording, "startRecording") /* a = 1 keeps secrets, b = cap: 1 if started */    \
   X(kBenchParse, "benchParse")         /* a = length, b = iterations: how many parsed */   \
   X(kDestroy, "destroy")               /* frees the engine; its handle is gone */          \
   X(kMaxFrameSize, "maxFrameSize")     /* the longest frame read (bytes); handle 0 */

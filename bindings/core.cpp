@@ -166,8 +166,8 @@ std::string query(double h, double what, double call, std::string text) {
       }
       return json += ']';
     }
-    case Query::kJournal:
-      return e.engine.journal();
+    case Query::kJournalRecords:
+      return e.engine.records();
     default:
       return {};
   }
@@ -190,7 +190,7 @@ double number(double h, double what, double a, double b) {
       e.frame = std::vector<char>(u32(a));
       return static_cast<double>(reinterpret_cast<uintptr_t>(e.frame.data()));
     case NumberQuery::kStartRecording:
-      return e.engine.start_recording();
+      return e.engine.start_recording((u32(a) & 1) != 0, b >= 1 ? u32(b) : Engine::kMaxJournal);
     case NumberQuery::kBenchParse: {
       // For bench/sip-parse.mjs: parses the frame in the buffer b times (without feeding the
       // engine); 1 is the page's path per frame.

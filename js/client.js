@@ -7,7 +7,7 @@ import * as Query from './boundary/query.js';
 import { decodeOutput } from './boundary.js';
 import { AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall } from './call.js';
 import { FrameWriter } from './frames.js';
-import { loadSdpTools } from './loader.js';
+import { loadJournalTools, loadSdpTools } from './loader.js';
 import { PeerSession } from './peer.js';
 import { constructorError } from './arguments.js';
 
@@ -76,6 +76,7 @@ export class AculabCloudClient {
   #engine; // the engine's handle in the core (bindings/core.cpp), null once closed
   #queue = null; // before the core has loaded: the commands to replay once the engine exists
   #early = new Map(); // calls made before the core loaded, by their provisional (negative) handles
+  #journal; // options.journal; then, once closed, the core's records
   #onNetwork; // the window's online/offline listener, null where there is no window (Node)
 
   /**
@@ -83,12 +84,14 @@ export class AculabCloudClient {
    * @param {string} webRtcAccessKey
    * @param {string} clientId
    * @param {number} logLevel 0 (silent) .. 6 (with SIP traces)
-   * @param {object} [options] { url, environment, logger, keepAlive, reconnect }: url points at
-   *   another cloud (for example the local cloud's ws://127.0.0.1:8080/sipproxy); keepAlive
-   *   { interval, timeout } and reconnect { delays, limit } (ms) go to the core as they are
+   * @param {object} [options] { url, environment, logger, keepAlive, reconnect, journal }: url
+   *   points at another cloud (for example the local cloud's ws://127.0.0.1:8080/sipproxy);
+   *   keepAlive { interval, timeout } and reconnect { delays, limit } (ms) go to the core as they
+   *   are; journal (true or { maxBytes, keepSecrets }) records the session for journal()
    */
   constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
     const opts = options && typeof options === 'object' ? options : {};
+    this.#journal = opts.journal;
     this.#logLevel = Math.max(0, Math.min(6, Math.floor(Number(logLevel)) || 0));
     this.#env = opts.environment || defaultEnv || browserEnv();
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
@@ -138,6 +141,8 @@ export class AculabCloudClient {
       this.#engine = null;
       throw err;
     }
+    const j = this.#journal;
+    if (j) core.number(this.#engine, NumberQuery.startRecording, j.keepSecrets ? 1 : 0, Number(j.maxBytes) || 0);
     this.#frames = new FrameWriter(core, this.#engine);
   }
 
@@ -216,8 +221,19 @@ export class AculabCloudClient {
     this.#iceTransportPolicy = policy;
   }
 
+  // The wall clock goes with the token: the core places a JWT's exp on its own clock with it.
   enableIncoming(token) {
-    this._command(Input.enableIncoming, 0, typeof token === 'string' ? token : '');
+    this._command(Input.enableIncoming, 0, typeof token === 'string' ? token : '', String(Date.now()));
+  }
+
+  // The session's journal (options.journal), also once closed; '' when not recorded. The core
+  // keeps compact records; the journal module (loaded now) writes them as the journal's lines.
+  async journal() {
+    const records = this.#engine ? query(this.#engine, Query.journalRecords) : typeof this.#journal == 'string' ? this.#journal : '';
+    if (!records) return '';
+    const { text, error } = (await loadJournalTools())(records);
+    if (error) this.#log(1, `AculabCloudClient: journal: ${error}`);
+    return text;
   }
 
   disableIncoming() {
@@ -273,6 +289,7 @@ export class AculabCloudClient {
     }
     this.#calls.clear();
     this.#dropSocket();
+    this.#journal = query(this.#engine, Query.journalRecords);
     number(this.#engine, NumberQuery.destroy);
     this.#engine = null;
   }

@@ -105,6 +105,27 @@ export interface ClientOptions {
    * changes); `limit` ms after the loss a call whose media is not back ends with ERROR. Default
    * { wait: 2000, limit: 30000 }; limit 0: no ICE restart, ICE failure ends the call. */
   iceRestart?: { wait?: number; limit?: number };
+  /**
+   * Records the session from the client's creation for journal(): true, or options. Replay it
+   * with `npx aculab-webrtc-wasm replay FILE`.
+   */
+  journal?: boolean | JournalOptions;
+}
+
+/** (This package) How the client records its journal. */
+export interface JournalOptions {
+  /**
+   * Default and most 16777216 (16 MiB): the most the recording holds (the core's records of the
+   * inputs, a little smaller than the journal's text). An input that would pass it ends the
+   * journal with a {"full":maxBytes} line instead: recording stops, and what was recorded still
+   * replays.
+   */
+  maxBytes?: number;
+  /**
+   * Default false: tokens (the JWT's signature; all of any other token) and the Authorization
+   * values of received SIP are written as "redacted". true keeps them, for local debugging only.
+   */
+  keepSecrets?: boolean;
 }
 
 /** (This package) onReconnecting and onReconnected. */
@@ -208,6 +229,19 @@ export class AculabCloudClient {
   iceServers: RTCIceServer[] | null;
   onIncoming: ((obj: OnIncomingObj) => void) | null;
   onIncomingState: ((obj: OnIncomingStateObj) => void) | null;
+  /**
+   * (This package) Once per enableIncoming with a JWT that has an "exp": 60 seconds before it
+   * (at once when less is left; secondsLeft 0 when already expired), so that the page can call
+   * enableIncoming(newToken) in time. Never for other tokens.
+   */
+  onTokenExpiring?: ((obj: { secondsLeft: number }) => void) | null;
+  /**
+   * (This package) The journal recorded since creation (options.journal), also once closed: JSON
+   * lines; '' when none. A promise: the first call loads the journal module (acw-journal.wasm),
+   * which writes the core's compact records as the journal's lines. It holds what was recorded
+   * when journal() was called, not what came in while the module loaded.
+   */
+  journal(): Promise<string>;
   /** Registers for incoming calls (again with a new token); throws 'Invalid token'. */
   enableIncoming(token: string): void;
   disableIncoming(): void;

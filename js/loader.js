@@ -1,6 +1,6 @@
 // Loads the package's wasm modules once per page: the signalling core (acw-core.wasm) at once, and
 // the SDP module (acw-sdp.wasm: the call options codecs and maxBitrateAudio) only when a call needs
-// it. Each is found next to its glue with new URL(..., import.meta.url), or where
+// it, the journal module (acw-journal.wasm) only when the page reads its journal. Each is found next to its glue with new URL(..., import.meta.url), or where
 // options.locateFile / options.wasmBinary say.
 import createCoreModule from '../dist/acw-core.mjs';
 
@@ -55,7 +55,8 @@ let locateFile = null;
 /**
  * @param {object} [options]
  * @param {(path: string, scriptDirectory: string) => string} [options.locateFile] where the .wasm
- *   files are (given 'acw-core.wasm', and later perhaps 'acw-sdp.wasm')
+ *   files are (given 'acw-core.wasm', and later perhaps 'acw-sdp.wasm' or
+ *   'acw-journal.wasm')
  * @param {ArrayBuffer|Uint8Array} [options.wasmBinary] acw-core.wasm's bytes, already fetched
  */
 export const loadCore = once((options = {}) => {
@@ -71,4 +72,14 @@ export const loadSdpTools = once(async () => {
   const factory = import('../dist/acw-sdp.mjs').then((m) => m.default);
   const module = await instantiate(factory, 'acw-sdp.wasm', { locateFile });
   return (sdp, optionsJson) => JSON.parse(module.mungeSdp(sdp, optionsJson));
+});
+
+/**
+ * The journal module (bindings/journal_tools.cpp), imported and instantiated on first use:
+ * resolves to text(records) -> { text, error }, the journal's JSON lines of the core's records.
+ */
+export const loadJournalTools = once(async () => {
+  const factory = import('../dist/acw-journal.mjs').then((m) => m.default);
+  const module = await instantiate(factory, 'acw-journal.wasm', { locateFile });
+  return (records) => JSON.parse(module.journalText(records));
 });

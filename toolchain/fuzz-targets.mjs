@@ -26,6 +26,7 @@ const slack = 256;
 const maxLen = {
   engine: frame + slack, // cloud frames (each at most kMaxFrameSize)
   engine_options: 2 * sdp + slack, // call options, then two SDPs of at most kMaxSessionDescriptionSize
+  journal_records: 4 * frame + slack, // a few recorded inputs, each up to a frame
   json_reader: frame + slack, // call options: the page's JSON ends up in one frame
   media_send: frame + slack, // received packets and PCM blocks
   ogg_reader: 2 * 65307 + slack, // two full Ogg pages (RFC 3533: 27 + 255 + 255 * 255 bytes each)

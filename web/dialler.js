@@ -22,7 +22,7 @@ import { $ } from './dom.js';
 import { buildKeypad, sendKeyboardDigit } from './keypad.js';
 import { clearLog } from './log.js';
 import { buildNetworkPanel } from './network.js';
-import { closeClient, confirmCloud, disableIncoming, enableIncoming, loadPackage, setClientState, setIncomingState, startClient, stopClient } from './registration.js';
+import { closeClient, confirmCloud, disableIncoming, enableIncoming, loadPackage, saveJournal, setClientState, setIncomingState, startClient, stopClient } from './registration.js';
 import { learnCloudId, showInitialSettings } from './settings.js';
 
 const STATS_MS = 1000;
@@ -39,6 +39,7 @@ if (!canChooseSpeaker) {
 
 $('settings').addEventListener('submit', startClient);
 $('stop-button').addEventListener('click', stopClient);
+$('journal-button').addEventListener('click', saveJournal);
 $('url-confirm-yes').addEventListener('click', () => confirmCloud(true));
 $('url-confirm-no').addEventListener('click', () => confirmCloud(false));
 $('enable-button').addEventListener('click', enableIncoming);

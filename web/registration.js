@@ -10,7 +10,7 @@ import { fetchToken } from './tokens.js';
 const HISTORY_CAP = 30;
 
 let incomingWanted = false; // the person asked for incoming calls and has not disabled them
-let tokenRefreshTimer = null;
+let tokenRetryTimer = null; // a failed token refresh tries again
 
 // ---- what the page shows ------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ export function startClient(ev) {
   let client;
   try {
     client = new page.Package.AculabCloudClient(s.cloudId, s.accessKey, s.clientId, Number(s.logLevel) || 0,
-      { url: s.url || undefined, logger: clientLogger });
+      { url: s.url || undefined, logger: clientLogger, journal: true });
   } catch (e) {
     // The constructor throws a string naming the bad argument.
     showError(`The client refused these settings: ${errorText(e)}`);
@@ -114,6 +114,7 @@ export function startClient(ev) {
   }
   client.onIncoming = onIncoming;
   client.onIncomingState = onIncomingState;
+  client.onTokenExpiring = refreshToken;
   pageLog(3, `client ${s.clientId} started for cloud ${s.cloudId} at ${s.url || 'the default URL'}`);
   setClientState('running', `Client ${s.clientId}`);
 }
@@ -136,9 +137,10 @@ export function stopClient() {
   if (!old) return;
   page.client = null;
   incomingWanted = false;
-  clearTimeout(tokenRefreshTimer);
+  clearTimeout(tokenRetryTimer);
   try {
     old.close();
+    page.closedClient = old; // a closed client still gives its journal
   } catch (e) {
     pageLog(1, `close: ${errorText(e)}`);
   }
@@ -177,33 +179,41 @@ export async function enableIncoming() {
     return;
   }
   setIncomingState('registering', 'Registering with the cloud…');
-  scheduleTokenRefresh(t.ttl);
 }
 
-// A fresh token before the old one expires; enableIncoming with it re-registers (PROTOCOL.md).
-function scheduleTokenRefresh(ttl) {
-  clearTimeout(tokenRefreshTimer);
-  const ms = Math.min(Math.max(60, ttl * 0.8) * 1000, 2 ** 31 - 1);
-  tokenRefreshTimer = setTimeout(async () => {
-    const { client } = page;
-    if (!client || !incomingWanted) return;
-    try {
-      const t = await fetchToken({ client_id: page.clientSettings.clientId, enable_incoming: true });
-      if (page.client === client && incomingWanted) {
-        client.enableIncoming(t.token);
-        scheduleTokenRefresh(t.ttl);
-      }
-    } catch (e) {
-      pageLog(1, `token refresh failed: ${errorText(e)}`);
-      scheduleTokenRefresh(120);
-    }
-  }, ms);
+// client.onTokenExpiring (a minute before the token's exp): a fresh token, and enableIncoming with
+// it re-registers (PROTOCOL.md). A failed fetch tries again every 10 s while incoming is wanted.
+async function refreshToken({ secondsLeft } = {}) {
+  const { client } = page;
+  clearTimeout(tokenRetryTimer);
+  if (!client || !incomingWanted) return;
+  if (secondsLeft !== undefined) pageLog(3, `token expires in ${secondsLeft} s: fetching a new one`);
+  try {
+    const t = await fetchToken({ client_id: page.clientSettings.clientId, enable_incoming: true });
+    if (page.client === client && incomingWanted) client.enableIncoming(t.token);
+  } catch (e) {
+    pageLog(1, `token refresh failed: ${errorText(e)}`);
+    if (page.client === client) tokenRetryTimer = setTimeout(refreshToken, 10000);
+  }
+}
+
+/** The "Save call journal" button: the client's journal as a file for `npx aculab-webrtc-wasm replay`. */
+export async function saveJournal() {
+  const from = page.client || page.closedClient;
+  const text = from ? await from.journal() : '';
+  if (!text) return pageLog(2, 'no journal: start the client first');
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
+  a.download = `call-journal-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  pageLog(3, `journal saved (${text.length} bytes): replay it with npx aculab-webrtc-wasm replay ${a.download}`);
 }
 
 export function disableIncoming() {
   if (!page.client) return;
   incomingWanted = false;
-  clearTimeout(tokenRefreshTimer);
+  clearTimeout(tokenRetryTimer);
   updateIncomingButtons();
   try {
     page.client.disableIncoming();

@@ -10,6 +10,7 @@
 #include "call/cause.hpp"
 #include "call/engine.hpp"
 #include "call/join.hpp"
+#include "call/token.hpp"
 #include "call/validation.hpp"
 #include "text/decimal.hpp"
 
@@ -17,12 +18,25 @@ namespace acw::call {
 
 std::string_view Engine::on_enable_incoming(const Input& input) {
   std::string_view error = check_token(input.text);
-  if (error.empty()) registration_.enable(input.text);
+  if (!error.empty()) return error;
+  registration_.enable(input.text);
+  // Each token warns once; text2 is the page's wall clock in ms (absent: no warning).
+  token_warning_at_ = sip::kNever;
+  auto exp = jwt_expiry(input.text);
+  auto unix_ms = text::parse_decimal(input.text2, uint64_t{1} << 52);
+  // exp (< 2^50 ms) and the wall clock (< 2^52) are bounded; `now` is bounded here so that no
+  // sum overflows whatever clock the host uses.
+  constexpr int64_t kClockBound = int64_t{1} << 62;
+  if (exp && unix_ms && input.now > -kClockBound && input.now < kClockBound) {
+    token_expires_at_ = input.now + (*exp * 1000 - static_cast<int64_t>(*unix_ms));
+    token_warning_at_ = std::max(input.now, token_expires_at_ - kTokenWarning);
+  }
   return error;
 }
 
 void Engine::on_disable_incoming(const Input&) {
   registration_.disable();
+  token_warning_at_ = sip::kNever;
 }
 
 bool Engine::at_max_concurrent() const {

@@ -8,6 +8,7 @@
 
 #include "call/join.hpp"
 #include "call/journal.hpp"
+#include "call/json_object.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
 #include "sip/dialog.hpp"
@@ -114,6 +115,7 @@ int64_t Engine::next_deadline() const {
         std::min({next, call->expires_at, call->cancel_deadline, call->retransmit_at,
                   call->ack_deadline, call->reconnect_deadline, call->reinvite_at, call->media_at});
   }
+  next = std::min(next, token_warning_at_);
   return next == sip::kNever ? -1 : next;
 }
 
@@ -177,8 +179,10 @@ void Engine::frame_received(int64_t now, std::string_view text) {
   input(InputKind::kFrame, now, 0, text);
 }
 
-std::string Engine::enable_incoming(int64_t now, std::string_view token) {
-  return input(InputKind::kEnableIncoming, now, 0, token).error;
+std::string Engine::enable_incoming(int64_t now, std::string_view token, int64_t unix_ms) {
+  return input(InputKind::kEnableIncoming, now, 0, token,
+               unix_ms > 0 ? text::decimal(static_cast<uint64_t>(unix_ms)) : std::string())
+      .error;
 }
 
 std::string Engine::disable_incoming(int64_t now) {
@@ -257,22 +261,25 @@ void Engine::ice_state(int64_t now, CallHandle call, std::string_view state) {
   input(InputKind::kIceState, now, call, state);
 }
 
-bool Engine::start_recording() {
+bool Engine::start_recording(bool keep_secrets, std::size_t max_bytes) {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
-  journal_ = journal_header(config_) + '\n';
+  max_journal_ = std::min(max_bytes, kMaxJournal);
+  append_config_record(records_, config_, keep_secrets);
   return true;
 }
 
 CallResult Engine::handle(Input input) {
   ++inputs_handled_;
   if (recording_) {
-    std::string line = journal_line(input);
-    if (journal_.size() + line.size() < kMaxJournal) {
-      journal_ += line;
-      journal_ += '\n';
-    } else {
+    const std::size_t before = records_.size();
+    append_input_record(records_, input);
+    // Room is kept for the "full" record: 'F' and two numbers of at most 20 characters and a space.
+    constexpr std::size_t kFullRecordRoom = 43;
+    if (records_.size() + kFullRecordRoom > max_journal_) {
       recording_ = false;
+      records_.resize(before);
+      append_full_record(records_, input.now, max_journal_);
       log(1, {"journal full: not recording"});
     }
   }
@@ -305,6 +312,7 @@ CallResult Engine::dispatch(Input& input) {
       break;
     case InputKind::kTimeout:
       on_timeout(input);
+      token_timeout(input.now);
       break;
     case InputKind::kEnableIncoming:
       result.error = on_enable_incoming(input);
@@ -555,6 +563,14 @@ void Engine::log(int level, std::initializer_list<std::string_view> parts) {
   Output& output = push(OutputKind::kLog);
   output.text = std::move(text);
   output.level = level;
+}
+
+void Engine::token_timeout(int64_t now) {
+  if (now < token_warning_at_) return;
+  token_warning_at_ = sip::kNever;
+  // now >= the warning's time: what is left is at most the margin, and never overflows.
+  const int64_t left = now < token_expires_at_ ? (token_expires_at_ - now) / 1000 : 0;
+  callback(0, "onTokenExpiring", JsonObject().integer("secondsLeft", left).text());
 }
 
 void Engine::callback(CallHandle call, std::string_view name, std::string json) {

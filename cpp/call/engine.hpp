@@ -58,6 +58,8 @@ class Engine {
   static constexpr std::size_t kMaxTransactions = 256;
   static constexpr int64_t kConnectTimeout = Connection::kConnectTimeout;
   static constexpr std::size_t kMaxJournal = 16 << 20;
+  // onTokenExpiring fires this long before a JWT's "exp" (at once when less is left).
+  static constexpr int64_t kTokenWarning = 60000;
 
   explicit Engine(Config config);
 
@@ -90,7 +92,9 @@ class Engine {
   void timeout(int64_t now);
 
   // ---- API commands
-  std::string enable_incoming(int64_t now, std::string_view token);
+  // `unix_ms`: the page's wall clock (Date.now()) at `now`, to place the token's "exp" on the
+  // engine's clock; 0 = unknown (no onTokenExpiring).
+  std::string enable_incoming(int64_t now, std::string_view token, int64_t unix_ms = 0);
   std::string disable_incoming(int64_t now);
   CallResult call_service(int64_t now, std::string_view service_name, const CallOptions& options);
   CallResult call_client(int64_t now, std::string_view client_id, std::string_view token,
@@ -124,12 +128,16 @@ class Engine {
   void network(int64_t now, bool online);
 
   // ---- record and replay
-  // From now on every input is appended to the journal (JSON lines; the first line holds the
-  // config). Engine replay (call/replay.hpp) feeds it to a fresh engine and gets the same outputs.
-  // Returns false (and records nothing) once an input has been handled: a journal must start
-  // from the seed.
-  bool start_recording();
-  const std::string& journal() const { return journal_; }
+  // From now on every input is recorded (call/journal.hpp): records() holds them, journal() gives
+  // them as the journal's JSON lines (the first line holds the config), which engine replay
+  // (call/replay.hpp) feeds to a fresh engine to get the same outputs. Returns false (and records
+  // nothing) once an input has been handled: a journal must start from the seed. Unless
+  // `keep_secrets`, the journal's text has tokens and received Authorization values redacted. An
+  // input that would take the records past `max_bytes` ends them with a "full" record instead:
+  // what was recorded still replays, up to there.
+  bool start_recording(bool keep_secrets = false, std::size_t max_bytes = kMaxJournal);
+  const std::string& records() const { return records_; }
+  std::string journal() const;  // journal.cpp
   // Every input goes through here; the methods above build the record. Taken by value: the
   // call options move on into the call.
   CallResult handle(Input input);
@@ -200,6 +208,8 @@ class Engine {
   void on_socket_opened(const Input& input);
   void on_socket_closed(const Input& input);
   void on_timeout(const Input& input);
+  // onTokenExpiring, once, when its time has come (engine.cpp).
+  void token_timeout(int64_t now);
   void open_socket(int64_t now);
   void on_network(const Input& input);
   // The keep-alive OPTIONS (Connection::Due::kKeepAlive); any response, or anything else
@@ -336,7 +346,11 @@ class Engine {
   std::size_t next_output_ = 0;
   uint64_t inputs_handled_ = 0;
   bool recording_ = false;
-  std::string journal_;
+  std::size_t max_journal_ = kMaxJournal;
+  std::string records_;
+  // The registration token's "exp" on the engine's clock, and when onTokenExpiring is due.
+  int64_t token_expires_at_ = 0;
+  int64_t token_warning_at_ = sip::kNever;
 };
 
 }  // namespace acw::call

@@ -154,6 +154,10 @@ std::optional<Journal> parse_journal(std::string_view text, std::string* error) 
       header = false;
       continue;
     }
+    if (j.is_object() && j.contains("full")) {
+      journal.full = true;
+      break;
+    }
     auto input = parse_input(j);
     if (!input) return fail("bad input");
     journal.inputs.push_back(std::move(*input));

@@ -16,6 +16,7 @@ namespace acw::call {
 struct Journal {
   Config config;
   std::vector<Input> inputs;
+  bool full = false;  // it reached its size cap: it ends with the last input before
 };
 
 // The journal Engine::start_recording() wrote; nullopt with the reason (and line) in *error.

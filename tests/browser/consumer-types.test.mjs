@@ -12,7 +12,7 @@ import {
   AculabCloudClient, AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall,
   type AculabCloudCallOptions, type CallObj, type ClientOptions, type CodecCapability, type DisconnectCause,
   type DisconnectObj, type Environment, type ErrorObj, type IncomingStateCause, type MediaObj, type MuteObj,
-  type OnIncomingObj, type OnIncomingStateObj,
+  type JournalOptions, type OnIncomingObj, type OnIncomingStateObj,
 } from 'aculab-webrtc-wasm';
 import { load, type LoadOptions } from 'aculab-webrtc-wasm/manual';
 // 4.0.8's default export.
@@ -28,8 +28,12 @@ const env: Environment = { WebSocket, RTCPeerConnection, MediaStream, RTCRtpSend
 AculabCloudClient.setEnvironment(env);
 AculabCloudClient.setEnvironment(null);
 const logger = (level: number, text: string): void => console.log(level, text);
-const clientOptions: ClientOptions = { url: 'ws://127.0.0.1:8080/sipproxy', environment: env, logger };
-const client = new AculabCloudClient('1-2-3', 'key', 'alice', 2, clientOptions);
+const clientOptions: ClientOptions = { url: 'ws://127.0.0.1:8080/sipproxy', environment: env, logger, journal: true };
+const journalOptions: JournalOptions = { maxBytes: 1 << 20, keepSecrets: false };
+const client = new AculabCloudClient('1-2-3', 'key', 'alice', 2, { ...clientOptions, journal: journalOptions });
+const journalText: Promise<string> = client.journal();
+client.onTokenExpiring = (o: { secondsLeft: number }) => journalText.then((t: string) => client.enableIncoming(t + o.secondsLeft));
+client.onTokenExpiring = null;
 new AculabCloudClient('1-2-3', 'key', 'alice', 0);
 client.maxConcurrent = 2;
 const max: number = client.maxConcurrent;

@@ -30,7 +30,7 @@ process.on('exit', () => {
 export const LEVEL_HEARD = 0.02;
 
 // What `bash toolchain/setup.sh` puts in dist/ for the page and the cloud's media.
-const BUILT = ['acw-core.mjs', 'acw-core.wasm', 'acw-sdp.mjs', 'acw-sdp.wasm', 'acw-media.mjs', 'acw-media.wasm', 'aculab-webrtc-wasm.cjs', 'aculab-webrtc-wasm.min.js'];
+const BUILT = ['acw-core.mjs', 'acw-core.wasm', 'acw-sdp.mjs', 'acw-sdp.wasm', 'acw-journal.mjs', 'acw-journal.wasm', 'acw-media.mjs', 'acw-media.wasm', 'aculab-webrtc-wasm.cjs', 'aculab-webrtc-wasm.min.js'];
 
 /** Why the browser suites cannot run here, or false. */
 export function missing() {

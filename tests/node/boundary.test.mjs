@@ -89,8 +89,13 @@ test('the core answers by name: a call with its options as one JSON text, output
   assert.equal(core.input(h, Input.callService, 1000, 0, 'echo', '', 0, JSON.stringify(options)), '');
   const call = core.number(h, NumberQuery.lastCall, 0, 0);
   assert.equal(call, 1);
-  // The journal records the options the core read, in its own shape.
-  const line = core.query(h, Query.journal, 0, '').trim().split('\n').map((l) => JSON.parse(l)).find((j) => j.in === 'callService');
+  // The journal records the options the core read, in its own shape (the journal module writes
+  // the core's records as its lines).
+  const { default: createJournalModule } = await import(join(dist, 'acw-journal.mjs'));
+  const tools = await createJournalModule({ wasmBinary: readFileSync(join(dist, 'acw-journal.wasm')) });
+  const { text, error } = JSON.parse(tools.journalText(core.query(h, Query.journalRecords, 0, '')));
+  assert.equal(error, '');
+  const line = text.trim().split('\n').map((l) => JSON.parse(l)).find((j) => j.in === 'callService');
   assert.deepEqual(line.options, options);
   const outputs = [];
   for (let o = decodeOutput(core.query(h, Query.poll, 0, '')); o; o = decodeOutput(core.query(h, Query.poll, 0, ''))) outputs.push(o);

@@ -110,7 +110,7 @@ class Harness {
  public:
   explicit Harness(Config config = default_config(), bool record = false)
       : engine(std::move(config)) {
-    if (record) engine.start_recording();
+    if (record) engine.start_recording(/*keep_secrets=*/true);
   }
   // After every test: the engine never tried a call state change that the table forbids.
   ~Harness() {

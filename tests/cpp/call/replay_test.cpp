@@ -97,6 +97,63 @@ TEST(Replay, JournalLinesRoundTrip) {
   EXPECT_EQ(journal->inputs[1], binary);
 }
 
+// The page's core keeps compact records; the journal module writes them as the same lines
+// journal_line writes from the inputs themselves, every field (and bytes that are not UTF-8,
+// NULs, colons and spaces inside strings) carried through.
+TEST(Replay, RecordsBecomeTheJournalsLines) {
+  Input input = make_input(InputKind::kCallClient, -77, 3, "bob: 1 2", std::string("t\0k", 3));
+  input.number = -5;
+  input.ice_servers = std::string("");
+  input.options.audio_codecs = {"opus", ""};
+  input.options.video_codecs = {"VP8"};
+  input.options.receive_audio = true;
+  input.options.receive_video = false;
+  input.options.max_bitrate_audio = 8000;
+  input.options.extra_sip_headers = {"X-A: b"};
+  Input binary = make_input(InputKind::kFrame, 1, 0, std::string("\x80\x00\xc3", 3));
+  Input plain = make_input(InputKind::kTimeout, 4);
+  Config config = default_config();
+  config.seed = UINT64_MAX;
+  config.log_level = -1;
+  std::string records;
+  append_config_record(records, config, /*keep_secrets=*/true);
+  for (const Input* i : {&input, &binary, &plain}) append_input_record(records, *i);
+  append_full_record(records, 9, 600);
+  JournalText out = journal_text(records);
+  EXPECT_EQ(out.error, "");
+  EXPECT_EQ(out.text, journal_header(config, true) + "\n" + journal_line(input) + "\n" +
+                          journal_line(binary) + "\n" + journal_line(plain) + "\n" +
+                          journal_full_line(9, 600) + "\n");
+  // Secrets are redacted when the text is written, unless the config record kept them.
+  std::string redacted;
+  append_config_record(redacted, config, /*keep_secrets=*/false);
+  append_input_record(redacted, input);
+  EXPECT_EQ(journal_text(redacted).text,
+            journal_header(config, false) + "\n" + journal_line(input, false) + "\n");
+}
+
+// Records that do not read stop the text where they start, and say which one.
+TEST(Replay, BadRecordsSayWhichOne) {
+  std::string records;
+  append_config_record(records, default_config(), true);
+  const std::string header = journal_header(default_config(), true) + "\n";
+  Input timeout = make_input(InputKind::kTimeout, 4);
+  append_input_record(records, timeout);
+  const std::string good = records;
+  for (std::string bad :
+       {good + "X", good + "I", good + "I1 2 ", good.substr(0, good.size() - 1),
+        good + "I99 0 0 0 0:0:0 0:0 0 -1 -1 -1 0 ", good + "I3 0 0 0 9:0:0 0:0 0 -1 -1 -1 0 "}) {
+    JournalText out = journal_text(bad);
+    const bool cut_first = bad.size() < good.size();
+    EXPECT_EQ(out.error, cut_first ? "record 1 does not read" : "record 2 does not read") << bad;
+    EXPECT_EQ(out.text, cut_first ? header : header + journal_line(timeout) + "\n") << bad;
+  }
+  EXPECT_EQ(journal_text("").error, "the records do not start with the config");
+  EXPECT_EQ(journal_text("C1:a").error, "the config record does not read");
+  // The well-formed form of the last two (kind 3 is a timeout) reads.
+  EXPECT_EQ(journal_text(good + "I3 0 0 0 0:0:0 0:0 0 -1 -1 -1 0 ").error, "");
+}
+
 // Well-formed UTF-8 is written as text, anything else as hex (overlong, surrogate, above
 // U+10FFFF, truncated, stray continuation); both read back as they were.
 TEST(Replay, JournalTextOrHexByUtf8) {
