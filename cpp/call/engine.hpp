@@ -226,6 +226,8 @@ class Engine {
   bool has_kept_calls() const;
   // The socket is lost: a confirmed call goes Reconnecting (onReconnecting) instead of ending.
   void keep_call(int64_t now, Call& call);
+  // onReconnecting (back false) or onReconnected, {"reason": "signalling" or "media"}.
+  void reconnect_callback(const Call& call, bool back, std::string_view reason);
   // Its target refresh answered with the same session: Confirmed again (onReconnected).
   void target_refreshed(Call& call);
 

@@ -6,8 +6,6 @@
 namespace acw::call {
 namespace {
 
-constexpr std::string_view kMediaReason = R"({"reason":"media"})";
-
 // A call whose media may be restarted: up, or up and moving its signalling to a new socket.
 bool kept(const Call& call) {
   return call.state() == CallState::kConfirmed || call.state() == CallState::kReconnecting;
@@ -43,7 +41,7 @@ void Engine::media_lost(int64_t now, Call& call) {
   if (!call.media_lost) {
     call.media_lost = true;
     call.media_at = now + options_.ice_restart.limit;
-    callback(call.handle, "onReconnecting", std::string(kMediaReason));
+    reconnect_callback(call, false, "media");
   }
   // Lost again after a restart that did not bring it back: another, within the same limit.
   renegotiate(call);
@@ -55,7 +53,7 @@ void Engine::media_back(Call& call) {
   call.media_lost = false;
   call.media_at = sip::kNever;
   call.renegotiation = Renegotiation::kNone;  // back by itself: no restart wanted
-  callback(call.handle, "onReconnected", std::string(kMediaReason));
+  reconnect_callback(call, true, "media");
 }
 
 void Engine::network_changed() {

@@ -3,17 +3,10 @@
 #include <algorithm>
 
 #include "call/engine.hpp"
+#include "call/join.hpp"
 #include "text/decimal.hpp"
 
 namespace acw::call {
-namespace {
-
-std::string reason_payload() {
-  return R"({"reason":"signalling"})";
-}
-
-}  // namespace
-
 bool Engine::has_kept_calls() const {
   return std::any_of(calls_.begin(), calls_.end(),
                      [](const auto& call) { return call->state() == CallState::kReconnecting; });
@@ -34,14 +27,19 @@ void Engine::keep_call(int64_t now, Call& call) {
   if (logs(2)) log(2, {"call ", text::decimal(call.handle), " kept while reconnecting"});
   set_state(call, CallState::kReconnecting);
   call.reconnect_deadline = now + options_.reconnect.limit;
-  callback(call.handle, "onReconnecting", reason_payload());
+  reconnect_callback(call, false, "signalling");
+}
+
+void Engine::reconnect_callback(const Call& call, bool back, std::string_view reason) {
+  callback(call.handle, back ? "onReconnected" : "onReconnecting",
+           join({R"({"reason":")", reason, R"("})"}));
 }
 
 void Engine::target_refreshed(Call& call) {
   set_state(call, CallState::kConfirmed);
   call.reconnect_deadline = sip::kNever;
   if (logs(2)) log(2, {"call ", text::decimal(call.handle), " reconnected"});
-  callback(call.handle, "onReconnected", reason_payload());
+  reconnect_callback(call, true, "signalling");
 }
 
 }  // namespace acw::call

@@ -51,7 +51,7 @@ void Engine::send_reinvites(int64_t now) {
     ua_.finish_request(invite);
     invite.set_body(refresh ? call.local_sdp : call.offer, "application/sdp");
     call.reinvite_tx = send_request(now, invite);
-    if (call.reinvite_tx == 0) reinvite_failed(now, call, false, "not sent");
+    if (call.reinvite_tx == 0) reinvite_failed(now, call, false, "re-INVITE not sent");
   }
 }
 
@@ -74,7 +74,7 @@ void Engine::reinvite_response(int64_t now, Call& call, const sip::Message& resp
     // §12.2.1.2: a 481 (or 408) says the dialog is gone, so no BYE.
     const bool gone = status == 481 || status == 408;
     if (refresh || call.media_lost || gone) {
-      reinvite_failed(now, call, !gone, join({"refused: ", text::decimal(status)}));
+      reinvite_failed(now, call, !gone, join({"re-INVITE refused: ", text::decimal(status)}));
       return;
     }
     // §14.1: the session stays as it was: the browser goes back to it (it ignores the text).
@@ -111,9 +111,8 @@ void Engine::reinvite_response(int64_t now, Call& call, const sip::Message& resp
 void Engine::reinvite_failed(int64_t now, Call& call, bool bye, std::string_view why) {
   // A kept call's target refresh: its signalling is lost (FAILED); our offer: the media it was to
   // bring back is (ERROR, the cause of any media failure).
-  const bool refresh = call.state() == CallState::kReconnecting;
-  end_kept_call(now, call, bye, refresh ? cause::kFailed : cause::kError,
-                join({refresh ? "target refresh " : "re-INVITE ", why}));
+  end_kept_call(now, call, bye,
+                call.state() == CallState::kReconnecting ? cause::kFailed : cause::kError, why);
 }
 
 void Engine::end_kept_call(int64_t now, Call& call, bool bye, std::string_view cause,

@@ -116,7 +116,7 @@ void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& tim
     log(1, {timeout.method, timer});
     ice_servers_.on_timeout(now);
   } else if (Call* reinvited = find_by_reinvite(timeout.id)) {
-    reinvite_failed(now, *reinvited, true, "timed out (Timer B)");
+    reinvite_failed(now, *reinvited, true, "re-INVITE timed out (Timer B)");
   } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
     log(1, {timeout.method, timer});
     terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
