@@ -86,9 +86,10 @@ export class PeerSession {
     this.#events.localStream(this.localStream);
   }
 
-  // iceRestart: new ICE credentials, so that ICE looks for a path again (the engine's restart).
-  async createOffer(iceRestart) {
-    return (await this.pc.createOffer({ iceRestart: !!iceRestart })).sdp;
+  // option: the RTCOfferOptions member the core names for a re-offer, set to true ('iceRestart':
+  // new ICE credentials, so that ICE looks for a path again); '' for a first offer.
+  async createOffer(option) {
+    return (await this.pc.createOffer({ [option]: true })).sdp;
   }
 
   async createAnswer() {
