@@ -68,6 +68,7 @@ std::string journal_line(const Input& input) {
     if (!o.audio_codecs.empty()) options.strings("audioCodecs", o.audio_codecs);
     if (!o.video_codecs.empty()) options.strings("videoCodecs", o.video_codecs);
     if (o.max_bitrate_audio) options.integer("maxBitrateAudio", *o.max_bitrate_audio);
+    if (o.max_bitrate_video) options.integer("maxBitrateVideo", *o.max_bitrate_video);
     if (o.receive_audio) options.boolean("receiveAudio", *o.receive_audio);
     if (o.receive_video) options.boolean("receiveVideo", *o.receive_video);
     if (!o.extra_sip_headers.empty()) options.strings("extraSipHeaders", o.extra_sip_headers);

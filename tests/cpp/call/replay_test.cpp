@@ -86,6 +86,7 @@ TEST(Replay, JournalLinesRoundTrip) {
   input.options.audio_codecs = {"opus"};
   input.options.receive_video = false;
   input.options.max_bitrate_audio = 8000;
+  input.options.max_bitrate_video = 0;
   input.options.extra_sip_headers = {"X-A: b"};
   Input binary = make_input(InputKind::kFrame, 1, 0, std::string("\x80\x00\xc3", 3));
   std::string text = journal_header(default_config()) + "\n" + journal_line(input) + "\n" +
