@@ -32,7 +32,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
   // 1. The package's JS as a page bundler would ship it: one ESM bundle from the entry, minified,
   //    with the Emscripten glue left as its own file (it is fetched next to the .wasm), and the
   //    SDP module's glue too: imported with import(), a bundler makes it a chunk of its own that a
-  //    page fetches only for a call with codecs or maxBitrateAudio (lazyModules() below).
+  //    page fetches only for a call with codecs or a bitrate cap (lazyModules() below).
   const bundle = await esbuild.build({
     entryPoints: [join(root, 'js', 'index.js')],
     bundle: true,
@@ -71,7 +71,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
 }
 
 // What a page loads only when a call needs it (not in the page weight): the SDP module, for the
-// call options codecs and maxBitrateAudio; its glue and .wasm, each gzip -9.
+// call options codecs, maxBitrateAudio and maxBitrateVideo; its glue and .wasm, each gzip -9.
 export function lazyModules(dist = join(root, 'dist')) {
   return ['acw-sdp.mjs', 'acw-sdp.wasm'].map((name) => {
     const bytes = readFileSync(join(dist, name));
@@ -105,9 +105,9 @@ async function main() {
   console.log(`budget ${kb(BUDGET)}: ${total <= BUDGET ? `${kb(BUDGET - total)} to spare` : `over by ${kb(total - BUDGET)}`}` +
     ` (glue before minifying: ${kb(glueSourceGzip)} gzip)`);
 
-  // Loaded only for a call with the options codecs or maxBitrateAudio: outside the budget.
+  // Loaded only for a call with the options codecs, maxBitrateAudio or maxBitrateVideo: outside the budget.
   const lazy = lazyModules(dist);
-  console.log('\nloaded only for a call with codecs or maxBitrateAudio (not in the page weight):');
+  console.log('\nloaded only for a call with codecs, maxBitrateAudio or maxBitrateVideo (not in the page weight):');
   for (const { name, raw, gzip } of lazy) console.log(`${name.padEnd(34)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)}`);
   const lazyTotal = lazy.reduce((sum, part) => sum + part.gzip, 0);
   console.log(`${'total (the SDP module)'.padEnd(34)} ${''.padStart(10)} ${kb(lazyTotal).padStart(10)} (${lazyTotal} B)`);
