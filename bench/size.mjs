@@ -32,7 +32,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
   // 1. The package's JS as a page bundler would ship it: one ESM bundle from the entry, minified,
   //    with the Emscripten glue left as its own file (it is fetched next to the .wasm), and the
   //    SDP module's glue too: imported with import(), a bundler makes it a chunk of its own that a
-  //    page fetches only for a call with codecs or maxBitrateAudio (lazyModules() below).
+  //    page fetches only for a call with codecs or a bitrate cap (lazyModules() below).
   const bundle = await esbuild.build({
     entryPoints: [join(root, 'js', 'index.js')],
     bundle: true,
@@ -73,7 +73,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
 // What a page loads only when it uses a feature (not in the page weight): each lazily loaded
 // module's glue and .wasm, each gzip -9.
 export const LAZY = [
-  ['acw-sdp', 'a call with codecs or maxBitrateAudio', 'the SDP module'],
+  ['acw-sdp', 'a call with codecs, maxBitrateAudio or maxBitrateVideo', 'the SDP module'],
   ['acw-journal', 'journal()', 'the journal module'],
 ];
 export function lazyModules(dist = join(root, 'dist'), module = 'acw-sdp') {

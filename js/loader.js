@@ -1,6 +1,7 @@
 // Loads the package's wasm modules once per page: the signalling core (acw-core.wasm) at once, and
-// the SDP module (acw-sdp.wasm: the call options codecs and maxBitrateAudio) only when a call needs
-// it, the journal module (acw-journal.wasm) only when the page reads its journal. Each is found next to its glue with new URL(..., import.meta.url), or where
+// the SDP module (acw-sdp.wasm: the call options codecs, maxBitrateAudio and maxBitrateVideo) only
+// when a call needs it, the journal module (acw-journal.wasm) only when the page reads its journal.
+// Each is found next to its glue with new URL(..., import.meta.url), or where
 // options.locateFile / options.wasmBinary say.
 import createCoreModule from '../dist/acw-core.mjs';
 

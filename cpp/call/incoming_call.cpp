@@ -6,7 +6,7 @@
 #include "call/cause.hpp"
 #include "call/engine.hpp"
 #include "call/payload.hpp"
-#include "sdp/session.hpp"
+#include "sdp/essentials.hpp"
 #include "sip/dialog.hpp"
 #include "sip/uri.hpp"
 
@@ -14,16 +14,12 @@ namespace acw::call {
 namespace {
 
 // The summary of an offer the page can take: SDP with an audio or video section that is not
-// rejected. Only the summary is kept (the parsed SDP is destroyed in one place).
+// rejected (the browser checks the rest when the page answers).
 std::optional<sdp::OfferSummary> usable_offer(const sip::Message& invite) {
   if (!has_sdp_body(invite)) return std::nullopt;
-  auto offer = sdp::parse(invite.body());
-  if (!offer) return std::nullopt;
-  for (const auto& media : offer->media) {
-    if ((media.media == "audio" || media.media == "video") && !media.rejected())
-      return sdp::summarize_offer(*offer);
-  }
-  return std::nullopt;
+  auto offer = sdp::read_essentials(invite.body());
+  if (!offer || !offer->has_media) return std::nullopt;
+  return offer->summary;
 }
 
 }  // namespace
@@ -94,7 +90,7 @@ void Engine::reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::
   }
   // An INVITE without an offer would need one from us in the 2xx: not supported, nor is an
   // offer we cannot read.
-  if (!has_sdp_body(invite) || !sdp::parse(invite.body()) || !call.peer_created) {
+  if (!has_sdp_body(invite) || !sdp::read_essentials(invite.body()) || !call.peer_created) {
     reply(now, tx, invite, 488);
     return;
   }

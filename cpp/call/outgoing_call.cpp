@@ -7,7 +7,7 @@
 #include "call/engine.hpp"
 #include "call/payload.hpp"
 #include "call/validation.hpp"
-#include "sdp/session.hpp"
+#include "sdp/essentials.hpp"
 #include "sip/dialog.hpp"
 #include "sip/headers.hpp"
 #include "sip/timers.hpp"
@@ -138,7 +138,7 @@ void Engine::apply_remote_answer(Call& call, const sip::Message& message) {
   // a preview of the 2xx's, and a second setRemoteDescription("answer") would fail.
   if (call.remote_answer_applied) return;
   std::string error;
-  if (!sdp::parse(message.body(), &error)) {
+  if (!sdp::read_essentials(message.body(), &error)) {
     log(1, {"SDP answer not understood: ", error});
     return;
   }

@@ -5,18 +5,18 @@
 #include "call/engine.hpp"
 #include "call/join.hpp"
 #include "call/payload.hpp"
-#include "sdp/session.hpp"
+#include "sdp/essentials.hpp"
 #include "sip/dialog.hpp"
 #include "text/decimal.hpp"
 
 namespace acw::call {
 namespace {
 
-// The o= line of an SDP ("" when it does not parse): RFC 3264 §8, an unchanged session
+// The o= line of an SDP ("" when it does not read): RFC 3264 §8, an unchanged session
 // description keeps its version.
 std::string origin_of(std::string_view sdp) {
-  auto parsed = sdp::parse(sdp);
-  return parsed ? parsed->origin : std::string();
+  auto read = sdp::read_essentials(sdp);
+  return read ? read->origin : std::string();
 }
 
 }  // namespace

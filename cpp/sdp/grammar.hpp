@@ -63,4 +63,48 @@ class FieldReader {
   bool end_;
 };
 
+// Splits a session description into its lines (RFC 8866 §5: <type>=<value>, CRLF or LF), the same
+// way for the full parser (session.cpp) and the engine's reader (essentials.cpp).
+class LineReader {
+ public:
+  explicit LineReader(std::string_view text) : rest_(text) {}
+
+  // The next line, a view into the text; empty at the end of the text or on a malformed line
+  // (then error() says why, and number() is that line's).
+  std::string_view next() {
+    if (rest_.empty()) return {};
+    ++number_;
+    const std::size_t end = rest_.find('\n');
+    std::string_view text = rest_.substr(0, end);
+    rest_ = end == std::string_view::npos ? std::string_view() : rest_.substr(end + 1);
+    // A stray CR before the CRLF (some gateways write "\r\r\n") is dropped with the line end, as
+    // libwebrtc does: refusing it would end the call over nothing. A CR anywhere else is refused.
+    while (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (text.empty()) {
+      // RFC 8866 §5 has no empty lines; some senders end the body with an extra CRLF: allow that.
+      if (rest_.find_first_not_of("\r\n") == std::string_view::npos) {
+        rest_ = {};
+        return {};
+      }
+      error_ = "empty line";
+    } else if (text.find('\r') != std::string_view::npos ||
+               text.find('\0') != std::string_view::npos) {
+      error_ = "CR or NUL inside a line";  // RFC 8866 §5: text is any byte but NUL, CR and LF
+    } else if (text.size() < 2 || text[1] != '=' || text[0] < 'a' || text[0] > 'z') {
+      error_ = "line not of the form <type>=<value>";
+    } else {
+      return text;
+    }
+    rest_ = {};
+    return {};
+  }
+  const char* error() const { return error_; }
+  std::size_t number() const { return number_; }
+
+ private:
+  std::string_view rest_;
+  std::size_t number_ = 0;
+  const char* error_ = nullptr;
+};
+
 }  // namespace acw::sdp::grammar

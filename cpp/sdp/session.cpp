@@ -88,7 +88,8 @@ const char* parse_media_line(std::string_view value, MediaSection* out) {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string* error) : rest_(text), error_(error) {}
+  Parser(std::string_view text, std::string* error)
+      : size_(text.size()), lines_(text), error_(error) {}
 
   std::optional<SessionDescription> run();
 
@@ -105,7 +106,8 @@ class Parser {
     return std::find(mids_.begin(), mids_.end(), mid) != mids_.end();
   }
 
-  std::string_view rest_;
+  std::size_t size_;
+  grammar::LineReader lines_;
   std::string* error_;
   std::size_t line_number_ = 0;
   bool failed_ = false;
@@ -131,33 +133,10 @@ bool Parser::fail(const char* reason) {
 }
 
 std::string_view Parser::next_line() {
-  if (rest_.empty()) return {};
-  ++line_number_;
-  const std::size_t end = rest_.find('\n');
-  std::string_view text = rest_.substr(0, end);
-  rest_ = end == std::string_view::npos ? std::string_view() : rest_.substr(end + 1);
-  // A stray CR before the CRLF (some gateways write "\r\r\n") is dropped with the line end, as
-  // libwebrtc does: refusing it would end the call over nothing. A CR anywhere else is refused.
-  while (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  const char* reason = nullptr;
-  if (text.empty()) {
-    // RFC 8866 §5 has no empty lines; some senders end the body with an extra CRLF: allow that.
-    if (rest_.find_first_not_of("\r\n") == std::string_view::npos) {
-      rest_ = {};
-      return {};
-    }
-    reason = "empty line";
-  } else if (text.find('\r') != std::string_view::npos ||
-             text.find('\0') != std::string_view::npos) {
-    reason = "CR or NUL inside a line";  // RFC 8866 §5: text is any byte but NUL, CR and LF
-  } else if (text.size() < 2 || text[1] != '=' || text[0] < 'a' || text[0] > 'z') {
-    reason = "line not of the form <type>=<value>";
-  }
-  if (reason != nullptr) {
-    fail(reason);
-    return {};
-  }
-  return text;
+  const std::string_view line = lines_.next();
+  line_number_ = lines_.number();
+  if (lines_.error() != nullptr) fail(lines_.error());
+  return line;
 }
 
 bool Parser::attribute_line(std::string_view value, std::vector<Attribute>* attributes,
@@ -237,7 +216,7 @@ bool Parser::check_groups() {
 }
 
 std::optional<SessionDescription> Parser::run() {
-  if (rest_.size() > kMaxSessionDescriptionSize) {
+  if (size_ > kMaxSessionDescriptionSize) {
     fail("session description too large");
     return std::nullopt;
   }

@@ -306,4 +306,17 @@ std::string validate_response(const Message& response) {
   return check_mandatory_fields(response);
 }
 
+std::size_t parse_like_peers(std::string_view frame) {
+  auto message = parse_message(frame);
+  if (!message) return 0;
+  std::size_t parsed = 0;
+  for (std::string_view via : message->header_values("Via")) parsed += parse_via(via) ? 1 : 0;
+  for (std::string_view name : {"From", "To", "Contact"}) {
+    for (std::string_view value : message->header_values(name))
+      parsed += parse_name_addr(value) ? 1 : 0;
+  }
+  parsed += parse_cseq(message->header("CSeq").value_or("")) ? 1 : 0;
+  return parsed;
+}
+
 }  // namespace acw::sip

@@ -1,4 +1,5 @@
-// libFuzzer target for cpp/sdp: what parses serializes to a fixed point and survives every edit.
+// libFuzzer target for cpp/sdp: what parses serializes to a fixed point and survives every edit,
+// and the engine's light reader (read_essentials) agrees with the full parse on all of it.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sdp/essentials.hpp"
+#include "sdp/grammar.hpp"
 #include "sdp/session.hpp"
 
 namespace {
@@ -59,14 +62,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::string error;
   const auto sdp = acw::sdp::parse(text, &error);
+  std::string essentials_error;
+  const auto essentials = acw::sdp::read_essentials(text, &essentials_error);
+  if (!essentials && essentials_error.empty()) std::abort();  // every refusal says why
   if (!sdp) {
     if (error.empty()) std::abort();  // every refusal says why
     return 0;
   }
+  // What the full parser accepts, the engine's reader reads the same way.
+  const acw::sdp::OfferSummary summary = acw::sdp::summarize_offer(*sdp);
+  const bool has_media = std::any_of(sdp->media.begin(), sdp->media.end(), [](const auto& m) {
+    return !m.rejected() && (acw::sdp::grammar::iequals(m.media, "audio") ||
+                             acw::sdp::grammar::iequals(m.media, "video"));
+  });
+  if (!essentials || essentials->origin != sdp->origin || essentials->summary != summary ||
+      essentials->has_media != has_media) {
+    std::abort();
+  }
   const std::string wire = sdp->str();
   check_fixed_point(wire);
   read_every_view(*sdp);
-  (void)acw::sdp::summarize_offer(*sdp);
 
   acw::sdp::SessionDescription edited = *sdp;
   acw::sdp::prefer_codecs(edited, "audio", {"PCMU", "opus", "telephone-event"});

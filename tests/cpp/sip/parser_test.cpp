@@ -49,6 +49,18 @@ const std::string kResponse = crlf(
     "Content-Length: 0\n"
     "\n");
 
+// The benchmarks' like-for-like parse: the framing, then each Via, From, To, CSeq and Contact.
+TEST(ParseLikePeers, CountsTheFieldsWhoseGrammarHolds) {
+  EXPECT_EQ(parse_like_peers(kOptions), 4u);  // Via, To, From, CSeq (no Contact)
+  const std::string two_vias_and_contact =
+      replace(kOptions,
+              "CSeq:", "Via: SIP/2.0/WSS b.invalid;branch=z9hG4bK2\r\nContact: <sip:a@b>\r\nCSeq:");
+  EXPECT_EQ(parse_like_peers(two_vias_and_contact), 6u);
+  EXPECT_EQ(parse_like_peers(replace(kOptions, "CSeq: 1 OPTIONS", "CSeq: x OPTIONS")), 3u);
+  EXPECT_EQ(parse_like_peers(replace(kOptions, "To: <sip:", "To: <nosuch")), 3u);
+  EXPECT_EQ(parse_like_peers("not SIP"), 0u);
+}
+
 // ---- The recorded traces ----
 
 TEST(ParserTraceTest, LoadsEveryMessageOfBothTraces) {
