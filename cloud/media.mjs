@@ -174,6 +174,9 @@ export class MediaSession {
         if (state === 'connected') {
           // In case werift gave the transceiver another transport while negotiating (BUNDLE).
           this.faults?.attachMedia(this, this.transceiver.dtlsTransport?.iceTransport?.connection);
+          // The pair the media goes on (again after an ICE restart: werift-fixes.mjs).
+          const pair = this.transceiver.dtlsTransport?.iceTransport?.connection?.nominated;
+          if (pair) engine.log.debug('media', `selected pair ${pair.localCandidate.host}:${pair.localCandidate.port} -> ${pair.remoteAddr.join(':')}`);
           resolvePromise();
         }
         if (state === 'failed' || state === 'closed') reject(new Error(`media ${state}`));

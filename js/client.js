@@ -97,9 +97,9 @@ export class AculabCloudClient {
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
     this._random = randomBytes;
     const args = [String(cloudId), String(webRtcAccessKey), typeof clientId === 'string' ? clientId : '', opts.url ? String(opts.url) : ''];
-    // keepAlive and reconnect: the core reads and checks them (cpp/call/client_options.hpp).
-    const { keepAlive, reconnect } = opts;
-    const clientOptions = JSON.stringify({ keepAlive, reconnect });
+    // keepAlive, reconnect and iceRestart: the core reads and checks them (cpp/call/client_options.hpp).
+    const { keepAlive, reconnect, iceRestart } = opts;
+    const clientOptions = JSON.stringify({ keepAlive, reconnect, iceRestart });
     if (core) {
       this.#create(args, clientOptions);
     } else {
@@ -120,12 +120,14 @@ export class AculabCloudClient {
     this.#iceServers = null;
     this.#iceTransportPolicy = 'all';
     this.onIncomingState = null;
-    // The browser's word on the network: offline, reconnects wait for online (decided in the core).
+    // The browser's word on the network: offline, reconnects wait for online; online again or a
+    // changed connection (navigator.connection's change), calls restart ICE (decided in the core).
     this.#onNetwork = null;
     if (g.window === g && typeof g.addEventListener === 'function') {
-      this.#onNetwork = (e) => (this.#engine || this.#queue) && this._input(Input.network, 0, '', '', e.type === 'online' ? 1 : 0);
+      this.#onNetwork = (e) => (this.#engine || this.#queue) && this._input(Input.network, 0, '', '', e.type === 'offline' ? 0 : e.type === 'online' ? 1 : 2);
       g.addEventListener('online', this.#onNetwork);
       g.addEventListener('offline', this.#onNetwork);
+      g.navigator?.connection?.addEventListener?.('change', this.#onNetwork);
       if (g.navigator && g.navigator.onLine === false) this.#onNetwork({ type: 'offline' });
     }
   }
@@ -277,6 +279,7 @@ export class AculabCloudClient {
     if (this.#onNetwork) {
       g.removeEventListener('online', this.#onNetwork);
       g.removeEventListener('offline', this.#onNetwork);
+      g.navigator?.connection?.removeEventListener?.('change', this.#onNetwork);
       this.#onNetwork = null;
     }
     for (const call of this.#calls.values()) {
@@ -459,7 +462,7 @@ export class AculabCloudClient {
         else this.#log(2, 'AculabCloudClient: frame dropped, socket not open');
         return undefined;
       case Output.CreatePeer: return this.#createPeer(o);
-      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createOffer())));
+      case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createOffer(o.name))));
       case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createAnswer())));
       case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await this.#munged(o.call, p.setLocal(o.name, o.text))));
       // The far side's SDP gets the same edits: its b=AS and Opus maxaveragebitrate cap what this
@@ -568,9 +571,8 @@ export class AculabCloudClient {
       },
       // The public client calls onLocalMedia, or else the older onConnecting.
       localStream: (stream) => this.#fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream }),
-      iceState: (state) => {
-        if (state === 'failed') this.#mediaFailed(o.call, 'ERROR', 'ICE failed');
-      },
+      // The core decides: a restart after `disconnected` or `failed`, or the end of the call.
+      iceState: (state) => this.#engine && this._input(Input.iceState, o.call, state),
       log: (level, text) => this.#log(level, text),
     });
     call._peer = peer;

@@ -102,6 +102,11 @@ export interface ClientOptions {
    * 2000, 4000, 5000], limit: 30000 }; limit 0: a lost socket ends every call (the public
    * client's behaviour). */
   reconnect?: { delays?: number[]; limit?: number };
+  /** A connected call's media lost (ICE `disconnected` for `wait` ms, or `failed`): the client
+   * restarts ICE with a re-INVITE (also when the browser comes back online or its connection
+   * changes); `limit` ms after the loss a call whose media is not back ends with ERROR. Default
+   * { wait: 2000, limit: 30000 }; limit 0: no ICE restart, ICE failure ends the call. */
+  iceRestart?: { wait?: number; limit?: number };
   /**
    * Records the session from the client's creation for journal(): true, or options. Replay it
    * with `npx aculab-webrtc-wasm replay FILE`.
@@ -127,8 +132,9 @@ export interface JournalOptions {
 
 /** (This package) onReconnecting and onReconnected. */
 export interface ReconnectObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
-  /** What is being reconnected: 'signalling' (the WebSocket to the cloud). */
-  reason: 'signalling';
+  /** What is being reconnected: 'signalling' (the WebSocket to the cloud) or 'media' (the
+   * peer connection's path: an ICE restart). */
+  reason: 'signalling' | 'media';
 }
 
 /** (This package) Where the client finds WebSocket, RTCPeerConnection and getUserMedia. */
@@ -182,11 +188,14 @@ export class AculabCloudCall {
   onLocalVideoUnmute: ((obj: MuteObj<this>) => void) | null;
   onRemoteVideoMute: ((obj: MuteObj<this>) => void) | null;
   onRemoteVideoUnmute: ((obj: MuteObj<this>) => void) | null;
-  /** (This package) The socket to the cloud was lost: the connected call goes on (its media does
-   * not use the socket) while the client reconnects. Then onReconnected, or onDisconnect with
-   * FAILED when the signalling is not back within options.reconnect.limit. */
+  /** (This package) The socket to the cloud was lost (reason 'signalling'): the connected call
+   * goes on (its media does not use the socket) while the client reconnects. Then onReconnected,
+   * or onDisconnect with FAILED when the signalling is not back within options.reconnect.limit.
+   * Or its media path was lost (reason 'media'): the client restarts ICE. Then onReconnected, or
+   * onError and onDisconnect with ERROR when the media is not back within options.iceRestart.limit. */
   onReconnecting: ((obj: ReconnectObj<this>) => void) | null;
-  /** (This package) The call's signalling is back on a new socket (a target refresh succeeded). */
+  /** (This package) The call's signalling is back on a new socket (a target refresh succeeded),
+   * or its media is back (ICE connected again). */
   onReconnected: ((obj: ReconnectObj<this>) => void) | null;
 }
 

@@ -86,8 +86,10 @@ export class PeerSession {
     this.#events.localStream(this.localStream);
   }
 
-  async createOffer() {
-    return (await this.pc.createOffer()).sdp;
+  // option: the RTCOfferOptions member the core names for a re-offer, set to true ('iceRestart':
+  // new ICE credentials, so that ICE looks for a path again); '' for a first offer.
+  async createOffer(option) {
+    return (await this.pc.createOffer({ [option]: true })).sdp;
   }
 
   async createAnswer() {

@@ -20,6 +20,21 @@ namespace acw::call {
 // An offer from the far side inside the call (re-INVITE, RFC 3261 §14.2).
 enum class Reoffer { kNone, kCreatingAnswer, kGatheringAnswer, kAwaitingAck };
 
+// Our offer that the browser makes, in a re-INVITE (RFC 3261 §14.1; reinvite.cpp): an ICE
+// restart's (RFC 8445 §9); a hold would be another. None -> Wanted -> CreatingOffer ->
+// GatheringOffer -> OfferReady -> None (2xx: its answer set) or RollingBack -> None (refused).
+// Wanted waits for a confirmed call with no other offer open; OfferReady waits for the socket (a
+// target refresh goes first) and for the §14.1 wait after a 491. From CreatingOffer on, the
+// browser holds our offer, so an offer from the far side gets 491.
+enum class Renegotiation : uint8_t {
+  kNone,
+  kWanted,
+  kCreatingOffer,
+  kGatheringOffer,
+  kOfferReady,
+  kRollingBack
+};
+
 struct Call {
   Call(CallHandle handle_given, bool outgoing_call)
       : handle(handle_given), outgoing(outgoing_call), state_(initial_call_state(outgoing_call)) {}
@@ -68,18 +83,31 @@ struct Call {
   std::string local_sdp;   // our last offer or answer as sent
   std::string remote_sdp;  // the far side's last offer or answer
   // Reconnecting: the call ends with FAILED at reconnect_deadline unless a target refresh has
-  // succeeded; refresh_wanted: one is to go out on the next open socket (at once, or after
-  // refresh_at, the §14.1 wait after a 491); refresh_tx: the one in flight.
+  // succeeded.
   int64_t reconnect_deadline = sip::kNever;
-  int64_t refresh_at = sip::kNever;
-  bool refresh_wanted = false;
-  sip::TransactionId refresh_tx = 0;
-  sip::Message refresh;  // that re-INVITE, for its ACK
+  // Our re-INVITE (reinvite.cpp): a Reconnecting call's target refresh, else the renegotiation's
+  // offer. reinvite_tx: the one in flight; reinvite_at: the §14.1 wait after a 491.
+  int64_t reinvite_at = sip::kNever;
+  sip::TransactionId reinvite_tx = 0;
+  sip::Message reinvite;  // that re-INVITE, for its ACK
+  Renegotiation renegotiation = Renegotiation::kNone;
+  std::string
+      offer;  // the renegotiation's offer as gathered, sent again after a 491 or a lost socket
+
+  // ICE (ice_restart.cpp): ice_up, the last iceConnectionState was connected or completed;
+  // media_lost, onReconnecting({reason: 'media'}) told and onReconnected not yet. media_at: media
+  // lost, the call ends then unless media is back; otherwise, `disconnected` since iceRestart.wait
+  // before it, the media counts as lost then.
+  bool ice_up = false;
+  bool media_lost = false;
+  int64_t media_at = sip::kNever;
 
   Reoffer reoffer = Reoffer::kNone;
   sip::TransactionId reoffer_tx = 0;
   sip::Message reoffer_request;
 
+  // Past the §14.2 point of no return: the browser has (or will have) our offer set.
+  bool offering() const { return renegotiation > Renegotiation::kWanted; }
   bool active() const { return state_ != CallState::kTerminated; }
   // Incoming and not answered yet.
   bool unanswered() const {

@@ -2,6 +2,7 @@
 #include "call/client_options.hpp"
 
 #include <cstddef>
+#include <utility>
 
 #include "call/join.hpp"
 #include "call/json_reader.hpp"
@@ -55,23 +56,25 @@ std::string read_members(std::string_view what, const JsonValue& object, Read re
 }
 
 std::string read_object(const JsonValue& root, ClientOptions* o) {
-  return read_members("options", root, [o](std::string_view name, const JsonValue& v) {
-    if (name == "keepAlive") {
-      return read_members(name, v, [o](std::string_view member, const JsonValue& value) {
-        if (member == "interval")
-          return read_ms("keepAlive.interval", value, &o->keep_alive.interval);
-        if (member == "timeout") return read_ms("keepAlive.timeout", value, &o->keep_alive.timeout);
-        return invalid(join({"keepAlive.", member}), "is not an option");
-      });
-    }
-    if (name == "reconnect") {
-      return read_members(name, v, [o](std::string_view member, const JsonValue& value) {
-        if (member == "delays") return read_delays(value, &o->reconnect.delays);
-        if (member == "limit") return read_ms("reconnect.limit", value, &o->reconnect.limit);
-        return invalid(join({"reconnect.", member}), "is not an option");
-      });
-    }
-    return invalid(name, "is not an option");
+  // Every option in ms by its full name (reconnect.delays aside): one lookup for them all.
+  const std::pair<std::string_view, int64_t*> ms[] = {
+      {"keepAlive.interval", &o->keep_alive.interval},
+      {"keepAlive.timeout", &o->keep_alive.timeout},
+      {"reconnect.limit", &o->reconnect.limit},
+      {"iceRestart.wait", &o->ice_restart.wait},
+      {"iceRestart.limit", &o->ice_restart.limit},
+  };
+  return read_members("options", root, [&](std::string_view name, const JsonValue& v) {
+    if (name != "keepAlive" && name != "reconnect" && name != "iceRestart")
+      return invalid(name, "is not an option");
+    return read_members(name, v, [&](std::string_view member, const JsonValue& value) {
+      const std::string full = join({name, ".", member});
+      if (full == "reconnect.delays") return read_delays(value, &o->reconnect.delays);
+      for (const auto& [option, field] : ms) {
+        if (option == full) return read_ms(option, value, field);
+      }
+      return invalid(full, "is not an option");
+    });
   });
 }
 

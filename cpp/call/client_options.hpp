@@ -27,9 +27,19 @@ struct ReconnectPolicy {
   friend bool operator==(const ReconnectPolicy&, const ReconnectPolicy&) = default;
 };
 
+// A call's media lost (ICE `disconnected` for `wait` ms, or `failed`): the client restarts ICE
+// with a re-INVITE; `limit` ms after the loss a call whose media is not back ends with ERROR (the
+// cause of any media failure). limit 0: no ICE restart; ICE failure ends the call at once.
+struct IceRestartPolicy {
+  int64_t wait = 2000;
+  int64_t limit = 30000;
+  friend bool operator==(const IceRestartPolicy&, const IceRestartPolicy&) = default;
+};
+
 struct ClientOptions {
   KeepAlive keep_alive;
   ReconnectPolicy reconnect;
+  IceRestartPolicy ice_restart;
   friend bool operator==(const ClientOptions&, const ClientOptions&) = default;
 };
 
@@ -37,9 +47,10 @@ struct ClientOptions {
 inline constexpr int64_t kMaxOptionMs = 3600000;
 
 // Reads {"keepAlive": {"interval": ms, "timeout": ms}, "reconnect": {"delays": [ms, ...],
-// "limit": ms}}: every member may be left out (null is the same), ms are whole numbers 0 ..
-// kMaxOptionMs, delays has 1 to 16 entries. "" is no options (the defaults). Returns "" with
-// *options set, or the error ("Invalid client options: ...", *options left default).
+// "limit": ms}, "iceRestart": {"wait": ms, "limit": ms}}: every member may be left out (null is the
+// same), ms are whole numbers 0 .. kMaxOptionMs, delays has 1 to 16 entries. "" is no options (the
+// defaults). Returns "" with *options set, or the error ("Invalid client options: ...", *options
+// left default).
 std::string read_client_options(std::string_view json, ClientOptions* options);
 
 }  // namespace acw::call

@@ -69,6 +69,7 @@ bool is_command(InputKind kind) {
     case InputKind::kLocalDescriptionReady:
     case InputKind::kMediaFailed:
     case InputKind::kNetwork:
+    case InputKind::kIceState:
       return false;
     case InputKind::kEnableIncoming:
     case InputKind::kDisableIncoming:
@@ -110,8 +111,9 @@ int64_t Engine::next_deadline() const {
     if (socket_wanted()) next = std::min(next, ice_servers_.next_deadline());
   }
   for (const auto& call : calls_) {
-    next = std::min({next, call->expires_at, call->cancel_deadline, call->retransmit_at,
-                     call->ack_deadline, call->reconnect_deadline, call->refresh_at});
+    next =
+        std::min({next, call->expires_at, call->cancel_deadline, call->retransmit_at,
+                  call->ack_deadline, call->reconnect_deadline, call->reinvite_at, call->media_at});
   }
   next = std::min(next, token_warning_at_);
   return next == sip::kNever ? -1 : next;
@@ -255,6 +257,10 @@ void Engine::network(int64_t now, bool online) {
   input(InputKind::kNetwork, now, 0, {}, {}, online ? 1 : 0);
 }
 
+void Engine::ice_state(int64_t now, CallHandle call, std::string_view state) {
+  input(InputKind::kIceState, now, call, state);
+}
+
 bool Engine::start_recording(bool keep_secrets, std::size_t max_bytes) {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
@@ -359,6 +365,9 @@ CallResult Engine::dispatch(Input& input) {
     case InputKind::kNetwork:
       on_network(input);
       break;
+    case InputKind::kIceState:
+      on_ice_state(input);
+      break;
   }
   // A refused command changed nothing, so there is nothing to drive.
   if (result.error.empty()) drive(input.now);
@@ -376,8 +385,8 @@ void Engine::drive(int64_t now) {
     send_registration_request(now);
     if (wanted) send_ice_servers_request(now);
     if (ice_servers_.ready()) start_waiting_calls();
-    send_target_refreshes(now);
   }
+  send_reinvites(now);
   report_incoming_state();
   purge_calls();
   if (!socket_wanted()) release_socket();
@@ -462,8 +471,10 @@ void Engine::terminate(Call& call, std::string_view cause) {
   if (!call.active()) return;
   if (logs(2)) log(2, {"call ", text::decimal(call.handle), " ends: ", cause});
   set_state(call, CallState::kTerminated);
-  call.expires_at = call.cancel_deadline = call.reconnect_deadline = call.refresh_at = sip::kNever;
-  call.refresh_wanted = false;
+  call.expires_at = call.cancel_deadline = call.reconnect_deadline = call.reinvite_at =
+      call.media_at = sip::kNever;
+  call.renegotiation = Renegotiation::kNone;
+  call.media_lost = false;
   if (!call.bye_after_ack) call.retransmit_at = call.ack_deadline = sip::kNever;
   if (call.peer_created) push(OutputKind::kClosePeer, call.handle);
   callback(call.handle, "onDisconnect", disconnect_payload(cause));

@@ -119,6 +119,8 @@ class Engine {
   void local_description_ready(int64_t now, CallHandle call, std::string_view sdp);
   // getUserMedia, setRemoteDescription or ICE failed: cause "DEVICE_ERROR" or "ERROR".
   void media_failed(int64_t now, CallHandle call, std::string_view cause, std::string_view detail);
+  // The peer connection's iceConnectionState changed ("connected", "disconnected", "failed"...).
+  void ice_state(int64_t now, CallHandle call, std::string_view state);
 
   // ---- what the browser says of the network (the offline and online events)
   // Offline, no socket is opened (a reconnect waits for online instead of failing and growing
@@ -224,13 +226,33 @@ class Engine {
   bool has_kept_calls() const;
   // The socket is lost: a confirmed call goes Reconnecting (onReconnecting) instead of ending.
   void keep_call(int64_t now, Call& call);
-  // On an open socket: the re-INVITE of each kept call that wants one.
-  void send_target_refreshes(int64_t now);
-  void send_target_refresh(int64_t now, Call& call);
-  void target_refresh_response(int64_t now, Call& call, const sip::Message& response);
-  // A refused or unanswered target refresh, or the limit passed: the call ends with FAILED.
-  void target_refresh_failed(int64_t now, Call& call, bool bye, std::string_view why);
-  Call* find_by_refresh(sip::TransactionId tx);
+  // onReconnecting (back false) or onReconnected, {"reason": "signalling" or "media"}.
+  void reconnect_callback(const Call& call, bool back, std::string_view reason);
+  // Its target refresh answered with the same session: Confirmed again (onReconnected).
+  void target_refreshed(Call& call);
+
+  // reinvite.cpp: our re-INVITE in the dialog (§14.1): a target refresh, or the browser's offer.
+  // Asks the browser for an offer to send (ICE restart), unless one is already wanted or open.
+  void renegotiate(Call& call);
+  // From drive(): the browser's offers asked for, and re-INVITEs sent, where the dialog allows.
+  void send_reinvites(int64_t now);
+  void reinvite_response(int64_t now, Call& call, const sip::Message& response);
+  // A re-INVITE refused, unanswered or not sent: the call ends (FAILED for a target refresh,
+  // ERROR for the browser's offer).
+  void reinvite_failed(int64_t now, Call& call, bool bye, std::string_view why);
+  // A confirmed or kept call that cannot go on; ERROR is told with onError first.
+  void end_kept_call(int64_t now, Call& call, bool bye, std::string_view cause,
+                     std::string_view why);
+  Call* find_by_reinvite(sip::TransactionId tx);
+
+  // ice_restart.cpp: the iceState input; a call whose media is lost restarts ICE (RFC 8445 §9).
+  void on_ice_state(const Input& input);
+  // ICE disconnected for too long, or failed: onReconnecting('media'), the limit, a restart.
+  void media_lost(int64_t now, Call& call);
+  // ICE is up again after media_lost, and no restart is half done: onReconnected('media').
+  void media_back(Call& call);
+  // The browser says its network changed (online, navigator.connection): every call restarts.
+  void network_changed();
 
   // routing.cpp: frame_received.
   void on_frame(const Input& input);

@@ -82,8 +82,9 @@ void Engine::end_unanswered(int64_t now, Call& call, int status, std::string_vie
 }
 
 void Engine::reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::Message& invite) {
-  // §14.2: one offer/answer at a time; an offer while ours is open gets 491.
-  if (call.state() != CallState::kConfirmed || call.reoffer != Reoffer::kNone) {
+  // §14.2: one offer/answer at a time; an offer while ours is open (an ICE restart's, in the
+  // browser or in a re-INVITE) gets 491.
+  if (call.state() != CallState::kConfirmed || call.reoffer != Reoffer::kNone || call.offering()) {
     reply(now, tx, invite, 491);
     return;
   }

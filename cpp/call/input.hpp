@@ -29,29 +29,31 @@ struct CallOptions {
 // js/boundary.js calls it (tests/node/boundary.test.mjs checks that file against this list).
 // X(enumerator, name) /* what the input carries */. A recorded journal names its inputs with these:
 // never rename one.
-#define ACW_INPUT_KINDS(X)                                                                   \
-  X(kSocketOpened, "socketOpened")                                                           \
-  X(kSocketClosed, "socketClosed")                                                           \
-  X(kFrame, "frame") /* text */                                                              \
-  X(kTimeout, "timeout")                                                                     \
-  X(kEnableIncoming, "enableIncoming") /* text = token */                                    \
-  X(kDisableIncoming, "disableIncoming")                                                     \
-  X(kCallService, "callService")            /* text = serviceName, options */                \
-  X(kCallClient, "callClient")              /* text = clientId, text2 = token, options */    \
-  X(kAnswer, "answer")                      /* call, options */                              \
-  X(kRinging, "ringing")                    /* call */                                       \
-  X(kReject, "reject")                      /* call, number = code (0 = none given) */       \
-  X(kDisconnect, "disconnect")              /* call */                                       \
-  X(kSendDtmf, "sendDtmf")                  /* call, text = digits */                        \
-  X(kSetMaxConcurrent, "maxConcurrent")     /* number */                                     \
-  X(kSetIncomingHandler, "incomingHandler") /* number = 1 when the page has an onIncoming */ \
-  /* ice_servers (JSON text or nullopt), text2 = iceTransportPolicy */                       \
-  X(kSetPeerConnectionConfiguration, "peerConnectionConfiguration")                          \
-  X(kClose, "close")                                                                         \
-  X(kSdpCreated, "sdpCreated")                       /* call, text = SDP */                  \
-  X(kLocalDescriptionReady, "localDescriptionReady") /* call, text = SDP with candidates */  \
-  X(kMediaFailed, "mediaFailed") /* call, text = "DEVICE_ERROR"/"ERROR", text2 = detail */   \
-  X(kNetwork, "network")         /* number = 1 the browser is online, 0 offline */
+#define ACW_INPUT_KINDS(X)                                                                        \
+  X(kSocketOpened, "socketOpened")                                                                \
+  X(kSocketClosed, "socketClosed")                                                                \
+  X(kFrame, "frame") /* text */                                                                   \
+  X(kTimeout, "timeout")                                                                          \
+  X(kEnableIncoming, "enableIncoming") /* text = token */                                         \
+  X(kDisableIncoming, "disableIncoming")                                                          \
+  X(kCallService, "callService")            /* text = serviceName, options */                     \
+  X(kCallClient, "callClient")              /* text = clientId, text2 = token, options */         \
+  X(kAnswer, "answer")                      /* call, options */                                   \
+  X(kRinging, "ringing")                    /* call */                                            \
+  X(kReject, "reject")                      /* call, number = code (0 = none given) */            \
+  X(kDisconnect, "disconnect")              /* call */                                            \
+  X(kSendDtmf, "sendDtmf")                  /* call, text = digits */                             \
+  X(kSetMaxConcurrent, "maxConcurrent")     /* number */                                          \
+  X(kSetIncomingHandler, "incomingHandler") /* number = 1 when the page has an onIncoming */      \
+  /* ice_servers (JSON text or nullopt), text2 = iceTransportPolicy */                            \
+  X(kSetPeerConnectionConfiguration, "peerConnectionConfiguration")                               \
+  X(kClose, "close")                                                                              \
+  X(kSdpCreated, "sdpCreated")                       /* call, text = SDP */                       \
+  X(kLocalDescriptionReady, "localDescriptionReady") /* call, text = SDP with candidates */       \
+  X(kMediaFailed, "mediaFailed") /* call, text = "DEVICE_ERROR"/"ERROR", text2 = detail */        \
+  /* number = 1 the browser is online, 0 offline, 2 its network changed (navigator.connection) */ \
+  X(kNetwork, "network")                                                                          \
+  X(kIceState, "iceState") /* call, text = the peer connection's iceConnectionState */
 
 enum class InputKind : uint8_t {
 #define ACW_INPUT_KIND_ENUMERATOR(kind, name) kind,
@@ -67,7 +69,7 @@ inline constexpr int kInputKindCount = 0
     ;
 // The kinds cross to JS as their numbers 0 .. kInputKindCount - 1 (js/boundary.js).
 static_assert(kInputKindCount <= 256, "InputKind is stored in 8 bits");
-static_assert(static_cast<int>(InputKind::kNetwork) == kInputKindCount - 1);
+static_assert(static_cast<int>(InputKind::kIceState) == kInputKindCount - 1);
 
 struct Input {
   InputKind kind = InputKind::kTimeout;

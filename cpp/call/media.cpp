@@ -45,6 +45,9 @@ void Engine::media_described(Call& call, std::string_view sdp) {
     set_state(call, CallState::kGatheringAnswer);
   } else if (call.reoffer == Reoffer::kCreatingAnswer) {
     call.reoffer = Reoffer::kGatheringAnswer;
+  } else if (call.renegotiation == Renegotiation::kCreatingOffer) {
+    type = "offer";
+    call.renegotiation = Renegotiation::kGatheringOffer;
   } else {
     ignored(call, "sdp_created");
     return;
@@ -66,6 +69,11 @@ void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
   } else if (call.reoffer == Reoffer::kGatheringAnswer) {
     send_2xx(now, call, call.reoffer_tx, call.reoffer_request, std::string(sdp));
     call.reoffer = Reoffer::kAwaitingAck;
+  } else if (call.renegotiation == Renegotiation::kGatheringOffer) {
+    call.offer = std::string(sdp);                    // already edited by the page (#munged)
+    call.renegotiation = Renegotiation::kOfferReady;  // drive() sends it when the dialog allows
+  } else if (call.renegotiation == Renegotiation::kRollingBack) {
+    call.renegotiation = Renegotiation::kNone;  // the description as before the refused offer
   } else {
     ignored(call, "local_description_ready");
   }

@@ -111,8 +111,8 @@ void Engine::receive_response(int64_t now, const sip::Message& response) {
     registration_.on_response(response, now, random_);
   } else if (match->id == ice_servers_.in_flight()) {
     ice_servers_.on_response(response, now);
-  } else if (Call* refreshed = find_by_refresh(match->id)) {
-    target_refresh_response(now, *refreshed, response);
+  } else if (Call* reinvited = find_by_reinvite(match->id)) {
+    reinvite_response(now, *reinvited, response);
   } else if (Call* call = find_by_invite(match->id); call && call->outgoing) {
     invite_response(now, *call, response);
   } else if (match->method == "INVITE" && response.status() >= 200 && response.status() < 300) {

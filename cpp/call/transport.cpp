@@ -56,6 +56,7 @@ void Engine::on_timeout(const Input& input) {
 
 void Engine::on_network(const Input& input) {
   const bool offline = input.number == 0;
+  if (!offline && (offline_ || input.number == 2)) network_changed();
   if (offline == offline_) return;
   offline_ = offline;
   log(2, {offline ? "browser offline: reconnects wait" : "browser online"});
@@ -114,8 +115,8 @@ void Engine::transaction_timeout(int64_t now, const sip::TransactionTimeout& tim
   } else if (timeout.id == ice_servers_.in_flight()) {
     log(1, {timeout.method, timer});
     ice_servers_.on_timeout(now);
-  } else if (Call* refreshed = find_by_refresh(timeout.id)) {
-    target_refresh_failed(now, *refreshed, true, "target refresh timed out (Timer B)");
+  } else if (Call* reinvited = find_by_reinvite(timeout.id)) {
+    reinvite_failed(now, *reinvited, true, "re-INVITE timed out (Timer B)");
   } else if (Call* call = find_by_invite(timeout.id); call && call->active()) {
     log(1, {timeout.method, timer});
     terminate(*call, call->cancel_wanted ? call->end_cause : cause::kFailed);
@@ -154,15 +155,21 @@ void Engine::call_timers(int64_t now, Call& call) {
       cancel(now, call, cause::kNoAnswer);
     }
   }
-  if (call.refresh_at <= now) {
-    call.refresh_at = sip::kNever;
-    call.refresh_wanted = true;  // drive() sends it once the socket is open
-  }
+  if (call.reinvite_at <= now) call.reinvite_at = sip::kNever;  // drive() sends it again
   if (call.reconnect_deadline <= now) {
     call.reconnect_deadline = sip::kNever;
     if (call.state() == CallState::kReconnecting) {
-      target_refresh_failed(now, call, connection_.is_open() && call.refresh_tx != 0,
-                            "signalling not back within the reconnect limit");
+      end_kept_call(now, call, call.reinvite_tx != 0, cause::kFailed,
+                    "signalling not back within the reconnect limit");
+    }
+  }
+  if (call.media_at <= now) {
+    // `disconnected` for iceRestart.wait: lost; lost for iceRestart.limit: the end.
+    call.media_at = sip::kNever;
+    if (call.media_lost) {
+      end_kept_call(now, call, true, cause::kError, "media not back in time");
+    } else {
+      media_lost(now, call);
     }
   }
   if (call.cancel_deadline <= now) {

@@ -22,3 +22,4 @@ export const sdpCreated = 17;
 export const localDescriptionReady = 18;
 export const mediaFailed = 19;
 export const network = 20;
+export const iceState = 21;

@@ -105,8 +105,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         e.close(now);
         break;
       case 'N':
-        e.network(now, !arg.empty() && (arg[0] & 1));
+        e.handle(make_input(InputKind::kNetwork, now, 0, {}, {}, arg.empty() ? 1 : arg[0] % 3));
         break;
+      case 'I': {
+        static constexpr const char* kStates[] = {
+            "new", "checking", "connected", "completed", "disconnected", "failed", "closed"};
+        e.ice_state(now, call, arg.empty() ? "failed" : kStates[static_cast<uint8_t>(arg[0]) % 7]);
+        break;
+      }
       default:
         break;
     }

@@ -192,5 +192,5 @@ test('the limits: signalling away longer than reconnect.limit ends the call FAIL
   await fault({ fault: 'close', client: 'refused' });
   await until(() => refused.seen.has('onDisconnect'), 'the refused target refresh ending the call');
   assert.equal(refused.seen.get('onDisconnect').cause, 'FAILED');
-  assert.ok(r.logs.some((l) => l.includes('target refresh refused: 481')), `the log says why: ${r.logs.slice(-5).join(' | ')}`);
+  assert.ok(r.logs.some((l) => l.includes('re-INVITE refused: 481')), `the log says why: ${r.logs.slice(-5).join(' | ')}`);
 });

@@ -1,6 +1,7 @@
 // cloud/werift-fixes.mjs: two werift peers on loopback whose DTLS server answers twice with a
 // HelloVerifyRequest (as it does when the client's ClientHello is retransmitted before the first
-// answer arrives, on a busy machine) still connect, and media flows.
+// answer arrives, on a busy machine) still connect, and media flows; and after an ICE restart on
+// their live DTLS transports, media flows again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as werift from 'werift';
@@ -74,6 +75,58 @@ test('a repeated HelloVerifyRequest: the DTLS handshake completes and RTP flows'
     } finally {
       clearInterval(timer);
     }
+  } finally {
+    await a.pc.close();
+    await b.pc.close();
+  }
+});
+
+/** Sends an RTP packet from `from` every 20 ms; resolves with the first one `to` receives after the call. */
+async function rtpFlows(from, to, limitMs) {
+  const rtp = new werift.RtpPacket(new werift.RtpHeader({ payloadType: 111, sequenceNumber: 1, timestamp: 960, marker: true }), Buffer.from([0xf8, 0xff, 0xfe]));
+  let subscription;
+  const heard = new Promise((resolve, reject) => {
+    const track = to.transceiver.receiver.tracks[0];
+    subscription = track.onReceiveRtp.subscribe(resolve);
+    setTimeout(() => reject(new Error(`no RTP in ${limitMs} ms`)), limitMs).unref();
+  });
+  const timer = setInterval(() => from.track.writeRtp(rtp), 20);
+  try {
+    return await heard;
+  } finally {
+    clearInterval(timer);
+    subscription?.unSubscribe?.();
+  }
+}
+
+test('an ICE restart on a connected call (DTLS up): both agents start again, nominate a pair and RTP flows both ways', { timeout: 60000 }, async () => {
+  applyWeriftFixes(werift);
+  const a = peer();
+  const b = peer();
+  const agent = (side) => side.transceiver.dtlsTransport.iceTransport.connection;
+  try {
+    const negotiate = async (options) => {
+      await a.pc.setLocalDescription(await a.pc.createOffer(options));
+      await gathered(a.pc);
+      await b.pc.setRemoteDescription(a.pc.localDescription);
+      await b.pc.setLocalDescription(await b.pc.createAnswer());
+      await gathered(b.pc);
+      await a.pc.setRemoteDescription(b.pc.localDescription);
+    };
+    await negotiate();
+    assert.deepEqual(await Promise.all([state(a.pc, 'connected'), state(b.pc, 'connected')]), ['connected', 'connected']);
+    await rtpFlows(a, b, 10000);
+    const ufrag = agent(b).remoteUsername;
+
+    // a restarts ICE (new ufrag/pwd): werift restarts b's agent when it takes the offer, and a's
+    // when it takes the answer; both DTLS transports stay up.
+    await negotiate({ iceRestart: true });
+    assert.notEqual(agent(b).remoteUsername, ufrag, 'b took new ICE credentials');
+    assert.equal(a.transceiver.dtlsTransport.state, 'connected');
+    // Generous (a loaded machine): the checks of a restarted agent take well under a second.
+    await rtpFlows(b, a, 20000);
+    await rtpFlows(a, b, 20000);
+    assert.ok(agent(a).nominated && agent(b).nominated, 'each agent nominated a pair after the restart');
   } finally {
     await a.pc.close();
     await b.pc.close();

@@ -13,6 +13,8 @@ TEST(ClientOptions, NoTextIsTheDefaults) {
   EXPECT_EQ(o.keep_alive.timeout, 5000);
   EXPECT_EQ(o.reconnect.delays, (std::vector<int64_t>{0, 500, 1000, 2000, 4000, 5000}));
   EXPECT_EQ(o.reconnect.limit, 30000);
+  EXPECT_EQ(o.ice_restart.wait, 2000);
+  EXPECT_EQ(o.ice_restart.limit, 30000);
   EXPECT_EQ(read_client_options("{}", &o), "");
   EXPECT_EQ(o, ClientOptions());
   EXPECT_EQ(read_client_options(R"({"keepAlive":null,"reconnect":{"limit":null}})", &o), "");
@@ -30,6 +32,9 @@ TEST(ClientOptions, EveryMember) {
   EXPECT_EQ(o.keep_alive.timeout, 0);
   EXPECT_EQ(o.reconnect.delays, (std::vector<int64_t>{10, 20}));
   EXPECT_EQ(o.reconnect.limit, 3600000);
+  ASSERT_EQ(read_client_options(R"({"iceRestart":{"wait":0,"limit":5000}})", &o), "");
+  EXPECT_EQ(o.ice_restart.wait, 0);
+  EXPECT_EQ(o.ice_restart.limit, 5000);
   // A member left out keeps its default.
   ASSERT_EQ(read_client_options(R"({"keepAlive":{"timeout":2000}})", &o), "");
   EXPECT_EQ(o.keep_alive.interval, 25000);
@@ -52,6 +57,10 @@ TEST(ClientOptions, MistakesAreNamedAndLeaveTheDefaults) {
       {R"({"reconnect":{"delays":5}})", "Invalid client options: reconnect.delays is not an array"},
       {R"({"reconnect":{"delays":[1,"2"]}})", "Invalid client options: reconnect.delays is not a"},
       {R"({"reconnect":{"limit":1},"reconnect":{}})", "Invalid client options: reconnect is given"},
+      {R"({"iceRestart":{"limit":-1}})", "Invalid client options: iceRestart.limit is not"},
+      {R"({"iceRestart":{"wait":"2"}})", "Invalid client options: iceRestart.wait is not"},
+      {R"({"iceRestart":{"after":1}})",
+       "Invalid client options: iceRestart.after is not an option"},
   };
   for (const auto& [json, error] : cases) {
     ClientOptions o;

@@ -240,6 +240,7 @@ TEST(Reconnect, AnAnswerWithAChangedSessionEndsTheCallWithError) {
   h.reply_with_contact(*refresh, 200, changed);
   EXPECT_TRUE(h.take("ACK").has_value());
   EXPECT_TRUE(h.take("BYE").has_value());
+  EXPECT_TRUE(h.callback("onError").has_value());  // ERROR is told first, as for media failures
   auto ended = h.callback("onDisconnect");
   ASSERT_TRUE(ended.has_value());
   EXPECT_EQ(ended->json, R"({"cause":"ERROR"})");

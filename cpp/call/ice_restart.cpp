@@ -1,0 +1,68 @@
+// Engine: the iceState input and the ICE restart it can start: a call whose media is lost asks the
+// browser for an ICE-restart offer, which goes in a re-INVITE (RFC 8445 §9; reinvite.cpp).
+#include "call/cause.hpp"
+#include "call/engine.hpp"
+
+namespace acw::call {
+namespace {
+
+// A call whose media may be restarted: up, or up and moving its signalling to a new socket.
+bool kept(const Call& call) {
+  return call.state() == CallState::kConfirmed || call.state() == CallState::kReconnecting;
+}
+
+}  // namespace
+
+void Engine::on_ice_state(const Input& input) {
+  Call* call = find_active(input.call);
+  if (!call) return;
+  const std::string_view state = input.text;
+  call->ice_up = state == "connected" || state == "completed";
+  if (call->ice_up) {
+    if (!call->media_lost) call->media_at = sip::kNever;  // back by itself
+    media_back(*call);
+    return;
+  }
+  const bool restarts = options_.ice_restart.limit > 0 && kept(*call);
+  if (state == "failed") {
+    if (!restarts) {
+      media_failure(input.now, *call, cause::kError, "ICE failed");
+      return;
+    }
+    media_lost(input.now, *call);
+  } else if (state == "disconnected" && restarts && call->media_at == sip::kNever) {
+    // Consent checks miss for a moment on a busy link and ICE comes back by itself: a restart
+    // only after `wait`.
+    call->media_at = input.now + options_.ice_restart.wait;
+  }
+}
+
+void Engine::media_lost(int64_t now, Call& call) {
+  if (!call.media_lost) {
+    call.media_lost = true;
+    call.media_at = now + options_.ice_restart.limit;
+    reconnect_callback(call, false, "media");
+  }
+  // Lost again after a restart that did not bring it back: another, within the same limit.
+  renegotiate(call);
+}
+
+void Engine::media_back(Call& call) {
+  // A restart under way finishes its offer/answer first: the browser holds our offer.
+  if (!call.media_lost || !call.ice_up || call.offering()) return;
+  call.media_lost = false;
+  call.media_at = sip::kNever;
+  call.renegotiation = Renegotiation::kNone;  // back by itself: no restart wanted
+  reconnect_callback(call, true, "media");
+}
+
+void Engine::network_changed() {
+  if (options_.ice_restart.limit == 0) return;
+  // The path the media took may be gone with the old network: a restart finds the new one (ICE
+  // keeps the old pair until a new one works, so media that still flows is not cut).
+  for (auto& call : calls_) {
+    if (kept(*call)) renegotiate(*call);
+  }
+}
+
+}  // namespace acw::call
