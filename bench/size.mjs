@@ -32,7 +32,8 @@ export async function pageWeight(dist = join(root, 'dist')) {
   // 1. The package's JS as a page bundler would ship it: one ESM bundle from the entry, minified,
   //    with the Emscripten glue left as its own file (it is fetched next to the .wasm), and the
   //    SDP module's glue too: imported with import(), a bundler makes it a chunk of its own that a
-  //    page fetches only for a call with codecs or maxBitrateAudio (lazyModules() below).
+  //    page fetches only for a call with codecs or maxBitrateAudio (lazyModules() below). So is
+  //    js/quality.js, which a page fetches only for a call whose quality it asks for.
   const bundle = await esbuild.build({
     entryPoints: [join(root, 'js', 'index.js')],
     bundle: true,
@@ -45,7 +46,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
     plugins: [{
       name: 'glue-external',
       setup(build) {
-        build.onResolve({ filter: /acw-(core|sdp)\.mjs$/ }, (a) => ({ path: a.path, external: true }));
+        build.onResolve({ filter: /acw-(core|sdp|quality)\.mjs$|^\.\/quality\.js$/ }, (a) => ({ path: a.path, external: true }));
       },
     }],
   });
@@ -70,13 +71,31 @@ export async function pageWeight(dist = join(root, 'dist')) {
   };
 }
 
-// What a page loads only when a call needs it (not in the page weight): the SDP module, for the
-// call options codecs and maxBitrateAudio; its glue and .wasm, each gzip -9.
-export function lazyModules(dist = join(root, 'dist')) {
-  return ['acw-sdp.mjs', 'acw-sdp.wasm'].map((name) => {
+// What a page loads only when a call needs it (not in the page weight), each file gzip -9: the SDP
+// module, for the call options codecs and maxBitrateAudio (its glue and .wasm), and call quality
+// (js/quality.js as a bundler's chunk of its own, minified, then the quality module's glue and .wasm).
+export async function lazyModules(dist = join(root, 'dist')) {
+  const file = (name) => {
     const bytes = readFileSync(join(dist, name));
     return { name, raw: bytes.length, gzip: gz(bytes) };
+  };
+  const chunk = await esbuild.build({
+    entryPoints: [join(root, 'js', 'quality.js')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    // The loader is in the page's bundle already; the glue is its own file.
+    plugins: [{ name: 'shared', setup: (b) => b.onResolve({ filter: /loader\.js$|acw-quality\.mjs$/ }, (a) => ({ path: a.path, external: true })) }],
   });
+  const js = chunk.outputFiles[0].contents;
+  return {
+    sdp: ['acw-sdp.mjs', 'acw-sdp.wasm'].map(file),
+    quality: [{ name: 'js/quality.js (chunk, minified)', raw: js.length, gzip: gz(js) }, ...['acw-quality.mjs', 'acw-quality.wasm'].map(file)],
+  };
 }
 
 // The CommonJS and script-tag builds, built afresh in memory from js/ and the glue in dist/.
@@ -105,12 +124,17 @@ async function main() {
   console.log(`budget ${kb(BUDGET)}: ${total <= BUDGET ? `${kb(BUDGET - total)} to spare` : `over by ${kb(total - BUDGET)}`}` +
     ` (glue before minifying: ${kb(glueSourceGzip)} gzip)`);
 
-  // Loaded only for a call with the options codecs or maxBitrateAudio: outside the budget.
-  const lazy = lazyModules(dist);
-  console.log('\nloaded only for a call with codecs or maxBitrateAudio (not in the page weight):');
-  for (const { name, raw, gzip } of lazy) console.log(`${name.padEnd(34)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)}`);
-  const lazyTotal = lazy.reduce((sum, part) => sum + part.gzip, 0);
-  console.log(`${'total (the SDP module)'.padEnd(34)} ${''.padStart(10)} ${kb(lazyTotal).padStart(10)} (${lazyTotal} B)`);
+  // Loaded only for a call that needs them: outside the budget.
+  const lazy = await lazyModules(dist);
+  for (const [parts, when, what] of [
+    [lazy.sdp, 'a call with codecs or maxBitrateAudio', 'the SDP module'],
+    [lazy.quality, 'a call whose quality the page asks for', 'call quality'],
+  ]) {
+    console.log(`\nloaded only for ${when} (not in the page weight):`);
+    for (const { name, raw, gzip } of parts) console.log(`${name.padEnd(34)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)}`);
+    const lazyTotal = parts.reduce((sum, part) => sum + part.gzip, 0);
+    console.log(`${`total (${what})`.padEnd(34)} ${''.padStart(10)} ${kb(lazyTotal).padStart(10)} (${lazyTotal} B)`);
+  }
 
   // The other formats (toolchain/build-formats.mjs), each with the glue inside and the same .wasm.
   const wasm = parts.find((p) => p.name === 'acw-core.wasm').gzip;

@@ -12,6 +12,7 @@ import {
   AculabCloudClient, AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall,
   type AculabCloudCallOptions, type CallObj, type ClientOptions, type CodecCapability, type DisconnectCause,
   type DisconnectObj, type Environment, type ErrorObj, type IncomingStateCause, type MediaObj, type MuteObj,
+  type CallQuality, type QualityWarningClearedObj, type QualityWarningName, type QualityWarningObj,
   type OnIncomingObj, type OnIncomingStateObj,
 } from 'aculab-webrtc-wasm';
 import { load, type LoadOptions } from 'aculab-webrtc-wasm/manual';
@@ -103,6 +104,16 @@ function watch(call: AculabCloudCall): void {
   call.onLocalVideoUnmute = (o: MuteObj) => console.log(o.track.kind);
   call.onRemoteVideoMute = (o: MuteObj) => console.log(o.track.kind);
   call.onRemoteVideoUnmute = (o: MuteObj) => console.log(o.track.kind);
+  const quality: CallQuality | null = call.getQuality();
+  if (quality) {
+    const mos: number | null = quality.figures.mos;
+    const names: QualityWarningName[] = quality.warnings;
+    const rtt: number | null = quality.sample.rtt;
+    const samples: number = quality.summary.samples;
+    console.log(mos, names, rtt, samples, quality.sample.codec, quality.sample.connected);
+  }
+  call.onQualityWarning = (o: QualityWarningObj) => console.log(o.call, o.name, o.value, o.threshold);
+  call.onQualityWarningCleared = (o: QualityWarningClearedObj) => console.log(o.call, o.name);
   call.onConnected = null;
   call.disconnect();
 }
