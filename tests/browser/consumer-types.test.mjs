@@ -1,5 +1,5 @@
 // A TypeScript consumer of the packed package: `tsc --strict --noEmit` over code that touches every
-// documented member of the shipped js/index.d.ts (and js/manual.d.ts); a misuse must fail to compile.
+// documented member of the shipped js/index.d.ts (and js/manual.d.ts, js/preflight.d.ts); a misuse must fail to compile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import {
   type OnIncomingObj, type OnIncomingStateObj,
 } from 'aculab-webrtc-wasm';
 import { load, type LoadOptions } from 'aculab-webrtc-wasm/manual';
+import { preflight, type PreflightProgress, type PreflightReport } from 'aculab-webrtc-wasm/preflight';
 // 4.0.8's default export.
 import DefaultClient from 'aculab-webrtc-wasm';
 
@@ -123,6 +124,14 @@ client.close();
 const loadOptions: LoadOptions = { locateFile: (path, dir) => dir + path, wasmBinary: new Uint8Array(0) };
 load(loadOptions).then((m) => new m.AculabCloudClient('1-2-3', 'key', 'carol', 0));
 load();
+preflight('1-2-3', 'key', 'dave', {
+  service: 'echo', seconds: 5, url: 'ws://127.0.0.1:8080/sipproxy',
+  onProgress: (p: PreflightProgress) => console.log(p.phase, p.elapsed, p.quality && p.quality.figures.mos),
+}).then((r: PreflightReport) => {
+  const verdict: 'excellent' | 'good' | 'fair' | 'poor' = r.verdict;
+  console.log(verdict, r.reasons.join(), r.mos, r.signallingMs, r.candidates.gathered, r.warnings.map((w) => w.name), r.quality.length);
+});
+preflight('1-2-3', 'key', 'dave');
 export { ready, supported, codecText, max, servers, sameClass };
 `;
 
