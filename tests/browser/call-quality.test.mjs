@@ -1,10 +1,11 @@
 // Call quality in Chromium (docs/QUALITY.md) against the local cloud's echo: a call whose page does
 // not ask downloads nothing; the cloud's media fault `loss` raises high-packet-loss and deleting it
 // clears it; a `blackhole` of the RTP to the client raises no-inbound-audio, for a call sampled
-// because its page called getQuality().
+// because its page called getQuality(); the dialler's call card shows MOS and the warning as it is
+// raised and cleared (screenshot dialler-quality-warning.png).
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertBuilt, basicAuth, endProcessSoon, launchBrowser, sleep, startCloud, until, warbleFile } from './helpers.mjs';
+import { assertBuilt, basicAuth, Dialler, endProcessSoon, launchBrowser, screenshotPath, sleep, startCloud, until, warbleFile } from './helpers.mjs';
 
 test('dist/ is built and Chromium is installed', () => assertBuilt());
 
@@ -160,5 +161,28 @@ describe('call quality in Chromium against the local cloud', { timeout: 600000 }
     await waitEvent(i, 'onQualityWarningCleared', 'no-inbound-audio');
     assert.deepEqual(problems, []);
     assert.deepEqual((await page.evaluate(() => window.__q.logs)).filter((l) => /quality/.test(l)), []);
+  });
+
+  test('the dialler\u2019s call card shows MOS, and a packet-loss warning while the cloud drops 40%', async () => {
+    const d = await Dialler.open(browser, cloud, { clientId: 'quality-dialler' });
+    try {
+      await d.start();
+      const id = await d.dial('echo');
+      await d.waitState(id, 'connected');
+      await d.waitStat(id, 'mos', (v) => v > 3.5, 'a good MOS on loopback', 60000);
+      assert.match(await d.card(id).locator('[data-stat="mos"]').textContent(), /^MOS \d\.\d\d$/);
+      const applied = await fault(cloud, { fault: 'loss', client: 'quality-dialler', percent: 40, direction: 'out' });
+      const chip = d.card(id).locator('.call-warnings li[data-warning="high-packet-loss"]');
+      await until(() => chip.count(), { what: 'the packet-loss chip on the card', timeout: 60000 });
+      assert.equal(await chip.textContent(), 'Packet loss');
+      await d.card(id).screenshot({ path: screenshotPath('dialler-quality-warning') });
+      await clearFault(cloud, applied.id);
+      await until(async () => (await chip.count()) === 0, { what: 'the chip to go once the loss stops', timeout: 60000 });
+      assert.equal(await d.callState(id), 'connected');
+      assert.deepEqual(d.problems, []);
+      await d.hangUpAll();
+    } finally {
+      await d.close();
+    }
   });
 });
