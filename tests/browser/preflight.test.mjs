@@ -44,7 +44,7 @@ describe('preflight in Chromium against the local cloud', { timeout: 600000 }, (
     assert.ok(report.signallingMs >= 0 && report.signallingMs < 30000, `signalling ${report.signallingMs}`);
     assert.ok(report.setupMs > 0 && report.setupMs < 30000, `set-up ${report.setupMs}`);
     assert.ok(report.rtt >= 0 && report.jitter >= 0, JSON.stringify(report));
-    assert.equal(report.loss, 0);
+    assert.ok(report.loss >= 0 && report.loss < 0.02, `loss ${report.loss} on loopback`);
     assert.ok(report.samples >= 3, `${report.samples} samples`);
     assert.ok(report.candidates.gathered.includes('host'), JSON.stringify(report.candidates));
     assert.ok(report.candidates.local, JSON.stringify(report.candidates));
@@ -83,7 +83,7 @@ describe('preflight in Chromium against the local cloud', { timeout: 600000 }, (
       assert.ok(['excellent', 'good'].includes(verdict), `${verdict}: ${await d.page.textContent('#preflight-report')}`);
       assert.match(await d.page.textContent('#preflight-status'), /^Done: (excellent|good)\.$/);
       assert.match(await d.page.textContent('#preflight-report dd[data-figure="MOS (mean, lowest)"]'), /^4\.\d\d, \d\.\d\d$/);
-      assert.match(await d.page.textContent('#preflight-report dd[data-figure="Packet loss"]'), /^0\.0 %$/);
+      assert.match(await d.page.textContent('#preflight-report dd[data-figure="Packet loss"]'), /^[01]\.\d %$/);
       assert.ok(await d.page.locator('#preflight-report svg polyline.mos').count() === 1, 'the MOS line');
       assert.ok(await d.page.locator('#preflight-report .preflight-reasons li').count() >= 1);
       assert.equal(await d.page.isDisabled('#preflight-button'), false);
