@@ -55,7 +55,7 @@ let locateFile = null;
 /**
  * @param {object} [options]
  * @param {(path: string, scriptDirectory: string) => string} [options.locateFile] where the .wasm
- *   files are (given 'acw-core.wasm', and later perhaps 'acw-sdp.wasm')
+ *   files are (given 'acw-core.wasm', and later perhaps 'acw-sdp.wasm' and 'acw-quality.wasm')
  * @param {ArrayBuffer|Uint8Array} [options.wasmBinary] acw-core.wasm's bytes, already fetched
  */
 export const loadCore = once((options = {}) => {
