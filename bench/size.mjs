@@ -32,7 +32,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
   // 1. The package's JS as a page bundler would ship it: one ESM bundle from the entry, minified,
   //    with the Emscripten glue left as its own file (it is fetched next to the .wasm), and the
   //    SDP module's glue too: imported with import(), a bundler makes it a chunk of its own that a
-  //    page fetches only for a call with codecs or maxBitrateAudio (lazyModules() below). So is
+  //    page fetches only for a call with codecs or a bitrate cap (lazyModules() below). So is
   //    js/quality.js, which a page fetches only for a call whose quality it asks for.
   const bundle = await esbuild.build({
     entryPoints: [join(root, 'js', 'index.js')],
@@ -75,7 +75,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
 // module's glue and .wasm, each gzip -9, after the js/ file a bundler makes a chunk of its own
 // for it, if any (minified, the loader it shares with the page left out).
 export const LAZY = [
-  ['acw-sdp', 'a call with codecs or maxBitrateAudio', 'the SDP module'],
+  ['acw-sdp', 'a call with codecs, maxBitrateAudio or maxBitrateVideo', 'the SDP module'],
   ['acw-journal', 'journal()', 'the journal module'],
   ['acw-quality', 'a call whose quality the page asks for', 'call quality', 'quality.js'],
 ];

@@ -19,7 +19,7 @@
   X(kLastCall, "lastCall")             /* the call the last callService/callClient made */ \
   X(kFrameBuffer, "frameBuffer")       /* a = bytes: a new frame buffer's address */       \
   X(kStartRecording, "startRecording") /* a = 1 keeps secrets, b = cap: 1 if started */    \
-  X(kBenchParse, "benchParse")         /* a = length, b = iterations: how many parsed */   \
+  X(kBenchParse, "benchParse")         /* a = length, b = iterations: fields parsed */     \
   X(kDestroy, "destroy")               /* frees the engine; its handle is gone */          \
   X(kMaxFrameSize, "maxFrameSize")     /* the longest frame read (bytes); handle 0 */
 

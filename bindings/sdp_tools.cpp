@@ -1,6 +1,6 @@
 // embind surface of the lazily loaded SDP module (dist/acw-sdp.{mjs,wasm}): the local SDP edits
-// that the call options codecs and maxBitrateAudio ask for, kept out of the page's core so that a
-// page that never sets them never downloads them (cpp/call/sdp_munge.hpp).
+// that the call options codecs, maxBitrateAudio and maxBitrateVideo ask for, kept out of the
+// page's core so that a page that never sets them never downloads them (cpp/call/sdp_munge.hpp).
 //
 //   mungeSdp(sdp, optionsJson) -> {"sdp": the SDP to use, "error": "" or why it is unchanged}
 //

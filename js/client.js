@@ -342,11 +342,13 @@ export class AculabCloudClient {
     const raw = o.extraSipHeaders !== undefined ? o.extraSipHeaders : o.extraHeaders;
     const headers = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
     const given = (v) => (v === undefined || v === null ? undefined : !!v);
-    const bitrate = Number(o.maxBitrateAudio);
+    // Bits/s; Infinity (no cap), undefined and nonsense are left out.
+    const bitrate = (v) => (v !== undefined && Number.isFinite(+v) && v >= 0 ? Math.floor(Math.min(v, 4e9)) : undefined);
     return JSON.stringify({
       audioCodecs: codecNames(o.codecs && o.codecs.audio),
       videoCodecs: codecNames(o.codecs && o.codecs.video),
-      maxBitrateAudio: o.maxBitrateAudio !== undefined && Number.isFinite(bitrate) && bitrate >= 0 ? Math.floor(Math.min(bitrate, 4e9)) : undefined,
+      maxBitrateAudio: bitrate(o.maxBitrateAudio),
+      maxBitrateVideo: bitrate(o.maxBitrateVideo),
       receiveAudio: given(o.receiveAudio),
       receiveVideo: given(o.receiveVideo),
       extraSipHeaders: headers.map(String),
@@ -460,8 +462,10 @@ export class AculabCloudClient {
       case Output.CreateOffer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createOffer())));
       case Output.CreateAnswer: return this.#media(o.call, async (p) => this._input(Input.sdpCreated, o.call, await this.#munged(o.call, p.createAnswer())));
       case Output.SetLocalDescription: return this.#media(o.call, async (p) => this._input(Input.localDescriptionReady, o.call, await this.#munged(o.call, p.setLocal(o.name, o.text))));
+      // The far side's SDP gets the same edits: its b=AS and Opus maxaveragebitrate cap what this
+      // browser sends, as the public client's sender limits do.
       case Output.SetRemoteDescription: return this.#media(o.call, async (p) => {
-        await p.setRemote(o.name, o.text);
+        await p.setRemote(o.name, await this.#munged(o.call, o.text));
         this.#emptiedStreams(o.call);
       });
       case Output.ClosePeer: {
@@ -579,8 +583,8 @@ export class AculabCloudClient {
     call._chain.catch((cause) => this.#mediaFailed(o.call, cause));
   }
 
-  // A local SDP from the browser, with the edits the core asked for at CreatePeer made by the SDP
-  // module (bindings/sdp_tools.cpp); the call fails if that module cannot load.
+  // A local SDP from the browser, or the far side's, with the edits the core asked for at CreatePeer
+  // made by the SDP module (bindings/sdp_tools.cpp); the call fails if that module cannot load.
   async #munged(handle, sdpPromise) {
     const sdp = await sdpPromise;
     const call = this.#calls.get(handle);

@@ -68,6 +68,8 @@ export interface AculabCloudCallOptions {
   codecs?: { audio?: (CodecCapability | string)[]; video?: (CodecCapability | string)[] };
   /** Bits per second; Infinity: no limit; undefined: the browser default. */
   maxBitrateAudio?: number;
+  /** Bits per second, as b=AS/b=TIAS on the video section of the SDP this client sends; Infinity, 0
+   * or undefined: no limit. */
   maxBitrateVideo?: number;
   /** "X-Name: value" headers added to the INVITE (callClient) or the 200 (answer). Only X- headers. */
   extraSipHeaders?: string[];

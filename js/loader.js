@@ -1,8 +1,8 @@
 // Loads the package's wasm modules once per page: the signalling core (acw-core.wasm) at once, and
-// the SDP module (acw-sdp.wasm: the call options codecs and maxBitrateAudio) and the quality module
-// (acw-quality.wasm, through ./quality.js) only when a call needs them, the journal module
-// (acw-journal.wasm) only when the page reads its journal. Each is found next to its glue with
-// new URL(..., import.meta.url), or where options.locateFile / options.wasmBinary say.
+// the SDP module (acw-sdp.wasm: the call options codecs, maxBitrateAudio and maxBitrateVideo) and
+// the quality module (acw-quality.wasm, through ./quality.js) only when a call needs them, the
+// journal module (acw-journal.wasm) only when the page reads its journal. Each is found next to its
+// glue with new URL(..., import.meta.url), or where options.locateFile / options.wasmBinary say.
 import createCoreModule from '../dist/acw-core.mjs';
 
 const { process } = globalThis; // Node's; browsers have none

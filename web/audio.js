@@ -4,13 +4,14 @@ import { pageLog } from './log.js';
 import { calls } from './state.js';
 import { Cadence, RINGBACK, RINGTONE } from './tones.js';
 
-/** AculabCloudCallOptions for a new or answered call: the chosen microphone and processing. */
+/** AculabCloudCallOptions for a new or answered call: the chosen microphone and processing, and the camera when Video is on. */
 export function callOptions() {
   const processing = $('processing').checked;
   const audio = { echoCancellation: processing, noiseSuppression: processing, autoGainControl: processing };
   const mic = $('mic-select').value;
   if (mic) audio.deviceId = { exact: mic };
-  return { constraints: { audio, video: false }, receiveAudio: true, receiveVideo: false };
+  const video = $('video').checked;
+  return { constraints: { audio, video }, receiveAudio: true, receiveVideo: video };
 }
 
 // ---- tones (Web Audio; nothing shipped) ----------------------------------------------------

@@ -37,7 +37,7 @@ function meter(rec, name, label) {
     el('meter', { id, min: 0, max: 1, low: 0.02, high: 0.8, optimum: 0.3, value: 0, dataset: { stat: name } }));
 }
 
-/** The call's card at the top of the call list; its buttons call actions.selectCall(id), toggleMute(rec, 'mic'|'speaker') and hangUp(rec). */
+/** The call's card at the top of the call list; its buttons call actions.selectCall(id), toggleMute(rec, 'mic'|'speaker'|'camera') and hangUp(rec). */
 export function renderCard(rec, actions) {
   const titleId = `call-${rec.id}-title`;
   const arrow = rec.direction === 'out' ? '\u2197' : '\u2199';
@@ -61,10 +61,15 @@ export function renderCard(rec, actions) {
     el('div', { className: 'call-quality' },
       el('span', { className: 'mos', title: 'E-model MOS over the last 5 s (1 bad .. 4.5 best)', text: 'MOS —', dataset: { stat: 'mos' } }),
       el('ul', { className: 'call-warnings', 'aria-label': 'Quality warnings', 'aria-live': 'polite' })),
+    // The call's video, when it has any: the far side large, this camera small (showVideo).
+    el('div', { className: 'videos', hidden: true },
+      el('video', { className: 'remote-video', autoplay: true, muted: true, playsInline: true, 'aria-label': 'Video from the other side' }),
+      el('video', { className: 'local-video', autoplay: true, muted: true, playsInline: true, 'aria-label': 'Your camera' })),
     el('div', { className: 'call-actions' },
       el('button', { type: 'button', className: 'select-call', 'aria-pressed': 'false', disabled: true, text: 'Keypad', onclick: () => actions.selectCall(rec.id) }),
       el('button', { type: 'button', className: 'mute-mic', 'aria-pressed': 'false', text: 'Mute', onclick: () => actions.toggleMute(rec, 'mic') }),
       el('button', { type: 'button', className: 'mute-speaker', 'aria-pressed': 'false', text: 'Silence', title: 'Stop hearing the other side', onclick: () => actions.toggleMute(rec, 'speaker') }),
+      el('button', { type: 'button', className: 'mute-camera', 'aria-pressed': 'false', hidden: true, text: 'Camera off', title: 'Send black frames instead of the camera', onclick: () => actions.toggleMute(rec, 'camera') }),
       el('button', { type: 'button', className: 'hang-up danger', text: 'Hang up', onclick: () => actions.hangUp(rec) })),
     el('p', { className: 'call-net', role: 'status', hidden: true }),
     el('p', { className: 'call-error', role: 'alert', hidden: true }));
@@ -82,6 +87,7 @@ export function showCallState(rec) {
   const live = state === 'connected' || state === 'early-media';
   rec.card.querySelector('.mute-mic').disabled = state === 'ended';
   rec.card.querySelector('.mute-speaker').disabled = state === 'ended';
+  rec.card.querySelector('.mute-camera').disabled = state === 'ended';
   rec.card.querySelector('.hang-up').disabled = state === 'ended';
   rec.card.querySelector('.select-call').disabled = !live;
 }
@@ -123,12 +129,31 @@ export function showCallError(rec, text) {
   p.hidden = false;
 }
 
-/** The Mute (which: 'mic') or Silence ('speaker') button shows whether it is on. */
+/** The Mute (which: 'mic'), Silence ('speaker') or Camera off ('camera') button shows whether it is on. */
 export function showMute(rec, which) {
-  const b = rec.card.querySelector(which === 'mic' ? '.mute-mic' : '.mute-speaker');
-  const on = which === 'mic' ? rec.micMuted : rec.speakerMuted;
+  const b = rec.card.querySelector(`.mute-${which}`);
+  const on = { mic: rec.micMuted, speaker: rec.speakerMuted, camera: rec.cameraMuted }[which];
   b.setAttribute('aria-pressed', String(on));
-  b.textContent = which === 'mic' ? (on ? 'Unmute' : 'Mute') : (on ? 'Hear' : 'Silence');
+  b.textContent = { mic: on ? 'Unmute' : 'Mute', speaker: on ? 'Hear' : 'Silence', camera: on ? 'Camera on' : 'Camera off' }[which];
+}
+
+/**
+ * The card's videos follow the call's streams: the remote one (onMedia) when it has a video track,
+ * the local one (onLocalMedia) likewise, with the Camera button; nothing shows for an audio call.
+ */
+export function showVideo(rec) {
+  if (!rec.card) return;
+  const box = rec.card.querySelector('.videos');
+  const remote = rec.stream && rec.stream.getVideoTracks().length ? rec.stream : null;
+  const local = rec.localStream && rec.localStream.getVideoTracks().length ? rec.localStream : null;
+  for (const [v, stream] of [[box.querySelector('.remote-video'), remote], [box.querySelector('.local-video'), local]]) {
+    if (v.srcObject !== stream) v.srcObject = stream;
+    v.hidden = !stream;
+    if (stream) v.play().catch(() => {});
+  }
+  box.hidden = !remote && !local;
+  rec.card.querySelector('.mute-camera').hidden = !local;
+  rec.card.dataset.video = remote && local ? 'both' : remote ? 'remote' : local ? 'local' : 'none';
 }
 
 /** The number of calls with a card, and the hint shown when there is none. */

@@ -1,6 +1,6 @@
 // Calls through the package: dial a service or a client, take an incoming call, answer, reject, mute, hang up, and follow each call's callbacks.
 import { attachAudio, callOptions, detachAudio, ensureAudioContext, refreshDevices, updateTones } from './audio.js';
-import { addLogRow, removeIncoming, renderCard, renderIncoming, showCallError, showCallState, showMute, showQualityWarning, showReconnect, updateCount } from './call-cards.js';
+import { addLogRow, removeIncoming, renderCard, renderIncoming, showCallError, showCallState, showMute, showQualityWarning, showReconnect, showVideo, updateCount } from './call-cards.js';
 import { $, el, errorText } from './dom.js';
 import { moveKeypadFrom, selectCall, updateKeypad } from './keypad.js';
 import { pageLog, showError } from './log.js';
@@ -40,8 +40,10 @@ class CallRecord {
     this.cause = '';
     this.stream = null;
     this.audio = null;
+    this.localStream = null;
     this.micMuted = false;
     this.speakerMuted = false;
+    this.cameraMuted = false;
     this.card = null;
     this.panel = null;
     this.digits = '';
@@ -60,6 +62,9 @@ function wireCall(rec) {
   call.onMedia = ({ stream }) => {
     rec.stream = stream;
     attachAudio(rec);
+    showVideo(rec);
+    // A video track that arrives after the stream was given (audio first) shows too.
+    stream.addEventListener('addtrack', () => showVideo(rec));
     if (rec.state === 'calling' || rec.state === 'ringing') setCallState(rec, 'early-media');
     else updateTones();
     pageLog(4, `call ${rec.id}: remote media`);
@@ -67,9 +72,25 @@ function wireCall(rec) {
   call.onMediaRemove = () => {
     rec.stream = null;
     detachAudio(rec);
+    showVideo(rec);
     updateTones();
   };
-  call.onLocalMedia = () => refreshDevices();
+  call.onLocalMedia = ({ stream }) => {
+    rec.localStream = stream;
+    showVideo(rec);
+    refreshDevices();
+  };
+  // Camera off sends black frames; the far side's video stops when it holds or stops sending.
+  call.onLocalVideoMute = () => pageLog(4, `call ${rec.id}: camera off`);
+  call.onLocalVideoUnmute = () => pageLog(4, `call ${rec.id}: camera on`);
+  call.onRemoteVideoMute = () => {
+    if (rec.card) rec.card.dataset.remoteVideo = 'muted';
+    pageLog(4, `call ${rec.id}: remote video stopped`);
+  };
+  call.onRemoteVideoUnmute = () => {
+    if (rec.card) rec.card.dataset.remoteVideo = 'live';
+    pageLog(4, `call ${rec.id}: remote video flowing`);
+  };
   call.onConnecting = () => {
     if (rec.state !== 'connected' && rec.state !== 'ended' && rec.direction === 'in') setCallState(rec, 'connecting');
     pageLog(4, `call ${rec.id} connecting`);
@@ -139,6 +160,7 @@ export function finishCall(rec, cause) {
 function showCard(rec) {
   if (rec.card) return;
   renderCard(rec, { selectCall, toggleMute, hangUp });
+  showVideo(rec);
   setCallState(rec, rec.state);
 }
 
@@ -262,9 +284,10 @@ function reject(rec, status) {
 
 function toggleMute(rec, which) {
   if (which === 'mic') rec.micMuted = !rec.micMuted;
+  else if (which === 'camera') rec.cameraMuted = !rec.cameraMuted;
   else rec.speakerMuted = !rec.speakerMuted;
   try {
-    rec.call.mute(rec.micMuted, rec.speakerMuted);
+    rec.call.mute(rec.micMuted, rec.speakerMuted, rec.cameraMuted, rec.speakerMuted);
   } catch (e) {
     pageLog(1, `mute: ${errorText(e)}`);
   }

@@ -50,6 +50,7 @@ std::string read_member(std::string_view name, const JsonValue& v, CallOptions* 
   if (name == "audioCodecs") return read_strings(name, v, &o->audio_codecs);
   if (name == "videoCodecs") return read_strings(name, v, &o->video_codecs);
   if (name == "maxBitrateAudio") return read_bitrate(name, v, &o->max_bitrate_audio);
+  if (name == "maxBitrateVideo") return read_bitrate(name, v, &o->max_bitrate_video);
   if (name == "receiveAudio") return read_boolean(name, v, &o->receive_audio);
   if (name == "receiveVideo") return read_boolean(name, v, &o->receive_video);
   if (name == "extraSipHeaders") return read_strings(name, v, &o->extra_sip_headers);

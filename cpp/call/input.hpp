@@ -18,6 +18,7 @@ struct CallOptions {
   std::vector<std::string> audio_codecs;  // preference order: "opus" or a mimeType "audio/opus"
   std::vector<std::string> video_codecs;
   std::optional<uint32_t> max_bitrate_audio;  // bits/s; nullopt = browser default (or Infinity)
+  std::optional<uint32_t> max_bitrate_video;  // bits/s; nullopt or 0 = browser default
   std::optional<bool> receive_audio;          // nullopt = undefined
   std::optional<bool> receive_video;
   std::vector<std::string> extra_sip_headers;  // "X-Name: value"

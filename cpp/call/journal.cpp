@@ -97,6 +97,7 @@ void append_input_record(std::string& out, const Input& input) {
   put_strings(out, o.audio_codecs);
   put_strings(out, o.video_codecs);
   put_optional(out, o.max_bitrate_audio);
+  put_optional(out, o.max_bitrate_video);
   put_optional(out, o.receive_audio);
   put_optional(out, o.receive_video);
   put_strings(out, o.extra_sip_headers);
@@ -148,6 +149,7 @@ std::string journal_line(const Input& input, bool keep_secrets) {
     if (!o.audio_codecs.empty()) options.strings("audioCodecs", o.audio_codecs);
     if (!o.video_codecs.empty()) options.strings("videoCodecs", o.video_codecs);
     if (o.max_bitrate_audio) options.integer("maxBitrateAudio", *o.max_bitrate_audio);
+    if (o.max_bitrate_video) options.integer("maxBitrateVideo", *o.max_bitrate_video);
     if (o.receive_audio) options.boolean("receiveAudio", *o.receive_audio);
     if (o.receive_video) options.boolean("receiveVideo", *o.receive_video);
     if (!o.extra_sip_headers.empty()) options.strings("extraSipHeaders", o.extra_sip_headers);
@@ -261,6 +263,7 @@ JournalText journal_text(std::string_view records) {
     o.audio_codecs = r.strings();
     o.video_codecs = r.strings();
     o.max_bitrate_audio = r.optional<uint32_t>();
+    o.max_bitrate_video = r.optional<uint32_t>();
     o.receive_audio = r.optional<bool>();
     o.receive_video = r.optional<bool>();
     o.extra_sip_headers = r.strings();

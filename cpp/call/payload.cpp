@@ -57,6 +57,7 @@ std::string peer_payload(std::string_view ice_transport_policy, const CallOption
     if (!options.audio_codecs.empty()) sdp.strings("audioCodecs", options.audio_codecs);
     if (!options.video_codecs.empty()) sdp.strings("videoCodecs", options.video_codecs);
     if (options.max_bitrate_audio) sdp.integer("maxBitrateAudio", *options.max_bitrate_audio);
+    if (options.max_bitrate_video) sdp.integer("maxBitrateVideo", *options.max_bitrate_video);
     j.object("sdpOptions", sdp);
   }
   return j.text();

@@ -24,9 +24,9 @@ std::string error_payload(std::string_view cause, std::string_view error);
 // onRinging, onConnected: {}
 std::string empty_payload();
 // CreatePeer: {"iceTransportPolicy":"all","receiveAudio":true|false|null,"receiveVideo":...,
-// "sdpOptions":{"audioCodecs":[...],"maxBitrateAudio":n,"videoCodecs":[...]}}; sdpOptions (each
-// member only when set) only when the options edit the local SDP (sdp_munge.hpp), for the page to
-// hand to the acw-sdp module.
+// "sdpOptions":{"audioCodecs":[...],"maxBitrateAudio":n,"videoCodecs":[...],"maxBitrateVideo":n}};
+// sdpOptions (each member only when set) only when the options edit the local SDP (sdp_munge.hpp),
+// for the page to hand to the acw-sdp module.
 std::string peer_payload(std::string_view ice_transport_policy, const CallOptions& options);
 
 }  // namespace acw::call

@@ -3,7 +3,9 @@
 #include "call/replay.hpp"
 
 #include <cstdlib>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "text/decimal.hpp"
 
@@ -99,9 +101,12 @@ std::optional<Input> parse_input(const nlohmann::json& j) {
         !get_bool(*options, "receiveVideo", &o.receive_video)) {
       return std::nullopt;
     }
-    if (auto bitrate = options->find("maxBitrateAudio"); bitrate != options->end()) {
-      if (!bitrate->is_number_unsigned()) return std::nullopt;
-      o.max_bitrate_audio = bitrate->get<uint32_t>();
+    for (auto [name, out] : {std::pair{"maxBitrateAudio", &o.max_bitrate_audio},
+                             std::pair{"maxBitrateVideo", &o.max_bitrate_video}}) {
+      if (auto bitrate = options->find(name); bitrate != options->end()) {
+        if (!bitrate->is_number_unsigned()) return std::nullopt;
+        *out = bitrate->get<uint32_t>();
+      }
     }
   }
   return input;

@@ -21,6 +21,7 @@ MungedSdp munge_sdp(std::string_view sdp, std::string_view options_json) {
   sdp::prefer_codecs(*parsed, "audio", options.audio_codecs);
   sdp::prefer_codecs(*parsed, "video", options.video_codecs);
   if (options.max_bitrate_audio) sdp::cap_audio_bitrate(*parsed, *options.max_bitrate_audio);
+  if (options.max_bitrate_video) sdp::cap_video_bitrate(*parsed, *options.max_bitrate_video);
   out.sdp = parsed->str();
   return out;
 }

@@ -1,4 +1,5 @@
-// Audio bitrate cap: b=AS, b=TIAS and Opus maxaveragebitrate (RFC 8866 §5.8, RFC 3890, RFC 7587).
+// Bitrate caps: b=AS and b=TIAS (RFC 8866 §5.8, RFC 3890), and for audio Opus maxaveragebitrate
+// (RFC 7587).
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -147,6 +148,14 @@ void cap_audio_bitrate(SessionDescription& sdp, uint32_t bits_per_second) {
     if (!iequals(section.media, "audio")) continue;
     set_bandwidth(section, cap);
     cap_opus(section, cap);
+  }
+}
+
+void cap_video_bitrate(SessionDescription& sdp, uint32_t bits_per_second) {
+  // 4.0.8 reads 0 as "no cap" (its test is truthiness), so 0 changes nothing here either.
+  if (bits_per_second == 0) return;
+  for (MediaSection& section : sdp.media) {
+    if (iequals(section.media, "video")) set_bandwidth(section, bits_per_second);
   }
 }
 

@@ -161,4 +161,8 @@ void prefer_codecs(SessionDescription& sdp, std::string_view media,
 // The cap is first clamped to Opus's 6000..510000 (RFC 7587 §6.1).
 void cap_audio_bitrate(SessionDescription& sdp, uint32_t bits_per_second);
 
+// Caps video bitrate at bits_per_second: b=AS (kbps, rounded up) and b=TIAS (bps) in each video
+// section, replacing what was there; 0 changes nothing (the public client's "no cap").
+void cap_video_bitrate(SessionDescription& sdp, uint32_t bits_per_second);
+
 }  // namespace acw::sdp

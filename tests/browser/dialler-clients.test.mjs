@@ -1,4 +1,4 @@
-// Two dialler pages as two clients: calls both ways, reject causes, a call from the cloud's API, and a dropped socket.
+// Two dialler pages as two clients: calls both ways, a video call, reject causes, a call from the cloud's API, and a dropped socket.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertBuilt, cloudCalls, cloudEvents, Dialler, endProcessSoon, launchBrowser, LEVEL_HEARD, startCloud, toneFile, until } from './helpers.mjs';
@@ -78,6 +78,69 @@ describe('dialler to dialler', { timeout: 600000 }, () => {
     await alice.hangUp(inc);
     assert.equal(await alice.waitCause(inc), 'NORMAL');
     assert.equal(await bob.waitCause(out), 'NORMAL');
+  });
+
+  /** The card's remote (or local) <video>: its picture's size and brightest luma (a 64x48 copy). */
+  function shown(d, id, which = 'remote') {
+    return d.card(id).locator(`.${which}-video`).evaluate((v) => {
+      if (v.hidden || !v.videoWidth) return { width: 0, max: -1 };
+      const c = document.createElement('canvas');
+      c.width = 64;
+      c.height = 48;
+      const g = c.getContext('2d', { willReadFrequently: true });
+      g.drawImage(v, 0, 0, 64, 48);
+      const px = g.getImageData(0, 0, 64, 48).data;
+      let max = 0;
+      for (let i = 0; i < px.length; i += 4) max = Math.max(max, 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2]);
+      return { width: v.videoWidth, max };
+    }, null, { timeout: 2000 });
+  }
+
+  test('with Video on both sides: each card shows the far camera and its own, and Camera off sends black', async () => {
+    for (const d of [alice, bob]) await d.page.check('#video');
+    try {
+      const [out, inc] = await ring(alice, bob, 'bob');
+      await answer(bob, inc);
+      await alice.waitState(out, 'connected');
+      await bob.waitState(inc, 'connected');
+      for (const [d, id, who] of [[alice, out, 'alice'], [bob, inc, 'bob']]) {
+        for (const which of ['remote', 'local']) {
+          await until(async () => {
+            const p = await shown(d, id, which);
+            return p.width > 0 && p.max > 60;
+          }, { timeout: 60000, what: `${who}'s ${which} video showing` });
+        }
+        assert.equal(await d.card(id).getAttribute('data-video'), 'both');
+        assert.equal(await d.card(id).getAttribute('data-remote-video'), 'live', `${who}: onRemoteVideoUnmute`);
+      }
+      await alice.screenshot('video-call');
+
+      const camera = alice.card(out).locator('.mute-camera');
+      assert.equal(await camera.textContent(), 'Camera off');
+      await camera.click();
+      assert.equal(await camera.getAttribute('aria-pressed'), 'true');
+      await until(async () => (await shown(bob, inc)).max < 30, { timeout: 60000, what: 'bob seeing black frames' });
+      assert.ok((await shown(alice, out, 'local')).max < 30, 'alice\'s own view shows the camera off');
+      await camera.click();
+      await until(async () => (await shown(bob, inc)).max > 60, { timeout: 60000, what: 'bob seeing alice\'s camera again' });
+
+      await alice.hangUp(out);
+      assert.equal(await bob.waitCause(inc), 'NORMAL');
+    } finally {
+      for (const d of [alice, bob]) await d.page.uncheck('#video');
+    }
+  });
+
+  test('without Video (the default) a call to a client shows no video and no Camera button', async () => {
+    const [out, inc] = await ring(alice, bob, 'bob');
+    await answer(bob, inc);
+    await alice.waitState(out, 'connected');
+    await alice.waitStat(out, 'level-in', (v) => v > LEVEL_HEARD, 'above the bound (bob\'s tone)');
+    assert.equal(await alice.card(out).locator('.videos').isHidden(), true);
+    assert.equal(await alice.card(out).locator('.mute-camera').isHidden(), true);
+    assert.equal(await alice.card(out).getAttribute('data-video'), 'none');
+    await alice.hangUp(out);
+    assert.equal(await bob.waitCause(inc), 'NORMAL');
   });
 
   // The status bob rejects with, and the cause alice sees (PROTOCOL.md "Calls").

@@ -1,5 +1,5 @@
 // The SDP module (dist/acw-sdp.{mjs,wasm}, bindings/sdp_tools.cpp), loaded lazily for the call
-// options codecs and maxBitrateAudio: mungeSdp through the built module, and a call whose module
+// options codecs, maxBitrateAudio and maxBitrateVideo: mungeSdp through the built module, and a call whose module
 // cannot load fails with a cause and a log line, then loads it when it can.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +69,25 @@ test('mungeSdp through the built module: codec order, bitrate cap, and what it d
   assert.match(bad.error, /^local SDP not understood, used as it is: ./);
   assert.match(munge(OFFER, '{"maxBitrateAudio":-1}').error, /^Invalid call options: maxBitrateAudio /);
   assert.equal(await loadSdpTools(), munge, 'loaded once');
+  const video = munge(`${OFFER}m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=rtpmap:96 VP8/90000\r\n`, '{"maxBitrateVideo":250000}');
+  assert.equal(video.error, '');
+  assert.match(video.sdp, /\r\nm=video 9 UDP\/TLS\/RTP\/SAVPF 96\r\nc=IN IP4 0\.0\.0\.0\r\nb=AS:250\r\nb=TIAS:250000\r\n/);
+  assert.doesNotMatch(video.sdp.split('m=video')[0], /b=AS/, 'the audio section keeps no cap');
+}));
+
+test('a call with maxBitrateVideo alone loads the module and caps the offer\'s video section', { timeout: 60000 }, guard(async (t) => {
+  sdpMissing = false;
+  const { cloud, client } = await setUp(t);
+  // No camera here: receiveVideo asks for a video section all the same.
+  const call = client.callService('video', { receiveVideo: true, maxBitrateVideo: 300000, maxBitrateAudio: Infinity });
+  const log = watch(call);
+  const invite = await cloud.next('INVITE');
+  const [audio, video] = invite.body.split(/\r\n(?=m=video )/);
+  assert.match(video, /^m=video /);
+  assert.match(video, /\r\nb=AS:300\r\nb=TIAS:300000\r\n/);
+  assert.doesNotMatch(audio, /b=AS|b=TIAS|maxaveragebitrate/, 'Infinity is no cap');
+  cloud.reply(invite, 486, { toTag: 'c' });
+  assert.equal((await log.next('onDisconnect')).payload.cause, 'BUSY');
 }));
 
 test('once it loads, a call with codecs and maxBitrateAudio sends the munged offer', { timeout: 60000 }, guard(async (t) => {

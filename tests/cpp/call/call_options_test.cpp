@@ -35,11 +35,12 @@ TEST(CallOptions, EveryMember) {
   want.audio_codecs = {"opus", "audio/PCMU"};
   want.video_codecs = {"video/VP8"};
   want.max_bitrate_audio = 32000;
+  want.max_bitrate_video = 500000;
   want.receive_audio = true;
   want.receive_video = false;
   want.extra_sip_headers = {"X-A: 1", "X-B: caf\xc3\xa9"};
   EXPECT_EQ(read_ok(R"({"audioCodecs":["opus","audio/PCMU"],"videoCodecs":["video/VP8"],
-      "maxBitrateAudio":32000,"receiveAudio":true,"receiveVideo":false,
+      "maxBitrateAudio":32000,"maxBitrateVideo":500000,"receiveAudio":true,"receiveVideo":false,
       "extraSipHeaders":["X-A: 1","X-B: caf\u00e9"]})"),
             want);
 }
@@ -57,6 +58,9 @@ TEST(CallOptions, BitrateLimits) {
   for (const char* bad :
        {"4294967296", "99999999999", "-1", "1.5", "1e3", "-0", "\"8000\"", "true"})
     EXPECT_EQ(error_of(std::string(R"({"maxBitrateAudio":)") + bad + "}"), kNotWhole) << bad;
+  EXPECT_EQ(read_ok(R"({"maxBitrateVideo":4294967295})").max_bitrate_video, 4294967295u);
+  EXPECT_EQ(error_of(R"({"maxBitrateVideo":-1})"),
+            "Invalid call options: maxBitrateVideo is not a whole number from 0 to 4294967295");
 }
 
 // What a journal writes as a call's "options" reads back as the same options (one shape).
@@ -65,6 +69,7 @@ TEST(CallOptions, JournalShapeReadsBack) {
   o.audio_codecs = {"opus"};
   o.video_codecs = {"video/H264", "video/VP8"};
   o.max_bitrate_audio = 64000;
+  o.max_bitrate_video = 128000;
   o.receive_video = true;
   o.extra_sip_headers = {"X-Room: 7"};
   CallOptions staged = o;

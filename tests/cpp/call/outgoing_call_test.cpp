@@ -403,6 +403,7 @@ TEST(OutgoingCall, CodecsAndBitrateCapGoToThePageWithCreatePeer) {
   CallOptions options;
   options.audio_codecs = {"audio/PCMA", "opus"};
   options.max_bitrate_audio = 32000;
+  options.max_bitrate_video = 500000;
   options.receive_video = false;
   options.extra_sip_headers = {"X-Ref: 1"};
   CallHandle call = 0;
@@ -413,7 +414,8 @@ TEST(OutgoingCall, CodecsAndBitrateCapGoToThePageWithCreatePeer) {
   // Only the options that edit the SDP, as read_call_options reads them (the acw-sdp module).
   EXPECT_EQ(peers[0].json,
             R"({"iceTransportPolicy":"all","receiveAudio":null,"receiveVideo":false,)"
-            R"("sdpOptions":{"audioCodecs":["audio/PCMA","opus"],"maxBitrateAudio":32000}})");
+            R"("sdpOptions":{"audioCodecs":["audio/PCMA","opus"],"maxBitrateAudio":32000,)"
+            R"("maxBitrateVideo":500000}})");
   // The page edits the SDP (sdp_munge_test.cpp); the engine passes on what it is given.
   auto local = h.media_of(OutputKind::kSetLocalDescription);
   ASSERT_EQ(local.size(), 1u);

@@ -86,6 +86,7 @@ TEST(Replay, JournalLinesRoundTrip) {
   input.options.audio_codecs = {"opus"};
   input.options.receive_video = false;
   input.options.max_bitrate_audio = 8000;
+  input.options.max_bitrate_video = 0;
   input.options.extra_sip_headers = {"X-A: b"};
   Input binary = make_input(InputKind::kFrame, 1, 0, std::string("\x80\x00\xc3", 3));
   std::string text = journal_header(default_config()) + "\n" + journal_line(input) + "\n" +
@@ -109,6 +110,7 @@ TEST(Replay, RecordsBecomeTheJournalsLines) {
   input.options.receive_audio = true;
   input.options.receive_video = false;
   input.options.max_bitrate_audio = 8000;
+  input.options.max_bitrate_video = 0;
   input.options.extra_sip_headers = {"X-A: b"};
   Input binary = make_input(InputKind::kFrame, 1, 0, std::string("\x80\x00\xc3", 3));
   Input plain = make_input(InputKind::kTimeout, 4);
@@ -140,9 +142,9 @@ TEST(Replay, BadRecordsSayWhichOne) {
   Input timeout = make_input(InputKind::kTimeout, 4);
   append_input_record(records, timeout);
   const std::string good = records;
-  for (std::string bad :
-       {good + "X", good + "I", good + "I1 2 ", good.substr(0, good.size() - 1),
-        good + "I99 0 0 0 0:0:0 0:0 0 -1 -1 -1 0 ", good + "I3 0 0 0 9:0:0 0:0 0 -1 -1 -1 0 "}) {
+  for (std::string bad : {good + "X", good + "I", good + "I1 2 ", good.substr(0, good.size() - 1),
+                          good + "I99 0 0 0 0:0:0 0:0 0 -1 -1 -1 -1 0 ",
+                          good + "I3 0 0 0 9:0:0 0:0 0 -1 -1 -1 -1 0 "}) {
     JournalText out = journal_text(bad);
     const bool cut_first = bad.size() < good.size();
     EXPECT_EQ(out.error, cut_first ? "record 1 does not read" : "record 2 does not read") << bad;
@@ -151,7 +153,7 @@ TEST(Replay, BadRecordsSayWhichOne) {
   EXPECT_EQ(journal_text("").error, "the records do not start with the config");
   EXPECT_EQ(journal_text("C1:a").error, "the config record does not read");
   // The well-formed form of the last two (kind 3 is a timeout) reads.
-  EXPECT_EQ(journal_text(good + "I3 0 0 0 0:0:0 0:0 0 -1 -1 -1 0 ").error, "");
+  EXPECT_EQ(journal_text(good + "I3 0 0 0 0:0:0 0:0 0 -1 -1 -1 -1 0 ").error, "");
 }
 
 // Well-formed UTF-8 is written as text, anything else as hex (overlong, surrogate, above

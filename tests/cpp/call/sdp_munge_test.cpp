@@ -41,6 +41,26 @@ TEST(MungeSdp, VideoCodecsOnly) {
   EXPECT_EQ(out.sdp.find("b="), std::string::npos);
 }
 
+TEST(MungeSdp, VideoBitrateCapOnTheVideoSectionOnly) {
+  const std::string video = offer_sdp() +
+                            "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\n"
+                            "a=mid:1\r\na=rtpmap:96 VP8/90000\r\n";
+  MungedSdp out = munge_sdp(video, R"({"maxBitrateVideo":300000})");
+  EXPECT_EQ(out.error, "");
+  auto parsed = sdp::parse(out.sdp);
+  ASSERT_TRUE(parsed);
+  ASSERT_EQ(parsed->media.size(), 2u);
+  EXPECT_EQ(out.sdp.find("b=AS:300\r\nb=TIAS:300000\r\n"),
+            out.sdp.find("m=video") + std::string("m=video 9 UDP/TLS/RTP/SAVPF 96\r\n").size() +
+                std::string("c=IN IP4 0.0.0.0\r\n").size());
+  EXPECT_EQ(out.sdp.find("maxaveragebitrate"), std::string::npos);
+  EXPECT_EQ(out.sdp.find("b="), out.sdp.rfind("b=AS:300"));  // the audio section has no b= line
+  // With the audio cap too, each section gets its own.
+  out = munge_sdp(video, R"({"maxBitrateAudio":32000,"maxBitrateVideo":300000})");
+  EXPECT_NE(out.sdp.find("b=AS:32\r\n"), std::string::npos);
+  EXPECT_GT(out.sdp.find("b=AS:300\r\n"), out.sdp.find("m=video"));
+}
+
 TEST(MungeSdp, NoEditsLeaveTheTextAsItIs) {
   // Not even re-serialized: options without codecs or a bitrate change nothing.
   const std::string odd = "v=0\r\nnot sdp at all\r\n";

@@ -1,4 +1,5 @@
-// Tests for cpp/sdp/bitrate.cpp: cap_audio_bitrate's b= lines and Opus maxaveragebitrate.
+// Tests for cpp/sdp/bitrate.cpp: cap_audio_bitrate's b= lines and Opus maxaveragebitrate, and
+// cap_video_bitrate's b= lines.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -159,6 +160,34 @@ TEST(CapAudioBitrate, OnlyAudioSectionsChange) {
   EXPECT_EQ(sdp.str(), head + video +
                            "m=audio 9 RTP/AVP 0\r\nb=AS:50\r\nb=TIAS:50000\r\n"
                            "a=rtpmap:0 PCMU/8000\r\n");
+}
+
+TEST(CapVideoBitrate, OnlyVideoSectionsGetAsAndTias) {
+  const std::string audio = "m=audio 9 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n";
+  SessionDescription sdp =
+      parsed(kHead + audio +
+             "m=video 9 RTP/AVP 96\r\nc=IN IP4 192.0.2.1\r\nb=AS:2000\r\nb=RR:0\r\n"
+             "a=rtpmap:96 VP8/90000\r\na=fmtp:96 max-fr=30\r\n");
+  cap_video_bitrate(sdp, 250001);
+  EXPECT_EQ(sdp.str(), kHead + audio +
+                           "m=video 9 RTP/AVP 96\r\nc=IN IP4 192.0.2.1\r\nb=AS:251\r\n"
+                           "b=TIAS:250001\r\nb=RR:0\r\na=rtpmap:96 VP8/90000\r\n"
+                           "a=fmtp:96 max-fr=30\r\n");
+  const std::string once = sdp.str();
+  cap_video_bitrate(sdp, 250001);
+  EXPECT_EQ(sdp.str(), once);
+}
+
+TEST(CapVideoBitrate, NoClampAndZeroIsNoCap) {
+  // Video has no codec range to clamp to: a low cap stays low, a high one high.
+  SessionDescription sdp = parsed(kHead + "m=video 9 RTP/AVP 96\r\n");
+  cap_video_bitrate(sdp, 1000);
+  EXPECT_EQ(sdp.media[0].lines, (Lines{"b=AS:1", "b=TIAS:1000"}));
+  cap_video_bitrate(sdp, 4000000000u);
+  EXPECT_EQ(sdp.media[0].lines, (Lines{"b=AS:4000000", "b=TIAS:4000000000"}));
+  SessionDescription untouched = parsed(kHead + "m=video 9 RTP/AVP 96\r\nb=AS:300\r\n");
+  cap_video_bitrate(untouched, 0);
+  EXPECT_EQ(untouched.media[0].lines, (Lines{"b=AS:300"}));
 }
 
 }  // namespace
