@@ -32,7 +32,8 @@ export async function pageWeight(dist = join(root, 'dist')) {
   // 1. The package's JS as a page bundler would ship it: one ESM bundle from the entry, minified,
   //    with the Emscripten glue left as its own file (it is fetched next to the .wasm), and the
   //    SDP module's glue too: imported with import(), a bundler makes it a chunk of its own that a
-  //    page fetches only for a call with codecs or a bitrate cap (lazyModules() below).
+  //    page fetches only for a call with codecs or a bitrate cap (lazyModules() below). So is
+  //    js/quality.js, which a page fetches only for a call whose quality it asks for.
   const bundle = await esbuild.build({
     entryPoints: [join(root, 'js', 'index.js')],
     bundle: true,
@@ -45,7 +46,7 @@ export async function pageWeight(dist = join(root, 'dist')) {
     plugins: [{
       name: 'glue-external',
       setup(build) {
-        build.onResolve({ filter: /acw-(core|sdp|journal)\.mjs$/ }, (a) => ({ path: a.path, external: true }));
+        build.onResolve({ filter: /acw-(core|sdp|journal|quality)\.mjs$|^\.\/quality\.js$/ }, (a) => ({ path: a.path, external: true }));
       },
     }],
   });
@@ -71,16 +72,33 @@ export async function pageWeight(dist = join(root, 'dist')) {
 }
 
 // What a page loads only when it uses a feature (not in the page weight): each lazily loaded
-// module's glue and .wasm, each gzip -9.
+// module's glue and .wasm, each gzip -9, after the js/ file a bundler makes a chunk of its own
+// for it, if any (minified, the loader it shares with the page left out).
 export const LAZY = [
   ['acw-sdp', 'a call with codecs, maxBitrateAudio or maxBitrateVideo', 'the SDP module'],
   ['acw-journal', 'journal()', 'the journal module'],
+  ['acw-quality', 'a call whose quality the page asks for', 'call quality', 'quality.js'],
 ];
-export function lazyModules(dist = join(root, 'dist'), module = 'acw-sdp') {
-  return [`${module}.mjs`, `${module}.wasm`].map((name) => {
+export async function lazyModules(dist = join(root, 'dist'), module = 'acw-sdp') {
+  const files = [`${module}.mjs`, `${module}.wasm`].map((name) => {
     const bytes = readFileSync(join(dist, name));
     return { name, raw: bytes.length, gzip: gz(bytes) };
   });
+  const chunk = LAZY.find(([m]) => m === module)?.[3];
+  if (!chunk) return files;
+  const built = await esbuild.build({
+    entryPoints: [join(root, 'js', chunk)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    plugins: [{ name: 'shared', setup: (b) => b.onResolve({ filter: /loader\.js$|acw-\w+\.mjs$/ }, (a) => ({ path: a.path, external: true })) }],
+  });
+  const js = built.outputFiles[0].contents;
+  return [{ name: `js/${chunk} (chunk, minified)`, raw: js.length, gzip: gz(js) }, ...files];
 }
 
 // The CommonJS and script-tag builds, built afresh in memory from js/ and the glue in dist/.
@@ -111,7 +129,7 @@ async function main() {
 
   // Loaded only when a page uses a feature: outside the budget.
   for (const [module, when, what] of LAZY) {
-    const lazy = lazyModules(dist, module);
+    const lazy = await lazyModules(dist, module);
     console.log(`\nloaded only for ${when} (not in the page weight):`);
     for (const { name, raw, gzip } of lazy) console.log(`${name.padEnd(34)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)}`);
     const lazyTotal = lazy.reduce((sum, part) => sum + part.gzip, 0);

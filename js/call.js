@@ -4,7 +4,7 @@ import * as Input from './boundary/input.js';
 
 const CALLBACKS = ['onDisconnect', 'onRinging', 'onMedia', 'onMediaRemove', 'onLocalMedia', 'onConnecting',
   'onConnected', 'onError', 'onLocalMediaRemove', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute',
-  'onReconnecting', 'onReconnected'];
+  'onReconnecting', 'onReconnected', 'onQualityWarning', 'onQualityWarningCleared'];
 
 function uuidV4(random) {
   const b = random(16);
@@ -79,6 +79,13 @@ export class AculabCloudCall {
   // Statistics of the peer connection (RTCStatsReport); without one, 4.0.8's rejection.
   getStats() {
     return this._peer ? this._peer.getStats() : Promise.reject('No Session Description Handler or Peer Connection');
+  }
+
+  // The latest quality sample and the call's summary (docs/QUALITY.md), null before the first:
+  // asking starts the sampling, as onQualityWarning(Cleared) set by the time the call connects does.
+  getQuality() {
+    this.client._watch(this);
+    return this._quality || null;
   }
 }
 

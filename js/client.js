@@ -667,7 +667,18 @@ export class AculabCloudClient {
       for (const stream of call._remoteStreams) this.#fire(call, 'onMediaRemove', { call, stream }, stream);
       call._remoteStreams.clear();
     }
+    if (name === 'onConnected' && (call.onQualityWarning || call.onQualityWarningCleared)) this._watch(call);
     return this.#fire(call, name, { ...payload, call });
+  }
+
+  // Call quality (docs/QUALITY.md): ./quality.js, imported for the first call that asks, samples it.
+  _watch(call) {
+    call._watching ||= import('./quality.js')
+      .then((m) => m.watch(call, (name, payload) => this.#fire(call, name, payload), (text) => this.#log(1, text)))
+      .catch((e) => {
+        call._watching = null;
+        this.#log(1, `AculabCloudClient: call quality not sampled: ${describe(e)}`);
+      });
   }
 
   #incoming(handle, payload) {

@@ -137,6 +137,64 @@ export interface ReconnectObj<C extends AculabCloudCall = AculabCloudCall> exten
   reason: 'signalling' | 'media';
 }
 
+/** (This package) A call-quality warning's name: docs/QUALITY.md gives each one's rule. */
+export type QualityWarningName = 'high-rtt' | 'high-jitter' | 'high-packet-loss' | 'low-mos' | 'no-inbound-audio'
+  | 'constant-input-level' | 'ice-disconnected';
+
+/** (This package) onQualityWarning: a warning raised, with the figure that raised it and its threshold
+ * (ms for high-rtt and high-jitter, a fraction 0..1 for high-packet-loss, MOS 1..4.5 for low-mos,
+ * an audio level 0..1 for no-inbound-audio and the level's change for constant-input-level, 1 for
+ * ice-disconnected). */
+export interface QualityWarningObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
+  name: QualityWarningName;
+  value: number;
+  threshold: number;
+}
+
+/** (This package) onQualityWarningCleared: a warning raised before is clear again. */
+export interface QualityWarningClearedObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
+  name: QualityWarningName;
+}
+
+/** (This package) call.getQuality(): the latest once-a-second sample of the call's statistics, the
+ * figures over the last 5 samples, the warnings raised now and the call so far. null: not known. */
+export interface CallQuality {
+  sample: {
+    /** performance.now() of the sample, ms. */
+    at: number;
+    /** ICE connected or completed. */
+    connected: boolean;
+    packetsSent: number | null;
+    packetsReceived: number | null;
+    /** Cumulative, as RTCInboundRtpStreamStats.packetsLost. */
+    packetsLost: number | null;
+    /** Inbound jitter, ms. */
+    jitter: number | null;
+    /** The selected candidate pair's round trip, ms. */
+    rtt: number | null;
+    /** Audio levels 0..1: what arrives, and the microphone's. */
+    levelIn: number | null;
+    levelOut: number | null;
+    /** The inbound codec's name ('opus', 'PCMU'...). */
+    codec: string | null;
+    /** 'host', 'srflx', 'prflx' or 'relay'. */
+    localCandidateType: string | null;
+    remoteCandidateType: string | null;
+  };
+  /** Over the last 5 samples: mean rtt and jitter (ms), loss (0..1) and the E-model MOS (1..4.5). */
+  figures: { rtt: number | null; jitter: number | null; loss: number | null; mos: number | null };
+  warnings: QualityWarningName[];
+  /** The call so far: MOS mean and minimum, the highest round trip (ms), loss (0..1), and counts. */
+  summary: {
+    samples: number;
+    mosMean: number | null;
+    mosMin: number | null;
+    rttMax: number | null;
+    loss: number | null;
+    warningsRaised: number;
+  };
+}
+
 /** (This package) Where the client finds WebSocket, RTCPeerConnection and getUserMedia. */
 export interface Environment {
   WebSocket: unknown;
@@ -168,6 +226,9 @@ export class AculabCloudCall {
   getSipHeaders(name: string): string[];
   /** (This package) The peer connection's statistics; rejects with 4.0.8's string before media. */
   getStats(): Promise<RTCStatsReport>;
+  /** (This package) The latest quality sample and the call's summary; null before the first sample.
+   * The first call starts the sampling (once a second while the call is up; docs/QUALITY.md). */
+  getQuality(): CallQuality | null;
   onDisconnect: ((obj: DisconnectObj<this>) => void) | null;
   onRinging: ((obj: CallObj<this>) => void) | null;
   onMedia: ((obj: MediaObj<this>) => void) | null;
@@ -197,6 +258,11 @@ export class AculabCloudCall {
   /** (This package) The call's signalling is back on a new socket (a target refresh succeeded),
    * or its media is back (ICE connected again). */
   onReconnected: ((obj: ReconnectObj<this>) => void) | null;
+  /** (This package) A call-quality warning raised. Set it (or onQualityWarningCleared) before the call
+   * connects, or call getQuality(), for the call's quality to be sampled (docs/QUALITY.md). */
+  onQualityWarning: ((obj: QualityWarningObj<this>) => void) | null;
+  /** (This package) A call-quality warning cleared. */
+  onQualityWarningCleared: ((obj: QualityWarningClearedObj<this>) => void) | null;
 }
 
 export class AculabCloudOutgoingCall extends AculabCloudCall {}

@@ -1,8 +1,8 @@
 // Loads the package's wasm modules once per page: the signalling core (acw-core.wasm) at once, and
-// the SDP module (acw-sdp.wasm: the call options codecs, maxBitrateAudio and maxBitrateVideo) only
-// when a call needs it, the journal module (acw-journal.wasm) only when the page reads its journal.
-// Each is found next to its glue with new URL(..., import.meta.url), or where
-// options.locateFile / options.wasmBinary say.
+// the SDP module (acw-sdp.wasm: the call options codecs, maxBitrateAudio and maxBitrateVideo) and
+// the quality module (acw-quality.wasm, through ./quality.js) only when a call needs them, the
+// journal module (acw-journal.wasm) only when the page reads its journal. Each is found next to its
+// glue with new URL(..., import.meta.url), or where options.locateFile / options.wasmBinary say.
 import createCoreModule from '../dist/acw-core.mjs';
 
 const { process } = globalThis; // Node's; browsers have none
@@ -38,7 +38,7 @@ async function instantiate(factory, wasm, options) {
 }
 
 // Loads once; a failure lets the next call try again.
-function once(load) {
+export function once(load) {
   let loading = null;
   return (...args) => {
     if (loading) return loading;
@@ -56,8 +56,8 @@ let locateFile = null;
 /**
  * @param {object} [options]
  * @param {(path: string, scriptDirectory: string) => string} [options.locateFile] where the .wasm
- *   files are (given 'acw-core.wasm', and later perhaps 'acw-sdp.wasm' or
- *   'acw-journal.wasm')
+ *   files are (given 'acw-core.wasm', and later perhaps 'acw-sdp.wasm', 'acw-journal.wasm' or
+ *   'acw-quality.wasm')
  * @param {ArrayBuffer|Uint8Array} [options.wasmBinary] acw-core.wasm's bytes, already fetched
  */
 export const loadCore = once((options = {}) => {
@@ -65,13 +65,15 @@ export const loadCore = once((options = {}) => {
   return instantiate(createCoreModule, 'acw-core.wasm', options);
 });
 
+// A module loaded on first use, from its glue's import(), its .wasm placed by the page's locateFile.
+export const lazyModule = (glue, wasm) => instantiate(glue.then((m) => m.default), wasm, { locateFile });
+
 /**
  * The SDP module (bindings/sdp_tools.cpp), imported and instantiated on first use: resolves to
  * munge(sdp, optionsJson) -> { sdp, error }, where error is '' or why the SDP was left as it is.
  */
 export const loadSdpTools = once(async () => {
-  const factory = import('../dist/acw-sdp.mjs').then((m) => m.default);
-  const module = await instantiate(factory, 'acw-sdp.wasm', { locateFile });
+  const module = await lazyModule(import('../dist/acw-sdp.mjs'), 'acw-sdp.wasm');
   return (sdp, optionsJson) => JSON.parse(module.mungeSdp(sdp, optionsJson));
 });
 

@@ -58,6 +58,9 @@ export function renderCard(rec, actions) {
       stat('jitter', 'Jitter'),
       stat('loss', 'Loss')),
     el('div', { className: 'meters' }, meter(rec, 'level-in', 'Level in'), meter(rec, 'level-out', 'Level out')),
+    el('div', { className: 'call-quality' },
+      el('span', { className: 'mos', title: 'E-model MOS over the last 5 s (1 bad .. 4.5 best)', text: 'MOS —', dataset: { stat: 'mos' } }),
+      el('ul', { className: 'call-warnings', 'aria-label': 'Quality warnings', 'aria-live': 'polite' })),
     // The call's video, when it has any: the far side large, this camera small (showVideo).
     el('div', { className: 'videos', hidden: true },
       el('video', { className: 'remote-video', autoplay: true, muted: true, playsInline: true, 'aria-label': 'Video from the other side' }),
@@ -96,6 +99,27 @@ export function showReconnect(rec, state, reason) {
   const p = rec.card.querySelector('.call-net');
   p.textContent = `${state === 'reconnecting' ? 'Reconnecting\u2026' : `Reconnected ${clock()}`}${reason ? ' (' + reason + ')' : ''}`;
   p.hidden = false;
+}
+
+// The package's quality warnings (docs/QUALITY.md) in words.
+const WARNING_TEXT = {
+  'high-rtt': 'High round trip',
+  'high-jitter': 'High jitter',
+  'high-packet-loss': 'Packet loss',
+  'low-mos': 'Low MOS',
+  'no-inbound-audio': 'No audio in',
+  'constant-input-level': 'Microphone silent?',
+  'ice-disconnected': 'Media path lost',
+};
+
+/** A quality warning raised (a chip on the card, with the figure and threshold as its title) or cleared (the chip goes). */
+export function showQualityWarning(rec, name, raised, value, threshold) {
+  if (!rec.card) return;
+  const list = rec.card.querySelector('.call-warnings');
+  const chip = list.querySelector(`li[data-warning="${CSS.escape(name)}"]`);
+  if (!raised) return void chip?.remove();
+  if (chip) return;
+  list.append(el('li', { dataset: { warning: name }, title: `${name}: ${value} (threshold ${threshold})`, text: WARNING_TEXT[name] || name }));
 }
 
 export function showCallError(rec, text) {
@@ -167,6 +191,9 @@ async function refreshStats(rec) {
   if (Number.isFinite(f.jitterMs)) setStat(rec, 'jitter', f.jitterMs, `${f.jitterMs.toFixed(1)} ms`);
   if (Number.isFinite(f.lossPct)) setStat(rec, 'loss', f.lossPct, `${f.lossPct.toFixed(1)}%`);
   if (Number.isFinite(f.levelIn)) setStat(rec, 'level-in', f.levelIn);
+  // The package's own figure (call.getQuality(), sampled once a second since the call connected).
+  const mos = rec.call.getQuality?.()?.figures.mos;
+  if (Number.isFinite(mos)) setStat(rec, 'mos', mos, `MOS ${mos.toFixed(2)}`);
   // What is sent while muted is silence, whatever the microphone hears.
   if (Number.isFinite(f.levelOut)) setStat(rec, 'level-out', rec.micMuted ? 0 : f.levelOut);
 }

@@ -1,6 +1,6 @@
 // Calls through the package: dial a service or a client, take an incoming call, answer, reject, mute, hang up, and follow each call's callbacks.
 import { attachAudio, callOptions, detachAudio, ensureAudioContext, refreshDevices, updateTones } from './audio.js';
-import { addLogRow, removeIncoming, renderCard, renderIncoming, showCallError, showCallState, showMute, showReconnect, showVideo, updateCount } from './call-cards.js';
+import { addLogRow, removeIncoming, renderCard, renderIncoming, showCallError, showCallState, showMute, showQualityWarning, showReconnect, showVideo, updateCount } from './call-cards.js';
 import { $, el, errorText } from './dom.js';
 import { moveKeypadFrom, selectCall, updateKeypad } from './keypad.js';
 import { pageLog, showError } from './log.js';
@@ -113,6 +113,15 @@ function wireCall(rec) {
       showReconnect(rec, state, reason);
     };
   }
+  // Quality warnings (docs/QUALITY.md): set before the call connects, so its quality is sampled.
+  call.onQualityWarning = ({ name, value, threshold }) => {
+    pageLog(2, `call ${rec.id} quality warning: ${name} (${value}, threshold ${threshold})`);
+    showQualityWarning(rec, name, true, value, threshold);
+  };
+  call.onQualityWarningCleared = ({ name }) => {
+    pageLog(3, `call ${rec.id} quality warning cleared: ${name}`);
+    showQualityWarning(rec, name, false);
+  };
   call.onError = ({ error }) => {
     const text = errorText(error);
     pageLog(1, `call ${rec.id} error: ${text}`);

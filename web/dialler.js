@@ -9,6 +9,7 @@
 //   keypad.js        DTMF   ·   log.js  the log pane   ·   tokens.js  the token service
 //   settings.js      the settings form, and which cloud origins the person confirmed
 //   network.js       the network panel: the local cloud's fault injection   ·   state.js  what the modules share
+//   preflight.js     the connection test: the package's preflight and its report
 //   dom.js, stats.js, tones.js: elements from text, getStats figures, Web Audio tones
 //
 // Every string that comes from the cloud or another client (caller ids, causes, errors, token
@@ -22,6 +23,7 @@ import { $ } from './dom.js';
 import { buildKeypad, sendKeyboardDigit } from './keypad.js';
 import { clearLog } from './log.js';
 import { buildNetworkPanel } from './network.js';
+import { buildPreflightPanel } from './preflight.js';
 import { closeClient, confirmCloud, disableIncoming, enableIncoming, loadPackage, saveJournal, setClientState, setIncomingState, startClient, stopClient } from './registration.js';
 import { learnCloudId, showInitialSettings } from './settings.js';
 
@@ -31,6 +33,7 @@ const explicitCloudId = showInitialSettings();
 buildPresets();
 buildKeypad();
 buildNetworkPanel();
+buildPreflightPanel();
 updateKind();
 if (!canChooseSpeaker) {
   $('speaker-select').disabled = true;

@@ -1,6 +1,8 @@
 // A writer of small JSON objects (RFC 8259) for the engine's payloads and journal lines.
 #include "call/json_object.hpp"
 
+#include <cmath>
+
 #include "text/decimal.hpp"
 
 namespace acw::call {
@@ -110,6 +112,23 @@ JsonObject& JsonObject::integer(std::string_view name, int64_t value) {
 
 JsonObject& JsonObject::unsigned_integer(std::string_view name, uint64_t value) {
   return member(name, text::decimal(value));
+}
+
+JsonObject& JsonObject::number(std::string_view name, double value) {
+  if (!(std::fabs(value) < 1e12)) return null(name);  // NaN too
+  const auto millionths = static_cast<uint64_t>(std::llround(std::fabs(value) * 1e6));
+  std::string text;
+  if (value < 0 && millionths != 0) text += '-';
+  text::append_decimal(text, millionths / 1000000);
+  uint64_t fraction = millionths % 1000000;
+  if (fraction != 0) {
+    text += '.';
+    for (uint64_t unit = 100000; fraction != 0; unit /= 10) {
+      text += static_cast<char>('0' + fraction / unit);
+      fraction %= unit;
+    }
+  }
+  return member(name, std::move(text));
 }
 
 JsonObject& JsonObject::null(std::string_view name) {

@@ -23,6 +23,9 @@ class JsonObject {
   JsonObject& boolean(std::string_view name, bool value);
   JsonObject& integer(std::string_view name, int64_t value);
   JsonObject& unsigned_integer(std::string_view name, uint64_t value);
+  // A measured figure to 6 decimal places, trailing zeros dropped ("0.031", "4.409", "12"); null
+  // when it is not finite or too large for that (10^12 and over): no exponent form to write.
+  JsonObject& number(std::string_view name, double value);
   JsonObject& null(std::string_view name);
   JsonObject& strings(std::string_view name, const std::vector<std::string>& values);
   JsonObject& object(std::string_view name, const JsonObject& value);

@@ -1,5 +1,5 @@
 // A TypeScript consumer of the packed package: `tsc --strict --noEmit` over code that touches every
-// documented member of the shipped js/index.d.ts (and js/manual.d.ts); a misuse must fail to compile.
+// documented member of the shipped js/index.d.ts (and js/manual.d.ts, js/preflight.d.ts); a misuse must fail to compile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,9 +12,11 @@ import {
   AculabCloudClient, AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall,
   type AculabCloudCallOptions, type CallObj, type ClientOptions, type CodecCapability, type DisconnectCause,
   type DisconnectObj, type Environment, type ErrorObj, type IncomingStateCause, type MediaObj, type MuteObj,
+  type CallQuality, type QualityWarningClearedObj, type QualityWarningName, type QualityWarningObj,
   type JournalOptions, type OnIncomingObj, type OnIncomingStateObj,
 } from 'aculab-webrtc-wasm';
 import { load, type LoadOptions } from 'aculab-webrtc-wasm/manual';
+import { preflight, type PreflightProgress, type PreflightReport } from 'aculab-webrtc-wasm/preflight';
 // 4.0.8's default export.
 import DefaultClient from 'aculab-webrtc-wasm';
 
@@ -107,6 +109,16 @@ function watch(call: AculabCloudCall): void {
   call.onLocalVideoUnmute = (o: MuteObj) => console.log(o.track.kind);
   call.onRemoteVideoMute = (o: MuteObj) => console.log(o.track.kind);
   call.onRemoteVideoUnmute = (o: MuteObj) => console.log(o.track.kind);
+  const quality: CallQuality | null = call.getQuality();
+  if (quality) {
+    const mos: number | null = quality.figures.mos;
+    const names: QualityWarningName[] = quality.warnings;
+    const rtt: number | null = quality.sample.rtt;
+    const samples: number = quality.summary.samples;
+    console.log(mos, names, rtt, samples, quality.sample.codec, quality.sample.connected);
+  }
+  call.onQualityWarning = (o: QualityWarningObj) => console.log(o.call, o.name, o.value, o.threshold);
+  call.onQualityWarningCleared = (o: QualityWarningClearedObj) => console.log(o.call, o.name);
   call.onConnected = null;
   call.disconnect();
 }
@@ -116,6 +128,14 @@ client.close();
 const loadOptions: LoadOptions = { locateFile: (path, dir) => dir + path, wasmBinary: new Uint8Array(0) };
 load(loadOptions).then((m) => new m.AculabCloudClient('1-2-3', 'key', 'carol', 0));
 load();
+preflight('1-2-3', 'key', 'dave', {
+  service: 'echo', seconds: 5, url: 'ws://127.0.0.1:8080/sipproxy',
+  onProgress: (p: PreflightProgress) => console.log(p.phase, p.elapsed, p.quality && p.quality.figures.mos),
+}).then((r: PreflightReport) => {
+  const verdict: 'excellent' | 'good' | 'fair' | 'poor' = r.verdict;
+  console.log(verdict, r.reasons.join(), r.mos, r.signallingMs, r.candidates.gathered, r.warnings.map((w) => w.name), r.quality.length);
+});
+preflight('1-2-3', 'key', 'dave');
 export { ready, supported, codecText, max, servers, sameClass };
 `;
 

@@ -30,7 +30,7 @@ process.on('exit', () => {
 export const LEVEL_HEARD = 0.02;
 
 // What `bash toolchain/setup.sh` puts in dist/ for the page and the cloud's media.
-const BUILT = ['acw-core.mjs', 'acw-core.wasm', 'acw-sdp.mjs', 'acw-sdp.wasm', 'acw-journal.mjs', 'acw-journal.wasm', 'acw-media.mjs', 'acw-media.wasm', 'aculab-webrtc-wasm.cjs', 'aculab-webrtc-wasm.min.js'];
+const BUILT = ['acw-core.mjs', 'acw-core.wasm', 'acw-sdp.mjs', 'acw-sdp.wasm', 'acw-journal.mjs', 'acw-journal.wasm', 'acw-quality.mjs', 'acw-quality.wasm', 'acw-media.mjs', 'acw-media.wasm', 'aculab-webrtc-wasm.cjs', 'aculab-webrtc-wasm.min.js'];
 
 /** Why the browser suites cannot run here, or false. */
 export function missing() {
@@ -312,6 +312,37 @@ export class Dialler {
   close() {
     return this.context.close();
   }
+}
+
+/**
+ * A microphone whose level moves, for tests of call quality: a 440 Hz tone whose amplitude swings
+ * between 0.1 and 0.6 at 0.3 Hz (a steady tone is a "constant input level", as a dead microphone
+ * is). 10 s, whole periods of both, so that Chromium's looping of the file is seamless.
+ */
+export function warbleFile(name = 'warble') {
+  const rate = 48000;
+  const n = 10 * rate;
+  const b = Buffer.alloc(44 + n * 2);
+  b.write('RIFF', 0, 'ascii');
+  b.writeUInt32LE(36 + n * 2, 4);
+  b.write('WAVEfmt ', 8, 'ascii');
+  b.writeUInt32LE(16, 16); // fmt chunk size
+  b.writeUInt16LE(1, 20); // PCM
+  b.writeUInt16LE(1, 22); // mono
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28); // bytes per second
+  b.writeUInt16LE(2, 32); // block align
+  b.writeUInt16LE(16, 34); // bits per sample
+  b.write('data', 36, 'ascii');
+  b.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) {
+    const t = i / rate;
+    const amplitude = 0.35 + 0.25 * Math.sin(2 * Math.PI * 0.3 * t);
+    b.writeInt16LE(Math.round(amplitude * 32767 * Math.sin(2 * Math.PI * 440 * t)), 44 + i * 2);
+  }
+  const path = join(tempDir('acw-wav-'), `${name}.wav`);
+  writeFileSync(path, b);
+  return path;
 }
 
 /** Writes a tone WAV into a temp folder and returns its path. */

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -50,6 +51,25 @@ TEST(JsonObject, Values) {
             R"({"max":9223372036854775807,"min":-9223372036854775808,"n":null,)"
             R"("options":{"audioCodecs":["opus","a\"b"],"videoCodecs":[]},)"
             R"("u":18446744073709551615,"zero":0})");
+}
+
+TEST(JsonObject, Numbers) {
+  EXPECT_EQ(
+      JsonObject().number("a", 0).number("b", 12).number("c", 4.409).number("d", -0.25).text(),
+      R"({"a":0,"b":12,"c":4.409,"d":-0.25})");
+  // Six places, rounded; below half a millionth is 0, with no sign.
+  EXPECT_EQ(JsonObject().number("a", 0.0001).number("b", 1.0000004).number("c", 2.9999996).text(),
+            R"({"a":0.0001,"b":1,"c":3})");
+  EXPECT_EQ(
+      JsonObject().number("a", -0.0000001).number("b", 0.000001).number("c", 123.450006).text(),
+      R"({"a":0,"b":0.000001,"c":123.450006})");
+  EXPECT_EQ(JsonObject()
+                .number("nan", std::nan(""))
+                .number("inf", -std::numeric_limits<double>::infinity())
+                .number("big", 1e12)
+                .number("max", 123456789.125)
+                .text(),
+            R"({"big":null,"inf":null,"max":123456789.125,"nan":null})");
 }
 
 TEST(JsonString, Escapes) {

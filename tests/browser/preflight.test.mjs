@@ -1,0 +1,104 @@
+// Preflight in Chromium against the local cloud's echo (js/preflight.js, docs/QUALITY.md): on
+// loopback a good verdict with every figure measured and progress as it goes; under the cloud's 40%
+// media loss a poor one that says why; a service that does not exist a failed one; and the
+// dialler's "Test my connection" button showing the report (screenshot dialler-preflight.png).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertBuilt, basicAuth, Dialler, endProcessSoon, launchBrowser, screenshotPath, startCloud, until, warbleFile } from './helpers.mjs';
+
+describe('preflight in Chromium against the local cloud', { timeout: 600000 }, () => {
+  let cloud;
+  let browser;
+  let page;
+  before(async () => {
+    assertBuilt();
+    cloud = await startCloud();
+    browser = await launchBrowser({ wav: warbleFile('preflight') });
+    page = await (await browser.newContext()).newPage();
+    if (process.env.ACW_TEST_LOG) page.on('console', (m) => console.log('page:', m.text()));
+    await page.goto(new URL('js/index.js', cloud.url).href);
+  });
+  after(async () => {
+    await browser?.close();
+    await cloud?.stop();
+    endProcessSoon();
+  });
+
+  const run = (clientId, options) => page.evaluate(async ([cloudId, key, id, opts]) => {
+    const { preflight } = await import('/js/preflight.js');
+    const progress = [];
+    const report = await preflight(cloudId, key, id, {
+      url: `ws://${location.host}/sipproxy`,
+      ...opts,
+      onProgress: (p) => progress.push({ phase: p.phase, elapsed: p.elapsed, quality: !!p.quality }),
+    });
+    return { report, progress };
+  }, [cloud.config.cloudId, cloud.config.accessKey, clientId, options]);
+
+  test('on loopback: not poor, every figure measured, progress from connecting to done', async () => {
+    const { report, progress } = await run('pf-clean', { seconds: 6 });
+    assert.ok(['excellent', 'good'].includes(report.verdict), JSON.stringify(report));
+    assert.equal(report.failed, false);
+    assert.match(report.reasons[0], /^MOS \d\.\d\d \((excellent|good)\)$/);
+    assert.ok(report.mos > 4, JSON.stringify(report));
+    assert.ok(report.signallingMs >= 0 && report.signallingMs < 30000, `signalling ${report.signallingMs}`);
+    assert.ok(report.setupMs > 0 && report.setupMs < 30000, `set-up ${report.setupMs}`);
+    assert.ok(report.rtt >= 0 && report.jitter >= 0, JSON.stringify(report));
+    assert.ok(report.loss >= 0 && report.loss < 0.02, `loss ${report.loss} on loopback`);
+    assert.ok(report.samples >= 3, `${report.samples} samples`);
+    assert.ok(report.candidates.gathered.includes('host'), JSON.stringify(report.candidates));
+    assert.ok(report.candidates.local, JSON.stringify(report.candidates));
+    assert.ok(report.quality.length >= 3 && report.quality.every((x) => typeof x.at === 'number'));
+    assert.equal(progress[0].phase, 'connecting');
+    assert.equal(progress.at(-1).phase, 'done');
+    assert.equal(progress.filter((p) => p.phase === 'measuring').length, 6);
+    assert.ok(progress.some((p) => p.phase === 'measuring' && p.quality));
+    // The test's call is over and its client closed.
+    const calls = await (await fetch(new URL('health', cloud.url))).json();
+    assert.equal(calls.calls, 0, JSON.stringify(calls));
+  });
+
+  test('under 40% loss from the cloud: poor, and the reasons say so', async () => {
+    const res = await fetch(new URL('faults', cloud.url), {
+      method: 'POST',
+      headers: { Authorization: basicAuth(cloud), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ fault: 'loss', client: 'pf-lossy', percent: 40, direction: 'out' }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const { report } = await run('pf-lossy', { seconds: 8 });
+    assert.equal(report.verdict, 'poor', JSON.stringify(report));
+    assert.ok(report.loss > 0.1, `loss ${report.loss}`);
+    assert.ok(report.mos < 3.6, `MOS ${report.mos}`);
+    assert.ok(report.warnings.some((w) => w.name === 'high-packet-loss'), JSON.stringify(report.warnings));
+    assert.ok(report.reasons.some((r) => /^high-packet-loss/.test(r)), JSON.stringify(report.reasons));
+  });
+
+  test('the dialler\u2019s "Test my connection" shows the verdict, the figures, the reasons and the chart', async () => {
+    const d = await Dialler.open(browser, cloud, { clientId: 'pf-dialler' });
+    try {
+      await d.page.click('#preflight-button');
+      assert.equal(await d.page.isDisabled('#preflight-button'), true, 'one test at a time');
+      await until(() => d.body('preflight').then((s) => s === 'done'), { what: 'the test to finish', timeout: 90000 });
+      const verdict = await d.page.getAttribute('#preflight-report', 'data-verdict');
+      assert.ok(['excellent', 'good'].includes(verdict), `${verdict}: ${await d.page.textContent('#preflight-report')}`);
+      assert.match(await d.page.textContent('#preflight-status'), /^Done: (excellent|good)\.$/);
+      assert.match(await d.page.textContent('#preflight-report dd[data-figure="MOS (mean, lowest)"]'), /^4\.\d\d, \d\.\d\d$/);
+      assert.match(await d.page.textContent('#preflight-report dd[data-figure="Packet loss"]'), /^[01]\.\d %$/);
+      assert.ok(await d.page.locator('#preflight-report svg polyline.mos').count() === 1, 'the MOS line');
+      assert.ok(await d.page.locator('#preflight-report .preflight-reasons li').count() >= 1);
+      assert.equal(await d.page.isDisabled('#preflight-button'), false);
+      await d.page.locator('#preflight-panel').screenshot({ path: screenshotPath('dialler-preflight') });
+      assert.deepEqual(d.problems, []);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test('a service that does not answer: failed, poor, with the cause', async () => {
+    const { report } = await run('pf-none', { service: 'no-such-service', seconds: 3 });
+    assert.equal(report.failed, true);
+    assert.equal(report.verdict, 'poor');
+    assert.match(report.reasons.join(' '), /no-such-service ended: \w+/);
+    assert.equal(report.mos, null);
+  });
+});
