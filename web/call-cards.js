@@ -37,7 +37,19 @@ function meter(rec, name, label) {
     el('meter', { id, min: 0, max: 1, low: 0.02, high: 0.8, optimum: 0.3, value: 0, dataset: { stat: name } }));
 }
 
-/** The call's card at the top of the call list; its buttons call actions.selectCall(id), toggleMute(rec, 'mic'|'speaker') and hangUp(rec). */
+/** A picker on the card: a select whose change calls pick(value). */
+function picker(rec, name, label, pick) {
+  const id = `call-${rec.id}-${name}`;
+  return el('div', { className: 'picker' },
+    el('label', { htmlFor: id, text: label }),
+    el('select', { id, className: `call-${name}`, onchange: (ev) => pick(ev.target.value) }, el('option', { value: '', text: 'Default' })));
+}
+
+/**
+ * The call's card at the top of the call list; its buttons call actions.selectCall(id),
+ * toggleMute(rec, 'mic'|'speaker') and hangUp(rec), its device pickers
+ * actions.switchMicrophone(rec, deviceId) and playOn(rec, sinkId).
+ */
 export function renderCard(rec, actions) {
   const titleId = `call-${rec.id}-title`;
   const arrow = rec.direction === 'out' ? '\u2197' : '\u2199';
@@ -58,6 +70,9 @@ export function renderCard(rec, actions) {
       stat('jitter', 'Jitter'),
       stat('loss', 'Loss')),
     el('div', { className: 'meters' }, meter(rec, 'level-in', 'Level in'), meter(rec, 'level-out', 'Level out')),
+    el('div', { className: 'call-devices' },
+      picker(rec, 'mic', 'Microphone', (v) => actions.switchMicrophone(rec, v)),
+      picker(rec, 'speaker', 'Speaker', (v) => actions.playOn(rec, v))),
     el('div', { className: 'call-actions' },
       el('button', { type: 'button', className: 'select-call', 'aria-pressed': 'false', disabled: true, text: 'Keypad', onclick: () => actions.selectCall(rec.id) }),
       el('button', { type: 'button', className: 'mute-mic', 'aria-pressed': 'false', text: 'Mute', onclick: () => actions.toggleMute(rec, 'mic') }),
@@ -80,6 +95,9 @@ export function showCallState(rec) {
   rec.card.querySelector('.mute-mic').disabled = state === 'ended';
   rec.card.querySelector('.mute-speaker').disabled = state === 'ended';
   rec.card.querySelector('.hang-up').disabled = state === 'ended';
+  // The microphone can be switched once the call has its media (setMicrophone rejects before).
+  rec.card.querySelector('.call-mic').disabled = !live;
+  if (state === 'ended') rec.card.querySelector('.call-speaker').disabled = true;
   rec.card.querySelector('.select-call').disabled = !live;
 }
 
