@@ -43,10 +43,11 @@ describe('dialler: devices in a call, the package\'s ringing tones', { timeout: 
     await d.waitState(id, 'connected');
     await d.waitStat(id, 'level-in', (v) => v > LEVEL_HEARD, 'above the bound before the switch');
     const card = d.card(id);
-    const mics = await card.locator('.call-mic option').evaluateAll((os) => os.map((o) => o.value));
+    const mics = await card.locator('.call-mic option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
     assert.ok(mics.length >= 3, `Default and Chromium's fake microphones: ${mics.join(', ')}`);
-    await card.locator('.call-mic').selectOption(mics[2]);
-    await until(() => d.page.locator('#log').textContent().then((t) => /microphone now/.test(t)), { what: 'the page\'s log of the switch' });
+    await card.locator('.call-mic').selectOption(mics[2][0]);
+    // The page logs the label of the track setMicrophone resolved to: the device chosen.
+    await until(() => d.page.locator('#log').textContent().then((t) => t.includes(`microphone now ${mics[2][1]}`)), { what: 'the page\'s log of the switch' });
     await sleep(1500); // what was buffered before the switch has played out
     await d.waitStat(id, 'level-in', (v) => v > LEVEL_HEARD, 'above the bound after the switch');
 
