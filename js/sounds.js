@@ -24,6 +24,8 @@ const EDGE = 0.005;
 
 /** Every sound goes through this gain node of one shared AudioContext (made on first use). */
 export let output = null;
+/** How many tones are playing. */
+export let playing = 0;
 
 /**
  * Starts the named country's tone and returns the function that stops it; an unknown name, or a
@@ -66,7 +68,12 @@ export function play(name) {
   };
   schedule();
   const timer = setInterval(schedule, cycle * 1000);
+  playing++;
+  let stopped = false;
   return () => {
+    if (stopped) return;
+    stopped = true;
+    playing--;
     clearInterval(timer);
     for (const o of oscillators) o.stop();
     gain.disconnect();

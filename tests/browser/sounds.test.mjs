@@ -100,15 +100,25 @@ describe('ringback and ringtone (options.sounds) in Chromium', { timeout: 300000
         t.phase = `offered${t.calls.length}`;
         call.onDisconnect = ({ cause }) => t.events.push(`onDisconnect ${cause}`);
       };
-      t.answer = () => { t.calls[0].answer(); t.settle('answered'); };
-      t.reject = () => { t.calls[1].reject(486); t.settle('rejected'); };
+      // How many tones js/sounds.js plays, before and just after answer() or reject(): the
+      // stop does not wait for the call's next callback (that needs the network).
+      const playing = async () => (await import('/js/sounds.js')).playing;
+      const after = async (act, phase) => {
+        const before = await playing();
+        act();
+        t.settle(phase);
+        await new Promise((r) => setTimeout(r, 0));
+        return [before, await playing()];
+      };
+      t.answer = () => after(() => t.calls[0].answer(), 'answered');
+      t.reject = () => after(() => t.calls[1].reject(486), 'rejected');
       t.client.enableIncoming(tok);
     }, token);
     await until(() => page.evaluate(() => window.__t.ready), { what: 'the registration' });
 
     await cloudCalls(cloud, { destination: 'webrtc:sounds-in', action: 'echo' });
     await until(() => page.evaluate(() => window.__t.heard.offered1), { what: 'the ringtone while offered', timeout: 60000 });
-    await page.evaluate(() => window.__t.answer());
+    assert.deepEqual(await page.evaluate(() => window.__t.answer()), [1, 0], 'one tone, stopped by answer()');
     await until(() => page.evaluate(() => window.__t.phase === 'answered'), { what: 'answered' });
     await sleep(7000); // more than one whole US cadence (6 s)
     assert.equal(await page.evaluate(() => window.__t.heard.answered), undefined, 'no ringtone once answered');
@@ -117,7 +127,7 @@ describe('ringback and ringtone (options.sounds) in Chromium', { timeout: 300000
 
     await cloudCalls(cloud, { destination: 'webrtc:sounds-in', action: 'echo' });
     await until(() => page.evaluate(() => window.__t.heard.offered2), { what: 'the ringtone for the second call', timeout: 60000 });
-    await page.evaluate(() => window.__t.reject());
+    assert.deepEqual(await page.evaluate(() => window.__t.reject()), [1, 0], 'one tone, stopped by reject()');
     await until(() => page.evaluate(() => window.__t.phase === 'rejected'), { what: 'rejected' });
     await sleep(7000);
     assert.equal(await page.evaluate(() => window.__t.heard.rejected), undefined, 'no ringtone once rejected');
