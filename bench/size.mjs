@@ -47,6 +47,8 @@ export async function pageWeight(dist = join(root, 'dist')) {
       name: 'glue-external',
       setup(build) {
         build.onResolve({ filter: /acw-(core|sdp|journal|quality)\.mjs$|^\.\/quality\.js$/ }, (a) => ({ path: a.path, external: true }));
+        // The JS modules the package imports with import() only when used: chunks of their own.
+        build.onResolve({ filter: LAZY_JS_FILTER }, (a) => ({ path: a.path, external: true }));
       },
     }],
   });
@@ -69,6 +71,24 @@ export async function pageWeight(dist = join(root, 'dist')) {
     total: parts.reduce((sum, part) => sum + part.gzip, 0),
     glueSourceGzip: gz(Buffer.from(glueSource)),
   };
+}
+
+// The package's own JS modules that it imports with import() only when a page uses them.
+export const LAZY_JS = [
+  ['sounds.js', 'options.sounds (ringback, ringtone)'],
+  ['devices.js', 'setMicrophone() or playRemoteStream()'],
+];
+const LAZY_JS_FILTER = /^\.\/(sounds|devices)\.js$/;
+
+/** Each lazily imported JS module, minified as a page bundler would make its chunk. */
+export async function lazyJs() {
+  return Promise.all(LAZY_JS.map(async ([name, when]) => {
+    const out = await esbuild.build({
+      entryPoints: [join(root, 'js', name)], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
+    });
+    const bytes = out.outputFiles[0].contents;
+    return { name, when, raw: bytes.length, gzip: gz(bytes) };
+  }));
 }
 
 // What a page loads only when it uses a feature (not in the page weight): each lazily loaded
@@ -134,6 +154,11 @@ async function main() {
     for (const { name, raw, gzip } of lazy) console.log(`${name.padEnd(34)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)}`);
     const lazyTotal = lazy.reduce((sum, part) => sum + part.gzip, 0);
     console.log(`${`total (${what})`.padEnd(34)} ${''.padStart(10)} ${kb(lazyTotal).padStart(10)} (${lazyTotal} B)`);
+  }
+
+  for (const { name, when, raw, gzip } of await lazyJs()) {
+    console.log(`\nloaded only for ${when} (not in the page weight):`);
+    console.log(`${`js/${name} (minified)`.padEnd(34)} ${kb(raw).padStart(10)} ${kb(gzip).padStart(10)} (${gzip} B)`);
   }
 
   // The other formats (toolchain/build-formats.mjs), each with the glue inside and the same .wasm.

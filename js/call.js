@@ -76,6 +76,16 @@ export class AculabCloudCall {
     return this.client._sipHeaders(this._handle, String(name));
   }
 
+  // Another microphone, and the remote audio in a page's element on an output device:
+  // ./devices.js, imported on first use.
+  setMicrophone(device) {
+    return import('./devices.js').then((m) => m.setMicrophone(this, device));
+  }
+
+  playRemoteStream(element, options) {
+    return import('./devices.js').then((m) => m.playRemoteStream(this, element, options));
+  }
+
   // Statistics of the peer connection (RTCStatsReport); without one, 4.0.8's rejection.
   getStats() {
     return this._peer ? this._peer.getStats() : Promise.reject('No Session Description Handler or Peer Connection');
@@ -93,6 +103,7 @@ export class AculabCloudOutgoingCall extends AculabCloudCall {}
 
 export class AculabCloudIncomingCall extends AculabCloudCall {
   answer(options) {
+    this.client._sound(this);
     this._options = options || {};
     this.client._command(Input.answer, this._handle, '', '', 0, this.client._optionsJson(this._options));
   }
@@ -103,6 +114,7 @@ export class AculabCloudIncomingCall extends AculabCloudCall {
 
   // A SIP status 400-699 (number or numeric string); anything else, or nothing, gives 486.
   reject(cause) {
+    this.client._sound(this);
     const code = typeof cause === 'number' ? cause : Number.parseInt(cause, 10);
     this.client._command(Input.reject, this._handle, '', '', Number.isInteger(code) ? code : 0);
   }

@@ -78,6 +78,8 @@ export class AculabCloudClient {
   #early = new Map(); // calls made before the core loaded, by their provisional (negative) handles
   #journal; // options.journal; then, once closed, the core's records
   #onNetwork; // the window's online/offline listener, null where there is no window (Node)
+  #sounds; // options.sounds: { ringback, ringtone } country names, for ./sounds.js
+  #onDevices; // the devicechange listener
 
   /**
    * @param {string} cloudId
@@ -87,11 +89,13 @@ export class AculabCloudClient {
    * @param {object} [options] { url, environment, logger, keepAlive, reconnect, journal }: url
    *   points at another cloud (for example the local cloud's ws://127.0.0.1:8080/sipproxy);
    *   keepAlive { interval, timeout } and reconnect { delays, limit } (ms) go to the core as they
-   *   are; journal (true or { maxBytes, keepSecrets }) records the session for journal()
+   *   are; journal (true or { maxBytes, keepSecrets }) records the session for journal();
+   *   sounds { ringback, ringtone } plays national ringing tones (./sounds.js)
    */
   constructor(cloudId, webRtcAccessKey, clientId, logLevel, options) {
     const opts = options && typeof options === 'object' ? options : {};
     this.#journal = opts.journal;
+    this.#sounds = opts.sounds;
     this.#logLevel = Math.max(0, Math.min(6, Math.floor(Number(logLevel)) || 0));
     this.#env = opts.environment || defaultEnv || browserEnv();
     this.#logger = typeof opts.logger === 'function' ? opts.logger : null;
@@ -120,6 +124,9 @@ export class AculabCloudClient {
     this.#iceServers = null;
     this.#iceTransportPolicy = 'all';
     this.onIncomingState = null;
+    this.onDeviceChange = null;
+    const md = g.navigator && g.navigator.mediaDevices;
+    if (md && md.addEventListener) md.addEventListener('devicechange', (this.#onDevices = () => this.#fire(this, 'onDeviceChange', {})));
     // The browser's word on the network: offline, reconnects wait for online; online again or a
     // changed connection (navigator.connection's change), calls restart ICE (decided in the core).
     this.#onNetwork = null;
@@ -282,8 +289,10 @@ export class AculabCloudClient {
       g.navigator?.connection?.removeEventListener?.('change', this.#onNetwork);
       this.#onNetwork = null;
     }
+    if (this.#onDevices) g.navigator.mediaDevices.removeEventListener('devicechange', this.#onDevices);
     for (const call of this.#calls.values()) {
       call._done = true;
+      this._sound(call);
       if (call._peer) call._peer.close();
       call._peer = null;
     }
@@ -565,6 +574,9 @@ export class AculabCloudClient {
         if (notified.has(stream)) return;
         notified.add(stream);
         if (typeof stream.addEventListener === 'function') stream.addEventListener('removetrack', () => this.#emptiedStreams(o.call));
+        // Early media replaces the ringback.
+        this._sound(call);
+        if (call._output) call.playRemoteStream(...call._output).catch((e) => this.#log(1, `AculabCloudClient: playRemoteStream: ${describe(e)}`));
         // The stream again as a second argument: the guide's sample gotMedia(call, stream) then
         // plays it (the documented single object comes first, as the interface says).
         this.#fire(call, 'onMedia', { call, stream }, stream);
@@ -656,6 +668,9 @@ export class AculabCloudClient {
     if (handle === 0) return this.#fire(this, name, payload);
     const call = this.#calls.get(handle);
     if (!call) return undefined;
+    // Ringback while ringing without early media; anything else the call hears ends it.
+    if (name !== 'onRinging') this._sound(call);
+    else if (!call._sound && !call._remoteStreams.size) this._sound(call, 'ringback');
     if (name === 'onDisconnect') {
       call._done = true;
       if (call._peer) {
@@ -684,6 +699,7 @@ export class AculabCloudClient {
   #incoming(handle, payload) {
     const call = new AculabCloudIncomingCall(this, handle, {});
     this.#calls.set(handle, call);
+    this._sound(call, 'ringtone');
     const { callId: _callId, ...fields } = payload;
     try {
       if (!this.#onIncoming) throw new Error('no onIncoming');
@@ -694,6 +710,17 @@ export class AculabCloudClient {
       this.#log(1, `AculabCloudClient: onIncoming threw: ${describe(e)}`);
       if (!call._done && this.#engine) this._input(Input.reject, handle, '', '', 500);
     }
+  }
+
+  // Stops the call's sound, then starts options.sounds[which] if given: ./sounds.js is imported
+  // only now, and a stop asked for while it loads comes once it has.
+  _sound(call, which) {
+    const sounds = this.#sounds;
+    if (call._sound) call._sound.then((stop) => stop());
+    call._sound = sounds && sounds[which] ? import('./sounds.js').then((m) => m.play(sounds[which]), (e) => {
+      this.#log(1, `AculabCloudClient: sounds: ${describe(e)}`);
+      return () => {};
+    }) : null;
   }
 
   // Page callbacks never break the client: an exception is caught and logged.

@@ -112,6 +112,42 @@ export interface ClientOptions {
    * with `npx aculab-webrtc-wasm replay FILE`.
    */
   journal?: boolean | JournalOptions;
+  /**
+   * Ringing tones the client plays itself, made with WebAudio (no sound files); none by default,
+   * so that a page that plays its own is not disturbed. The module that makes them is imported
+   * only when one is given. Unknown names play nothing.
+   */
+  sounds?: SoundOptions;
+}
+
+/** (This package) A country's ringing tone and cadence (ITU-T E.180 Supplement 2). */
+export type RingingCountry = 'uk' | 'us' | 'eu' | 'fr';
+
+/** (This package) ClientOptions.sounds. */
+export interface SoundOptions {
+  /** While an outgoing call rings (from onRinging) with no early media (until onMedia), until
+   * onConnected or onDisconnect. */
+  ringback?: RingingCountry;
+  /** While an incoming call is offered: from onIncoming until answer(), reject() or onDisconnect. */
+  ringtone?: RingingCountry;
+}
+
+/** (This package) AculabCloudCall.playRemoteStream's options. */
+export interface PlayRemoteStreamOptions {
+  /** An output device's deviceId (from enumerateDevices, kind 'audiooutput'), given to the
+   * element's setSinkId where the browser has it; elsewhere the default output plays. */
+  sinkId?: string;
+  /** The browser's autoplay policy blocked the element (the guide's troubleshooting note): ask the
+   * person for a click and call element.play() in it. */
+  onAutoplayBlocked?: (obj: AutoplayBlockedObj) => void;
+}
+
+/** (This package) What onAutoplayBlocked gets. */
+export interface AutoplayBlockedObj {
+  call: AculabCloudCall;
+  element: HTMLMediaElement;
+  /** The NotAllowedError that element.play() rejected with. */
+  error: DOMException;
 }
 
 /** (This package) How the client records its journal. */
@@ -229,6 +265,24 @@ export class AculabCloudCall {
   /** (This package) The latest quality sample and the call's summary; null before the first sample.
    * The first call starts the sampling (once a second while the call is up; docs/QUALITY.md). */
   getQuality(): CallQuality | null;
+  /**
+   * (This package) Sends another microphone in the live call (RTCRtpSender.replaceTrack: no
+   * renegotiation): a deviceId (opened with getUserMedia) or a MediaStream whose first audio track
+   * is cloned, as options.localStream is. The mute state carries over; the call's previous track
+   * is stopped (it is the call's own: the page's tracks are never stopped). Resolves to the new
+   * track (also in the stream onLocalMedia gave). Rejects with 'Invalid microphone', 'No audio
+   * track', 'No audio sent' (the call sends none), 4.0.8's getStats string before the call has
+   * media, or getUserMedia's error; on any rejection the call keeps its microphone.
+   */
+  setMicrophone(device: string | MediaStream): Promise<MediaStreamTrack>;
+  /**
+   * (This package) Plays the call's remote stream (onMedia's) in the page's element, now or when
+   * onMedia comes, on options.sinkId where the browser has setSinkId; called again, it moves the
+   * sound to another element or device. Resolves to whether the element plays: false while waiting
+   * for onMedia or when autoplay was blocked (then options.onAutoplayBlocked is called). Rejects
+   * with 'Invalid element', or setSinkId's or play()'s error.
+   */
+  playRemoteStream(element: HTMLMediaElement, options?: PlayRemoteStreamOptions): Promise<boolean>;
   onDisconnect: ((obj: DisconnectObj<this>) => void) | null;
   onRinging: ((obj: CallObj<this>) => void) | null;
   onMedia: ((obj: MediaObj<this>) => void) | null;
@@ -297,6 +351,9 @@ export class AculabCloudClient {
   iceServers: RTCIceServer[] | null;
   onIncoming: ((obj: OnIncomingObj) => void) | null;
   onIncomingState: ((obj: OnIncomingStateObj) => void) | null;
+  /** (This package) navigator.mediaDevices' devicechange: a microphone or speaker came or went
+   * (call enumerateDevices to see which). */
+  onDeviceChange: ((obj: Record<string, never>) => void) | null;
   /**
    * (This package) Once per enableIncoming with a JWT that has an "exp": 60 seconds before it
    * (at once when less is left; secondsLeft 0 when already expired), so that the page can call

@@ -7,8 +7,7 @@ const ICE_GATHER_CAP_MS = 5000;
 const ICE_SETTLE_MS = 10;
 
 export class PeerSession {
-  // (# members are this file's own; pc, localStream, closed and gathered are read from outside)
-  #env;
+  // (# members are this file's own; pc, localStream, closed, gathered and env are read from outside)
   #config;
   #options;
   #events;
@@ -27,7 +26,7 @@ export class PeerSession {
    * @param {object} events  { track(stream, track), localStream(stream), iceState(state), log(level, text) }
    */
   constructor(env, config, options, events) {
-    this.#env = env;
+    this.env = env;
     this.#config = config;
     this.#options = options || {};
     this.#events = events;
@@ -47,7 +46,7 @@ export class PeerSession {
     } else {
       const constraints = o.constraints || { audio: true, video: false };
       try {
-        this.localStream = await this.#env.getUserMedia(constraints);
+        this.localStream = await this.env.getUserMedia(constraints);
         this.#ownStream = true;
       } catch (e) {
         this.#events.log(1, `getUserMedia failed: ${e && (e.name || e.message || e)}`);
@@ -58,10 +57,10 @@ export class PeerSession {
       this.#stopOwnTracks();
       return;
     }
-    const pc = new this.#env.RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...this.#config });
+    const pc = new this.env.RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...this.#config });
     this.pc = pc;
     pc.ontrack = (ev) => {
-      const stream = (ev.streams && ev.streams[0]) || this.#remoteStream || new this.#env.MediaStream();
+      const stream = (ev.streams && ev.streams[0]) || this.#remoteStream || new this.env.MediaStream();
       if (!ev.streams || !ev.streams[0]) stream.addTrack(ev.track);
       this.#events.track(stream, ev.track);
       this.#remoteStream = stream;

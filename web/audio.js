@@ -1,7 +1,7 @@
 // The page's sound: microphone options for calls, one <audio> per call's remote stream, ringback and ringtone, the autoplay unlock, device choice.
 import { $, el, errorText } from './dom.js';
 import { pageLog } from './log.js';
-import { calls } from './state.js';
+import { calls, page } from './state.js';
 import { Cadence, RINGBACK, RINGTONE } from './tones.js';
 
 /** AculabCloudCallOptions for a new or answered call: the chosen microphone and processing, and the camera when Video is on. */
@@ -44,10 +44,13 @@ export function updateTones() {
   const list = [...calls.values()];
   const wantBack = list.some((r) => r.direction === 'out' && r.state === 'ringing' && !r.stream);
   const wantRing = list.some((r) => r.direction === 'in' && r.state === 'incoming');
-  if (wantBack) ringback.start();
+  // The dialler plays its own unless the settings chose the package's (options.sounds) or none.
+  const own = !page.clientSettings || page.clientSettings.sounds === 'page';
+  if (wantBack && own) ringback.start();
   else ringback.stop();
-  if (wantRing) ringtone.start();
+  if (wantRing && own) ringtone.start();
   else ringtone.stop();
+  document.body.dataset.tones = own ? 'page' : 'package';
   document.body.dataset.ringback = wantBack ? 'on' : 'off';
   document.body.dataset.ringtone = wantRing ? 'on' : 'off';
   for (const r of list) if (r.card) r.card.classList.toggle('ringback', wantBack && r.direction === 'out' && r.state === 'ringing' && !r.stream);
@@ -63,8 +66,27 @@ export function attachAudio(rec) {
     $('players').append(rec.audio);
     applySink(rec.audio);
   }
+  if (rec.sinkId !== undefined) return void playOn(rec, rec.sinkId);
   rec.audio.srcObject = rec.stream;
   playAudio(rec.audio);
+}
+
+/** The call's own speaker (its card's picker): the package's playRemoteStream, with setSinkId. */
+export function playOn(rec, sinkId) {
+  rec.sinkId = sinkId;
+  if (!rec.audio) return;
+  rec.call.playRemoteStream(rec.audio, { sinkId, onAutoplayBlocked: () => showUnlock(true) })
+    .then((playing) => playing && checkUnlock(), (e) => pageLog(2, `call ${rec.id} speaker: ${errorText(e)}`));
+}
+
+/** The call's microphone (its card's picker): the package's setMicrophone, no renegotiation. */
+export function switchMicrophone(rec, chosen) {
+  // 'Default': the browser's default device, where it names one ('default' in Chromium).
+  const inputs = deviceList.filter((d) => d.kind === 'audioinput');
+  const deviceId = chosen || (inputs.find((d) => d.deviceId === 'default') || inputs[0] || {}).deviceId || 'default';
+  rec.call.setMicrophone(deviceId).then(
+    (track) => pageLog(3, `call ${rec.id}: microphone now ${track.label || deviceId}`),
+    (e) => pageLog(1, `call ${rec.id} microphone: ${errorText(e)}`));
 }
 
 function playAudio(audio) {
@@ -115,7 +137,7 @@ function speakerId() {
 }
 
 function applySink(audio) {
-  if (!canChooseSpeaker) return;
+  if (!canChooseSpeaker || calls.get(Number(audio.dataset.call))?.sinkId !== undefined) return;
   audio.setSinkId(speakerId()).catch((e) => pageLog(2, `speaker: ${errorText(e)}`));
 }
 
@@ -141,14 +163,33 @@ function fillDevices(select, devices, noun) {
   if ([...select.options].some((o) => o.value === keep)) select.value = keep;
 }
 
+let deviceList = [];
+
+/** A call card's microphone and speaker pickers, from the devices last listed. */
+export function fillCallDevices(rec) {
+  const mic = rec.card && rec.card.querySelector('.call-mic');
+  if (!mic) return;
+  fillDevices(mic, deviceList.filter((d) => d.kind === 'audioinput'), 'Microphone');
+  const speaker = rec.card.querySelector('.call-speaker');
+  fillDevices(speaker, deviceList.filter((d) => d.kind === 'audiooutput'), 'Speaker');
+  speaker.disabled = !canChooseSpeaker;
+  // A new card starts from the Audio panel's choices, which the call was made with.
+  if (!mic.dataset.filled) {
+    mic.dataset.filled = 'yes';
+    mic.value = $('mic-select').value;
+    speaker.value = $('speaker-select').value;
+  }
+}
+
 /** Lists the microphones and speakers (with names once a call has had the microphone), keeping the choices. */
 export async function refreshDevices() {
   const md = navigator.mediaDevices;
   if (!md || !md.enumerateDevices) return;
   try {
-    const list = await md.enumerateDevices();
-    fillDevices($('mic-select'), list.filter((d) => d.kind === 'audioinput'), 'Microphone');
-    fillDevices($('speaker-select'), list.filter((d) => d.kind === 'audiooutput'), 'Speaker');
+    deviceList = await md.enumerateDevices();
+    fillDevices($('mic-select'), deviceList.filter((d) => d.kind === 'audioinput'), 'Microphone');
+    fillDevices($('speaker-select'), deviceList.filter((d) => d.kind === 'audiooutput'), 'Speaker');
+    for (const rec of calls.values()) fillCallDevices(rec);
   } catch (e) {
     pageLog(2, `devices: ${errorText(e)}`);
   }

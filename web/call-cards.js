@@ -37,7 +37,19 @@ function meter(rec, name, label) {
     el('meter', { id, min: 0, max: 1, low: 0.02, high: 0.8, optimum: 0.3, value: 0, dataset: { stat: name } }));
 }
 
-/** The call's card at the top of the call list; its buttons call actions.selectCall(id), toggleMute(rec, 'mic'|'speaker'|'camera') and hangUp(rec). */
+/** A picker on the card: a select whose change calls pick(value). */
+function picker(rec, name, label, pick) {
+  const id = `call-${rec.id}-${name}`;
+  return el('div', { className: 'picker' },
+    el('label', { htmlFor: id, text: label }),
+    el('select', { id, className: `call-${name}`, onchange: (ev) => pick(ev.target.value) }, el('option', { value: '', text: 'Default' })));
+}
+
+/**
+ * The call's card at the top of the call list; its buttons call actions.selectCall(id),
+ * toggleMute(rec, 'mic'|'speaker'|'camera') and hangUp(rec), its device pickers
+ * actions.switchMicrophone(rec, deviceId) and playOn(rec, sinkId).
+ */
 export function renderCard(rec, actions) {
   const titleId = `call-${rec.id}-title`;
   const arrow = rec.direction === 'out' ? '\u2197' : '\u2199';
@@ -61,6 +73,9 @@ export function renderCard(rec, actions) {
     el('div', { className: 'call-quality' },
       el('span', { className: 'mos', title: 'E-model MOS over the last 5 s (1 bad .. 4.5 best)', text: 'MOS —', dataset: { stat: 'mos' } }),
       el('ul', { className: 'call-warnings', 'aria-label': 'Quality warnings', 'aria-live': 'polite' })),
+    el('div', { className: 'call-devices' },
+      picker(rec, 'mic', 'Microphone', (v) => actions.switchMicrophone(rec, v)),
+      picker(rec, 'speaker', 'Speaker', (v) => actions.playOn(rec, v))),
     // The call's video, when it has any: the far side large, this camera small (showVideo).
     el('div', { className: 'videos', hidden: true },
       el('video', { className: 'remote-video', autoplay: true, muted: true, playsInline: true, 'aria-label': 'Video from the other side' }),
@@ -89,6 +104,9 @@ export function showCallState(rec) {
   rec.card.querySelector('.mute-speaker').disabled = state === 'ended';
   rec.card.querySelector('.mute-camera').disabled = state === 'ended';
   rec.card.querySelector('.hang-up').disabled = state === 'ended';
+  // The microphone can be switched once the call has its media (setMicrophone rejects before).
+  rec.card.querySelector('.call-mic').disabled = !live;
+  if (state === 'ended') rec.card.querySelector('.call-speaker').disabled = true;
   rec.card.querySelector('.select-call').disabled = !live;
 }
 

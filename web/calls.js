@@ -1,5 +1,5 @@
 // Calls through the package: dial a service or a client, take an incoming call, answer, reject, mute, hang up, and follow each call's callbacks.
-import { attachAudio, callOptions, detachAudio, ensureAudioContext, refreshDevices, updateTones } from './audio.js';
+import { attachAudio, callOptions, detachAudio, ensureAudioContext, fillCallDevices, playOn, refreshDevices, switchMicrophone, updateTones } from './audio.js';
 import { addLogRow, removeIncoming, renderCard, renderIncoming, showCallError, showCallState, showMute, showQualityWarning, showReconnect, showVideo, updateCount } from './call-cards.js';
 import { $, el, errorText } from './dom.js';
 import { moveKeypadFrom, selectCall, updateKeypad } from './keypad.js';
@@ -159,8 +159,9 @@ export function finishCall(rec, cause) {
 
 function showCard(rec) {
   if (rec.card) return;
-  renderCard(rec, { selectCall, toggleMute, hangUp });
+  renderCard(rec, { selectCall, toggleMute, hangUp, switchMicrophone, playOn });
   showVideo(rec);
+  fillCallDevices(rec);
   setCallState(rec, rec.state);
 }
 

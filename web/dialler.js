@@ -1,7 +1,7 @@
 // The dialler page's entry: fills the settings, builds the controls, wires each to the module that acts, then loads the package.
 //
 // The page uses only the package's public interface (AculabCloudClient, its calls, and the fifth
-// constructor argument { url, logger }). One concern per module:
+// constructor argument { url, logger, journal, sounds }). One concern per module:
 //   registration.js  the client: start, stop, incoming calls on and off, token refresh
 //   calls.js         dial, incoming, answer, reject, mute, hang up; each call's callbacks
 //   call-cards.js    what a call looks like: its card and live stats, the incoming panel, the call log
@@ -26,6 +26,7 @@ import { buildNetworkPanel } from './network.js';
 import { buildPreflightPanel } from './preflight.js';
 import { closeClient, confirmCloud, disableIncoming, enableIncoming, loadPackage, saveJournal, setClientState, setIncomingState, startClient, stopClient } from './registration.js';
 import { learnCloudId, showInitialSettings } from './settings.js';
+import { page } from './state.js';
 
 const STATS_MS = 1000;
 
@@ -54,7 +55,8 @@ document.addEventListener('keydown', sendKeyboardDigit);
 $('audio-unlock-button').addEventListener('click', unlockAudio);
 $('devices-button').addEventListener('click', refreshDevices);
 $('speaker-select').addEventListener('change', applyChosenSpeaker);
-navigator.mediaDevices?.addEventListener?.('devicechange', refreshDevices);
+// With a client running its onDeviceChange refreshes them (registration.js).
+navigator.mediaDevices?.addEventListener?.('devicechange', () => page.client || refreshDevices());
 document.addEventListener('click', resumeSuspendedAudio);
 $('log-clear').addEventListener('click', clearLog);
 window.addEventListener('pagehide', closeClient);

@@ -1,4 +1,5 @@
 // The client and its registration: load the package, start and stop the AculabCloudClient, enable and disable incoming calls, refresh their token.
+import { refreshDevices } from './audio.js';
 import { finishCall, onIncoming, updateCallButton } from './calls.js';
 import { $, clock, el, errorText } from './dom.js';
 import { clientLogger, pageLog, showError } from './log.js';
@@ -8,6 +9,8 @@ import { activeCalls, maxConcurrent, page } from './state.js';
 import { fetchToken } from './tokens.js';
 
 const HISTORY_CAP = 30;
+// The settings' ringing-tone choices that are the package's (options.sounds).
+const PACKAGE_SOUNDS = ['uk', 'us', 'eu', 'fr'];
 
 let incomingWanted = false; // the person asked for incoming calls and has not disabled them
 let tokenRetryTimer = null; // a failed token refresh tries again
@@ -98,8 +101,10 @@ export function startClient(ev) {
   saveSettings(s);
   let client;
   try {
+    // The package's ringing tones (options.sounds), or none: the dialler's own then stay silent.
+    const sounds = PACKAGE_SOUNDS.includes(s.sounds) ? { ringback: s.sounds, ringtone: s.sounds } : undefined;
     client = new page.Package.AculabCloudClient(s.cloudId, s.accessKey, s.clientId, Number(s.logLevel) || 0,
-      { url: s.url || undefined, logger: clientLogger, journal: true });
+      { url: s.url || undefined, logger: clientLogger, journal: true, sounds });
   } catch (e) {
     // The constructor throws a string naming the bad argument.
     showError(`The client refused these settings: ${errorText(e)}`);
@@ -115,6 +120,7 @@ export function startClient(ev) {
   client.onIncoming = onIncoming;
   client.onIncomingState = onIncomingState;
   client.onTokenExpiring = refreshToken;
+  client.onDeviceChange = refreshDevices;
   pageLog(3, `client ${s.clientId} started for cloud ${s.cloudId} at ${s.url || 'the default URL'}`);
   setClientState('running', `Client ${s.clientId}`);
 }

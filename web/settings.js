@@ -13,6 +13,7 @@ export const FIELDS = {
   accountUser: 'account-user',
   apiKey: 'api-key',
   ttl: 'token-ttl',
+  sounds: 'sounds',
 };
 const STORE_KEY = 'acw-dialler-settings';
 // The API key is a secret: kept only for this page's life, never stored.
@@ -41,6 +42,7 @@ function defaultSettings() {
     accountUser: 'local',
     apiKey: 'local-api-key',
     ttl: '3600',
+    sounds: 'page',
   };
 }
 

@@ -13,7 +13,8 @@ import {
   type AculabCloudCallOptions, type CallObj, type ClientOptions, type CodecCapability, type DisconnectCause,
   type DisconnectObj, type Environment, type ErrorObj, type IncomingStateCause, type MediaObj, type MuteObj,
   type CallQuality, type QualityWarningClearedObj, type QualityWarningName, type QualityWarningObj,
-  type JournalOptions, type OnIncomingObj, type OnIncomingStateObj,
+  type JournalOptions, type OnIncomingObj, type OnIncomingStateObj, type SoundOptions, type RingingCountry,
+  type PlayRemoteStreamOptions, type AutoplayBlockedObj,
 } from 'aculab-webrtc-wasm';
 import { load, type LoadOptions } from 'aculab-webrtc-wasm/manual';
 import { preflight, type PreflightProgress, type PreflightReport } from 'aculab-webrtc-wasm/preflight';
@@ -36,6 +37,11 @@ const client = new AculabCloudClient('1-2-3', 'key', 'alice', 2, { ...clientOpti
 const journalText: Promise<string> = client.journal();
 client.onTokenExpiring = (o: { secondsLeft: number }) => journalText.then((t: string) => client.enableIncoming(t + o.secondsLeft));
 client.onTokenExpiring = null;
+const sounds: SoundOptions = { ringback: 'uk', ringtone: 'us' };
+const country: RingingCountry | undefined = sounds.ringback;
+new AculabCloudClient('1-2-3', 'key', 'alice', 0, { sounds: { ringback: country, ringtone: 'eu' } });
+client.onDeviceChange = () => console.log('devices changed');
+client.onDeviceChange = null;
 new AculabCloudClient('1-2-3', 'key', 'alice', 0);
 client.maxConcurrent = 2;
 const max: number = client.maxConcurrent;
@@ -93,6 +99,11 @@ function watch(call: AculabCloudCall): void {
   const headers: string[] = call.getSipHeaders('X-One');
   console.log(headers);
   call.getStats().then((s) => console.log(s));
+  call.setMicrophone('deviceId').then((t: MediaStreamTrack) => console.log(t.id));
+  call.setMicrophone(new MediaStream());
+  const played: PlayRemoteStreamOptions = { sinkId: '', onAutoplayBlocked: (o: AutoplayBlockedObj) => console.log(o.call, o.element, o.error.name) };
+  call.playRemoteStream(new Audio(), played).then((playing: boolean) => console.log(playing));
+  call.playRemoteStream(new Audio());
   call.onDisconnect = (o: DisconnectObj) => {
     const cause: DisconnectCause = o.cause;
     console.log(o.call, cause);
