@@ -21,11 +21,11 @@ namespace acw::call {
 enum class Reoffer { kNone, kCreatingAnswer, kGatheringAnswer, kAwaitingAck };
 
 // Our offer that the browser makes, in a re-INVITE (RFC 3261 §14.1; reinvite.cpp): an ICE
-// restart's (RFC 8445 §9); a hold would be another. None -> Wanted -> CreatingOffer ->
-// GatheringOffer -> OfferReady -> None (2xx: its answer set) or RollingBack -> None (refused).
-// Wanted waits for a confirmed call with no other offer open; OfferReady waits for the socket (a
-// target refresh goes first) and for the §14.1 wait after a 491. From CreatingOffer on, the
-// browser holds our offer, so an offer from the far side gets 491.
+// restart's (RFC 8445 §9), a hold's or an unhold's (RFC 3264 §8.4), or both at once. None -> Wanted
+// -> CreatingOffer -> GatheringOffer -> OfferReady -> None (2xx: its answer set) or RollingBack ->
+// None (refused). Wanted waits for a confirmed call with no other offer open; OfferReady waits for
+// the socket (a target refresh goes first) and for the §14.1 wait after a 491. From CreatingOffer
+// on, the browser holds our offer, so an offer from the far side gets 491.
 enum class Renegotiation : uint8_t {
   kNone,
   kWanted,
@@ -93,6 +93,18 @@ struct Call {
   Renegotiation renegotiation = Renegotiation::kNone;
   std::string
       offer;  // the renegotiation's offer as gathered, sent again after a 491 or a lost socket
+  bool restart_ice = false;     // the next offer restarts ICE
+  bool offer_restarts = false;  // the offer the browser holds does
+
+  // Hold (hold.cpp, RFC 3264 §8.4): hold, what the page asked for last; held, what the last
+  // answered offer of ours said; offer_holds, what the offer the browser holds says. The far
+  // side: remote_held, its last answered offer put us on hold; reoffer_holds, its offer being
+  // answered does.
+  bool hold = false;
+  bool held = false;
+  bool offer_holds = false;
+  bool remote_held = false;
+  bool reoffer_holds = false;
 
   // ICE (ice_restart.cpp): ice_up, the last iceConnectionState was connected or completed;
   // media_lost, onReconnecting({reason: 'media'}) told and onReconnected not yet. media_at: media

@@ -80,6 +80,7 @@ bool is_command(InputKind kind) {
     case InputKind::kReject:
     case InputKind::kDisconnect:
     case InputKind::kSendDtmf:
+    case InputKind::kHold:
     case InputKind::kSetMaxConcurrent:
     case InputKind::kSetIncomingHandler:
     case InputKind::kSetPeerConnectionConfiguration:
@@ -261,6 +262,10 @@ void Engine::ice_state(int64_t now, CallHandle call, std::string_view state) {
   input(InputKind::kIceState, now, call, state);
 }
 
+std::string Engine::hold(int64_t now, CallHandle call, bool on) {
+  return input(InputKind::kHold, now, call, {}, {}, on ? 1 : 0).error;
+}
+
 bool Engine::start_recording(bool keep_secrets, std::size_t max_bytes) {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
@@ -367,6 +372,9 @@ CallResult Engine::dispatch(Input& input) {
       break;
     case InputKind::kIceState:
       on_ice_state(input);
+      break;
+    case InputKind::kHold:
+      result.error = on_hold(input);
       break;
   }
   // A refused command changed nothing, so there is nothing to drive.

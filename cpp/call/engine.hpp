@@ -121,6 +121,8 @@ class Engine {
   void media_failed(int64_t now, CallHandle call, std::string_view cause, std::string_view detail);
   // The peer connection's iceConnectionState changed ("connected", "disconnected", "failed"...).
   void ice_state(int64_t now, CallHandle call, std::string_view state);
+  // call.hold() (on) / call.unhold(): "" or kNotConnected (hold.cpp).
+  std::string hold(int64_t now, CallHandle call, bool on);
 
   // ---- what the browser says of the network (the offline and online events)
   // Offline, no socket is opened (a reconnect waits for online instead of failing and growing
@@ -232,8 +234,9 @@ class Engine {
   void target_refreshed(Call& call);
 
   // reinvite.cpp: our re-INVITE in the dialog (§14.1): a target refresh, or the browser's offer.
-  // Asks the browser for an offer to send (ICE restart), unless one is already wanted or open.
-  void renegotiate(Call& call);
+  // Asks the browser for an offer to send (restart_ice: an ICE restart's; a hold change's
+  // otherwise), unless one is already wanted or open.
+  void renegotiate(Call& call, bool restart_ice);
   // From drive(): the browser's offers asked for, and re-INVITEs sent, where the dialog allows.
   void send_reinvites(int64_t now);
   void reinvite_response(int64_t now, Call& call, const sip::Message& response);
@@ -253,6 +256,13 @@ class Engine {
   void media_back(Call& call);
   // The browser says its network changed (online, navigator.connection): every call restarts.
   void network_changed();
+
+  // hold.cpp: hold and unhold (RFC 3264 §8.4), ours and the far side's.
+  std::string_view on_hold(const Input& input);
+  // Our offer's answer (answered) or its refusal: onHold when the offer changed hold or was to.
+  void hold_settled(Call& call, bool answered);
+  // The far side's offer in a re-INVITE, answered: onRemoteHold when it holds or no longer does.
+  void remote_hold_settled(Call& call);
 
   // routing.cpp: frame_received.
   void on_frame(const Input& input);

@@ -44,15 +44,17 @@ void Engine::media_lost(int64_t now, Call& call) {
     reconnect_callback(call, false, "media");
   }
   // Lost again after a restart that did not bring it back: another, within the same limit.
-  renegotiate(call);
+  renegotiate(call, true);
 }
 
 void Engine::media_back(Call& call) {
   // A restart under way finishes its offer/answer first: the browser holds our offer.
-  if (!call.media_lost || !call.ice_up || call.offering()) return;
+  if (!call.media_lost || !call.ice_up || (call.offering() && call.offer_restarts)) return;
   call.media_lost = false;
   call.media_at = sip::kNever;
-  call.renegotiation = Renegotiation::kNone;  // back by itself: no restart wanted
+  // Back by itself: no restart wanted (a hold still is).
+  call.restart_ice = false;
+  if (call.hold == call.held) call.renegotiation = Renegotiation::kNone;
   reconnect_callback(call, true, "media");
 }
 
@@ -61,7 +63,7 @@ void Engine::network_changed() {
   // The path the media took may be gone with the old network: a restart finds the new one (ICE
   // keeps the old pair until a new one works, so media that still flows is not cut).
   for (auto& call : calls_) {
-    if (kept(*call)) renegotiate(*call);
+    if (kept(*call)) renegotiate(*call, true);
   }
 }
 

@@ -90,10 +90,14 @@ void Engine::reoffer(int64_t now, Call& call, sip::TransactionId tx, const sip::
   }
   // An INVITE without an offer would need one from us in the 2xx: not supported, nor is an
   // offer we cannot read.
-  if (!has_sdp_body(invite) || !sdp::read_essentials(invite.body()) || !call.peer_created) {
+  auto offer = has_sdp_body(invite) ? sdp::read_essentials(invite.body()) : std::nullopt;
+  if (!offer || !call.peer_created) {
     reply(now, tx, invite, 488);
     return;
   }
+  // RFC 3264 §8.4: an offer in which the far side receives nothing (sendonly, inactive) holds us.
+  call.reoffer_holds =
+      offer->has_media && !offer->summary.can_receive_audio && !offer->summary.can_receive_video;
   call.dialog->refresh_target(invite);  // §12.2.2 target refresh
   call.reoffer = Reoffer::kCreatingAnswer;
   call.reoffer_tx = tx;

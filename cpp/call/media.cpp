@@ -69,6 +69,7 @@ void Engine::media_gathered(int64_t now, Call& call, std::string_view sdp) {
   } else if (call.reoffer == Reoffer::kGatheringAnswer) {
     send_2xx(now, call, call.reoffer_tx, call.reoffer_request, std::string(sdp));
     call.reoffer = Reoffer::kAwaitingAck;
+    remote_hold_settled(call);
   } else if (call.renegotiation == Renegotiation::kGatheringOffer) {
     call.offer = std::string(sdp);                    // already edited by the page (#munged)
     call.renegotiation = Renegotiation::kOfferReady;  // drive() sends it when the dialog allows

@@ -25,7 +25,9 @@ static_assert(std::numeric_limits<CallHandle>::digits <= std::numeric_limits<dou
   /* call; text = iceServers JSON text (an array); json = {"iceTransportPolicy", "receiveAudio",   \
      "receiveVideo"} (booleans or null = decide from the local stream, as interface.md says) */    \
   X(kCreatePeer, "CreatePeer")                                                                     \
-  X(kCreateOffer, "CreateOffer")   /* call: createOffer(), then Engine::sdp_created */             \
+  /* call; name = an RTCOfferOptions member to set ("iceRestart") or ""; text = "hold" when the    \
+     offer holds the call (RFC 3264 §8.4); then Engine::sdp_created */                            \
+  X(kCreateOffer, "CreateOffer")                                                                   \
   X(kCreateAnswer, "CreateAnswer") /* call: createAnswer(), then Engine::sdp_created */            \
   /* call; name = "offer"/"answer"; text = SDP to set; when ICE gathering ends (or after ~5 s)     \
      call Engine::local_description_ready */                                                       \

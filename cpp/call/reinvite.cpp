@@ -21,7 +21,8 @@ std::string origin_of(std::string_view sdp) {
 
 }  // namespace
 
-void Engine::renegotiate(Call& call) {
+void Engine::renegotiate(Call& call, bool restart_ice) {
+  call.restart_ice = call.restart_ice || restart_ice;
   if (call.renegotiation == Renegotiation::kNone) call.renegotiation = Renegotiation::kWanted;
 }
 
@@ -32,8 +33,14 @@ void Engine::send_reinvites(int64_t now) {
     // then (it holds it until the answer or a rollback).
     if (call.renegotiation == Renegotiation::kWanted && call.state() == CallState::kConfirmed &&
         call.reoffer == Reoffer::kNone) {
-      // The one kind so far: RTCOfferOptions' iceRestart.
-      push(OutputKind::kCreateOffer, call.handle).name = "iceRestart";
+      // name: the RTCOfferOptions member to set, if any; text: "hold" for an offer that holds
+      // (the browser sends, and does not receive, what it did: sendonly or inactive).
+      Output& offer = push(OutputKind::kCreateOffer, call.handle);
+      if (call.restart_ice) offer.name = "iceRestart";
+      if (call.hold) offer.text = "hold";
+      call.offer_holds = call.hold;
+      call.offer_restarts = call.restart_ice;
+      call.restart_ice = false;
       call.renegotiation = Renegotiation::kCreatingOffer;
     }
     // One re-INVITE at a time, and after a 491 not before the wait; a kept call's target refresh
@@ -77,12 +84,14 @@ void Engine::reinvite_response(int64_t now, Call& call, const sip::Message& resp
       reinvite_failed(now, call, !gone, join({"re-INVITE refused: ", text::decimal(status)}));
       return;
     }
-    // §14.1: the session stays as it was: the browser goes back to it (it ignores the text).
+    // §14.1: the session stays as it was: the browser goes back to it (it ignores the text; the
+    // shim puts back the directions the offer changed), and a hold asked for is not made.
     log(2, {"re-INVITE refused: the call goes on as it was"});
     Output& rollback = push(OutputKind::kSetLocalDescription, call.handle);
     rollback.name = "rollback";
     rollback.text = call.local_sdp;
     call.renegotiation = Renegotiation::kRollingBack;
+    hold_settled(call, false);
     return;
   }
   call.last_ack = send_ack(*call.dialog, call.reinvite);
@@ -106,6 +115,7 @@ void Engine::reinvite_response(int64_t now, Call& call, const sip::Message& resp
   call.offer.clear();
   call.renegotiation = Renegotiation::kNone;
   media_back(call);
+  hold_settled(call, true);
 }
 
 void Engine::reinvite_failed(int64_t now, Call& call, bool bye, std::string_view why) {

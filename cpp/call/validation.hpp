@@ -29,6 +29,8 @@ inline constexpr std::string_view kInvalidIceTransportPolicy =
     "iceTransportPolicy must be \"all\" or \"relay\"";
 inline constexpr std::string_view kInvalidUrl = "Invalid cloud URL";
 inline constexpr std::string_view kClientClosed = "Client closed";
+// hold()/unhold() of a call that is not connected (4.0.8's words for addStream's same case).
+inline constexpr std::string_view kNotConnected = "Not connected error";
 }  // namespace errors
 
 // Each check returns "" when the value is good, else the message to throw.

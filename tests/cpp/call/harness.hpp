@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <fstream>
@@ -406,6 +407,40 @@ inline std::optional<sip::Message> trace_message(const TraceEntry& entry) {
   if (cl != std::string::npos) length = std::stoul(head.substr(cl + 16));
   std::string body = text.substr(head_end + 4, length);
   return sip::parse_message(head + body);
+}
+
+// A call up, for what happens in it later (ICE restarts, hold): its handle, INVITE and ACK.
+struct Up {
+  CallHandle call = 0;
+  sip::Message invite;
+  sip::Message ack;
+};
+
+inline void ice(Harness& h, const Up& up, std::string_view state) {
+  h.engine.ice_state(h.now, up.call, state);
+  h.drain();
+}
+
+// An outgoing call to a service, answered and ACKed, its ICE connected.
+inline Up confirmed_call(Harness& h) {
+  Up up;
+  auto invite = h.start_call(&up.call);
+  EXPECT_TRUE(invite.has_value());
+  if (!invite) return up;
+  up.invite = *invite;
+  h.reply_with_contact(*invite, 200, answer_sdp());
+  auto ack = h.take("ACK");
+  EXPECT_TRUE(ack.has_value());
+  if (ack) up.ack = *ack;
+  EXPECT_TRUE(h.callback("onConnected").has_value());
+  ice(h, up, "checking");
+  ice(h, up, "connected");
+  return up;
+}
+
+inline std::size_t count_callbacks(const Harness& h, std::string_view name) {
+  return static_cast<std::size_t>(std::count_if(h.callbacks.begin(), h.callbacks.end(),
+                                                [&](const Output& o) { return o.name == name; }));
 }
 
 }  // namespace acw::call::test

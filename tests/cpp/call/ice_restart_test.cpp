@@ -23,39 +23,6 @@ std::string restart_answer_sdp() {
   return sdp;
 }
 
-struct Up {
-  CallHandle call = 0;
-  sip::Message invite;
-  sip::Message ack;
-};
-
-void ice(Harness& h, const Up& up, std::string_view state) {
-  h.engine.ice_state(h.now, up.call, state);
-  h.drain();
-}
-
-// An outgoing call to a service, answered and ACKed, its ICE connected.
-Up confirmed_call(Harness& h) {
-  Up up;
-  auto invite = h.start_call(&up.call);
-  EXPECT_TRUE(invite.has_value());
-  if (!invite) return up;
-  up.invite = *invite;
-  h.reply_with_contact(*invite, 200, answer_sdp());
-  auto ack = h.take("ACK");
-  EXPECT_TRUE(ack.has_value());
-  if (ack) up.ack = *ack;
-  EXPECT_TRUE(h.callback("onConnected").has_value());
-  ice(h, up, "checking");
-  ice(h, up, "connected");
-  return up;
-}
-
-std::size_t count_callbacks(const Harness& h, std::string_view name) {
-  return static_cast<std::size_t>(std::count_if(h.callbacks.begin(), h.callbacks.end(),
-                                                [&](const Output& o) { return o.name == name; }));
-}
-
 std::size_t restart_offers(const Harness& h) {
   auto offers = h.media_of(OutputKind::kCreateOffer);
   return static_cast<std::size_t>(std::count_if(

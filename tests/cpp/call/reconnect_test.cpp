@@ -15,37 +15,11 @@ std::string with_reconnect(std::string_view reconnect) {
   return R"({"keepAlive":{"interval":0},"reconnect":)" + std::string(reconnect) + "}";
 }
 
-struct Up {
-  CallHandle call = 0;
-  sip::Message invite;
-  sip::Message ack;
-};
-
-// An outgoing call to a service, answered and ACKed: Confirmed.
-Up confirmed_call(Harness& h) {
-  Up up;
-  auto invite = h.start_call(&up.call);
-  EXPECT_TRUE(invite.has_value());
-  if (!invite) return up;
-  up.invite = *invite;
-  h.reply_with_contact(*invite, 200, answer_sdp());
-  auto ack = h.take("ACK");
-  EXPECT_TRUE(ack.has_value());
-  if (ack) up.ack = *ack;
-  EXPECT_TRUE(h.callback("onConnected").has_value());
-  return up;
-}
-
 // The socket drops; the engine reopens it at once (the first delay is 0) and the host opens it.
 void lose_and_reopen(Harness& h) {
   h.close_socket();
   h.advance(0);
   h.open();
-}
-
-std::size_t count_callbacks(const Harness& h, std::string_view name) {
-  return static_cast<std::size_t>(std::count_if(h.callbacks.begin(), h.callbacks.end(),
-                                                [&](const Output& o) { return o.name == name; }));
 }
 
 TEST(Reconnect, ConfirmedCallIsKeptAndRefreshedOnTheNewSocket) {

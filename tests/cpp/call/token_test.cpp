@@ -16,12 +16,6 @@ constexpr std::string_view kJwt =
 constexpr int64_t kWall = 1000000000;  // 100 s before its exp, in ms
 constexpr std::string_view kJwe = "aGVhZA.a2V5.aXY.Y2lwaGVy.dGFn";
 
-std::size_t count_callbacks(const Harness& h, std::string_view name) {
-  std::size_t n = 0;
-  for (const auto& c : h.callbacks) n += c.name == name ? 1 : 0;
-  return n;
-}
-
 TEST(Token, ExpiryOfAJwsOnly) {
   EXPECT_EQ(jwt_expiry(kJwt), 1000100);
   EXPECT_EQ(jwt_expiry(kToken), std::nullopt);  // no exp
