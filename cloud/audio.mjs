@@ -266,6 +266,7 @@ export class AudioCall {
         resolvePromise(finished);
       };
       const stop = this.session.every20ms(() => {
+        if (this.session.held) return; // a prompt waits where it is while the caller holds
         if (i >= packets.length) return done(true);
         this.send(packets[i++]);
       });

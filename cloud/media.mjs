@@ -162,6 +162,7 @@ export class MediaSession {
     this.peer = null; // {connection, clientId, callId}: the client whose SDP this session took
     this.state = 'new';
     this.closed = false;
+    this.held = false; // the caller holds the call: nothing is sent (services/common.mjs)
     this.rtpHandlers = new Set();
     this.stateHandlers = new Set();
     this.stats = { packetsIn: 0, opusIn: 0, eventsIn: 0, packetsOut: 0, firstInAt: 0, lastInAt: 0 };
@@ -225,7 +226,7 @@ export class MediaSession {
 
   /** Sends an RTP packet (werift RtpPacket or its bytes); werift sets SSRC and payload type. */
   sendRtp(rtp) {
-    if (this.closed || this.state !== 'connected') return;
+    if (this.closed || this.state !== 'connected' || this.held) return; // held: RFC 3264 §8.4
     this.stats.packetsOut++;
     this.track.writeRtp(rtp);
   }

@@ -4,7 +4,7 @@ import * as Input from './boundary/input.js';
 
 const CALLBACKS = ['onDisconnect', 'onRinging', 'onMedia', 'onMediaRemove', 'onLocalMedia', 'onConnecting',
   'onConnected', 'onError', 'onLocalMediaRemove', 'onLocalVideoMute', 'onLocalVideoUnmute', 'onRemoteVideoMute', 'onRemoteVideoUnmute',
-  'onReconnecting', 'onReconnected', 'onQualityWarning', 'onQualityWarningCleared'];
+  'onReconnecting', 'onReconnected', 'onQualityWarning', 'onQualityWarningCleared', 'onHold', 'onRemoteHold'];
 
 function uuidV4(random) {
   const b = random(16);
@@ -59,6 +59,17 @@ export class AculabCloudCall {
   muteRemoteStream(stream, outputAudio, outputVideo) {
     if (!this._remoteStreams.has(stream)) return;
     for (const t of stream.getTracks()) t.enabled = !(t.kind === 'audio' || outputVideo === undefined ? outputAudio : outputVideo);
+  }
+
+  // Hold (RFC 3264 §8.4) in a re-INVITE: neither side hears the other until unhold(); onHold
+  // says when the far side has answered (or refused). Throws 'Not connected error' before the
+  // call is connected.
+  hold() {
+    this.client._command(Input.hold, this._handle, '', '', 1);
+  }
+
+  unhold() {
+    this.client._command(Input.hold, this._handle, '', '', 0);
   }
 
   sendDtmf(digits) {

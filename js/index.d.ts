@@ -173,6 +173,12 @@ export interface ReconnectObj<C extends AculabCloudCall = AculabCloudCall> exten
   reason: 'signalling' | 'media';
 }
 
+/** (This package) onHold and onRemoteHold. */
+export interface HoldObj<C extends AculabCloudCall = AculabCloudCall> extends CallObj<C> {
+  /** Whether the call is held now. */
+  held: boolean;
+}
+
 /** (This package) A call-quality warning's name: docs/QUALITY.md gives each one's rule. */
 export type QualityWarningName = 'high-rtt' | 'high-jitter' | 'high-packet-loss' | 'low-mos' | 'no-inbound-audio'
   | 'constant-input-level' | 'ice-disconnected';
@@ -256,6 +262,15 @@ export class AculabCloudCall {
   muteRemoteStream(stream: MediaStream, outputAudio: boolean, outputVideo?: boolean): void;
   /** Digits 0-9 * # A-D (a-d too); throws 'Invalid DTMF string' or 'DTMF send error'. */
   sendDtmf(digits: string): void;
+  /**
+   * (This package) Puts the connected call on hold (RFC 3264 §8.4, in a re-INVITE): this browser
+   * stops receiving and sends nothing, so neither side hears the other; onHold says when it is
+   * settled. Throws 'Not connected error' before the call is connected.
+   */
+  hold(): void;
+  /** (This package) Takes the call off hold (a re-INVITE); onHold({held: false}) when settled.
+   * Throws 'Not connected error' before the call is connected. */
+  unhold(): void;
   /** Ends the call (CANCEL, BYE or a rejection, as the state needs). Can be called at any time. */
   disconnect(): void;
   /** (This package) The values of a header of the INVITE (incoming) or of the answer (outgoing). */
@@ -317,6 +332,12 @@ export class AculabCloudCall {
   onQualityWarning: ((obj: QualityWarningObj<this>) => void) | null;
   /** (This package) A call-quality warning cleared. */
   onQualityWarningCleared: ((obj: QualityWarningClearedObj<this>) => void) | null;
+  /** (This package) hold() or unhold() settled: held says what the call is now (the far side
+   * refusing the re-INVITE leaves it as it was). */
+  onHold: ((obj: HoldObj<this>) => void) | null;
+  /** (This package) The far side put the call on hold (its offer receives nothing: sendonly or
+   * inactive), or took it off. */
+  onRemoteHold: ((obj: HoldObj<this>) => void) | null;
 }
 
 export class AculabCloudOutgoingCall extends AculabCloudCall {}

@@ -18,6 +18,8 @@ export class PeerSession {
   #pendingDtmf;
   #dtmfTimer;
   #receive;
+  #held = null; // on hold: each transceiver's direction and track before it
+  #heldBefore = false; // held before the offer in the browser
 
   /**
    * @param {object} env  { RTCPeerConnection, getUserMedia, MediaStream } (the page's, or @roamhq/wrtc's)
@@ -86,9 +88,29 @@ export class PeerSession {
   }
 
   // option: the RTCOfferOptions member the core names for a re-offer, set to true ('iceRestart':
-  // new ICE credentials, so that ICE looks for a path again); '' for a first offer.
-  async createOffer(option) {
+  // new ICE credentials, so that ICE looks for a path again); '' for a first offer. hold: the
+  // offer holds the call (RFC 3264 §8.4), or no longer does.
+  async createOffer(option, hold) {
+    this.#heldBefore = !!this.#held;
+    await this.#hold(hold);
     return (await this.pc.createOffer({ [option]: true })).sdp;
+  }
+
+  // Held: each transceiver stops receiving (sendrecv -> sendonly, recvonly -> inactive) and sends
+  // nothing (its track is taken off the sender: the page's mute state stays on the track); back,
+  // each gets its direction and track again.
+  async #hold(on) {
+    if (!!on === !!this.#held) return;
+    if (on) {
+      this.#held = this.pc.getTransceivers().map((tr) => ({ tr, direction: tr.direction, track: tr.sender.track }));
+      for (const { tr, direction } of this.#held) tr.direction = direction === 'sendrecv' ? 'sendonly' : direction === 'recvonly' ? 'inactive' : direction;
+      await Promise.all(this.#held.map(({ tr }) => tr.sender.replaceTrack(null)));
+    } else {
+      const held = this.#held;
+      this.#held = null;
+      for (const { tr, direction } of held) tr.direction = direction;
+      await Promise.all(held.map(({ tr, track }) => tr.sender.replaceTrack(track)));
+    }
   }
 
   async createAnswer() {
@@ -120,6 +142,8 @@ export class PeerSession {
   // type or protocol).
   async setLocal(type, sdp) {
     const pc = this.pc;
+    // A refused offer: the hold it changed goes back too.
+    if (type === 'rollback') await this.#hold(this.#heldBefore);
     const needs = this.#readyNeeds();
     const early = needs ? this.#candidateWatch(pc, needs) : null;
     try {

@@ -47,7 +47,7 @@ function picker(rec, name, label, pick) {
 
 /**
  * The call's card at the top of the call list; its buttons call actions.selectCall(id),
- * toggleMute(rec, 'mic'|'speaker'|'camera') and hangUp(rec), its device pickers
+ * toggleMute(rec, 'mic'|'speaker'|'camera'), toggleHold(rec) and hangUp(rec), its device pickers
  * actions.switchMicrophone(rec, deviceId) and playOn(rec, sinkId).
  */
 export function renderCard(rec, actions) {
@@ -85,8 +85,10 @@ export function renderCard(rec, actions) {
       el('button', { type: 'button', className: 'mute-mic', 'aria-pressed': 'false', text: 'Mute', onclick: () => actions.toggleMute(rec, 'mic') }),
       el('button', { type: 'button', className: 'mute-speaker', 'aria-pressed': 'false', text: 'Silence', title: 'Stop hearing the other side', onclick: () => actions.toggleMute(rec, 'speaker') }),
       el('button', { type: 'button', className: 'mute-camera', 'aria-pressed': 'false', hidden: true, text: 'Camera off', title: 'Send black frames instead of the camera', onclick: () => actions.toggleMute(rec, 'camera') }),
+      el('button', { type: 'button', className: 'hold', 'aria-pressed': 'false', disabled: true, text: 'Hold', title: 'Neither side hears the other until you resume', onclick: () => actions.toggleHold(rec) }),
       el('button', { type: 'button', className: 'hang-up danger', text: 'Hang up', onclick: () => actions.hangUp(rec) })),
     el('p', { className: 'call-net', role: 'status', hidden: true }),
+    el('p', { className: 'call-hold', role: 'status', hidden: true }),
     el('p', { className: 'call-error', role: 'alert', hidden: true }));
   rec.card = card;
   $('calls').prepend(card);
@@ -108,6 +110,19 @@ export function showCallState(rec) {
   rec.card.querySelector('.call-mic').disabled = !live;
   if (state === 'ended') rec.card.querySelector('.call-speaker').disabled = true;
   rec.card.querySelector('.select-call').disabled = !live;
+  rec.card.querySelector('.hold').disabled = state !== 'connected';
+}
+
+/** The Hold button and the card's hold line: held by us (rec.held), by the other side (rec.remoteHeld). */
+export function showHold(rec) {
+  if (!rec.card) return;
+  const button = rec.card.querySelector('.hold');
+  button.textContent = rec.held ? 'Resume' : 'Hold';
+  button.setAttribute('aria-pressed', String(!!rec.held));
+  rec.card.dataset.hold = rec.held ? 'held' : rec.remoteHeld ? 'remote' : '';
+  const p = rec.card.querySelector('.call-hold');
+  p.textContent = rec.held ? 'On hold' : rec.remoteHeld ? 'Held by the other side' : '';
+  p.hidden = !(rec.held || rec.remoteHeld);
 }
 
 /** The card says the call is reconnecting, or has reconnected, and why (reason 'signalling' or 'media'). */

@@ -1,6 +1,6 @@
 // Calls through the package: dial a service or a client, take an incoming call, answer, reject, mute, hang up, and follow each call's callbacks.
 import { attachAudio, callOptions, detachAudio, ensureAudioContext, fillCallDevices, playOn, refreshDevices, switchMicrophone, updateTones } from './audio.js';
-import { addLogRow, removeIncoming, renderCard, renderIncoming, showCallError, showCallState, showMute, showQualityWarning, showReconnect, showVideo, updateCount } from './call-cards.js';
+import { addLogRow, removeIncoming, renderCard, renderIncoming, showCallError, showCallState, showHold, showMute, showQualityWarning, showReconnect, showVideo, updateCount } from './call-cards.js';
 import { $, el, errorText } from './dom.js';
 import { moveKeypadFrom, selectCall, updateKeypad } from './keypad.js';
 import { pageLog, showError } from './log.js';
@@ -113,6 +113,17 @@ function wireCall(rec) {
       showReconnect(rec, state, reason);
     };
   }
+  // Hold (ours, and the other side's).
+  call.onHold = ({ held }) => {
+    pageLog(3, `call ${rec.id} ${held ? 'on hold' : 'off hold'}`);
+    rec.held = held;
+    showHold(rec);
+  };
+  call.onRemoteHold = ({ held }) => {
+    pageLog(3, `call ${rec.id} ${held ? 'held' : 'no longer held'} by the other side`);
+    rec.remoteHeld = held;
+    showHold(rec);
+  };
   // Quality warnings (docs/QUALITY.md): set before the call connects, so its quality is sampled.
   call.onQualityWarning = ({ name, value, threshold }) => {
     pageLog(2, `call ${rec.id} quality warning: ${name} (${value}, threshold ${threshold})`);
@@ -159,7 +170,7 @@ export function finishCall(rec, cause) {
 
 function showCard(rec) {
   if (rec.card) return;
-  renderCard(rec, { selectCall, toggleMute, hangUp, switchMicrophone, playOn });
+  renderCard(rec, { selectCall, toggleMute, toggleHold, hangUp, switchMicrophone, playOn });
   showVideo(rec);
   fillCallDevices(rec);
   setCallState(rec, rec.state);
@@ -293,6 +304,16 @@ function toggleMute(rec, which) {
     pageLog(1, `mute: ${errorText(e)}`);
   }
   showMute(rec, which);
+}
+
+// Hold or resume: the button waits for onHold to say how it settled.
+function toggleHold(rec) {
+  try {
+    if (rec.held) rec.call.unhold();
+    else rec.call.hold();
+  } catch (e) {
+    pageLog(1, `hold: ${errorText(e)}`);
+  }
 }
 
 function hangUp(rec) {

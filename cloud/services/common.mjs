@@ -49,12 +49,21 @@ export function bind({ leg, record, session }) {
   endOnMediaFailure({ leg, record, session });
 }
 
-/** A re-INVITE's offer (hold, ICE restart) is answered by the call's media session: the service's audio carries on. */
+/**
+ * A re-INVITE's offer (hold, ICE restart) is answered by the call's media session: the service's
+ * audio carries on, or, while the caller holds the call (its offer receives nothing, so the
+ * answer may not send: RFC 3264 §8.4), pauses where it is.
+ */
 function answerReinvites({ leg, record, session }) {
   leg.onReinvite = async (request) => {
     const restarts = iceRestarts(session);
     const sdp = await renegotiate(session, request.body);
     if (iceRestarts(session) > restarts) record.event('call.ice-restart', { restarts: iceRestarts(session) });
+    const held = !/send/.test(session.transceiver.currentDirection ?? 'sendrecv');
+    if (held !== session.held) {
+      session.held = held;
+      record.event(held ? 'call.held' : 'call.unheld', {});
+    }
     return { status: 200, body: sdp };
   };
 }

@@ -23,3 +23,4 @@ export const localDescriptionReady = 18;
 export const mediaFailed = 19;
 export const network = 20;
 export const iceState = 21;
+export const hold = 22;
