@@ -12,7 +12,7 @@ import {
   AculabCloudClient, AculabCloudCall, AculabCloudIncomingCall, AculabCloudOutgoingCall,
   type AculabCloudCallOptions, type CallObj, type ClientOptions, type CodecCapability, type DisconnectCause,
   type DisconnectObj, type Environment, type ErrorObj, type IncomingStateCause, type MediaObj, type MuteObj,
-  type CallQuality, type QualityWarningClearedObj, type QualityWarningName, type QualityWarningObj,
+  type CallQuality, type HoldObj, type QualityWarningClearedObj, type QualityWarningName, type QualityWarningObj,
   type JournalOptions, type OnIncomingObj, type OnIncomingStateObj, type SoundOptions, type RingingCountry,
   type PlayRemoteStreamOptions, type AutoplayBlockedObj,
 } from 'aculab-webrtc-wasm';
@@ -96,6 +96,8 @@ function watch(call: AculabCloudCall): void {
   call.muteRemoteStream(new MediaStream(), true);
   call.muteRemoteStream(new MediaStream(), true, false);
   call.sendDtmf('123#');
+  call.hold();
+  call.unhold();
   const headers: string[] = call.getSipHeaders('X-One');
   console.log(headers);
   call.getStats().then((s) => console.log(s));
@@ -128,6 +130,8 @@ function watch(call: AculabCloudCall): void {
     const samples: number = quality.summary.samples;
     console.log(mos, names, rtt, samples, quality.sample.codec, quality.sample.connected);
   }
+  call.onHold = (o: HoldObj) => console.log(o.call, o.held === true);
+  call.onRemoteHold = (o: HoldObj) => console.log(o.call, o.held === false);
   call.onQualityWarning = (o: QualityWarningObj) => console.log(o.call, o.name, o.value, o.threshold);
   call.onQualityWarningCleared = (o: QualityWarningClearedObj) => console.log(o.call, o.name);
   call.onConnected = null;
