@@ -108,10 +108,13 @@ export function coreDist() {
   return process.env.ACW_CORE_DIST || join(ROOT, 'dist');
 }
 
-/** Instantiates the signalling core from `dist` in Node (wasmBinary: see DESIGN.md on 3.1.6). */
-export async function loadCoreModule(dist = coreDist()) {
-  const glue = join(dist, 'acw-core.mjs');
-  const wasm = join(dist, 'acw-core.wasm');
+/**
+ * Instantiates the signalling core from `dist` in Node (wasmBinary: see DESIGN.md on 3.1.6);
+ * name 'acw-core-bench' for the benchmarks' build (bindings/CMakeLists.txt).
+ */
+export async function loadCoreModule(dist = coreDist(), name = 'acw-core') {
+  const glue = join(dist, `${name}.mjs`);
+  const wasm = join(dist, `${name}.wasm`);
   if (!existsSync(glue) || !existsSync(wasm)) throw new Error(`not built: ${glue}`);
   const create = (await import(pathToFileURL(glue).href)).default;
   return create({ wasmBinary: readFileSync(wasm) });

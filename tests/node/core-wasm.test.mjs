@@ -14,14 +14,19 @@ test('acw-core.wasm loads from Node and answers from C++', async () => {
   // reasonPhrase (bindings/boundary.hpp) needs no engine.
   assert.equal(core.query(0, Query.reasonPhrase, 180, ''), 'Ringing');
   assert.equal(core.query(0, Query.reasonPhrase, 486, ''), 'Busy Here');
+  // The page's build leaves the parse benchmark out (dist/acw-core-bench.wasm has it).
+  const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0, '');
+  assert.equal(core.number(engine, NumberQuery.benchParse, 0, 1), -1);
+  core.number(engine, NumberQuery.destroy, 0, 0);
 });
 
 // The page's receive path (js/frames.js): frames encoded into the engine's buffer in the wasm
 // heap, across memory growth (which detaches the old HEAPU8), up to the core's frame limit.
 test('FrameWriter: UTF-8 into the wasm heap, through memory growth, up to the frame limit', async () => {
-  const { default: createCoreModule } = await import(join(dist, 'acw-core.mjs'));
+  // The benchmarks' build of the core (the page's answers benchParse with -1: checked below).
+  const { default: createCoreModule } = await import(join(dist, 'acw-core-bench.mjs'));
   const { FrameWriter } = await import('../../js/frames.js');
-  const core = await createCoreModule({ wasmBinary: readFileSync(join(dist, 'acw-core.wasm')) });
+  const core = await createCoreModule({ wasmBinary: readFileSync(join(dist, 'acw-core-bench.wasm')) });
   const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0, '');
   const frames = new FrameWriter(core, engine);
   const body = 'v=0\r\ns=Zoë ☕ 𝄞\r\n';
