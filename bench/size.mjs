@@ -77,8 +77,9 @@ export async function pageWeight(dist = join(root, 'dist')) {
 export const LAZY_JS = [
   ['sounds.js', 'options.sounds (ringback, ringtone)'],
   ['devices.js', 'setMicrophone() or playRemoteStream()'],
+  ['renegotiation.js', 'hold(), addStream(), removeStream() or reinvite()'],
 ];
-const LAZY_JS_FILTER = /^\.\/(sounds|devices)\.js$/;
+const LAZY_JS_FILTER = /^\.\/(sounds|devices|renegotiation)\.js$/;
 
 /** Each lazily imported JS module, minified as a page bundler would make its chunk. */
 export async function lazyJs() {

@@ -49,10 +49,42 @@ export class AculabCloudCall {
     this.client._mute(this);
   }
 
-  // interface.md: the stream onLocalMedia gave; camera defaults to mic.
+  // interface.md: the stream onLocalMedia gave (or the page's it was cloned from); camera defaults to mic.
   muteLocalStream(stream, mic, camera) {
     const peer = this._peer;
-    if (peer && stream === peer.localStream) this.client._videoMuted(this, peer.muteLocal(!!mic, camera === undefined ? !!mic : !!camera));
+    if (peer && stream && peer.has(stream)) this.client._videoMuted(this, peer.muteLocal(!!mic, camera === undefined ? !!mic : !!camera, stream));
+  }
+
+  // README.multistream (4.0.8): a client call's streams changed by re-INVITE, the checks in 4.0.8's
+  // order and words. `unavailable`: what a service call throws (4.0.8 has none of it there).
+  _reinviteCheck(unavailable) {
+    if (this._service) throw unavailable;
+    // Made before the core loaded: its INVITE is still to come.
+    if (this._handle < 0) return 'Re-invite in progress';
+    return this.client._input(Input.reinvite, this._handle) || (this._peer ? '' : 'Not connected error');
+  }
+
+  addStream(stream) {
+    const error = this._reinviteCheck('addStream not available');
+    if (error) throw error;
+    if (!stream || typeof stream.clone !== 'function' || this._peer.has(stream)) throw 'Add stream error';
+    this.client._reinvite(this, (m, peer) => m.addStream(peer, stream));
+  }
+
+  removeStream(stream) {
+    const error = this._reinviteCheck('removeStream not available');
+    if (error) throw error;
+    if (!this._peer.has(stream) || this._peer.streams.size < 2) throw 'Remove stream error';
+    this.client._reinvite(this, (m, peer) => m.removeStream(peer, stream));
+  }
+
+  reinvite(options) {
+    const error = this._reinviteCheck('Reinvite not available');
+    if (error === 'Re-invite in progress') throw error;
+    const streams = options && options.localStreams;
+    if (!Array.isArray(streams) || !streams.length) throw 'At least one MediaStream needed in options.localStreams';
+    if (error || streams.some((s) => !s || typeof s.clone !== 'function')) throw 'Reinvite error';
+    this.client._reinvite(this, (m, peer) => m.setStreams(peer, streams));
   }
 
   // interface.md: a stream onMedia gave; outputVideo defaults to outputAudio.

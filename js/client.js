@@ -251,7 +251,9 @@ export class AculabCloudClient {
     this.#supported();
     const opts = options || {};
     const name = typeof serviceName === 'string' ? serviceName : '';
-    return this.#newCall(opts, Input.callService, name);
+    const call = this.#newCall(opts, Input.callService, name);
+    call._service = true; // 4.0.8: no addStream, removeStream or reinvite
+    return call;
   }
 
   // Deprecated alias of callService.
@@ -583,6 +585,7 @@ export class AculabCloudClient {
       },
       // The public client calls onLocalMedia, or else the older onConnecting.
       localStream: (stream) => this.#fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream }),
+      localStreamRemoved: (stream) => this.#fire(call, 'onLocalMediaRemove', { call, stream }),
       // The core decides: a restart after `disconnected` or `failed`, or the end of the call.
       iceState: (state) => this.#engine && this._input(Input.iceState, o.call, state),
       log: (level, text) => this.#log(level, text),
@@ -591,7 +594,9 @@ export class AculabCloudClient {
     // The core asks for codec order or a bitrate cap: the SDP module loads meanwhile (#munged).
     call._sdpOptions = extra.sdpOptions ? JSON.stringify(extra.sdpOptions) : null;
     if (call._sdpOptions) loadSdpTools().catch(() => {});
-    call._chain = peer.open().then(() => {
+    // Opened after the page's code that made the call has run: it sets onLocalMedia once
+    // callService() returns, and a given stream needs no await before the callback.
+    call._chain = Promise.resolve().then(() => peer.open()).then(() => {
       if (call._muted) this._mute(call);
     });
     call._chain.catch((cause) => this.#mediaFailed(o.call, cause));
@@ -641,6 +646,14 @@ export class AculabCloudClient {
     for (const track of changed) {
       this.#fire(call, track.enabled ? 'onLocalVideoUnmute' : 'onLocalVideoMute', { call, stream: call._peer.localStream, track });
     }
+  }
+
+  // addStream, removeStream, reinvite: the change to what the call sends (./renegotiation.js,
+  // imported on first use) is the call's next media step, so the browser's offer, asked for by
+  // the re-INVITE, is made after it.
+  _reinvite(call, change) {
+    this.#media(call._handle, async (peer) => change(await import('./renegotiation.js'), peer));
+    this._command(Input.reinvite, call._handle, '', '', 1);
   }
 
   // Media steps of one call run in order, each after the previous one finished.

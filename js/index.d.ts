@@ -60,6 +60,10 @@ export interface AculabCloudCallOptions {
    * (interface.md): onLocalMedia gives the clone, and muting or ending the call never disables or
    * stops the page's own tracks. */
   localStream?: MediaStream;
+  /** (4.0.8's README.multistream) Several streams to send, each cloned as localStream is (onLocalMedia
+   * for each clone); when given and not empty, localStream is unused. reinvite(options) sends what
+   * it lists then. */
+  localStreams?: MediaStream[];
   /** true, false, or undefined: receive audio when the local stream has an audio track. */
   receiveAudio?: boolean;
   /** true, false, or undefined: receive video when the local stream has a video track. */
@@ -256,8 +260,28 @@ export class AculabCloudCall {
   readonly callUuid: string;
   /** camera and outputVideo default to mic and outputAudio. */
   mute(mic: boolean, outputAudio: boolean, camera?: boolean, outputVideo?: boolean): void;
-  /** One stream onLocalMedia gave (the call's clone of options.localStream); camera defaults to mic. */
+  /** One stream the call sends (the clone onLocalMedia gave, or the page's stream it was cloned
+   * from); camera defaults to mic. */
   muteLocalStream(stream: MediaStream, mic: boolean, camera?: boolean): void;
+  /**
+   * (4.0.8's README.multistream) Sends another stream (cloned: onLocalMedia gives the clone) in a
+   * re-INVITE. A client call's only (incoming, or callClient). Throws 'addStream not available' (a
+   * service call), 'Re-invite in progress', 'Not connected error', 'Add stream error' (not a
+   * stream, or already sent).
+   */
+  addStream(stream: MediaStream): void;
+  /**
+   * Stops sending a stream (the page's or its clone; the clone's tracks end, onLocalMediaRemove)
+   * in a re-INVITE. Throws 'removeStream not available', 'Re-invite in progress', 'Not connected
+   * error', 'Remove stream error' (not sent, or the last one).
+   */
+  removeStream(stream: MediaStream): void;
+  /**
+   * Sends what options.localStreams lists (streams added and removed) in a re-INVITE. Throws
+   * 'Reinvite not available', 'Re-invite in progress', 'At least one MediaStream needed in
+   * options.localStreams', 'Reinvite error' (not connected).
+   */
+  reinvite(options: AculabCloudCallOptions): void;
   /** One stream onMedia gave; outputVideo defaults to outputAudio. */
   muteRemoteStream(stream: MediaStream, outputAudio: boolean, outputVideo?: boolean): void;
   /** Digits 0-9 * # A-D (a-d too); throws 'Invalid DTMF string' or 'DTMF send error'. */
@@ -305,8 +329,8 @@ export class AculabCloudCall {
    * or the call ended (then before onDisconnect). */
   onMediaRemove: ((obj: MediaObj<this>) => void) | null;
   onLocalMedia: ((obj: MediaObj<this>) => void) | null;
-  /** A local stream has left the call (4.0.8 calls it from removeStream and reinvite, which this
-   * package does not have yet: never called). */
+  /** A local stream has left the call (removeStream, or reinvite without it): the clone
+   * onLocalMedia gave. */
   onLocalMediaRemove: ((obj: MediaObj<this>) => void) | null;
   /** Called with the local media when onLocalMedia is not set. */
   onConnecting: ((obj: MediaObj<this>) => void) | null;

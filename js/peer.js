@@ -7,31 +7,32 @@ const ICE_GATHER_CAP_MS = 5000;
 const ICE_SETTLE_MS = 10;
 
 export class PeerSession {
-  // (# members are this file's own; pc, localStream, closed, gathered and env are read from outside)
+  // (# members are this file's own; pc, localStream, streams, held, events, closed, gathered and env
+  // are read from outside: ./renegotiation.js changes what the call sends)
   #config;
   #options;
-  #events;
-  #ownStream = false;
   #remoteStream = null;
   #audioSender = null;
   #gatherTimer = null;
   #pendingDtmf;
   #dtmfTimer;
   #receive;
-  #held = null; // on hold: each transceiver's direction and track before it
-  #heldBefore = false; // held before the offer in the browser
 
   /**
    * @param {object} env  { RTCPeerConnection, getUserMedia, MediaStream } (the page's, or @roamhq/wrtc's)
    * @param {object} config  RTCConfiguration (iceServers, iceTransportPolicy)
    * @param {object} options  the page's AculabCloudCallOptions (receiveAudio/receiveVideo as the engine decided)
-   * @param {object} events  { track(stream, track), localStream(stream), iceState(state), log(level, text) }
+   * @param {object} events  { track(stream, track), localStream(stream), localStreamRemoved(stream),
+   *   iceState(state), log(level, text) }
    */
   constructor(env, config, options, events) {
     this.env = env;
+    this.streams = new Map(); // what the call sends: the page's stream -> the call's own clone of it
+    this.held = null; // on hold: each transceiver's direction and track before it (./renegotiation.js)
+    this.heldBefore = false; // held before the offer in the browser
     this.#config = config;
     this.#options = options || {};
-    this.#events = events;
+    this.events = events;
     this.pc = null;
     this.localStream = null;
     this.closed = false;
@@ -41,20 +42,23 @@ export class PeerSession {
   // microphone or camera cannot be had.
   async open() {
     const o = this.#options;
-    if (o.localStream) {
-      // interface.md: cloned, so that muting or ending the call never touches the page's tracks.
-      this.localStream = o.localStream.clone();
-      this.#ownStream = true;
+    const given = o.localStreams && o.localStreams.length ? o.localStreams : o.localStream && [o.localStream];
+    if (given) {
+      // interface.md: cloned, so that muting or ending the call never touches the page's tracks
+      // (README.multistream: each of localStreams likewise).
+      for (const s of given) this.streams.set(s, s.clone());
     } else {
       const constraints = o.constraints || { audio: true, video: false };
       try {
-        this.localStream = await this.env.getUserMedia(constraints);
-        this.#ownStream = true;
+        const s = await this.env.getUserMedia(constraints);
+        this.streams.set(s, s);
       } catch (e) {
-        this.#events.log(1, `getUserMedia failed: ${e && (e.name || e.message || e)}`);
+        this.events.log(1, `getUserMedia failed: ${e && (e.name || e.message || e)}`);
         throw 'DEVICE_ERROR';
       }
     }
+    // The first stream is the one DTMF, setMicrophone and the mute callbacks go by.
+    this.localStream = this.streams.values().next().value;
     if (this.closed) {
       this.#stopOwnTracks();
       return;
@@ -64,53 +68,47 @@ export class PeerSession {
     pc.ontrack = (ev) => {
       const stream = (ev.streams && ev.streams[0]) || this.#remoteStream || new this.env.MediaStream();
       if (!ev.streams || !ev.streams[0]) stream.addTrack(ev.track);
-      this.#events.track(stream, ev.track);
+      this.events.track(stream, ev.track);
       this.#remoteStream = stream;
     };
-    pc.oniceconnectionstatechange = () => this.#events.iceState(pc.iceConnectionState);
+    pc.oniceconnectionstatechange = () => this.events.iceState(pc.iceConnectionState);
     // addTrack, not addTransceiver: only a transceiver made by addTrack takes the m= section of
     // a remote offer (JSEP §5.10), so the same code sends audio whether we offer or answer.
     this.#receive = {};
+    const streams = [...this.streams.values()];
     for (const kind of ['audio', 'video']) {
-      const tracks = kind === 'audio' ? this.localStream.getAudioTracks() : this.localStream.getVideoTracks();
+      const tracks = streams.flatMap((s) => s.getTracks().filter((t) => t.kind === kind).map((t) => [t, s]));
       // receiveAudio/receiveVideo: undefined means "receive if we send" (interface.md).
       const want = kind === 'audio' ? o.receiveAudio : o.receiveVideo;
       const receive = want === undefined || want === null ? tracks.length > 0 : !!want;
       this.#receive[kind] = receive;
-      for (const t of tracks) {
-        const sender = pc.addTrack(t, this.localStream);
+      for (const [t, s] of tracks) {
+        const sender = pc.addTrack(t, s);
         if (kind === 'audio' && !this.#audioSender) this.#audioSender = sender;
         if (!receive) this.#setDirection(t, 'sendonly');
       }
       if (!tracks.length && receive) pc.addTransceiver(kind, { direction: 'recvonly' });
     }
-    this.#events.localStream(this.localStream);
+    for (const s of streams) this.events.localStream(s);
+  }
+
+  // README.multistream: the page's stream (or the clone onLocalMedia gave) that the call sends.
+  key(stream) {
+    for (const [page, own] of this.streams) if (stream === page || stream === own) return page;
+    return undefined;
+  }
+
+  has(stream) {
+    return this.key(stream) !== undefined;
   }
 
   // option: the RTCOfferOptions member the core names for a re-offer, set to true ('iceRestart':
   // new ICE credentials, so that ICE looks for a path again); '' for a first offer. hold: the
   // offer holds the call (RFC 3264 §8.4), or no longer does.
   async createOffer(option, hold) {
-    this.#heldBefore = !!this.#held;
-    await this.#hold(hold);
+    this.heldBefore = !!this.held;
+    if (!!hold !== this.heldBefore) await (await import('./renegotiation.js')).hold(this, hold);
     return (await this.pc.createOffer({ [option]: true })).sdp;
-  }
-
-  // Held: each transceiver stops receiving (sendrecv -> sendonly, recvonly -> inactive) and sends
-  // nothing (its track is taken off the sender: the page's mute state stays on the track); back,
-  // each gets its direction and track again.
-  async #hold(on) {
-    if (!!on === !!this.#held) return;
-    if (on) {
-      this.#held = this.pc.getTransceivers().map((tr) => ({ tr, direction: tr.direction, track: tr.sender.track }));
-      for (const { tr, direction } of this.#held) tr.direction = direction === 'sendrecv' ? 'sendonly' : direction === 'recvonly' ? 'inactive' : direction;
-      await Promise.all(this.#held.map(({ tr }) => tr.sender.replaceTrack(null)));
-    } else {
-      const held = this.#held;
-      this.#held = null;
-      for (const { tr, direction } of held) tr.direction = direction;
-      await Promise.all(held.map(({ tr, track }) => tr.sender.replaceTrack(track)));
-    }
   }
 
   async createAnswer() {
@@ -143,7 +141,7 @@ export class PeerSession {
   async setLocal(type, sdp) {
     const pc = this.pc;
     // A refused offer: the hold it changed goes back too.
-    if (type === 'rollback') await this.#hold(this.#heldBefore);
+    if (type === 'rollback' && this.heldBefore !== !!this.held) await (await import('./renegotiation.js')).hold(this, this.heldBefore);
     const needs = this.#readyNeeds();
     const early = needs ? this.#candidateWatch(pc, needs) : null;
     try {
@@ -285,7 +283,7 @@ export class PeerSession {
       }
     }
     if (Date.now() > giveUpAt) {
-      this.#events.log(1, `DTMF "${this.#pendingDtmf}" not sent: the audio sender never became ready`);
+      this.events.log(1, `DTMF "${this.#pendingDtmf}" not sent: the audio sender never became ready`);
       this.#pendingDtmf = '';
       return;
     }
@@ -304,12 +302,17 @@ export class PeerSession {
     return this.muteLocal(mic, camera);
   }
 
-  muteLocal(mic, camera) {
+  // Every stream the call sends, or only `stream` (the page's or its clone).
+  muteLocal(mic, camera, stream) {
     const changed = [];
-    for (const t of this.localStream ? this.localStream.getTracks() : []) {
-      const off = t.kind === 'audio' ? mic : camera;
-      if (t.kind === 'video' && t.enabled === off) changed.push(t);
-      t.enabled = !off;
+    const page = stream && this.key(stream);
+    for (const [key, own] of this.streams) {
+      if (stream && key !== page) continue;
+      for (const t of own.getTracks()) {
+        const off = t.kind === 'audio' ? mic : camera;
+        if (t.kind === 'video' && t.enabled === off) changed.push(t);
+        t.enabled = !off;
+      }
     }
     return changed;
   }
@@ -319,7 +322,7 @@ export class PeerSession {
   }
 
   #stopOwnTracks() {
-    if (this.#ownStream && this.localStream) for (const t of this.localStream.getTracks()) t.stop();
+    for (const s of this.streams.values()) for (const t of s.getTracks()) t.stop();
   }
 
   close() {

@@ -81,6 +81,7 @@ bool is_command(InputKind kind) {
     case InputKind::kDisconnect:
     case InputKind::kSendDtmf:
     case InputKind::kHold:
+    case InputKind::kReinvite:
     case InputKind::kSetMaxConcurrent:
     case InputKind::kSetIncomingHandler:
     case InputKind::kSetPeerConnectionConfiguration:
@@ -266,6 +267,10 @@ std::string Engine::hold(int64_t now, CallHandle call, bool on) {
   return input(InputKind::kHold, now, call, {}, {}, on ? 1 : 0).error;
 }
 
+std::string Engine::reinvite(int64_t now, CallHandle call, bool send) {
+  return input(InputKind::kReinvite, now, call, {}, {}, send ? 1 : 0).error;
+}
+
 bool Engine::start_recording(bool keep_secrets, std::size_t max_bytes) {
   if (inputs_handled_ != 0) return false;  // the journal must start from the seed
   recording_ = true;
@@ -375,6 +380,9 @@ CallResult Engine::dispatch(Input& input) {
       break;
     case InputKind::kHold:
       result.error = on_hold(input);
+      break;
+    case InputKind::kReinvite:
+      result.error = on_reinvite(input);
       break;
   }
   // A refused command changed nothing, so there is nothing to drive.

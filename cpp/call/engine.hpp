@@ -123,6 +123,10 @@ class Engine {
   void ice_state(int64_t now, CallHandle call, std::string_view state);
   // call.hold() (on) / call.unhold(): "" or kNotConnected (hold.cpp).
   std::string hold(int64_t now, CallHandle call, bool on);
+  // addStream/removeStream/reinvite: a re-INVITE with the browser's offer (send), or only the
+  // check: "", kReinviteInProgress (not yet confirmed, or an offer/answer under way) or
+  // kNotConnected (ended) (hold.cpp).
+  std::string reinvite(int64_t now, CallHandle call, bool send);
 
   // ---- what the browser says of the network (the offline and online events)
   // Offline, no socket is opened (a reconnect waits for online instead of failing and growing
@@ -259,6 +263,7 @@ class Engine {
 
   // hold.cpp: hold and unhold (RFC 3264 §8.4), ours and the far side's.
   std::string_view on_hold(const Input& input);
+  std::string_view on_reinvite(const Input& input);
   // Our offer's answer (answered) or its refusal: onHold when the offer changed hold or was to.
   void hold_settled(Call& call, bool answered);
   // The far side's offer in a re-INVITE, answered: onRemoteHold when it holds or no longer does.

@@ -1,7 +1,8 @@
-// Engine: hold (RFC 3264 §8.4). Ours: call.hold()/unhold() ask for an offer in which the browser
-// stops receiving (sendonly, or inactive where it only received), sent in a re-INVITE
-// (reinvite.cpp); onHold says how it settled. The far side's: an offer in its re-INVITE that does
-// not let us send (sendonly or inactive) holds us; onRemoteHold says so once it is answered.
+// Engine: hold (RFC 3264 §8.4), and the page's other re-offers (streams added or removed). Ours:
+// call.hold()/unhold() ask for an offer in which the browser stops receiving (sendonly, or inactive
+// where it only received), sent in a re-INVITE (reinvite.cpp); onHold says how it settled. The far
+// side's: an offer in its re-INVITE that does not let us send (sendonly or inactive) holds us;
+// onRemoteHold says so once it is answered.
 #include "call/engine.hpp"
 #include "call/validation.hpp"
 #include "sdp/essentials.hpp"
@@ -28,6 +29,18 @@ std::string_view Engine::on_hold(const Input& input) {
   if (call->hold == call->held && call->renegotiation == Renegotiation::kWanted &&
       !call->restart_ice)
     call->renegotiation = Renegotiation::kNone;
+  return {};
+}
+
+std::string_view Engine::on_reinvite(const Input& input) {
+  Call* call = find_active(input.call);
+  if (!call) return errors::kNotConnected;
+  // §14.1: one offer/answer at a time in the dialog; before the call is confirmed, its INVITE's
+  // is under way (4.0.8 says so too).
+  if (call->state() != CallState::kConfirmed || call->renegotiation != Renegotiation::kNone ||
+      call->reoffer != Reoffer::kNone)
+    return errors::kReinviteInProgress;
+  if (input.number != 0) renegotiate(*call, false);
   return {};
 }
 

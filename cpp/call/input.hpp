@@ -54,7 +54,10 @@ struct CallOptions {
   /* number = 1 the browser is online, 0 offline, 2 its network changed (navigator.connection) */ \
   X(kNetwork, "network")                                                                          \
   X(kIceState, "iceState") /* call, text = the peer connection's iceConnectionState */            \
-  X(kHold, "hold")         /* call, number = 1 to hold, 0 to take off hold */
+  X(kHold, "hold")         /* call, number = 1 to hold, 0 to take off hold */                     \
+  /* call, number = 1 for a re-INVITE with the browser's offer (streams added or removed), 0 only \
+     to check that one can be sent now */                                                         \
+  X(kReinvite, "reinvite")
 
 enum class InputKind : uint8_t {
 #define ACW_INPUT_KIND_ENUMERATOR(kind, name) kind,
@@ -70,7 +73,7 @@ inline constexpr int kInputKindCount = 0
     ;
 // The kinds cross to JS as their numbers 0 .. kInputKindCount - 1 (js/boundary.js).
 static_assert(kInputKindCount <= 256, "InputKind is stored in 8 bits");
-static_assert(static_cast<int>(InputKind::kHold) == kInputKindCount - 1);
+static_assert(static_cast<int>(InputKind::kReinvite) == kInputKindCount - 1);
 
 struct Input {
   InputKind kind = InputKind::kTimeout;

@@ -31,6 +31,9 @@ inline constexpr std::string_view kInvalidUrl = "Invalid cloud URL";
 inline constexpr std::string_view kClientClosed = "Client closed";
 // hold()/unhold() of a call that is not connected (4.0.8's words for addStream's same case).
 inline constexpr std::string_view kNotConnected = "Not connected error";
+// addStream/removeStream/reinvite while an offer/answer is under way, the first INVITE's too
+// (4.0.8's words).
+inline constexpr std::string_view kReinviteInProgress = "Re-invite in progress";
 }  // namespace errors
 
 // Each check returns "" when the value is good, else the message to throw.

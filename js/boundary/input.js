@@ -24,3 +24,4 @@ export const mediaFailed = 19;
 export const network = 20;
 export const iceState = 21;
 export const hold = 22;
+export const reinvite = 23;

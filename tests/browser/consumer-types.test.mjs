@@ -70,6 +70,7 @@ client.disableIncoming();
 const options: AculabCloudCallOptions = {
   constraints: { audio: true, video: false },
   localStream: new MediaStream(),
+  localStreams: [new MediaStream(), new MediaStream()],
   receiveAudio: true,
   receiveVideo: false,
   codecs: { audio: codecs, video: ['video/VP8'] },
@@ -98,6 +99,9 @@ function watch(call: AculabCloudCall): void {
   call.sendDtmf('123#');
   call.hold();
   call.unhold();
+  call.addStream(new MediaStream());
+  call.removeStream(new MediaStream());
+  call.reinvite({ localStreams: [new MediaStream()] });
   const headers: string[] = call.getSipHeaders('X-One');
   console.log(headers);
   call.getStats().then((s) => console.log(s));

@@ -72,6 +72,10 @@ function officialIncoming() {
 const BAD_X = { extraSipHeaders: ['Subject: hi'] };
 const NOT_X = ["Error", "extraSipHeader must start with 'X-'"];
 const SAME = null;
+// README.multistream: a stand-in stream (no row gets as far as its tracks) and 4.0.8's answer while
+// a call's first INVITE is under way.
+const STREAM = { id: 'page-stream', getTracks: () => [], clone() { return this; } };
+const IN_PROGRESS = ['string', 'Re-invite in progress'];
 
 // [page code, its run on a client (o: ours or official), 4.0.8's answer, ours (SAME: as 4.0.8)].
 const ROWS = [
@@ -101,6 +105,13 @@ const ROWS = [
   ['maxConcurrent = 0', (c) => () => { c.maxConcurrent = 0; }, ['none', ''], ['string', 'maxConcurrent must be 1 or greater']],
   ["setPeerConnectionConfiguration({ iceServers: 'x' })", (c) => () => c.setPeerConnectionConfiguration({ iceServers: 'x' }), ['none', ''], ['string', 'iceServers must be null or an array']],
   ["setPeerConnectionConfiguration({ iceTransportPolicy: 'x' })", (c) => () => c.setPeerConnectionConfiguration({ iceServers: null, iceTransportPolicy: 'x' }), ['none', ''], ['string', 'iceTransportPolicy must be "all" or "relay"']],
+  ['addStream on a service call', (c) => () => c.callService('echo').addStream(STREAM), ['string', 'addStream not available'], SAME],
+  ['removeStream on a service call', (c) => () => c.callService('echo').removeStream(STREAM), ['string', 'removeStream not available'], SAME],
+  ['reinvite on a service call', (c) => () => c.callService('echo').reinvite({ localStreams: [STREAM] }), ['string', 'Reinvite not available'], SAME],
+  ['addStream while the client call is being set up', (c) => () => c.callClient('bob', TOKEN, {}).addStream(STREAM), IN_PROGRESS, SAME],
+  ['removeStream while the client call is being set up', (c) => () => c.callClient('bob', TOKEN, {}).removeStream(STREAM), IN_PROGRESS, SAME],
+  ['reinvite while the client call is being set up', (c) => () => c.callClient('bob', TOKEN, {}).reinvite({ localStreams: [STREAM] }), IN_PROGRESS, SAME],
+  ['reinvite({}) while the client call is being set up', (c) => () => c.callClient('bob', TOKEN, {}).reinvite({}), IN_PROGRESS, SAME],
 ];
 
 test('both export the client as the default too (import AculabCloudClient from ...)', guard(() => {

@@ -222,5 +222,44 @@ TEST(Hold, TheFarSideHoldingUsIsOnRemoteHold) {
   EXPECT_EQ(count_callbacks(h, "onHold"), 0u);
 }
 
+// addStream/removeStream/reinvite: the page changed the browser's streams and asks for an offer.
+TEST(Reinvite, TheBrowsersOfferGoesInAReInviteOneAtATime) {
+  Harness h(config_with_options(std::string(kNoKeepAlive)));
+  CallHandle ringing = 0;
+  ASSERT_TRUE(h.start_call(&ringing).has_value());
+  EXPECT_EQ(h.engine.reinvite(h.now, ringing, false), "Re-invite in progress");  // its INVITE's
+  EXPECT_EQ(h.engine.reinvite(h.now, ringing + 99, true), "Not connected error");
+
+  Harness h2(config_with_options(std::string(kNoKeepAlive)));
+  Up up = confirmed_call(h2);
+  const std::size_t offers = h2.media_of(OutputKind::kCreateOffer).size();
+  EXPECT_EQ(h2.engine.reinvite(h2.now, up.call, false), "");  // only the check
+  h2.drain();
+  EXPECT_EQ(h2.media_of(OutputKind::kCreateOffer).size(), offers);
+  EXPECT_EQ(h2.engine.reinvite(h2.now, up.call, true), "");
+  h2.drain();
+  auto offer = h2.media_of(OutputKind::kCreateOffer);
+  ASSERT_EQ(offer.size(), offers + 1);
+  EXPECT_EQ(offer.back().name, "");
+  EXPECT_EQ(offer.back().text, "");
+  auto reinvite = h2.take("INVITE");
+  ASSERT_TRUE(reinvite.has_value());
+  EXPECT_EQ(h2.engine.reinvite(h2.now, up.call, false), "Re-invite in progress");
+  EXPECT_EQ(h2.engine.reinvite(h2.now, up.call, true), "Re-invite in progress");
+  h2.reply_with_contact(*reinvite, 200, reanswer_sdp("sendrecv"));
+  EXPECT_EQ(h2.media_of(OutputKind::kSetRemoteDescription).back().text, reanswer_sdp("sendrecv"));
+  EXPECT_EQ(count_callbacks(h2, "onHold"), 0u);
+  EXPECT_EQ(h2.engine.reinvite(h2.now, up.call, false), "");  // settled: another may go
+  // The far side's offer being answered: ours waits.
+  sip::Message theirs = Harness::in_dialog("INVITE", up.ack, 9, "z9hG4bKri9", true);
+  theirs.set_body(reanswer_sdp("sendrecv"), "application/sdp");
+  h2.engine.frame_received(h2.now, theirs.serialize());
+  EXPECT_EQ(h2.engine.reinvite(h2.now, up.call, true), "Re-invite in progress");
+  // Ended: not connected.
+  EXPECT_EQ(h2.engine.disconnect(h2.now, up.call), "");
+  h2.drain();
+  EXPECT_EQ(h2.engine.reinvite(h2.now, up.call, false), "Not connected error");
+}
+
 }  // namespace
 }  // namespace acw::call::test
