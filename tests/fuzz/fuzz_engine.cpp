@@ -113,6 +113,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         e.ice_state(now, call, arg.empty() ? "failed" : kStates[static_cast<uint8_t>(arg[0]) % 7]);
         break;
       }
+      case 'H':
+        e.hold(now, call, arg.empty() || arg[0] % 2 == 0);
+        break;
+      case 'V':
+        e.reinvite(now, call, arg.empty() || arg[0] % 2 == 0);
+        break;
       default:
         break;
     }
