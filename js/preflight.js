@@ -142,6 +142,7 @@ export async function preflight(cloudId, webRtcAccessKey, clientId, options = {}
         ? await mix.measure(remote, { bursts, stop, onBurst: (burst) => progress('round-trip', null, burst) })
         : { ms: null, sent: 0, heard: 0, burstsMs: [], reason: ended ? 'the call ended before a tone burst was sent' : `no audio came back from ${service} within ${MEDIA_WAIT_MS / 1000} s` };
       mix.micOn(true);
+      if (ended && rt.ms === null && rt.sent) rt.reason = 'the call ended during the tone bursts';
       report.audioRoundTripMs = rt.ms;
       report.audioRoundTrip = { sent: rt.sent, heard: rt.heard, burstsMs: rt.burstsMs, reason: rt.reason };
     }
