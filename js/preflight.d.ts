@@ -2,19 +2,44 @@
 import type { AculabCloudCallOptions, CallQuality, Environment, QualityWarningName } from './index.js';
 
 export interface PreflightProgress {
-  /** 'connecting' (the call is being made), 'measuring' (once a second), 'done'. */
-  phase: 'connecting' | 'measuring' | 'done';
+  /**
+   * 'connecting' (the call is being made), 'round-trip' (the tone bursts: once before them and
+   * once after each), 'measuring' (once a second), 'done'.
+   */
+  phase: 'connecting' | 'round-trip' | 'measuring' | 'done';
   /** ms since the test started (after the wasm core loaded). */
   elapsed: number;
   /** While measuring: call.getQuality() (null until the first sample). */
   quality: CallQuality | null;
+  /** After each tone burst: which of how many, and its round trip in ms (null: not heard within 2 s). */
+  burst?: { burst: number; of: number; ms: number | null };
+}
+
+export interface PreflightRoundTrip {
+  /** Tone bursts sent, and heard back within 2 s. */
+  sent: number;
+  heard: number;
+  /** Each burst's round trip in ms, in the order sent; null where it was not heard. */
+  burstsMs: (number | null)[];
+  /**
+   * Why no round trip was measured (null when one was): no Web Audio, an AudioContext the page
+   * may not start yet (autoplay policy), a microphone that could not be opened, no audio back,
+   * too much sound back before the first burst, no burst heard, bursts: 0, a call that did not
+   * connect or ended first.
+   */
+  reason: string | null;
 }
 
 export interface PreflightOptions {
   /** The echo service to call: default 'echo' (the local cloud's; name the real cloud's). */
   service?: string;
-  /** How long to measure once connected: 3..60 s, default 10. */
+  /** How long to measure once connected (after the tone bursts): 3..60 s, default 10. */
   seconds?: number;
+  /**
+   * Tone bursts to time the audio round trip with, before the measuring: 0..20, default 6; 0 sends
+   * none (and the call sends the microphone as any call does).
+   */
+  bursts?: number;
   onProgress?: (progress: PreflightProgress) => void;
   /** Another cloud's SIP WebSocket, as the client's options.url (the local cloud's ws://HOST/sipproxy). */
   url?: string;
@@ -22,7 +47,11 @@ export interface PreflightOptions {
   environment?: Environment;
   logLevel?: number;
   logger?: (level: number, text: string) => void;
-  /** The test call's options (for example constraints for a chosen microphone). */
+  /**
+   * The test call's options (for example constraints for a chosen microphone). With bursts, the
+   * microphone (constraints, or localStream) is mixed with the tone in Web Audio, and the call
+   * sends that mix.
+   */
   callOptions?: AculabCloudCallOptions;
 }
 
@@ -51,6 +80,14 @@ export interface PreflightReport {
   warnings: { name: QualityWarningName; value: number; threshold: number }[];
   /** Once a second: the window's figures, for a chart. at: ms since the start. */
   quality: { at: number; mos: number | null; rtt: number | null; loss: number | null; jitter: number | null }[];
+  /**
+   * The audio's round trip through the echo service, ms: the median of the tone bursts heard (from
+   * the burst leaving the page's Web Audio graph to its echo arriving in it: the network both ways,
+   * the service, both jitter buffers, the codec). null where none was heard; audioRoundTrip.reason
+   * says why.
+   */
+  audioRoundTripMs: number | null;
+  audioRoundTrip: PreflightRoundTrip;
 }
 
 /** Throws what AculabCloudClient's constructor and callService throw for bad arguments. */

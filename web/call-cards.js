@@ -1,6 +1,7 @@
 // What calls look like: a card per call with its live statistics, the incoming-call panel, and the call log table.
 import { $, clock, duration, el } from './dom.js';
 import { activeCalls, calls } from './state.js';
+import { addSparkPoint, drawSparkline, renderSparkline } from './sparkline.js';
 import { summariseStats } from './stats.js';
 
 const STATE_TEXT = {
@@ -72,6 +73,7 @@ export function renderCard(rec, actions) {
     el('div', { className: 'meters' }, meter(rec, 'level-in', 'Level in'), meter(rec, 'level-out', 'Level out')),
     el('div', { className: 'call-quality' },
       el('span', { className: 'mos', title: 'E-model MOS over the last 5 s (1 bad .. 4.5 best)', text: 'MOS —', dataset: { stat: 'mos' } }),
+      renderSparkline(),
       el('ul', { className: 'call-warnings', 'aria-label': 'Quality warnings', 'aria-live': 'polite' })),
     el('div', { className: 'call-devices' },
       picker(rec, 'mic', 'Microphone', (v) => actions.switchMicrophone(rec, v)),
@@ -224,9 +226,12 @@ async function refreshStats(rec) {
   if (Number.isFinite(f.jitterMs)) setStat(rec, 'jitter', f.jitterMs, `${f.jitterMs.toFixed(1)} ms`);
   if (Number.isFinite(f.lossPct)) setStat(rec, 'loss', f.lossPct, `${f.lossPct.toFixed(1)}%`);
   if (Number.isFinite(f.levelIn)) setStat(rec, 'level-in', f.levelIn);
-  // The package's own figure (call.getQuality(), sampled once a second since the call connected).
-  const mos = rec.call.getQuality?.()?.figures.mos;
+  // The package's own figures (call.getQuality(), sampled once a second since the call connected):
+  // the MOS, and a point on the sparkline for each new sample.
+  const quality = rec.call.getQuality?.();
+  const mos = quality?.figures.mos;
   if (Number.isFinite(mos)) setStat(rec, 'mos', mos, `MOS ${mos.toFixed(2)}`);
+  if (addSparkPoint(rec.qualityHistory, quality)) drawSparkline(rec.card.querySelector('.sparkline'), rec.qualityHistory);
   // What is sent while muted is silence, whatever the microphone hears.
   if (Number.isFinite(f.levelOut)) setStat(rec, 'level-out', rec.micMuted ? 0 : f.levelOut);
 }

@@ -48,6 +48,7 @@ class CallRecord {
     this.panel = null;
     this.digits = '';
     this.lastStats = null;
+    this.qualityHistory = []; // call.getQuality() by second, for the card's sparkline
   }
 }
 

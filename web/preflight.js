@@ -48,6 +48,14 @@ function chart(points, seconds) {
 
 const fixed = (v, digits, unit = '') => (v === null || v === undefined ? '—' : `${Number(v).toFixed(digits)}${unit}`);
 
+/** The audio round trip and how many bursts were heard, or why there is none. */
+function roundTrip(r) {
+  const rt = r.audioRoundTrip;
+  if (!rt) return '—';
+  if (r.audioRoundTripMs === null) return `— (${rt.reason || 'not measured'})`;
+  return `${r.audioRoundTripMs} ms (${rt.heard} of ${rt.sent} tone bursts heard)`;
+}
+
 function showReport(r) {
   const out = $('preflight-report');
   out.replaceChildren();
@@ -55,7 +63,8 @@ function showReport(r) {
   const rows = [
     ['Verdict', r.verdict],
     ['MOS (mean, lowest)', `${fixed(r.mos, 2)}, ${fixed(r.mosMin, 2)}`],
-    ['Round trip', fixed(r.rtt, 0, ' ms')],
+    ['Network round trip', fixed(r.rtt, 0, ' ms')],
+    ['Audio round trip', roundTrip(r)],
     ['Jitter', fixed(r.jitter, 1, ' ms')],
     ['Packet loss', r.loss === null ? '—' : `${(r.loss * 100).toFixed(1)} %`],
     ['Signalling connected in', fixed(r.signallingMs, 0, ' ms')],
@@ -99,10 +108,11 @@ async function runPreflight() {
       seconds: SECONDS,
       logLevel: Number(s.logLevel) || 0,
       logger: (level, text) => pageLog(level, `preflight: ${text}`),
-      onProgress: ({ phase, elapsed, quality }) => {
+      onProgress: ({ phase, elapsed, quality, burst }) => {
         status.textContent = phase === 'connecting' ? 'Calling the echo service…'
+          : phase === 'round-trip' ? `Timing the echo with beeps…${burst ? ` ${burst.burst} of ${burst.of}` : ''}`
           : phase === 'measuring' ? `Measuring… ${Math.round(elapsed / 1000)} s${quality && quality.figures.mos !== null ? `, MOS ${quality.figures.mos.toFixed(2)}` : ''}`
-            : 'Done.';
+          : 'Done.';
       },
     });
     showReport(report);

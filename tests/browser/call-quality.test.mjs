@@ -2,7 +2,9 @@
 // not ask downloads nothing; the cloud's media fault `loss` raises high-packet-loss and deleting it
 // clears it; a `blackhole` of the RTP to the client raises no-inbound-audio, for a call sampled
 // because its page called getQuality(); the dialler's call card shows MOS and the warning as it is
-// raised and cleared (screenshot dialler-quality-warning.png).
+// raised and cleared (screenshot dialler-quality-warning.png), and its sparkline of MOS, round trip
+// and loss drawing a point a second, the loss rising while the cloud drops packets (screenshot
+// dialler-quality-sparkline.png).
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertBuilt, basicAuth, Dialler, endProcessSoon, launchBrowser, screenshotPath, sleep, startCloud, until, warbleFile } from './helpers.mjs';
@@ -163,22 +165,55 @@ describe('call quality in Chromium against the local cloud', { timeout: 600000 }
     assert.deepEqual((await page.evaluate(() => window.__q.logs)).filter((l) => /quality/.test(l)), []);
   });
 
-  test('the dialler\u2019s call card shows MOS, and a packet-loss warning while the cloud drops 40%', async () => {
+  test('the dialler\u2019s call card shows MOS and its sparkline, and a packet-loss warning while the cloud drops 40%', async () => {
     const d = await Dialler.open(browser, cloud, { clientId: 'quality-dialler' });
+    const spark = (id) => d.card(id).locator('svg.sparkline');
+    // The lane's points as [x, y] pairs (web/sparkline.js draws one per sample of getQuality()).
+    const lane = async (id, figure) => {
+      const points = await spark(id).locator(`polyline[data-figure="${figure}"]`).getAttribute('points', { timeout: 2000 });
+      return points ? points.split(' ').map((p) => p.split(',').map(Number)) : [];
+    };
     try {
       await d.start();
       const id = await d.dial('echo');
       await d.waitState(id, 'connected');
       await d.waitStat(id, 'mos', (v) => v > 3.5, 'a good MOS on loopback', 60000);
       assert.match(await d.card(id).locator('[data-stat="mos"]').textContent(), /^MOS \d\.\d\d$/);
+
+      // The sparkline draws a point a second while the call is up, in each lane.
+      const first = (await lane(id, 'mos')).length;
+      assert.ok(first >= 1, 'a MOS point once the card shows a MOS');
+      await until(async () => (await lane(id, 'mos')).length >= first + 3, { what: 'three more MOS points on the sparkline', timeout: 60000 });
+      assert.ok((await lane(id, 'rtt')).length >= 3, 'round-trip points');
+      assert.ok((await lane(id, 'loss')).length >= 3, 'loss points');
+      const label = await spark(id).getAttribute('aria-label');
+      assert.match(label, /^Call quality over the last \d+ s, now: MOS \d\.\d\d \(lowest \d\.\d\d\), round trip \d+ ms \(highest \d+ ms\), loss \d+\.\d % \(highest \d+\.\d %\)$/);
+      assert.equal(await spark(id).getAttribute('role'), 'img');
+      assert.equal(await spark(id).locator('title').textContent(), label);
+      const cleanLoss = await lane(id, 'loss');
+
       const applied = await fault(cloud, { fault: 'loss', client: 'quality-dialler', percent: 40, direction: 'out' });
       const chip = d.card(id).locator('.call-warnings li[data-warning="high-packet-loss"]');
       await until(() => chip.count(), { what: 'the packet-loss chip on the card', timeout: 60000 });
       assert.equal(await chip.textContent(), 'Packet loss');
       await d.card(id).screenshot({ path: screenshotPath('dialler-quality-warning') });
+      // The loss shows on its lane: points above where the clean call's were.
+      const cleanY = Math.min(...cleanLoss.map(([, y]) => y));
+      await until(async () => (await lane(id, 'loss')).some(([, y]) => y < cleanY - 3), { what: 'the loss lane to rise', timeout: 30000 });
+      assert.match(await spark(id).getAttribute('aria-label'), /loss [\d.]+ % \(highest (1\d|[2-9]\d|100)\.\d %\)$/, 'the window\u2019s highest loss over 10 %');
       await clearFault(cloud, applied.id);
       await until(async () => (await chip.count()) === 0, { what: 'the chip to go once the loss stops', timeout: 60000 });
       assert.equal(await d.callState(id), 'connected');
+      await d.screenshot('dialler-quality-sparkline');
+
+      // At phone width the sparkline sits inside the card and the page does not scroll sideways.
+      await d.page.setViewportSize({ width: 390, height: 844 });
+      const fit = await d.page.evaluate((callId) => {
+        const card = document.querySelector(`#calls li.call[data-call="${callId}"]`).getBoundingClientRect();
+        const box = document.querySelector(`#calls li.call[data-call="${callId}"] svg.sparkline`).getBoundingClientRect();
+        return { overflow: document.documentElement.scrollWidth - window.innerWidth, inside: box.left >= card.left && box.right <= card.right, width: box.width };
+      }, id);
+      assert.ok(fit.overflow <= 0 && fit.inside && fit.width > 100, JSON.stringify(fit));
       assert.deepEqual(d.problems, []);
       await d.hangUpAll();
     } finally {

@@ -148,11 +148,15 @@ const loadOptions: LoadOptions = { locateFile: (path, dir) => dir + path, wasmBi
 load(loadOptions).then((m) => new m.AculabCloudClient('1-2-3', 'key', 'carol', 0));
 load();
 preflight('1-2-3', 'key', 'dave', {
-  service: 'echo', seconds: 5, url: 'ws://127.0.0.1:8080/sipproxy',
-  onProgress: (p: PreflightProgress) => console.log(p.phase, p.elapsed, p.quality && p.quality.figures.mos),
+  service: 'echo', seconds: 5, bursts: 4, url: 'ws://127.0.0.1:8080/sipproxy',
+  onProgress: (p: PreflightProgress) => console.log(p.phase, p.elapsed, p.quality && p.quality.figures.mos, p.burst && p.burst.ms),
 }).then((r: PreflightReport) => {
   const verdict: 'excellent' | 'good' | 'fair' | 'poor' = r.verdict;
   console.log(verdict, r.reasons.join(), r.mos, r.signallingMs, r.candidates.gathered, r.warnings.map((w) => w.name), r.quality.length);
+  const roundTrip: number | null = r.audioRoundTripMs;
+  const heard: number = r.audioRoundTrip.heard;
+  const each: (number | null)[] = r.audioRoundTrip.burstsMs;
+  console.log(roundTrip, heard, r.audioRoundTrip.sent, each, r.audioRoundTrip.reason ?? '');
 });
 preflight('1-2-3', 'key', 'dave');
 export { ready, supported, codecText, max, servers, sameClass };
