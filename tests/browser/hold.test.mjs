@@ -1,6 +1,6 @@
 // Hold in Chromium against the local cloud (issue 15): call.hold() and unhold() on an echo call
 // (the cloud's echo pauses while held: no packets arrive, then the tone is heard again), and a
-// client holding a client (the other hears onRemoteHold).
+// client holding a client and the other way round (the other hears onRemoteHold).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertBuilt, cloudEvents, Dialler, endProcessSoon, launchBrowser, LEVEL_HEARD, sleep, startCloud, toneFile, until } from './helpers.mjs';
@@ -109,7 +109,7 @@ describe('hold and unhold (issue 15)', { timeout: 300000 }, () => {
     await alice.waitState(id, 'ended');
   });
 
-  test('client to client: alice holds bob, bob hears onRemoteHold, both ways back after unhold', async () => {
+  test('client to client: alice holds bob (bob hears onRemoteHold), then bob holds alice; audio both ways back after each unhold', async () => {
     bob = await Dialler.open(browser, cloud, { clientId: 'hold-bob' });
     await bob.start();
     await bob.enableIncoming();
@@ -140,6 +140,20 @@ describe('hold and unhold (issue 15)', { timeout: 300000 }, () => {
     const aliceBack = await packetsIn(alice, id);
     await until(async () => await packetsIn(bob, bobId) > bobBack + 50 && await packetsIn(alice, id) > aliceBack + 50, { what: 'audio both ways again' });
     assert.deepEqual(await holds(bob), ['onRemoteHold:true', 'onRemoteHold:false']);
+
+    // The other way: bob (the callee) holds alice.
+    await bob.card(bobId).locator('.hold').click();
+    await until(async () => (await holds(alice)).includes('onRemoteHold:true'), { what: 'alice\'s onRemoteHold({held: true})' });
+    await until(async () => (await holds(bob)).includes('onHold:true'), { what: 'bob\'s onHold({held: true})' });
+    await sleep(1000);
+    const aliceHeld2 = await packetsIn(alice, id);
+    await sleep(2000);
+    assert.ok(await packetsIn(alice, id) - aliceHeld2 <= 2, 'alice hears nothing while bob holds');
+    await bob.card(bobId).locator('.hold').click();
+    await until(async () => (await holds(alice)).includes('onRemoteHold:false'), { what: 'alice\'s onRemoteHold({held: false})' });
+    const aliceBack2 = await packetsIn(alice, id);
+    await until(async () => await packetsIn(alice, id) > aliceBack2 + 50, { what: 'alice hears bob again' });
+    assert.deepEqual(await holds(alice), ['onHold:true', 'onHold:false', 'onRemoteHold:true', 'onRemoteHold:false']);
     await alice.hangUp(id);
     await bob.waitState(bobId, 'ended');
   });

@@ -42,10 +42,15 @@ describe('preflight in Chromium against the local cloud', { timeout: 600000 }, (
     });
     return { report, progress };
   }, [cloud.config.cloudId, cloud.config.accessKey, clientId, options]);
+  // The report's headline figures, for the test output (what a closing note quotes).
+  const summary = (r) => JSON.stringify({ verdict: r.verdict, reasons: r.reasons, signallingMs: r.signallingMs, setupMs: r.setupMs,
+    candidates: r.candidates, rtt: r.rtt, jitter: r.jitter, loss: r.loss, mos: r.mos, mosMin: r.mosMin, audioRoundTripMs: r.audioRoundTripMs,
+    warnings: (r.warnings || []).map((w) => w.name) });
 
   test('on loopback: not poor, every figure measured, the audio round trip timed, progress from connecting to done', async (t) => {
     const { report, progress } = await run('pf-clean', { seconds: 6 });
     t.diagnostic(`audio round trip on loopback: ${report.audioRoundTripMs} ms, bursts ${JSON.stringify(report.audioRoundTrip)}`);
+    t.diagnostic(`report on loopback: ${summary(report)}`);
     assert.ok(['excellent', 'good'].includes(report.verdict), JSON.stringify(report));
     assert.equal(report.failed, false);
     assert.match(report.reasons[0], /^MOS \d\.\d\d \((excellent|good)\)$/);
@@ -88,6 +93,7 @@ describe('preflight in Chromium against the local cloud', { timeout: 600000 }, (
     assert.equal(res.status, 200, await res.text());
     const { report } = await run('pf-lossy', { seconds: 8 });
     t.diagnostic(`audio round trip under 40% loss: ${report.audioRoundTripMs} ms, bursts ${JSON.stringify(report.audioRoundTrip)}`);
+    t.diagnostic(`report under 40% loss: ${summary(report)}`);
     assert.equal(report.verdict, 'poor', JSON.stringify(report));
     const rt = report.audioRoundTrip;
     assert.equal(rt.sent, 6, JSON.stringify(rt));
