@@ -78,6 +78,7 @@ export class AculabCloudClient {
   #early = new Map(); // calls made before the core loaded, by their provisional (negative) handles
   #journal; // options.journal; then, once closed, the core's records
   #onNetwork; // the window's online/offline listener, null where there is no window (Node)
+  #onConnection; // navigator.connection's change listener
   #sounds; // options.sounds: { ringback, ringtone } country names, for ./sounds.js
   #onDevices; // the devicechange listener
 
@@ -134,7 +135,16 @@ export class AculabCloudClient {
       this.#onNetwork = (e) => (this.#engine || this.#queue) && this._input(Input.network, 0, '', '', e.type === 'offline' ? 0 : e.type === 'online' ? 1 : 2);
       g.addEventListener('online', this.#onNetwork);
       g.addEventListener('offline', this.#onNetwork);
-      g.navigator?.connection?.addEventListener?.('change', this.#onNetwork);
+      // navigator.connection's change also fires for new bandwidth and round-trip estimates: only
+      // a change of the connection's type (where the browser says it) is a new network.
+      const c = g.navigator?.connection;
+      let type = c?.type;
+      this.#onConnection = () => {
+        if (c.type === type) return;
+        type = c.type;
+        this.#onNetwork({ type: 'change' });
+      };
+      c?.addEventListener?.('change', this.#onConnection);
       if (g.navigator && g.navigator.onLine === false) this.#onNetwork({ type: 'offline' });
     }
   }
@@ -288,7 +298,7 @@ export class AculabCloudClient {
     if (this.#onNetwork) {
       g.removeEventListener('online', this.#onNetwork);
       g.removeEventListener('offline', this.#onNetwork);
-      g.navigator?.connection?.removeEventListener?.('change', this.#onNetwork);
+      g.navigator?.connection?.removeEventListener?.('change', this.#onConnection);
       this.#onNetwork = null;
     }
     if (this.#onDevices) g.navigator.mediaDevices.removeEventListener('devicechange', this.#onDevices);

@@ -1,7 +1,7 @@
 // ICE restart in Chromium: the local cloud blackholes an echo call's media path (STUN too), the page's client restarts ICE by re-INVITE, and the audio comes back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertBuilt, basicAuth, cloudEvents, Dialler, endProcessSoon, launchBrowser, LEVEL_HEARD, startCloud, toneFile, until } from './helpers.mjs';
+import { assertBuilt, basicAuth, cloudEvents, Dialler, endProcessSoon, launchBrowser, LEVEL_HEARD, sleep, startCloud, toneFile, until } from './helpers.mjs';
 
 const BLACKHOLE_MS = 10000;
 
@@ -65,6 +65,27 @@ describe('ICE restart (issue 19)', { timeout: 300000 }, () => {
     await d.waitStat(id, 'level-in', (v) => v > LEVEL_HEARD, 'after the restart', 30000);
     assert.equal(await d.page.evaluate(() => window.reconnects.join(',')), '', 'media was never lost');
     assert.equal(await d.callState(id), 'connected');
+    await d.hangUp(id);
+    await d.waitState(id, 'ended');
+  });
+
+  test('navigator.connection: a change of estimates alone restarts nothing; a change of its type restarts ICE', async () => {
+    const id = await d.dial('echo');
+    await d.waitState(id, 'connected');
+    await d.waitStat(id, 'level-in', (v) => v > LEVEL_HEARD, `above ${LEVEL_HEARD}`);
+    const restarts = async () => (await cloudEvents(cloud, { type: 'call.ice-restart' })).length;
+    const before = await restarts();
+    // Chromium fires change for new downlink/rtt estimates with the same type (undefined on Linux).
+    assert.ok(await d.page.evaluate(() => !!navigator.connection), 'Chromium has navigator.connection');
+    await d.page.evaluate(() => navigator.connection.dispatchEvent(new Event('change')));
+    await sleep(3000);
+    assert.equal(await restarts(), before, 'no restart for estimates');
+    await d.page.evaluate(() => {
+      Object.defineProperty(navigator.connection, 'type', { get: () => 'wifi', configurable: true });
+      navigator.connection.dispatchEvent(new Event('change'));
+    });
+    await until(async () => (await restarts()) > before, { what: 'an ICE-restart re-INVITE for the new type' });
+    await d.waitStat(id, 'level-in', (v) => v > LEVEL_HEARD, 'after the restart', 30000);
     await d.hangUp(id);
     await d.waitState(id, 'ended');
   });
