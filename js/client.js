@@ -581,8 +581,15 @@ export class AculabCloudClient {
         // plays it (the documented single object comes first, as the interface says).
         this.#fire(call, 'onMedia', { call, stream }, stream);
       },
-      // The public client calls onLocalMedia, or else the older onConnecting.
-      localStream: (stream) => this.#fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream }),
+      // The public client calls onLocalMedia, or else the older onConnecting. A page's localStream
+      // is cloned at once, inside callService/callClient, before the page has set the outgoing
+      // call's callbacks: those hear it a microtask later (4.0.8's come later too). An incoming
+      // call's were set in onIncoming, and hear it inside answer(), as 4.0.8's do.
+      localStream: (stream) => {
+        const fire = () => call._done || this.#fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream });
+        if (call instanceof AculabCloudIncomingCall) fire();
+        else queueMicrotask(fire);
+      },
       // The core decides: a restart after `disconnected` or `failed`, or the end of the call.
       iceState: (state) => this.#engine && this._input(Input.iceState, o.call, state),
       log: (level, text) => this.#log(level, text),
