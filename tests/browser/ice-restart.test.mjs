@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertBuilt, basicAuth, cloudEvents, Dialler, endProcessSoon, launchBrowser, LEVEL_HEARD, startCloud, toneFile, until } from './helpers.mjs';
 
-// Longer than Chromium's `disconnected` (5.7-7.6 s into a total loss, docs/PERFORMANCE.md) plus the
+// Longer than Chromium's `disconnected` (5.6-7.6 s into a total loss, docs/PERFORMANCE.md) plus the
 // client's 2 s wait, with room for a loaded machine: 10 s left 0.4 s on the slowest round measured.
 const BLACKHOLE_MS = 15000;
 
@@ -79,7 +79,7 @@ describe('ICE restart (issue 19)', { timeout: 300000 }, () => {
     const restartsBefore = (await cloudEvents(cloud, { type: 'call.ice-restart' })).length;
 
     // layer udp: every datagram of the call's ICE sockets, STUN included, so the pair dies.
-    // Chromium says `disconnected` 5.7-7.6 s into it (bench/ice-restart-gap.mjs), and the client
+    // Chromium says `disconnected` 5.6-7.6 s into it (bench/ice-restart-gap.mjs), and the client
     // restarts after 2 s of that: a 5 s blackhole ends before Chromium even says so (the old pair
     // just comes back), so this one lasts BLACKHOLE_MS.
     const fault = await applyFault(cloud, { fault: 'blackhole', client: 'ice-alice', ms: BLACKHOLE_MS, layer: 'udp' });
