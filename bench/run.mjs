@@ -24,6 +24,7 @@ const BENCHES = [
   { name: 'engine-memory', script: 'engine-memory.mjs', args: ['--calls', quick ? '2000' : '10000'] },
   { name: 'cloud-load', script: 'cloud-load.mjs', args: quick ? ['--quick'] : [] },
   { name: 'reconnect', script: 'reconnect.mjs', args: ['--rounds', quick ? '3' : '10'] },
+  { name: 'ice-restart-gap', script: 'ice-restart-gap.mjs', args: ['--rounds', quick ? '2' : '5'] },
   { name: 'journal-size', script: 'journal-size.mjs', args: ['--seconds', quick ? '10' : '60'] },
 ];
 

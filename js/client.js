@@ -593,8 +593,15 @@ export class AculabCloudClient {
         // plays it (the documented single object comes first, as the interface says).
         this.#fire(call, 'onMedia', { call, stream }, stream);
       },
-      // The public client calls onLocalMedia, or else the older onConnecting.
-      localStream: (stream) => this.#fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream }),
+      // The public client calls onLocalMedia, or else the older onConnecting. A page's localStream
+      // is cloned at once, inside callService/callClient, before the page has set the outgoing
+      // call's callbacks: those hear it a microtask later (4.0.8's come later too). An incoming
+      // call's were set in onIncoming, and hear it inside answer(), as 4.0.8's do.
+      localStream: (stream) => {
+        const fire = () => call._done || this.#fire(call, typeof call.onLocalMedia === 'function' ? 'onLocalMedia' : 'onConnecting', { call, stream });
+        if (call instanceof AculabCloudIncomingCall) fire();
+        else queueMicrotask(fire);
+      },
       localStreamRemoved: (stream) => this.#fire(call, 'onLocalMediaRemove', { call, stream }),
       // The core decides: a restart after `disconnected` or `failed`, or the end of the call.
       iceState: (state) => this.#engine && this._input(Input.iceState, o.call, state),
@@ -604,9 +611,7 @@ export class AculabCloudClient {
     // The core asks for codec order or a bitrate cap: the SDP module loads meanwhile (#munged).
     call._sdpOptions = extra.sdpOptions ? JSON.stringify(extra.sdpOptions) : null;
     if (call._sdpOptions) loadSdpTools().catch(() => {});
-    // Opened after the page's code that made the call has run: it sets onLocalMedia once
-    // callService() returns, and a given stream needs no await before the callback.
-    call._chain = Promise.resolve().then(() => peer.open()).then(() => {
+    call._chain = peer.open().then(() => {
       if (call._muted) this._mute(call);
     });
     call._chain.catch((cause) => this.#mediaFailed(o.call, cause));

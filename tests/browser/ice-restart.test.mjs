@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertBuilt, basicAuth, cloudEvents, Dialler, endProcessSoon, launchBrowser, LEVEL_HEARD, sleep, startCloud, toneFile, until } from './helpers.mjs';
 
-const BLACKHOLE_MS = 10000;
+// Longer than Chromium's `disconnected` (5.6-7.6 s into a total loss, docs/PERFORMANCE.md) plus the
+// client's 2 s wait, with room for a loaded machine: 10 s left 0.4 s on the slowest round measured.
+const BLACKHOLE_MS = 15000;
 
 test('dist/ is built and Chromium is installed', () => assertBuilt());
 
@@ -90,7 +92,7 @@ describe('ICE restart (issue 19)', { timeout: 300000 }, () => {
     await d.waitState(id, 'ended');
   });
 
-  test('a 10 s media blackhole on an echo call: an ICE-restart re-INVITE, onReconnecting then onReconnected (media), and the audio back', async () => {
+  test('a 15 s media blackhole on an echo call: an ICE-restart re-INVITE, onReconnecting then onReconnected (media), and the audio back', async () => {
     const id = await d.dial('echo');
     await d.waitState(id, 'connected');
     await d.waitStat(id, 'level-in', (v) => v > LEVEL_HEARD, `above ${LEVEL_HEARD}`);
@@ -98,9 +100,9 @@ describe('ICE restart (issue 19)', { timeout: 300000 }, () => {
     const restartsBefore = (await cloudEvents(cloud, { type: 'call.ice-restart' })).length;
 
     // layer udp: every datagram of the call's ICE sockets, STUN included, so the pair dies.
-    // Chromium calls a stable pair `disconnected` only after 5 unanswered checks over 5 s, and the
-    // client restarts after 2 s of that: a 5 s blackhole ends before any restart is due (the old
-    // pair just comes back), so this one lasts 10 s.
+    // Chromium says `disconnected` 5.6-7.6 s into it (bench/ice-restart-gap.mjs), and the client
+    // restarts after 2 s of that: a 5 s blackhole ends before Chromium even says so (the old pair
+    // just comes back), so this one lasts BLACKHOLE_MS.
     const fault = await applyFault(cloud, { fault: 'blackhole', client: 'ice-alice', ms: BLACKHOLE_MS, layer: 'udp' });
     await d.waitStat(id, 'level-in', (v) => v < LEVEL_HEARD / 4, 'near silence in the blackhole', 20000);
     await until(async () => (await cloudEvents(cloud, { type: 'fault' })).some((e) => e.type === 'fault.cleared' && e.fault === fault.id),

@@ -126,6 +126,34 @@ test('a call placed once the client is connected and knows its ICE servers goes 
   assert.equal((await log.next('onDisconnect')).payload.cause, 'BUSY');
 }));
 
+// The side-by-side suite found it: the clone of a page's localStream was reported inside
+// callService, before the page could set the call's callbacks, so onLocalMedia never came.
+test('options.localStream on a client that is ready: the callbacks the page sets after callService returns hear onLocalMedia (or onConnecting)', { timeout: 60000 }, guard(async (t) => {
+  const { cloud, client, env } = await setUp(t);
+  const states = new CallbackLog();
+  client.onIncomingState = states.record('onIncomingState');
+  client.enableIncoming(TOKEN);
+  await cloud.next('OPTIONS');
+  assert.equal((await states.next('onIncomingState')).payload.ready, true);
+  await sleep(200); // the OPTIONS answer has been read: the engine makes the peer inside callService
+  const mine = await env.getUserMedia({ audio: true });
+  const call = client.callService('echo', { localStream: mine });
+  const log = watch(call);
+  const invite = await cloud.next('INVITE');
+  assert.deepEqual(log.names(), ['onLocalMedia']);
+  assert.notEqual(log.items[0].payload.stream, mine, 'the clone');
+  cloud.reply(invite, 486, { toTag: 'mine' });
+  assert.equal((await log.next('onDisconnect')).payload.cause, 'BUSY');
+
+  const older = client.callClient('carol', TOKEN, { localStream: mine });
+  const log2 = watch(older);
+  older.onLocalMedia = null;
+  const invite2 = await cloud.next('INVITE');
+  assert.deepEqual(log2.names(), ['onConnecting']);
+  cloud.reply(invite2, 486, { toTag: 'mine2' });
+  assert.equal((await log2.next('onDisconnect')).payload.cause, 'BUSY');
+}));
+
 test('early media: 183 with SDP plays the far side before the answer; disconnect() after the 200 sends BYE -> NORMAL', { timeout: 90000 }, guard(async (t) => {
   const { cloud, client, far } = await setUp(t);
   const call = client.callService('announcement');
