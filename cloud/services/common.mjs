@@ -98,7 +98,9 @@ export async function renegotiate(session, offerSdp) {
  * limit to restart ICE with a re-INVITE; audio arriving again (MediaSession.receive) stops the clock.
  */
 function endOnMediaFailure({ leg, record, session }) {
-  let connected = false;
+  // (ICE may connect before this is called: the caller's checks can come while the answer is
+  // still being gathered.)
+  let connected = session.state === 'connected';
   let timer = null;
   const fail = () => record.end({ status: record.answeredAt ? 200 : 480, by: 'cloud', reason: 'media failed' });
   record.onEnd(() => clearTimeout(timer));
