@@ -691,4 +691,13 @@ describe('side by side: the public client 4.0.8 and ours, the same page script',
     assert.ok(echo && echo.ours.some((l) => l.startsWith('onDisconnect {"call":"this call","cause":"FAILED"}')), JSON.stringify(differences));
   });
 
+  test('and on ours turned 4.0.8 in the streams: addStream in the task of another throwing what 4.0.8 throws', () => {
+    assert.ok(streamLogs.official && streamLogs.ours, 'both runs finished');
+    const second = (e) => e.who === 'c to d' && e.name === 'addStream(camera) in the same task';
+    const changed = streamLogs.ours.map((e) => (second(e) ? { ...e, result: 'threw string \'Add stream error\'' } : e));
+    assert.equal(changed.filter(second).length, 1);
+    const { differences } = compare({ official: streamLogs.official, ours: changed });
+    const caller = differences.find((d) => d.who === 'c to d');
+    assert.ok(caller && caller.ours.includes('addStream(camera) in the same task -> threw string \'Add stream error\''), JSON.stringify(differences));
+  });
 });
