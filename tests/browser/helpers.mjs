@@ -120,6 +120,16 @@ export function basicAuth(cloud) {
   return 'Basic ' + Buffer.from(`${cloudId}/${accountUser}:${apiKey}`).toString('base64');
 }
 
+/** A token from the cloud's token service for clientId (params: call_client, ttl...), as an application's server would fetch it. */
+export async function cloudToken(cloud, clientId, params = {}) {
+  const url = new URL('webrtc_generate_token', cloud.url);
+  url.searchParams.set('client_id', clientId);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
+  const res = await fetch(url, { headers: { Authorization: basicAuth(cloud) } });
+  if (res.status !== 200) throw new Error(`token for ${clientId}: ${res.status}`);
+  return (await res.json()).token;
+}
+
 /** GET /events (optionally ?type=...) as the list of events. */
 export async function cloudEvents(cloud, query = {}) {
   const url = new URL('events', cloud.url);

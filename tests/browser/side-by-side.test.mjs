@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertBuilt, basicAuth, endProcessSoon, ROOT, until } from './helpers.mjs';
+import { assertBuilt, cloudToken, endProcessSoon, ROOT, until } from './helpers.mjs';
 import { bundleHarness, startTlsCloudAndBrowser } from './official-page.mjs';
 
 const CLOUD_ID = '1-2-0'; // the public client's URL names it
@@ -278,14 +278,7 @@ async function openSide(browser, which) {
 
 /** What both scenarios drive a page with: tokens from the cloud, and waits on the page's log. */
 function driver(side, cloud) {
-  const token = async (clientId, params = {}) => {
-    const url = new URL('webrtc_generate_token', cloud.url);
-    url.searchParams.set('client_id', clientId);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
-    const res = await fetch(url, { headers: { Authorization: basicAuth(cloud) } });
-    assert.equal(res.status, 200);
-    return (await res.json()).token;
-  };
+  const token = (clientId, params) => cloudToken(cloud, clientId, params);
   const has = async (who, name, match = {}) => (await side.log()).find((e) => e.who === who && e.name === name &&
     Object.entries(match).every(([k, v]) => e.fields?.[k] === v));
   const waitFor = (who, name, match = {}) => until(() => has(who, name, match), { timeout: 60000, what: `${name} of ${who}` })

@@ -4,7 +4,7 @@
 // reinvite(options) with a new list, and every exception in 4.0.8's order and words.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertBuilt, basicAuth, endProcessSoon, launchBrowser, startCloud, toneFile, until } from './helpers.mjs';
+import { assertBuilt, cloudToken, endProcessSoon, launchBrowser, startCloud, toneFile, until } from './helpers.mjs';
 
 test('dist/ is built and Chromium is installed', () => assertBuilt());
 
@@ -63,14 +63,7 @@ describe('addStream, removeStream, reinvite and localStreams (4.0.8 README.multi
   let alice;
   let bob;
 
-  async function token(clientId, params = {}) {
-    const url = new URL('webrtc_generate_token', cloud.url);
-    url.searchParams.set('client_id', clientId);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
-    const res = await fetch(url, { headers: { Authorization: basicAuth(cloud) } });
-    assert.equal(res.status, 200, `token for ${clientId}`);
-    return (await res.json()).token;
-  }
+  const token = (clientId, params) => cloudToken(cloud, clientId, params);
 
   async function openPage(clientId) {
     const page = await (await browser.newContext()).newPage();

@@ -2,7 +2,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientCall } from '../../cloud/proxy.mjs';
-import { assertBuilt, basicAuth, endProcessSoon, launchBrowser, sleep, startCloud, toneFile, until } from './helpers.mjs';
+import { assertBuilt, cloudToken, endProcessSoon, launchBrowser, sleep, startCloud, toneFile, until } from './helpers.mjs';
 
 test('dist/ is built and Chromium is installed', () => assertBuilt());
 
@@ -123,14 +123,7 @@ describe('video between two clients in Chromium', { timeout: 900000 }, () => {
   const relayed = []; // the cloud's ClientCall of each client-to-client call: its INVITE, its legs
   const start = ClientCall.prototype.start;
 
-  async function token(clientId, params = {}) {
-    const url = new URL('webrtc_generate_token', cloud.url);
-    url.searchParams.set('client_id', clientId);
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
-    const res = await fetch(url, { headers: { Authorization: basicAuth(cloud) } });
-    assert.equal(res.status, 200, `token for ${clientId}`);
-    return (await res.json()).token;
-  }
+  const token = (clientId, params) => cloudToken(cloud, clientId, params);
 
   async function openPage(clientId) {
     const page = await (await browser.newContext()).newPage();
