@@ -491,6 +491,10 @@ test('hold and resume by re-INVITE (no ICE restart) in an echo call: sendonly is
   client.peer.send(client.reAckText(inv, held));
   assert.match(bodyOf(held), /^a=recvonly/m);
   assert.equal(/a=ice-ufrag:(\S+)/.exec(bodyOf(held))[1], /a=ice-ufrag:(\S+)/.exec(bodyOf(ok))[1]);
+  // Held, the echo pauses (its answer may not send), though this peer still sends its tone.
+  await sleep(1500);
+  const whileHeld = peer.level(1000, 440);
+  assert.ok(whileHeld.rms < 200, `no echo while held: ${JSON.stringify(whileHeld)}`);
   client.peer.send(client.reinviteText(inv, ok, { sdp: version(first, 2, 'sendrecv'), cseq: 4 }));
   const resumed = await client.peer.next(isResponse(200, 'INVITE'), 10000);
   client.peer.send(client.reAckText(inv, resumed, 4));
