@@ -605,6 +605,7 @@ export class AculabCloudClient {
       localStreamRemoved: (stream) => this.#fire(call, 'onLocalMediaRemove', { call, stream }),
       // The core decides: a restart after `disconnected` or `failed`, or the end of the call.
       iceState: (state) => this.#engine && this._input(Input.iceState, o.call, state),
+      heard: (n) => this.#engine && this._input(Input.mediaHeard, o.call, '', '', n),
       log: (level, text) => this.#log(level, text),
     });
     call._peer = peer;

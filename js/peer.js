@@ -17,13 +17,14 @@ export class PeerSession {
   #pendingDtmf;
   #dtmfTimer;
   #receive;
+  #listener;
 
   /**
    * @param {object} env  { RTCPeerConnection, getUserMedia, MediaStream } (the page's, or @roamhq/wrtc's)
    * @param {object} config  RTCConfiguration (iceServers, iceTransportPolicy)
    * @param {object} options  the page's AculabCloudCallOptions (receiveAudio/receiveVideo as the engine decided)
    * @param {object} events  { track(stream, track), localStream(stream), localStreamRemoved(stream),
-   *   iceState(state), log(level, text) }
+   *   iceState(state), heard(1 or 0), log(level, text) }
    */
   constructor(env, config, options, events) {
     this.env = env;
@@ -72,6 +73,19 @@ export class PeerSession {
       this.#remoteStream = stream;
     };
     pc.oniceconnectionstatechange = () => this.events.iceState(pc.iceConnectionState);
+    // Whether anything comes from the far side (RTP, RTCP, ICE checks and their answers, on any
+    // candidate pair), each second; the core hears each change and decides (ice_restart.cpp).
+    let count = 0;
+    let heard = 1;
+    this.#listener = setInterval(() => {
+      pc.getStats().then((stats) => {
+        let n = 0;
+        for (const s of stats.values()) if (s.type === 'candidate-pair') n += (s.bytesReceived || 0) + (s.requestsReceived || 0) + (s.responsesReceived || 0);
+        const got = n > count ? 1 : 0;
+        count = n;
+        if (got !== heard && !this.closed) this.events.heard((heard = got));
+      }, () => {});
+    }, 1000);
     // addTrack, not addTransceiver: only a transceiver made by addTrack takes the m= section of
     // a remote offer (JSEP §5.10), so the same code sends audio whether we offer or answer.
     this.#receive = {};
@@ -329,6 +343,7 @@ export class PeerSession {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.#dtmfTimer);
+    clearInterval(this.#listener);
     if (this.gathered) this.gathered();
     if (this.pc) {
       this.pc.ontrack = null;
