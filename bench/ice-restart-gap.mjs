@@ -6,10 +6,12 @@
 // call's onReconnecting, -> the re-INVITE at the cloud; blackhole end -> ICE `connected`, ->
 // onReconnected, -> the audio heard again; and the whole gap in the audio heard (last level above
 // the bound before it, first after: Chromium's concealment carries a tone on for a while after the
-// last packet). A blackhole shorter than Chromium's `disconnected` plus the 2 s wait restarts
-// nothing: the old pair comes back (--blackhole 5000 shows it; such rounds are counted apart).
+// last packet). The client restarts once it has heard nothing from the far side for a second and
+// then 2 s more (iceRestart.wait), well before Chromium's `disconnected` (5.6-7.6 s in): issue
+// 19's 5 s blackhole is the default. A round in which nothing restarted (a blackhole too short
+// for the rule) is counted apart.
 //
-//   node bench/ice-restart-gap.mjs [--rounds 5] [--blackhole 10000] [--json FILE]
+//   node bench/ice-restart-gap.mjs [--rounds 5] [--blackhole 5000] [--json FILE]
 //
 // Environment: ACW_CHROMIUM (default /usr/bin/chromium).
 import os from 'node:os';
@@ -18,7 +20,7 @@ import { basicAuth, cloudEvents, launchBrowser, LEVEL_HEARD, startCloud, toneFil
 
 const args = parseArgs();
 const rounds = Number(args.rounds ?? 5);
-const blackholeMs = Number(args.blackhole ?? 10000);
+const blackholeMs = Number(args.blackhole ?? 5000);
 const SAMPLE_MS = 50;
 const CLIENT = 'bench-ice';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -195,13 +197,13 @@ printTable(`ICE restart in Chromium, ${rounds} echo calls, the call's UDP blackh
   ['figure', 'median', 'p95', 'rounds', 'note'],
   row('blackhole start -> last level above the bound', 'toSilence', 'packet loss concealment'),
   row('blackhole start -> ICE disconnected (Chromium)', 'toDisconnected'),
-  row('blackhole start -> onReconnecting', 'toReconnecting', 'disconnected + 2000'),
+  row('blackhole start -> onReconnecting', 'toReconnecting', 'a silent second + 2000'),
   row('blackhole start -> ICE-restart re-INVITE at the cloud', 'toReinvite'),
   row('blackhole end -> ICE connected again', 'endToConnected'),
   row('blackhole end -> onReconnected', 'endToReconnected'),
   row('blackhole end -> packets sent again', 'endToSent', 'none counted from the restart on'),
   row('blackhole end -> first packet received', 'endToPackets'),
-  row('blackhole end -> audio heard again', 'endToHeard'),
+  row('blackhole end -> audio heard again', 'endToHeard', 'aim < 3000 (issue 19)'),
   row('whole gap in the audio heard', 'gap', `blackhole ${blackholeMs} + the above`),
 ]);
 console.log(`\nRestarted in ${results.filter((r) => r.restarted).length} of ${rounds} rounds; calls ended: ${results.filter((r) => r.ended).length}.`);
@@ -217,6 +219,7 @@ handOff(args, {
   figures: {
     'ice_restart.end_to_heard': { value: median(col('endToHeard')), unit: 'ms', peers: {}, p95: percentile(col('endToHeard'), 95) },
     'ice_restart.gap': { value: median(col('gap')), unit: `ms (blackhole ${blackholeMs} ms)`, peers: {}, p95: percentile(col('gap'), 95) },
+    'ice_restart.start_to_reconnecting': { value: median(col('toReconnecting')), unit: 'ms', peers: {}, p95: percentile(col('toReconnecting'), 95) },
     'ice_restart.start_to_disconnected': { value: median(col('toDisconnected')), unit: 'ms', peers: {} },
   },
   notes: `${restarted.length} of ${rounds} rounds restarted; load average ${load.map((x) => x.toFixed(2)).join(' -> ')}`,

@@ -78,8 +78,9 @@ export const LAZY_JS = [
   ['sounds.js', 'options.sounds (ringback, ringtone)'],
   ['devices.js', 'setMicrophone() or playRemoteStream()'],
   ['renegotiation.js', 'hold(), addStream(), removeStream() or reinvite()'],
+  ['dtmf.js', 'sendDtmf()'],
 ];
-const LAZY_JS_FILTER = /^\.\/(sounds|devices|renegotiation)\.js$/;
+const LAZY_JS_FILTER = /^\.\/(sounds|devices|renegotiation|dtmf)\.js$/;
 
 /** Each lazily imported JS module, minified as a page bundler would make its chunk. */
 export async function lazyJs() {

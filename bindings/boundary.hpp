@@ -10,8 +10,7 @@
   X(kCallId, "callId")                 /* call's SIP Call-ID */                                    \
   X(kPoll, "poll")                     /* the next output (core.cpp's poll_text), "" at the end */ \
   X(kSipHeaders, "sipHeaders")         /* call, text = name: the values, a JSON array */           \
-  X(kJournalRecords, "journalRecords") /* the recording (startRecording): call/journal.hpp */      \
-  X(kReasonPhrase, "reasonPhrase")     /* call = a SIP status code; needs no engine (handle 0) */
+  X(kJournalRecords, "journalRecords") /* the recording (startRecording): call/journal.hpp */
 
 // number(handle, what, a, b) -> number.
 #define ACW_NUMBER_QUERIES(X)                                                              \

@@ -149,7 +149,6 @@ std::string frame(double h, double now, double length) {
 
 std::string query(double h, double what, double call, std::string text) {
   const auto q = static_cast<Query>(i32(what));
-  if (q == Query::kReasonPhrase) return std::string(acw::sip::reason_phrase(i32(call)));
   JsEngine& e = js(h);
   switch (q) {
     case Query::kConfigError:

@@ -502,7 +502,9 @@ export class AculabCloudClient {
       }
       case Output.SendDtmf: {
         const call = this.#calls.get(o.call);
-        if (!call || !call._peer || !call._peer.sendDtmf(o.text)) this.#log(1, 'AculabCloudClient: DTMF not sent: no RTCDTMFSender');
+        const notSent = (why) => this.#log(1, `AculabCloudClient: DTMF not sent: ${why}`);
+        if (!call || !call._peer) notSent('no call');
+        else call._peer.sendDtmf(o.text).then((sent) => sent || notSent('no RTCDTMFSender'), (e) => notSent(describe(e)));
         return undefined;
       }
       case Output.Callback: return this.#callback(o.call, o.name, o.json ? JSON.parse(o.json) : {});
@@ -605,6 +607,7 @@ export class AculabCloudClient {
       localStreamRemoved: (stream) => this.#fire(call, 'onLocalMediaRemove', { call, stream }),
       // The core decides: a restart after `disconnected` or `failed`, or the end of the call.
       iceState: (state) => this.#engine && this._input(Input.iceState, o.call, state),
+      heard: (n) => this.#engine && this._input(Input.mediaHeard, o.call, '', '', n),
       log: (level, text) => this.#log(level, text),
     });
     call._peer = peer;

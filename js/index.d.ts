@@ -106,7 +106,9 @@ export interface ClientOptions {
    * 2000, 4000, 5000], limit: 30000 }; limit 0: a lost socket ends every call (the public
    * client's behaviour). */
   reconnect?: { delays?: number[]; limit?: number };
-  /** A connected call's media lost (ICE `disconnected` for `wait` ms, or `failed`): the client
+  /** A connected call's media lost (the media it received stopped and nothing else came from the
+   * far side, not even ICE's checks, for a second and then `wait` ms; or ICE `disconnected` for
+   * `wait` ms; or `failed`): the client
    * restarts ICE with a re-INVITE (also when the browser comes back online or its connection
    * changes); `limit` ms after the loss a call whose media is not back ends with ERROR. Default
    * { wait: 2000, limit: 30000 }; limit 0: no ICE restart, ICE failure ends the call. */

@@ -8,22 +8,22 @@ const ICE_SETTLE_MS = 10;
 
 export class PeerSession {
   // (# members are this file's own; pc, localStream, streams, held, events, closed, gathered and env
-  // are read from outside: ./renegotiation.js changes what the call sends)
+  // are read from outside: ./renegotiation.js changes what the call sends; pendingDtmf and
+  // dtmfTimer are ./dtmf.js's)
   #config;
   #options;
   #remoteStream = null;
   #audioSender = null;
   #gatherTimer = null;
-  #pendingDtmf;
-  #dtmfTimer;
   #receive;
+  #listener;
 
   /**
    * @param {object} env  { RTCPeerConnection, getUserMedia, MediaStream } (the page's, or @roamhq/wrtc's)
    * @param {object} config  RTCConfiguration (iceServers, iceTransportPolicy)
    * @param {object} options  the page's AculabCloudCallOptions (receiveAudio/receiveVideo as the engine decided)
    * @param {object} events  { track(stream, track), localStream(stream), localStreamRemoved(stream),
-   *   iceState(state), log(level, text) }
+   *   iceState(state), heard(1 or 0), log(level, text) }
    */
   constructor(env, config, options, events) {
     this.env = env;
@@ -72,6 +72,29 @@ export class PeerSession {
       this.#remoteStream = stream;
     };
     pc.oniceconnectionstatechange = () => this.events.iceState(pc.iceConnectionState);
+    // Whether anything comes from the far side (RTP, RTCP, ICE checks and their answers, on any
+    // candidate pair), each second; the core hears each change and decides (ice_restart.cpp). A
+    // silent second counts only when it cuts off RTP that was coming, as a lost path does: a far
+    // side that stops sending (its prompt over) still sends RTCP and ICE checks, but seconds apart.
+    let count = 0;
+    let rtp = 0;
+    let flowing = false;
+    let heard = 1;
+    this.#listener = setInterval(() => {
+      pc.getStats().then((stats) => {
+        let n = 0;
+        let r = 0;
+        for (const s of stats.values()) {
+          if (s.type === 'candidate-pair') n += (s.bytesReceived || 0) + (s.requestsReceived || 0) + (s.responsesReceived || 0);
+          if (s.type === 'inbound-rtp') r += s.packetsReceived || 0;
+        }
+        const got = n > count || (heard && !flowing) ? 1 : 0;
+        flowing = r > rtp;
+        count = n;
+        rtp = r;
+        if (got !== heard) this.events.heard((heard = got)); // after close too: the core knows the call is gone
+      }, () => {});
+    }, 1000);
     // addTrack, not addTransceiver: only a transceiver made by addTrack takes the m= section of
     // a remote offer (JSEP §5.10), so the same code sends audio whether we offer or answer.
     this.#receive = {};
@@ -259,36 +282,11 @@ export class PeerSession {
     }
   }
 
-  // RFC 4733 through the browser's RTCDTMFSender (the default 100 ms tones, 70 ms gaps).
-  // insertDTMF replaces what is still queued, so new digits are appended to the tone buffer; and
-  // before DTLS is up (onConnected comes with the SIP 200) the sender cannot take digits yet, so
-  // they wait (up to 10 s) rather than being lost.
-  sendDtmf(digits) {
+  // RFC 4733 (./dtmf.js, imported on the call's first digits): resolves false when the call has
+  // no audio sender that sends DTMF.
+  async sendDtmf(digits) {
     const dtmf = this.#audioSender && this.#audioSender.dtmf;
-    if (!dtmf) return false;
-    this.#pendingDtmf = (this.#pendingDtmf || '') + digits;
-    this.#flushDtmf(dtmf, Date.now() + 10000);
-    return true;
-  }
-
-  #flushDtmf(dtmf, giveUpAt) {
-    if (this.closed || !this.#pendingDtmf) return;
-    if (dtmf.canInsertDTMF !== false) {
-      try {
-        dtmf.insertDTMF(dtmf.toneBuffer + this.#pendingDtmf, 100, 70);
-        this.#pendingDtmf = '';
-        return;
-      } catch (e) {
-        if (!e || e.name !== 'InvalidStateError') throw e;
-      }
-    }
-    if (Date.now() > giveUpAt) {
-      this.events.log(1, `DTMF "${this.#pendingDtmf}" not sent: the audio sender never became ready`);
-      this.#pendingDtmf = '';
-      return;
-    }
-    clearTimeout(this.#dtmfTimer);
-    this.#dtmfTimer = setTimeout(() => this.#flushDtmf(dtmf, giveUpAt), 50);
+    return !!dtmf && (await import('./dtmf.js')).send(this, dtmf, digits);
   }
 
   // Muting sends silence (track.enabled = false), it does not renegotiate; returns the local
@@ -328,7 +326,8 @@ export class PeerSession {
   close() {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.#dtmfTimer);
+    clearTimeout(this.dtmfTimer);
+    clearInterval(this.#listener);
     if (this.gathered) this.gathered();
     if (this.pc) {
       this.pc.ontrack = null;

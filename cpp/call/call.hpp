@@ -107,10 +107,13 @@ struct Call {
   bool reoffer_holds = false;
 
   // ICE (ice_restart.cpp): ice_up, the last iceConnectionState was connected or completed;
-  // media_lost, onReconnecting({reason: 'media'}) told and onReconnected not yet. media_at: media
-  // lost, the call ends then unless media is back; otherwise, `disconnected` since iceRestart.wait
-  // before it, the media counts as lost then.
+  // heard, something came from the far side in its last second (the mediaHeard input; ICE
+  // connecting counts too); media_lost, onReconnecting({reason: 'media'}) told and onReconnected
+  // not yet. media_at: media lost, the call ends then unless media is back; otherwise,
+  // `disconnected` (or nothing heard) since iceRestart.wait before it, the media counts as lost
+  // then.
   bool ice_up = false;
+  bool heard = true;
   bool media_lost = false;
   int64_t media_at = sip::kNever;
 

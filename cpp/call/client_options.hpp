@@ -27,9 +27,11 @@ struct ReconnectPolicy {
   friend bool operator==(const ReconnectPolicy&, const ReconnectPolicy&) = default;
 };
 
-// A call's media lost (ICE `disconnected` for `wait` ms, or `failed`): the client restarts ICE
-// with a re-INVITE; `limit` ms after the loss a call whose media is not back ends with ERROR (the
-// cause of any media failure). limit 0: no ICE restart; ICE failure ends the call at once.
+// A call's media lost (ICE `disconnected` for `wait` ms; or the media it received stopped and
+// nothing came from the far side for a second and then `wait` ms; or `failed`): the client
+// restarts ICE with a re-INVITE; `limit` ms after the loss a call whose media is not back ends
+// with ERROR (the cause of any media failure). limit 0: no ICE restart; ICE failure ends the call
+// at once.
 struct IceRestartPolicy {
   int64_t wait = 2000;
   int64_t limit = 30000;

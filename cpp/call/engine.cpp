@@ -70,6 +70,7 @@ bool is_command(InputKind kind) {
     case InputKind::kMediaFailed:
     case InputKind::kNetwork:
     case InputKind::kIceState:
+    case InputKind::kMediaHeard:
       return false;
     case InputKind::kEnableIncoming:
     case InputKind::kDisableIncoming:
@@ -263,6 +264,10 @@ void Engine::ice_state(int64_t now, CallHandle call, std::string_view state) {
   input(InputKind::kIceState, now, call, state);
 }
 
+void Engine::media_heard(int64_t now, CallHandle call, bool heard) {
+  input(InputKind::kMediaHeard, now, call, {}, {}, heard ? 1 : 0);
+}
+
 std::string Engine::hold(int64_t now, CallHandle call, bool on) {
   return input(InputKind::kHold, now, call, {}, {}, on ? 1 : 0).error;
 }
@@ -377,6 +382,9 @@ CallResult Engine::dispatch(Input& input) {
       break;
     case InputKind::kIceState:
       on_ice_state(input);
+      break;
+    case InputKind::kMediaHeard:
+      on_media_heard(input);
       break;
     case InputKind::kHold:
       result.error = on_hold(input);

@@ -121,6 +121,8 @@ class Engine {
   void media_failed(int64_t now, CallHandle call, std::string_view cause, std::string_view detail);
   // The peer connection's iceConnectionState changed ("connected", "disconnected", "failed"...).
   void ice_state(int64_t now, CallHandle call, std::string_view state);
+  // Something came from the far side again (heard), or nothing did for a second.
+  void media_heard(int64_t now, CallHandle call, bool heard);
   // call.hold() (on) / call.unhold(): "" or kNotConnected (hold.cpp).
   std::string hold(int64_t now, CallHandle call, bool on);
   // addStream/removeStream/reinvite: a re-INVITE with the browser's offer (send), or only the
@@ -254,9 +256,13 @@ class Engine {
 
   // ice_restart.cpp: the iceState input; a call whose media is lost restarts ICE (RFC 8445 §9).
   void on_ice_state(const Input& input);
+  // The mediaHeard input: media that stops for iceRestart.wait is lost too, though ICE still says
+  // connected.
+  void on_media_heard(const Input& input);
   // ICE disconnected for too long, or failed: onReconnecting('media'), the limit, a restart.
   void media_lost(int64_t now, Call& call);
-  // ICE is up again after media_lost, and no restart is half done: onReconnected('media').
+  // ICE is up and the far side heard again after media_lost, and no restart is half done:
+  // onReconnected('media').
   void media_back(Call& call);
   // The browser says its network changed (online, navigator.connection): every call restarts.
   void network_changed();

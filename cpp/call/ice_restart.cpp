@@ -1,5 +1,6 @@
-// Engine: the iceState input and the ICE restart it can start: a call whose media is lost asks the
-// browser for an ICE-restart offer, which goes in a re-INVITE (RFC 8445 §9; reinvite.cpp).
+// Engine: the iceState and mediaHeard inputs and the ICE restart they can start: a call whose media
+// is lost asks the browser for an ICE-restart offer, which goes in a re-INVITE (RFC 8445 §9;
+// reinvite.cpp).
 #include "call/cause.hpp"
 #include "call/engine.hpp"
 
@@ -19,6 +20,7 @@ void Engine::on_ice_state(const Input& input) {
   const std::string_view state = input.text;
   call->ice_up = state == "connected" || state == "completed";
   if (call->ice_up) {
+    call->heard = true;                                   // its checks were answered
     if (!call->media_lost) call->media_at = sip::kNever;  // back by itself
     media_back(*call);
     return;
@@ -37,6 +39,23 @@ void Engine::on_ice_state(const Input& input) {
   }
 }
 
+void Engine::on_media_heard(const Input& input) {
+  Call* call = find_active(input.call);
+  if (!call) return;
+  call->heard = input.number != 0;
+  if (call->heard) {
+    // While ICE is down, its own state decides.
+    if (call->ice_up && !call->media_lost) call->media_at = sip::kNever;
+    media_back(*call);
+  } else if (call->ice_up && !call->media_lost && options_.ice_restart.limit > 0 && kept(*call) &&
+             !call->hold && !call->held && !call->remote_held && call->media_at == sip::kNever) {
+    // Chromium says `disconnected` only 5-8 s into an outage, but a call stops hearing anything
+    // (even the answers to ICE's consent checks, every 2.5 s at most) long before. A hold stops
+    // the far side's audio (asked for, or answered, either way), so only ICE's state counts then.
+    call->media_at = input.now + options_.ice_restart.wait;
+  }
+}
+
 void Engine::media_lost(int64_t now, Call& call) {
   if (!call.media_lost) {
     call.media_lost = true;
@@ -49,7 +68,8 @@ void Engine::media_lost(int64_t now, Call& call) {
 
 void Engine::media_back(Call& call) {
   // A restart under way finishes its offer/answer first: the browser holds our offer.
-  if (!call.media_lost || !call.ice_up || (call.offering() && call.offer_restarts)) return;
+  if (!call.media_lost || !call.ice_up || !call.heard || (call.offering() && call.offer_restarts))
+    return;
   call.media_lost = false;
   call.media_at = sip::kNever;
   // Back by itself: no restart wanted (a hold still is).

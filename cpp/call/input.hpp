@@ -57,7 +57,10 @@ struct CallOptions {
   X(kHold, "hold")         /* call, number = 1 to hold, 0 to take off hold */                     \
   /* call, number = 1 for a re-INVITE with the browser's offer (streams added or removed), 0 only \
      to check that one can be sent now */                                                         \
-  X(kReinvite, "reinvite")
+  X(kReinvite, "reinvite")                                                                        \
+  /* call, number = 0 nothing came from the far side for a second (RTP, RTCP or ICE checks), 1 it \
+     is heard again: the page reports each change */                                              \
+  X(kMediaHeard, "mediaHeard")
 
 enum class InputKind : uint8_t {
 #define ACW_INPUT_KIND_ENUMERATOR(kind, name) kind,
@@ -73,7 +76,7 @@ inline constexpr int kInputKindCount = 0
     ;
 // The kinds cross to JS as their numbers 0 .. kInputKindCount - 1 (js/boundary.js).
 static_assert(kInputKindCount <= 256, "InputKind is stored in 8 bits");
-static_assert(static_cast<int>(InputKind::kReinvite) == kInputKindCount - 1);
+static_assert(static_cast<int>(InputKind::kMediaHeard) == kInputKindCount - 1);
 
 struct Input {
   InputKind kind = InputKind::kTimeout;

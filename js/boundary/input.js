@@ -25,3 +25,4 @@ export const network = 20;
 export const iceState = 21;
 export const hold = 22;
 export const reinvite = 23;
+export const mediaHeard = 24;

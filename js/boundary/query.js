@@ -6,4 +6,3 @@ export const callId = 1;
 export const poll = 2;
 export const sipHeaders = 3;
 export const journalRecords = 4;
-export const reasonPhrase = 5;

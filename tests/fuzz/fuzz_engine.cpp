@@ -119,6 +119,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 'V':
         e.reinvite(now, call, arg.empty() || arg[0] % 2 == 0);
         break;
+      case 'W':
+        e.media_heard(now, call, !arg.empty() && arg[0] % 2 == 0);
+        break;
       default:
         break;
     }

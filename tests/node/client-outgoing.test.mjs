@@ -336,6 +336,20 @@ test('sendDtmf: digits go to the audio sender\'s RTCDTMFSender, upper-cased; bad
   assert.throws(() => call.sendDtmf('1'), (e) => e === 'DTMF send error', 'after the call');
 }));
 
+test('sendDtmf on a call whose audio sender has no RTCDTMFSender: nothing sent, and the log says why', { timeout: 60000 }, guard(async (t) => {
+  const { cloud, client, env, far, logs } = await setUp(t); // wrtc's senders have no dtmf
+  const call = client.callService('ivr');
+  const log = watch(call);
+  const invite = await cloud.next('INVITE');
+  cloud.reply(invite, 200, { toTag: 'd2', headers: [STUB_CONTACT], body: await far().answer(invite.body) });
+  await log.next('onConnected');
+  call.sendDtmf('1');
+  await until(() => logs.some((l) => l.level === 1 && l.text === 'AculabCloudClient: DTMF not sent: no RTCDTMFSender'), { what: 'the log line' });
+  assert.equal(env.dtmfCalls.length, 0);
+  call.disconnect();
+  await log.next('onDisconnect');
+}));
+
 // By default a connected call rides through a socket drop (client-network.test.mjs); with
 // reconnect.limit 0 it ends as the public client's does.
 test('reconnect.limit 0: the socket dropping during a call ends it as FAILED', { timeout: 60000 }, guard(async (t) => {

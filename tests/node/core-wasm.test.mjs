@@ -11,11 +11,13 @@ const dist = process.env.ACW_DIST ?? new URL('../../dist', import.meta.url).path
 test('acw-core.wasm loads from Node and answers from C++', async () => {
   const { default: createCoreModule } = await import(join(dist, 'acw-core.mjs'));
   const core = await createCoreModule({ wasmBinary: readFileSync(join(dist, 'acw-core.wasm')) });
-  // reasonPhrase (bindings/boundary.hpp) needs no engine.
-  assert.equal(core.query(0, Query.reasonPhrase, 180, ''), 'Ringing');
-  assert.equal(core.query(0, Query.reasonPhrase, 486, ''), 'Busy Here');
-  // The page's build leaves the parse benchmark out (dist/acw-core-bench.wasm has it).
+  // The constructor's checks are the core's: a valid configuration, then one without a client id.
   const engine = core.create('1-2-0', 'abc123', 'alice', '', 1, 2, 0, '');
+  assert.equal(core.query(engine, Query.configError, 0, ''), '');
+  const refused = core.create('1-2-0', 'abc123', '', '', 1, 2, 0, '');
+  assert.notEqual(core.query(refused, Query.configError, 0, ''), '');
+  core.number(refused, NumberQuery.destroy, 0, 0);
+  // The page's build leaves the parse benchmark out (dist/acw-core-bench.wasm has it).
   assert.equal(core.number(engine, NumberQuery.benchParse, 0, 1), -1);
   core.number(engine, NumberQuery.destroy, 0, 0);
 });

@@ -63,7 +63,7 @@ const hostUdp = (sdpMid) => ({ type: 'host', protocol: 'udp', sdpMid });
 const hostTcp = (sdpMid) => ({ type: 'host', protocol: 'tcp', sdpMid });
 
 function session(pc, config) {
-  const events = { track() {}, localStream() {}, iceState() {}, log() {} };
+  const events = { track() {}, localStream() {}, iceState() {}, heard() {}, log() {} };
   const s = new PeerSession({}, config, {}, events);
   s.pc = pc;
   return s;
@@ -229,7 +229,7 @@ test('STUN servers only: a server-reflexive candidate too, else the full wait', 
 test("the call option iceGathering: 'complete' keeps the full wait, with or without servers", () => withClock(async () => {
   for (const config of [{ iceServers: TURN }, { iceServers: [] }]) {
     const pc = new FakePc([['0', {}]]);
-    const events = { track() {}, localStream() {}, iceState() {}, log() {} };
+    const events = { track() {}, localStream() {}, iceState() {}, heard() {}, log() {} };
     const s = new PeerSession({}, config, { iceGathering: 'complete' }, events);
     s.pc = pc;
     const w = watch(s.setLocal('offer', 'o'));

@@ -1,6 +1,6 @@
-// ICE restarts under the virtual clock: the iceState input, the 2 s wait for `disconnected`, the
-// restart offer in a re-INVITE, its answer, glare, refusal, the media limit, and a signalling
-// reconnect at the same time.
+// ICE restarts under the virtual clock: the iceState input, the 2 s wait for `disconnected` (and
+// for nothing heard from the far side: the mediaHeard input), the restart offer in a re-INVITE,
+// its answer, glare, refusal, the media limit, and a signalling reconnect at the same time.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -133,6 +133,94 @@ TEST(IceRestart, MediaBackBeforeTheAnswerWaitsForIt) {
   answer_restart(h, *reinvite);
   EXPECT_EQ(count_callbacks(h, "onReconnected"), 1u);
   stays_quiet(h);
+}
+
+void heard(Harness& h, const Up& up, bool on) {
+  h.engine.media_heard(h.now, up.call, on);
+  h.drain();
+}
+
+TEST(IceRestart, NothingHeardForTheWaitRestartsThoughIceSaysConnected) {
+  Harness h(config_with_options(std::string(kNoKeepAlive)));
+  Up up = confirmed_call(h);
+  heard(h, up, false);
+  h.advance(1999);
+  EXPECT_EQ(restart_offers(h), 0u);
+  h.advance(1);
+  auto reconnecting = h.callback("onReconnecting");
+  ASSERT_TRUE(reconnecting.has_value());
+  EXPECT_EQ(reconnecting->json, R"({"reason":"media"})");
+  EXPECT_EQ(restart_offers(h), 1u);
+  auto reinvite = h.take("INVITE");
+  ASSERT_TRUE(reinvite.has_value());
+  answer_restart(h, *reinvite);
+  // ICE never left `connected`: the media is back when the far side is heard again.
+  EXPECT_EQ(count_callbacks(h, "onReconnected"), 0u);
+  h.advance(3000);
+  EXPECT_EQ(count_callbacks(h, "onReconnected"), 0u);
+  heard(h, up, true);
+  auto reconnected = h.callback("onReconnected");
+  ASSERT_TRUE(reconnected.has_value());
+  EXPECT_EQ(reconnected->json, R"({"reason":"media"})");
+  stays_quiet(h);
+}
+
+TEST(IceRestart, ABriefSilenceRestartsNothing) {
+  Harness h(config_with_options(std::string(kNoKeepAlive)));
+  Up up = confirmed_call(h);
+  for (int i = 0; i < 3; ++i) {
+    heard(h, up, false);
+    h.advance(1999);
+    heard(h, up, true);
+  }
+  stays_quiet(h);
+  EXPECT_EQ(count_callbacks(h, "onReconnecting"), 0u);
+}
+
+TEST(IceRestart, HeardAgainDuringTheRestartWaitsForItsAnswer) {
+  Harness h(config_with_options(std::string(kNoKeepAlive)));
+  Up up = confirmed_call(h);
+  heard(h, up, false);
+  h.advance(2000);
+  auto reinvite = h.take("INVITE");
+  ASSERT_TRUE(reinvite.has_value());
+  heard(h, up, true);  // the old path is back, and the browser holds our offer
+  EXPECT_EQ(count_callbacks(h, "onReconnected"), 0u);
+  answer_restart(h, *reinvite);
+  EXPECT_EQ(count_callbacks(h, "onReconnected"), 1u);
+  stays_quiet(h);
+}
+
+TEST(IceRestart, SilenceOnHoldOrWhileIceIsDownLeavesItToIce) {
+  {
+    // Held, the far side sends nothing: not a loss.
+    Harness h(config_with_options(std::string(kNoKeepAlive)));
+    Up up = confirmed_call(h);
+    EXPECT_EQ(h.engine.hold(h.now, up.call, true), "");
+    h.drain();
+    auto reinvite = h.take("INVITE");
+    ASSERT_TRUE(reinvite.has_value());
+    heard(h, up, false);  // the hold is asked for, not yet answered
+    std::string answer = answer_sdp("recvonly");
+    answer.replace(answer.find(" 2 IN IP4"), 9, " 3 IN IP4");
+    h.reply_with_contact(*reinvite, 200, answer);
+    EXPECT_TRUE(h.callback("onHold").has_value());
+    stays_quiet(h);
+    EXPECT_EQ(restart_offers(h), 0u);
+  }
+  {
+    // ICE disconnected: its 2 s wait runs from then; silence after it changes nothing, and ICE
+    // connecting again counts as heard.
+    Harness h(config_with_options(std::string(kNoKeepAlive)));
+    Up up = confirmed_call(h);
+    ice(h, up, "disconnected");
+    h.advance(1000);
+    heard(h, up, false);
+    h.advance(999);
+    ice(h, up, "connected");
+    stays_quiet(h);
+    EXPECT_EQ(restart_offers(h), 0u);
+  }
 }
 
 TEST(IceRestart, AnotherFailureAfterARestartRestartsAgainWithinTheSameLimit) {
