@@ -9,11 +9,12 @@
 // may simply ignore a repeated HelloVerifyRequest (its own flight's retransmission covers loss).
 //
 // And the per-packet cost of werift's media path, which is what limits the local cloud's calls
-// (docs/PERFORMANCE.md, "Local cloud load"): fasterRtpHeaderParse and fasterSrtpGcm below replace
-// two of its hottest steps with equivalents that give the same results (tests/node/
-// werift-fixes.test.mjs compares them with werift's own on many random packets). They are applied
-// with the fixes unless ACW_WERIFT_PACKET_FIXES=0, which leaves werift's own code in place to
-// compare the two (bench/load.mjs passes its environment to the cloud it starts).
+// (docs/PERFORMANCE.md, "Local cloud load"): fasterRtpHeaderParse, fasterSrtpGcm and
+// fasterRtpSend below replace some of its hottest steps with equivalents that give the same
+// results (tests/node/werift-fixes.test.mjs compares them with werift's own on many random
+// packets). They are applied with the fixes unless ACW_WERIFT_PACKET_FIXES=0, which leaves
+// werift's own code in place to compare the two (bench/load.mjs passes its environment to the
+// cloud it starts).
 
 import { AesGcm } from './aes-gcm.mjs';
 
@@ -238,6 +239,135 @@ export function fasterSrtpGcm(werift) {
   proto.decryptRtp.acwOriginal = decryptRtp;
 }
 
+// werift's ntpTime(), as it computes it: the wall clock (performance's) since 1900 in seconds,
+// split at the decimal point of its string form, the integer part and the digits after the
+// point as two 32-bit words (so not an NTP fraction; werift sends it as such in its SRs).
+const ntpEpoch = Date.UTC(1900, 0, 1);
+const ntpClock = () => performance.timeOrigin + performance.now() - ntpEpoch;
+const ntpWords = Buffer.alloc(8);
+export function ntpFromClock(now) {
+  const [sec, msec] = (now / 1e3).toString().split('.').map(Number);
+  // writeUIntBE as werift's bufferWriter (an integral second: msec undefined, written as 0).
+  ntpWords.writeUIntBE(sec, 0, 4);
+  ntpWords.writeUIntBE(msec, 4, 4);
+  return ntpWords.readBigUInt64BE();
+}
+
+/** sender.ntpTimestamp, computed from the clock reading of the last packet when read. */
+function lazyNtpTimestamp(sender) {
+  let state = sender.acwNtp;
+  if (state) return state;
+  state = { value: sender.ntpTimestamp, clock: undefined };
+  Object.defineProperty(sender, 'acwNtp', { value: state });
+  Object.defineProperty(sender, 'ntpTimestamp', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (state.clock !== undefined) {
+        state.value = ntpFromClock(state.clock);
+        state.clock = undefined;
+      }
+      return state.value;
+    },
+    set(value) {
+      state.value = value;
+      state.clock = undefined;
+    },
+  });
+  return state;
+}
+
+/**
+ * werift's RTCRtpSender.sendRtp takes ntpTime() for every packet (a clock reading turned into a
+ * string, split, parsed, written to a buffer and read back as a BigInt: 3% of each side's time
+ * under load), though it only keeps the last one, for its next Sender Report, unless the
+ * abs-send-time extension is negotiated (none is for the local cloud's audio). This is werift's
+ * sendRtp step for step, except that it reads the clock then (the same reading ntpTime would
+ * take) and makes the sender's ntpTimestamp from it only when something reads it (an SR, stats);
+ * with abs-send-time, at once, as werift.
+ */
+export function fasterRtpSend(werift) {
+  const { RTCRtpSender, RtpPacket, uint16Add, uint32Add, milliTime, RTP_EXTENSION_URI: URI } = werift;
+  const original = RTCRtpSender?.prototype?.sendRtp;
+  if (typeof original !== 'function' || original.acwOriginal || !URI || !uint32Add || !milliTime) return;
+  const RTP_HISTORY_SIZE = 128; // werift's rtpCache length (rtpSender.ts)
+
+  // The header extensions this sender adds (werift's switch in sendRtp), for one packet.
+  const extensionPayload = (sender, extension, clock) => {
+    switch (extension.uri) {
+      case URI.sdesMid:
+        return sender.mid ? werift.serializeSdesMid(sender.mid) : undefined;
+      case URI.sdesRTPStreamID:
+        return sender.rtpStreamId ? werift.serializeSdesRTPStreamID(sender.rtpStreamId) : undefined;
+      case URI.repairedRtpStreamId:
+        return sender.repairedRtpStreamId ? werift.serializeRepairedRtpStreamId(sender.repairedRtpStreamId) : undefined;
+      case URI.transportWideCC:
+        sender.dtlsTransport.transportSequenceNumber = uint16Add(sender.dtlsTransport.transportSequenceNumber, 1);
+        return werift.serializeTransportWideCC(sender.dtlsTransport.transportSequenceNumber);
+      case URI.absSendTime:
+        return werift.serializeAbsSendTime(ntpFromClock(clock));
+      default:
+        return undefined;
+    }
+  };
+
+  const sendRtp = async function sendRtpFaster(rtp) {
+    if (this.dtlsTransport.state !== 'connected' || !this.codec) return;
+    rtp = Buffer.isBuffer(rtp) ? RtpPacket.deSerialize(rtp) : rtp;
+    const { header, payload } = rtp;
+    header.ssrc = this.ssrc;
+    header.payloadType = this.codec.payloadType;
+    header.timestamp = uint32Add(header.timestamp, this.timestampOffset);
+    header.sequenceNumber = uint16Add(header.sequenceNumber, this.seqOffset);
+    this.timestamp = header.timestamp;
+    this.sequenceNumber = header.sequenceNumber;
+    const clock = ntpClock();
+    const originalExtensions = [...header.extensions];
+    const extensions = [];
+    for (const extension of this.headerExtensions) {
+      const data = extensionPayload(this, extension, clock);
+      if (data) extensions.push({ id: extension.id, payload: data });
+    }
+    // The packet's own extensions: one with the same ID takes the sender's place, others are added.
+    for (const ext of originalExtensions) {
+      const exist = extensions.find((v) => v.id === ext.id);
+      if (exist) exist.payload = ext.payload;
+      else extensions.push(ext);
+    }
+    header.extensions = extensions.sort((a, b) => a.id - b.id);
+    const ntp = lazyNtpTimestamp(this);
+    ntp.clock = clock;
+    this.rtpTimestamp = header.timestamp;
+    this.octetCount += payload.length;
+    this.headerBytesSent += header.serializeSize;
+    this.packetCount = uint32Add(this.packetCount, 1);
+    this.rtpCache[header.sequenceNumber % RTP_HISTORY_SIZE] = rtp;
+    let rtpPayload = payload;
+    if (this.redRedundantPayloadType) {
+      this.redEncoder.push({ block: rtpPayload, timestamp: header.timestamp, blockPT: this.redRedundantPayloadType });
+      rtpPayload = this.redEncoder.build().serialize();
+    }
+    const size = await this.dtlsTransport.sendRtp(rtpPayload, header);
+    this.runRtcp();
+    const millitime = milliTime();
+    this.senderBWE.rtpPacketSent({ wideSeq: this.dtlsTransport.transportSequenceNumber, size, sendingAtMs: millitime, sentAtMs: millitime });
+  };
+  sendRtp.acwOriginal = original;
+  RTCRtpSender.prototype.sendRtp = sendRtp;
+
+  // SenderBandwidthEstimator.rtpPacketSent (not exported: a sender's has one) means to forget
+  // older entries, but it lists the keys of the entry it is given (wideSeq, size, ...), which are
+  // never numbers, so it deletes nothing: all it does is store the entry, after sorting four NaNs.
+  const estimator = Object.getPrototypeOf(new RTCRtpSender('audio').senderBWE ?? {});
+  const packetSent = estimator.rtpPacketSent;
+  if (typeof packetSent === 'function' && !packetSent.acwOriginal) {
+    estimator.rtpPacketSent = function rtpPacketSentFaster(sentInfo) {
+      this.sentInfos[sentInfo.wideSeq] = sentInfo;
+    };
+    estimator.rtpPacketSent.acwOriginal = packetSent;
+  }
+}
+
 /** Whether the per-packet replacements are wanted (ACW_WERIFT_PACKET_FIXES=0: werift's own code). */
 const packetFixesWanted = () => process.env.ACW_WERIFT_PACKET_FIXES !== '0';
 
@@ -266,6 +396,7 @@ export function applyWeriftFixes(werift) {
   if (packetFixesWanted()) {
     fasterRtpHeaderParse(werift);
     fasterSrtpGcm(werift);
+    fasterRtpSend(werift);
   }
   return werift;
 }

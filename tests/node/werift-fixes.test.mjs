@@ -9,7 +9,7 @@ import { createCipheriv, randomBytes, randomInt } from 'node:crypto';
 import * as werift from 'werift';
 import { AesGcm } from '../../cloud/aes-gcm.mjs';
 import { withoutDefaultStun } from '../../cloud/media.mjs';
-import { applyWeriftFixes, parseRtpHeader } from '../../cloud/werift-fixes.mjs';
+import { applyWeriftFixes, ntpFromClock, parseRtpHeader } from '../../cloud/werift-fixes.mjs';
 
 // werift's own parse, whether or not a test here has replaced it yet.
 const weriftParse = werift.RtpHeader.deSerialize.acwOriginal ?? werift.RtpHeader.deSerialize;
@@ -312,4 +312,79 @@ test('SRTP AES-GCM: a refused packet throws werift\'s SrtpAuthenticationError, a
     assert.throws(() => b.decrypt(enc), werift.SrtpAuthenticationError);
   }
   assert.equal(b.remoteContext.srtpSSRCStates[42].rolloverCounter, 1);
+});
+
+/** A sender as werift's RTCPeerConnection leaves it, on a DTLS transport that records what it is given. */
+function recordingSender({ extensions, red }) {
+  const sender = new werift.RTCRtpSender('audio');
+  const sent = [];
+  sender.dtlsTransport = {
+    state: 'connected', transportSequenceNumber: 7,
+    sendRtp: async (payload, header) => {
+      sent.push({ payload: Buffer.from(payload), header: new werift.RtpHeader({ ...header, extensions: header.extensions.map((e) => ({ ...e })) }) });
+      return 12 + payload.length;
+    },
+  };
+  sender.codec = { payloadType: 111 };
+  sender.ssrc = 0x11223344;
+  sender.mid = '0';
+  sender.rtcpRunning = true; // no RTCP loop (its timer) in a unit test
+  sender.headerExtensions = extensions;
+  if (red) sender.redRedundantPayloadType = 63;
+  return { sender, sent };
+}
+
+test('RTP send: werift\'s sendRtp packet for packet (headers, extensions, RED, offsets, stats), its NTP time read when used', async () => {
+  applyWeriftFixes(werift);
+  const send = werift.RTCRtpSender.prototype.sendRtp;
+  assert.ok(send.acwOriginal, 'sendRtp is replaced');
+  const URI = werift.RTP_EXTENSION_URI;
+  const sets = [[], [{ id: 1, uri: URI.sdesMid }, { id: 3, uri: URI.absSendTime }, { id: 5, uri: URI.transportWideCC }], [{ id: 4, uri: URI.absSendTime }, { id: 2, uri: 'urn:unknown' }]];
+  const realNow = performance.now;
+  let clock = 1000.123;
+  performance.now = () => clock;
+  try {
+    for (const extensions of sets) {
+      for (const red of [false, true]) {
+        const ours = recordingSender({ extensions, red });
+        const theirs = recordingSender({ extensions, red });
+        for (const s of [ours.sender, theirs.sender]) {
+          s.seqOffset = 100;
+          s.timestampOffset = 2 ** 32 - 960;
+        }
+        for (let i = 0; i < 60; i++) {
+          clock += 20.000371 * (1 + randomInt(3));
+          const header = randomRtpHeader();
+          header.padding = false; // (werift's RtpPacket.serialize needs a paddingSize with it)
+          const payload = randomBytes(randomInt(1, 200));
+          const asBytes = randomInt(2) === 0;
+          const packet = () => {
+            const rtp = new werift.RtpPacket(new werift.RtpHeader({ ...header, extensions: header.extensions.map((e) => ({ ...e })) }), payload);
+            return asBytes ? rtp.serialize() : rtp;
+          };
+          await send.call(ours.sender, packet());
+          await send.acwOriginal.call(theirs.sender, packet());
+          if (i % 7 === 0) assert.equal(ours.sender.ntpTimestamp, theirs.sender.ntpTimestamp, 'the NTP time of the last packet');
+        }
+        assert.deepStrictEqual(ours.sent, theirs.sent);
+        for (const field of ['ntpTimestamp', 'rtpTimestamp', 'octetCount', 'packetCount', 'headerBytesSent', 'sequenceNumber', 'timestamp']) {
+          assert.deepStrictEqual(ours.sender[field], theirs.sender[field], field);
+        }
+        // (Their times are Date.now()'s at each send.)
+        const infos = (sender) => Object.entries(sender.senderBWE.sentInfos).map(([k, v]) => [k, v.wideSeq, v.size, typeof v.sentAtMs]);
+        assert.deepStrictEqual(infos(ours.sender), infos(theirs.sender));
+        assert.equal(ours.sender.dtlsTransport.transportSequenceNumber, theirs.sender.dtlsTransport.transportSequenceNumber);
+        assert.deepStrictEqual(ours.sender.rtpCache.map((r) => r.serialize()), theirs.sender.rtpCache.map((r) => r.serialize()));
+      }
+    }
+  } finally {
+    performance.now = realNow;
+  }
+  // werift's ntpTime() itself, against ours from the same clock reading.
+  performance.now = () => 5000.5;
+  try {
+    assert.equal(ntpFromClock(performance.timeOrigin + 5000.5 - Date.UTC(1900, 0, 1)), werift.ntpTime());
+  } finally {
+    performance.now = realNow;
+  }
 });
