@@ -159,9 +159,10 @@ export function fasterRtpHeaderParse(werift) {
 }
 
 /**
- * werift's SRTP with AES-GCM (RFC 7714; the profile werift and Chromium both prefer) makes a new
- * Node cipher object per packet, since Node's GCM takes its IV only when the object is made: that
- * was 12% of the cloud's time under load (making the objects, then finalising them in the GC).
+ * werift's SRTP with AES-GCM (RFC 7714; what two werift peers negotiate, as the load bench's far
+ * peers and the cloud do; Chromium chose AES-CM in our tests) makes a new Node cipher object per
+ * packet, since Node's GCM takes its IV only when the object is made: that was 12% of the
+ * cloud's time under load (making the objects, then finalising them in the GC).
  * This replaces the RTP half of werift's GCM cipher (encryptRtp, decryptRtp; SRTCP, a packet a
  * second, keeps werift's) with cloud/aes-gcm.mjs, one AES key schedule per context. Same bytes
  * out (header, ciphertext, 16-byte tag), same IV (RFC 7714 8.1: 00 00 || SSRC || ROC || SEQ, XOR
