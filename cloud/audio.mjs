@@ -1,7 +1,8 @@
 // The media wasm module (dist/acw-media.{mjs,wasm}: Opus, Ogg Opus, RTP, RFC 4733, tones, DTMF) for the cloud's services.
 //
 // Every object made here wraps an embind instance that owns wasm memory: each has a delete()
-// that the call's end must run (AudioCall.close does it for everything a call made).
+// that the call's end must run (AudioCall.close does it for everything a call made). The RTP
+// packetizer is the exception (JS, below; its delete() does nothing).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +26,81 @@ export async function loadAudio(dist) {
     ? async (createModule, wasmBinary) => (await import(pathToFileURL(loader).href)).loadMedia({ createModule, wasmBinary })
     : undefined;
   return new AudioTools(await loadWasm(dist, 'acw-media', instantiate), dist);
+}
+
+// The echo's per-packet steps in JS. The echo forwards every packet it hears: each one's duration
+// is checked (what is not Opus is refused), then it goes out in the call's RTP stream. Done by the
+// media module, each is a call through embind with the packet as a typed array (a vector made from
+// it, another made back): together 10% of the local cloud's time under load (docs/PERFORMANCE.md,
+// "Local cloud load"), for a few lines of arithmetic. These mirror the module's code;
+// tests/node/cloud-audio-packets.test.mjs compares them with it (every TOC byte and frame count;
+// packet streams across sequence and timestamp wraps).
+
+/**
+ * Samples at 48 kHz in an Opus packet (RFC 6716 3.1: the TOC byte's configuration gives the frame
+ * duration, its code the frame count, code 3 from the second byte), as libopus's
+ * opus_packet_get_nb_samples with the module's checks: throws for an empty packet, a code 3
+ * packet without its count byte, and a duration of 0 or over 120 ms (3.2.5).
+ */
+export function opusPacketSamples48k(packet) {
+  if (!packet.length) throw new Error('empty Opus packet');
+  const toc = packet[0];
+  const code = toc & 3;
+  let frames = code === 0 ? 1 : code === 3 ? -1 : 2;
+  if (code === 3) {
+    if (packet.length < 2) throw new Error('opus_packet_get_nb_samples: corrupted stream');
+    frames = packet[1] & 0x3f;
+  }
+  let perFrame;
+  if (toc & 0x80) perFrame = (RATE << ((toc >> 3) & 3)) / 400; // CELT: 2.5, 5, 10, 20 ms
+  else if ((toc & 0x60) === 0x60) perFrame = toc & 0x08 ? RATE / 50 : RATE / 100; // hybrid: 10, 20 ms
+  else perFrame = ((toc >> 3) & 3) === 3 ? (RATE * 60) / 1000 : (RATE << ((toc >> 3) & 3)) / 100; // SILK: 10, 20, 40, 60 ms
+  const samples = frames * perFrame;
+  if (samples * 25 > RATE * 3) throw new Error('opus_packet_get_nb_samples: corrupted stream');
+  if (samples === 0) throw new Error('Opus packet duration out of range');
+  return samples;
+}
+
+/**
+ * RTP sender state as cpp/media/rtp_packetizer.cpp: packetize(payload, duration, marker) gives
+ * the packet's bytes (version 2, no CSRCs or extensions) with the next sequence number (then
+ * +1, wrapping at 2^16) and timestamp (then +duration, wrapping at 2^32). A Buffer, so werift
+ * takes it as is. delete() as the module's objects have (AudioCall.close calls it).
+ */
+export class RtpPacketizer {
+  constructor({ ssrc = 0, payloadType = 111, firstSequenceNumber = 0, firstTimestamp = 0 } = {}) {
+    this.ssrcValue = ssrc >>> 0;
+    this.payloadType = payloadType & 0x7f;
+    this.sequence = firstSequenceNumber & 0xffff;
+    this.timestamp = firstTimestamp >>> 0;
+  }
+
+  packetize(payload, duration, marker) {
+    const out = Buffer.allocUnsafe(12 + payload.length);
+    out[0] = 0x80;
+    out[1] = (marker ? 0x80 : 0) | this.payloadType;
+    out.writeUInt16BE(this.sequence, 2);
+    out.writeUInt32BE(this.timestamp, 4);
+    out.writeUInt32BE(this.ssrcValue, 8);
+    out.set(payload, 12);
+    this.sequence = (this.sequence + 1) & 0xffff;
+    this.timestamp = (this.timestamp + duration) >>> 0;
+    return out;
+  }
+
+  ssrc() {
+    return this.ssrcValue;
+  }
+
+  nextSequenceNumber() {
+    return this.sequence;
+  }
+
+  nextTimestamp() {
+    return this.timestamp;
+  }
+
+  delete() {}
 }
 
 /** The module's functions return Error objects rather than throw (bindings/media.cpp): throw them here. */
@@ -58,12 +134,17 @@ export class AudioTools {
 
   /** RTP for one outgoing stream; SSRC, sequence and timestamp start at random (RFC 3550 §5.1). */
   packetizer(payloadType) {
-    return new this.m.RtpPacketizer({
+    return new RtpPacketizer({
       ssrc: randomInt(1, 0xffffffff),
       payloadType,
       firstSequenceNumber: randomInt(0, 0x10000),
       firstTimestamp: randomInt(0, 0xffffffff),
     });
+  }
+
+  /** The module's own packetizer (cpp/media/rtp_packetizer.cpp), which RtpPacketizer mirrors. */
+  wasmPacketizer(options) {
+    return new this.m.RtpPacketizer(options);
   }
 
   telephoneEvents() {
@@ -87,6 +168,11 @@ export class AudioTools {
   }
 
   packetSamples(packet) {
+    return opusPacketSamples48k(packet);
+  }
+
+  /** The module's own (cpp/media/opus_decoder.cpp), which opusPacketSamples48k mirrors. */
+  wasmPacketSamples(packet) {
     return check(this.m.opusPacketSamples(packet, RATE));
   }
 
@@ -245,7 +331,7 @@ export class AudioCall {
       return;
     }
     this.talkspurt = false;
-    this.session.sendRtp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.session.sendRtp(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
   /** Returns received Opus to the caller (repacketized into our stream). */
