@@ -39,10 +39,10 @@ async function drop(client) {
 }
 
 /** A call to echo with a wrtc far peer, media connected; the peer is closed when the test ends. */
-async function echoCall(t, client, { toneHz = 0 } = {}) {
+async function echoCall(t, client, { toneHz = 0, to = 'echo' } = {}) {
   const peer = new AudioPeer({ toneHz });
   t.after(() => peer.close());
-  const inv = client.inviteText(service('echo'), { sdp: await peer.offer() });
+  const inv = client.inviteText(service(to), { sdp: await peer.offer() });
   client.peer.send(inv.text);
   const ok = await client.peer.next(isResponse(200, 'INVITE'), 10000);
   client.peer.send(client.ackText(inv, ok));
@@ -505,5 +505,36 @@ test('hold and resume by re-INVITE (no ICE restart) in an echo call: sendonly is
   client.peer.send(bye(client, inv, ok, 5));
   assert.equal(statusOf(await client.peer.next(isResponse(200, 'BYE'))), 200);
   assert.equal((await endOf(inv.callId)).cause, 'NORMAL');
+  await client.close();
+});
+
+test('a prompt held halfway waits where it is and plays on after the hold: playback (3 s, then the cloud hangs up) ends 3 s later for a 3 s hold', async (t) => {
+  const client = await ScriptedClient.connect(cloud, 'tara');
+  const { inv, ok } = await echoCall(t, client, { to: 'playback' });
+  // The call's own events carry its cloud id (call.start has both).
+  const { call } = await event((e) => e.type === 'call.start' && e.sipCallId === inv.callId);
+  const prompt = await event((e) => e.type === 'call.prompt' && e.call === call);
+  assert.equal(prompt.ms, 3000);
+  const first = bodyOf(inv.text);
+  const version = (n, direction) => first.replace(/^(o=\S+ \S+ )(\d+)/m, (m, head, v) => `${head}${BigInt(v) + BigInt(n)}`).replace('a=sendrecv', `a=${direction}`);
+  await sleep(1000);
+  client.peer.send(client.reinviteText(inv, ok, { sdp: version(1, 'sendonly') }));
+  const held = await client.peer.next(isResponse(200, 'INVITE'), 10000);
+  client.peer.send(client.reAckText(inv, held));
+  await event((e) => e.type === 'call.held' && e.call === call);
+  const heldAt = Date.now();
+  await sleep(3000);
+  assert.ok(!ended(inv.callId), 'the prompt ran on while held: the call ended during the hold');
+  client.peer.send(client.reinviteText(inv, ok, { sdp: version(2, 'sendrecv'), cseq: 4 }));
+  const resumed = await client.peer.next(isResponse(200, 'INVITE'), 10000);
+  client.peer.send(client.reAckText(inv, resumed, 4));
+  const unheld = await event((e) => e.type === 'call.unheld' && e.call === call);
+  const byeFromCloud = await client.peer.next(isRequest('BYE'), 15000);
+  client.peer.send(client.respondTo(byeFromCloud, 200, 'OK'));
+  const end = await endOf(inv.callId);
+  // About 1 s of the prompt before the hold, so about 2 s after it: the prompt's rest, not less
+  // (a loaded machine can only make it later).
+  assert.ok(end.t - unheld.t >= 1500, `the prompt ended ${end.t - unheld.t} ms after the hold (held ${unheld.t - heldAt} ms)`);
+  assert.equal(end.by, 'cloud');
   await client.close();
 });
