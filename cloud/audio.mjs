@@ -324,14 +324,10 @@ export class AudioCall {
 
   /** Sends one Opus packet in our RTP stream (sequence and timestamp continuous across prompts and echo). */
   send(payload, samples48k = FRAME) {
-    let bytes;
-    try {
-      bytes = check(this.packetizer.packetize(payload, samples48k, this.talkspurt));
-    } catch {
-      return;
-    }
+    // The JS packetizer (RtpPacketizer above) refuses nothing and gives a Buffer werift takes as is.
+    const bytes = this.packetizer.packetize(payload, samples48k, this.talkspurt);
     this.talkspurt = false;
-    this.session.sendRtp(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.session.sendRtp(bytes);
   }
 
   /** Returns received Opus to the caller (repacketized into our stream). */

@@ -4,11 +4,10 @@
 // (onConnected comes with the SIP 200) the sender cannot take digits yet, so they wait (up to
 // 10 s) rather than being lost.
 
-/** Queues `digits` on the call's RTCDTMFSender `dtmf`; true (sent now, or once it is ready). */
+/** Queues `digits` on the call's RTCDTMFSender `dtmf`: sent now, or once it is ready. */
 export function send(peer, dtmf, digits) {
   peer.pendingDtmf = (peer.pendingDtmf || '') + digits;
   flush(peer, dtmf, Date.now() + 10000);
-  return true;
 }
 
 function flush(peer, dtmf, giveUpAt) {

@@ -5,6 +5,9 @@ const ICE_GATHER_CAP_MS = 5000;
 // Once every transport has the candidates it needs, how long the wait still listens for more
 // (see setLocal): a step's candidates, one per network interface, come within a millisecond.
 const ICE_SETTLE_MS = 10;
+// How often the page asks whether the far side is still heard (#listen): the core restarts ICE
+// after a silent sample and iceRestart.wait more.
+const HEARD_SAMPLE_MS = 1000;
 
 export class PeerSession {
   // (# members are this file's own; pc, localStream, streams, held, events, closed, gathered and env
@@ -72,29 +75,7 @@ export class PeerSession {
       this.#remoteStream = stream;
     };
     pc.oniceconnectionstatechange = () => this.events.iceState(pc.iceConnectionState);
-    // Whether anything comes from the far side (RTP, RTCP, ICE checks and their answers, on any
-    // candidate pair), each second; the core hears each change and decides (ice_restart.cpp). A
-    // silent second counts only when it cuts off RTP that was coming, as a lost path does: a far
-    // side that stops sending (its prompt over) still sends RTCP and ICE checks, but seconds apart.
-    let count = 0;
-    let rtp = 0;
-    let flowing = false;
-    let heard = 1;
-    this.#listener = setInterval(() => {
-      pc.getStats().then((stats) => {
-        let n = 0;
-        let r = 0;
-        for (const s of stats.values()) {
-          if (s.type === 'candidate-pair') n += (s.bytesReceived || 0) + (s.requestsReceived || 0) + (s.responsesReceived || 0);
-          if (s.type === 'inbound-rtp') r += s.packetsReceived || 0;
-        }
-        const got = n > count || (heard && !flowing) ? 1 : 0;
-        flowing = r > rtp;
-        count = n;
-        rtp = r;
-        if (got !== heard) this.events.heard((heard = got)); // after close too: the core knows the call is gone
-      }, () => {});
-    }, 1000);
+    this.#listen(pc);
     // addTrack, not addTransceiver: only a transceiver made by addTrack takes the m= section of
     // a remote offer (JSEP §5.10), so the same code sends audio whether we offer or answer.
     this.#receive = {};
@@ -113,6 +94,33 @@ export class PeerSession {
       if (!tracks.length && receive) pc.addTransceiver(kind, { direction: 'recvonly' });
     }
     for (const s of streams) this.events.localStream(s);
+  }
+
+  // Whether anything comes from the far side (RTP, RTCP, ICE checks and their answers, on any
+  // candidate pair), each HEARD_SAMPLE_MS; the core hears each change and decides
+  // (ice_restart.cpp). A silent sample counts only when it cuts off RTP that was coming, as a lost
+  // path does: a far side that stops sending (its prompt over) still sends RTCP and ICE checks, but
+  // seconds apart.
+  #listen(pc) {
+    let count = 0;
+    let rtp = 0;
+    let flowing = false;
+    let heard = 1;
+    this.#listener = setInterval(() => {
+      pc.getStats().then((stats) => {
+        let n = 0;
+        let r = 0;
+        for (const s of stats.values()) {
+          if (s.type === 'candidate-pair') n += (s.bytesReceived || 0) + (s.requestsReceived || 0) + (s.responsesReceived || 0);
+          if (s.type === 'inbound-rtp') r += s.packetsReceived || 0;
+        }
+        const got = n > count || (heard && !flowing) ? 1 : 0;
+        flowing = r > rtp;
+        count = n;
+        rtp = r;
+        if (got !== heard) this.events.heard((heard = got)); // after close too: the core knows the call is gone
+      }, () => {});
+    }, HEARD_SAMPLE_MS);
   }
 
   // README.multistream: the page's stream (or the clone onLocalMedia gave) that the call sends.
@@ -286,7 +294,9 @@ export class PeerSession {
   // no audio sender that sends DTMF.
   async sendDtmf(digits) {
     const dtmf = this.#audioSender && this.#audioSender.dtmf;
-    return !!dtmf && (await import('./dtmf.js')).send(this, dtmf, digits);
+    if (!dtmf) return false;
+    (await import('./dtmf.js')).send(this, dtmf, digits);
+    return true;
   }
 
   // Muting sends silence (track.enabled = false), it does not renegotiate; returns the local

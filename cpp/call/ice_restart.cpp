@@ -12,6 +12,11 @@ bool kept(const Call& call) {
   return call.state() == CallState::kConfirmed || call.state() == CallState::kReconnecting;
 }
 
+// A call whose lost media restarts ICE (limit 0: ICE restarts are off).
+bool restarts(const IceRestartPolicy& policy, const Call& call) {
+  return policy.limit > 0 && kept(call);
+}
+
 }  // namespace
 
 void Engine::on_ice_state(const Input& input) {
@@ -25,14 +30,14 @@ void Engine::on_ice_state(const Input& input) {
     media_back(*call);
     return;
   }
-  const bool restarts = options_.ice_restart.limit > 0 && kept(*call);
+  const bool restart = restarts(options_.ice_restart, *call);
   if (state == "failed") {
-    if (!restarts) {
+    if (!restart) {
       media_failure(input.now, *call, cause::kError, "ICE failed");
       return;
     }
     media_lost(input.now, *call);
-  } else if (state == "disconnected" && restarts && call->media_at == sip::kNever) {
+  } else if (state == "disconnected" && restart && call->media_at == sip::kNever) {
     // Consent checks miss for a moment on a busy link and ICE comes back by itself: a restart
     // only after `wait`.
     call->media_at = input.now + options_.ice_restart.wait;
@@ -47,7 +52,7 @@ void Engine::on_media_heard(const Input& input) {
     // While ICE is down, its own state decides.
     if (call->ice_up && !call->media_lost) call->media_at = sip::kNever;
     media_back(*call);
-  } else if (call->ice_up && !call->media_lost && options_.ice_restart.limit > 0 && kept(*call) &&
+  } else if (call->ice_up && !call->media_lost && restarts(options_.ice_restart, *call) &&
              !call->hold && !call->held && !call->remote_held && call->media_at == sip::kNever) {
     // Chromium says `disconnected` only 5-8 s into an outage, but a call stops hearing anything
     // (even the answers to ICE's consent checks, every 2.5 s at most) long before. A hold stops
