@@ -55,8 +55,8 @@ void Engine::on_media_heard(const Input& input) {
   } else if (call->ice_up && !call->media_lost && restarts(options_.ice_restart, *call) &&
              !call->hold && !call->held && !call->remote_held && call->media_at == sip::kNever) {
     // Chromium says `disconnected` only 5-8 s into an outage, but a call stops hearing anything
-    // (even the answers to ICE's consent checks, every 2.5 s at most) long before. A hold stops
-    // the far side's audio (asked for, or answered, either way), so only ICE's state counts then.
+    // (not even the answers to ICE's consent checks) long before. A hold stops the far side's
+    // audio (asked for, or answered, either way), so only ICE's state counts then.
     call->media_at = input.now + options_.ice_restart.wait;
   }
 }
